@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jiuzhu.regions.models import Level, Region
+
+
+class Role(models.TextChoices):
+    VILLAGE_CLERK = "village_clerk", _("村居经办")
+    TOWNSHIP_CASEWORKER = "township_caseworker", _("乡镇经办")
+    TOWNSHIP_HEAD = "township_head", _("乡镇审核")
+    COUNTY_APPROVER = "county_approver", _("县级审批")
+    COUNTY_ADMIN = "county_admin", _("县级管理员")
+    AUDITOR = "auditor", _("监督审计")
+
+
+# The level of region each role is bound to.
+ROLE_LEVEL = {
+    Role.VILLAGE_CLERK: Level.VILLAGE,
+    Role.TOWNSHIP_CASEWORKER: Level.TOWNSHIP,
+    Role.TOWNSHIP_HEAD: Level.TOWNSHIP,
+    Role.COUNTY_APPROVER: Level.COUNTY,
+    Role.COUNTY_ADMIN: Level.COUNTY,
+    Role.AUDITOR: Level.COUNTY,
+}
+
+
+class Capability(models.TextChoices):
+    """What a role may do; checked by services and views. Region scope is checked separately."""
+
+    EDIT_REGISTRY = "edit_registry", _("登记和修改家庭")
+    IMPORT_REGISTRY = "import_registry", _("批量导入")
+    EXPORT_REGISTRY = "export_registry", _("导出名册")
+    MANAGE_REGIONS = "manage_regions", _("管理行政区划")
+    MANAGE_USERS = "manage_users", _("管理用户")
+    MANAGE_PARAMETERS = "manage_parameters", _("管理标准与参数")
+    VIEW_AUDIT = "view_audit", _("查看审计日志")
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.VILLAGE_CLERK: frozenset({Capability.EDIT_REGISTRY}),
+    Role.TOWNSHIP_CASEWORKER: frozenset(
+        {Capability.EDIT_REGISTRY, Capability.IMPORT_REGISTRY, Capability.EXPORT_REGISTRY}
+    ),
+    Role.TOWNSHIP_HEAD: frozenset({Capability.EXPORT_REGISTRY}),
+    Role.COUNTY_APPROVER: frozenset({Capability.EXPORT_REGISTRY}),
+    Role.COUNTY_ADMIN: frozenset(
+        {
+            Capability.EDIT_REGISTRY,
+            Capability.IMPORT_REGISTRY,
+            Capability.EXPORT_REGISTRY,
+            Capability.MANAGE_REGIONS,
+            Capability.MANAGE_USERS,
+            Capability.MANAGE_PARAMETERS,
+        }
+    ),
+    Role.AUDITOR: frozenset({Capability.VIEW_AUDIT}),
+}
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name=_("所属区划")
+    )
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    # "Show in full" is granted person by person by the county admin, never implied by a role.
+    can_reveal_pii = models.BooleanField(_("可查看完整身份证号、电话、账号"), default=False)
+    failed_logins = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def has_capability(self, capability: Capability) -> bool:
+        return self.is_active and capability in ROLE_CAPABILITIES.get(self.role, frozenset())
+
+    @property
+    def scope_prefix(self) -> str | None:
+        """The region-code prefix of everything this user may see; None means nothing."""
+        if self.region_id is None or not self.role:
+            return None
+        return self.region.prefix  # type: ignore[union-attr]
+
+    @property
+    def is_county_level(self) -> bool:
+        return self.region is not None and self.region.level <= Level.COUNTY

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("新增")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    IMPORT = "import", _("导入")
+    EXPORT = "export", _("导出")
+    REVEAL = "reveal", _("查看完整信息")
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOCKED = "locked", _("账户锁定")
+
+
+class AuditEntry(models.Model):
+    """One line of the append-only, hash-chained audit log. Never updated, never deleted:
+    `jiuzhu audit verify` recomputes the chain and names the first entry that does not fit."""
+
+    seq = models.BigIntegerField(_("序号"), unique=True)
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=20, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=50, blank=True, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    region_code = models.CharField(_("区划代码"), max_length=12, blank=True, db_index=True)
+    summary = models.CharField(_("摘要"), max_length=500, blank=True)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("audit entries are append-only")
+
+
+class AuditHead(models.Model):
+    """The chain's tip, one row, locked while an entry is appended so that entries never fork."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)

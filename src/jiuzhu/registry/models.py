@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jiuzhu.core import pii
+from jiuzhu.core.idcard import age_on
+from jiuzhu.regions.models import Region
+
+MONEY = {"max_digits": 12, "decimal_places": 2, "default": Decimal("0.00")}
+
+
+class Area(models.TextChoices):
+    URBAN = "urban", _("城镇")
+    RURAL = "rural", _("农村")
+
+
+class Relation(models.TextChoices):
+    SELF = "self", _("户主")
+    SPOUSE = "spouse", _("配偶")
+    SON = "son", _("子")
+    DAUGHTER = "daughter", _("女")
+    FATHER = "father", _("父亲")
+    MOTHER = "mother", _("母亲")
+    GRANDSON = "grandson", _("孙子")
+    GRANDDAUGHTER = "granddaughter", _("孙女")
+    SON_IN_LAW = "son_in_law", _("女婿")
+    DAUGHTER_IN_LAW = "daughter_in_law", _("儿媳")
+    GRANDPARENT = "grandparent", _("祖父母")
+    SIBLING = "sibling", _("兄弟姐妹")
+    OTHER = "other", _("其他")
+
+
+class DisabilityKind(models.TextChoices):
+    VISUAL = "visual", _("视力残疾")
+    HEARING = "hearing", _("听力残疾")
+    SPEECH = "speech", _("言语残疾")
+    PHYSICAL = "physical", _("肢体残疾")
+    INTELLECTUAL = "intellectual", _("智力残疾")
+    MENTAL = "mental", _("精神残疾")
+    MULTIPLE = "multiple", _("多重残疾")
+
+
+class Labor(models.TextChoices):
+    FULL = "full", _("有劳动能力")
+    PARTIAL = "partial", _("部分丧失劳动能力")
+    NONE = "none", _("无劳动能力")
+
+
+class SelfCare(models.TextChoices):
+    SELF_SUFFICIENT = "self_sufficient", _("生活自理")
+    PARTLY = "partly_dependent", _("部分失能")
+    FULLY = "fully_dependent", _("完全失能")
+
+
+class Employment(models.TextChoices):
+    EMPLOYED = "employed", _("务工/受雇")
+    SELF_EMPLOYED = "self_employed", _("个体经营")
+    FARMING = "farming", _("务农")
+    UNEMPLOYED = "unemployed", _("失业")
+    RETIRED = "retired", _("退休")
+    STUDENT = "student", _("在校学生")
+    NONE = "none", _("无")
+
+
+class Supporter(models.TextChoices):
+    NONE = "none", _("无法定赡养抚养扶养人")
+    INCAPABLE = "incapable", _("有，但无赡养抚养扶养能力")
+    CAPABLE = "capable", _("有，且有能力")
+
+
+class OrphanKind(models.TextChoices):
+    NONE = "none", _("否")
+    ORPHAN = "orphan", _("孤儿")
+    DEFACTO = "defacto", _("事实无人抚养儿童")
+
+
+class Household(models.Model):
+    number = models.CharField(_("户编号"), max_length=20, unique=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="households", verbose_name=_("村（社区）"))
+    # Denormalised from region: scope filters are a range scan on this indexed column.
+    region_code = models.CharField(_("区划代码"), max_length=12, db_index=True, editable=False)
+    area = models.CharField(_("城乡类别"), max_length=5, choices=Area.choices)
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+    head_name = models.CharField(_("户主姓名"), max_length=50, blank=True, db_index=True)
+    phone_enc = models.TextField(blank=True, editable=False)
+    phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True, editable=False)
+    bank_name = models.CharField(_("开户银行"), max_length=60, blank=True)
+    bank_account_enc = models.TextField(blank=True, editable=False)
+    bank_account_masked = models.CharField(_("银行账号"), max_length=40, blank=True, editable=False)
+    # Assets (家庭财产), as the economic check needs them.
+    deposits = models.DecimalField(_("存款及有价证券（元）"), **MONEY)  # type: ignore[call-overload]
+    vehicles = models.PositiveSmallIntegerField(_("机动车辆数"), default=0)
+    disability_vehicle = models.BooleanField(_("车辆为残疾人功能性补偿代步机动车"), default=False)
+    homes = models.PositiveSmallIntegerField(_("房产套数"), default=1)
+    business = models.BooleanField(_("有工商登记"), default=False)
+    notes = models.TextField(_("备注"), blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("家庭")
+        verbose_name_plural = _("家庭")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.head_name}"
+
+    @property
+    def phone(self) -> str:
+        return pii.decrypt(self.phone_enc)
+
+    @property
+    def bank_account(self) -> str:
+        return pii.decrypt(self.bank_account_enc)
+
+
+class Person(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members", verbose_name=_("家庭"))
+    name = models.CharField(_("姓名"), max_length=50)
+    # Lower-case pinyin initials ("zs" for 张三) and full pinyin, for searching without Chinese input.
+    name_initials = models.CharField(max_length=20, db_index=True, editable=False)
+    name_pinyin = models.CharField(max_length=120, editable=False)
+    id_number_enc = models.TextField(editable=False)
+    id_number_hash = models.CharField(max_length=32, unique=True, editable=False)
+    id_masked = models.CharField(_("身份证号"), max_length=18, editable=False)
+    birth_date = models.DateField(_("出生日期"))
+    sex = models.CharField(_("性别"), max_length=1, choices=[("M", _("男")), ("F", _("女"))])
+    relation = models.CharField(_("与户主关系"), max_length=20, choices=Relation.choices)
+    disability_kind = models.CharField(_("残疾类别"), max_length=15, choices=DisabilityKind.choices, blank=True)
+    disability_grade = models.PositiveSmallIntegerField(
+        _("残疾等级"), null=True, blank=True, choices=[(g, f"{g}") for g in (1, 2, 3, 4)]
+    )
+    disability_cert = models.CharField(_("残疾证号"), max_length=30, blank=True)
+    serious_illness = models.BooleanField(_("患重特大疾病"), default=False)
+    illness_name = models.CharField(_("疾病名称"), max_length=60, blank=True)
+    labor = models.CharField(_("劳动能力"), max_length=10, choices=Labor.choices, default=Labor.FULL)
+    adl_impossible = models.PositiveSmallIntegerField(
+        _("六项日常活动中不能完成的项数"), default=0, help_text=_("吃饭、穿衣、上下床、如厕、室内行走、洗澡")
+    )
+    student = models.BooleanField(_("在校学生"), default=False)
+    employment = models.CharField(_("就业状况"), max_length=15, choices=Employment.choices, default=Employment.NONE)
+    supporter = models.CharField(_("赡养抚养扶养人"), max_length=10, choices=Supporter.choices, default=Supporter.CAPABLE)
+    orphan = models.CharField(_("孤儿情况"), max_length=10, choices=OrphanKind.choices, default=OrphanKind.NONE)
+    institution = models.BooleanField(_("机构集中供养/养育"), default=False)
+    prefers_dibao = models.BooleanField(_("自愿选择低保"), default=False)
+    excluded = models.BooleanField(_("不计入共同生活家庭成员"), default=False)
+    excluded_reason = models.CharField(_("不计入原因"), max_length=100, blank=True)
+    date_of_death = models.DateField(_("死亡日期"), null=True, blank=True)
+    # Monthly income by type, yuan (家庭收入).
+    income_wage = models.DecimalField(_("工资性收入"), **MONEY)  # type: ignore[call-overload]
+    income_business = models.DecimalField(_("经营净收入"), **MONEY)  # type: ignore[call-overload]
+    income_property = models.DecimalField(_("财产净收入"), **MONEY)  # type: ignore[call-overload]
+    income_transfer = models.DecimalField(_("转移净收入"), **MONEY)  # type: ignore[call-overload]
+    income_other = models.DecimalField(_("其他收入"), **MONEY)  # type: ignore[call-overload]
+    income_exempt = models.DecimalField(_("豁免收入"), **MONEY)  # type: ignore[call-overload]
+    rigid_medical = models.DecimalField(_("刚性医疗支出"), **MONEY)  # type: ignore[call-overload]
+    rigid_rehab = models.DecimalField(_("刚性康复支出"), **MONEY)  # type: ignore[call-overload]
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["household_id", "id"]
+        verbose_name = _("家庭成员")
+        verbose_name_plural = _("家庭成员")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def id_number(self) -> str:
+        return pii.decrypt(self.id_number_enc)
+
+    @property
+    def alive(self) -> bool:
+        return self.date_of_death is None
+
+    def age_on(self, day: dt.date) -> int:
+        return age_on(self.birth_date, day)
+
+    @property
+    def age(self) -> int:
+        return self.age_on(dt.date.today())
+
+    @property
+    def self_care(self) -> SelfCare:
+        if self.adl_impossible == 0:
+            return SelfCare.SELF_SUFFICIENT
+        return SelfCare.PARTLY if self.adl_impossible <= 3 else SelfCare.FULLY
+
+    @property
+    def monthly_income(self) -> Decimal:
+        return (
+            self.income_wage + self.income_business + self.income_property + self.income_transfer + self.income_other
+        )

@@ -1,0 +1,112 @@
+"""Reads of the registry, always limited to the user's region subtree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from jiuzhu.accounts.models import User
+from jiuzhu.core import pii
+from jiuzhu.core.idcard import normalize, upgrade_15
+from jiuzhu.core.models import AuditEntry
+from jiuzhu.core.scope import prefix_q, scope_q
+from jiuzhu.registry.models import Household, Person
+from jiuzhu.registry.names import looks_like_initials
+
+
+def households_visible(*, user: User) -> QuerySet[Household]:
+    return Household.objects.filter(scope_q(user))
+
+
+def persons_visible(*, user: User) -> QuerySet[Person]:
+    return Person.objects.filter(scope_q(user, "household__region_code"))
+
+
+def household_get(*, user: User, pk: int) -> Household:
+    """The household, or 404 when it does not exist or lies outside the user's region."""
+    return get_object_or_404(households_visible(user=user).select_related("region", "region__parent"), pk=pk)
+
+
+def person_get(*, user: User, pk: int) -> Person:
+    return get_object_or_404(persons_visible(user=user).select_related("household"), pk=pk)
+
+
+def household_members(*, household: Household) -> QuerySet[Person]:
+    return household.members.order_by("id")
+
+
+def household_history(*, household: Household, limit: int = 100) -> QuerySet[AuditEntry]:
+    member_ids = [str(pk) for pk in household.members.values_list("pk", flat=True)]
+    return AuditEntry.objects.filter(
+        Q(object_type="household", object_id=str(household.pk)) | Q(object_type="person", object_id__in=member_ids)
+    ).order_by("-seq")[:limit]
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str = ""
+    village: str = ""  # a region code prefix
+
+
+def _search_kind(text: str) -> str:
+    compact = normalize(text)
+    if len(compact) in (15, 18) and compact[:17].isdigit():
+        return "id_number"
+    if compact.isdigit() and len(compact) >= 12:
+        return "household_number"
+    if looks_like_initials(text):
+        return "initials"
+    return "name"
+
+
+def person_search(*, user: User, query: SearchQuery) -> QuerySet[Person]:
+    """Persons matching a full ID number, a household number, pinyin initials ("zs") or full pinyin, or a
+    name (or its beginning). Every branch is an index seek or range scan, then the scope filter."""
+    qs = persons_visible(user=user).select_related("household", "household__region")
+    if query.village:
+        qs = qs.filter(prefix_q(query.village, "household__region_code"))
+    text = query.text.strip()
+    if not text:
+        return qs.none() if not query.village else qs.order_by("household__number", "id")
+    kind = _search_kind(text)
+    if kind == "id_number":
+        number = normalize(text)
+        if len(number) == 15:
+            number = upgrade_15(number)
+        return qs.filter(id_number_hash=pii.lookup_hash(number))
+    if kind == "household_number":
+        return qs.filter(household__number__range=(text.ljust(17, "0"), text.ljust(17, "9"))).order_by(
+            "household__number", "id"
+        )
+    if kind == "initials":
+        key = text.lower()
+        # Initials first ("zs"), full pinyin ("zhangsan") when the text is longer than a name's initials.
+        by_initials = Q(name_initials__range=(key, key + "\x7f"))
+        by_pinyin = Q(name_pinyin__range=(key, key + "\x7f")) if len(key) > 3 else Q(pk__in=[])
+        return qs.filter(by_initials | by_pinyin).order_by("name_initials", "name", "id")
+    return qs.filter(name__range=(text, text + "\uffff")).order_by("name", "id")
+
+
+def registry_counts(*, user: User) -> dict[str, int]:
+    hh = households_visible(user=user)
+    persons = persons_visible(user=user)
+    return {
+        "households": hh.count(),
+        "persons": persons.count(),
+        "disabled": persons.exclude(disability_kind="").count(),
+        "deceased": persons.filter(date_of_death__isnull=False).count(),
+    }
+
+
+def household_counts_by_child_region(*, user: User) -> list[dict[str, object]]:
+    """Households and persons per township (for a county user) or per village (for a township user)."""
+    from jiuzhu.regions.selectors import child_regions
+
+    rows = []
+    for region in child_regions(user=user):
+        lo_hi = prefix_q(region.prefix, "region_code")
+        agg = Household.objects.filter(lo_hi).aggregate(h=Count("id"))
+        rows.append({"region": region, "households": agg["h"]})
+    return rows

@@ -1,0 +1,434 @@
+"""Every write to households and persons. Each call checks capability and region scope, writes in one
+transaction and leaves an audit entry; bad input raises ValidationError and changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiuzhu.accounts.models import Capability, User
+from jiuzhu.core import pii
+from jiuzhu.core.audit import audit_record
+from jiuzhu.core.bulk import bulk_insert, reserve_ids
+from jiuzhu.core.idcard import IdNumberError, parse_id_number
+from jiuzhu.core.models import AuditAction
+from jiuzhu.core.scope import in_scope, require_scope
+from jiuzhu.regions.models import Level, Region
+from jiuzhu.registry.models import Household, Person, Relation
+from jiuzhu.registry.names import name_keys
+
+# Fields a caseworker may change by hand; derived and encrypted columns are set only here.
+HOUSEHOLD_FIELDS = (
+    "area", "address", "bank_name", "deposits", "vehicles", "disability_vehicle", "homes", "business", "notes",
+)  # fmt: skip
+PERSON_FIELDS = (
+    "name", "relation", "disability_kind", "disability_grade", "disability_cert", "serious_illness",
+    "illness_name", "labor", "adl_impossible", "student", "employment", "supporter", "orphan", "institution",
+    "prefers_dibao", "excluded", "excluded_reason", "date_of_death", "income_wage", "income_business",
+    "income_property", "income_transfer", "income_other", "income_exempt", "rigid_medical", "rigid_rehab",
+)  # fmt: skip
+
+
+def _require(actor: User, capability: Capability) -> None:
+    if not actor.has_capability(capability):
+        raise PermissionDenied(_("您的角色无权执行此操作"))
+
+
+def _snapshot(obj: Household | Person, names: tuple[str, ...]) -> dict[str, Any]:
+    return {n: getattr(obj, n) for n in names}
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    changed = [k for k in after if before.get(k) != after[k]]
+    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+
+
+def _set_id_number(person: Person, raw: str) -> None:
+    try:
+        parsed = parse_id_number(raw)
+    except IdNumberError as exc:
+        raise ValidationError({"id_number": str(exc)}) from None
+    digest = pii.lookup_hash(parsed.number)
+    clash = Person.objects.filter(id_number_hash=digest).exclude(pk=person.pk).first()
+    if clash is not None:
+        raise ValidationError({"id_number": _("该身份证号已登记在户 %(n)s") % {"n": clash.household.number}})
+    person.id_number_enc = pii.encrypt(parsed.number)
+    person.id_number_hash = digest
+    person.id_masked = pii.mask_id(parsed.number)
+    person.birth_date = parsed.birth_date
+    person.sex = parsed.sex
+
+
+def _set_name(person: Person, name: str) -> None:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("姓名不能为空")})
+    person.name = name
+    person.name_initials, person.name_pinyin = name_keys(name)
+
+
+def _set_contact(household: Household, *, phone: str | None, bank_account: str | None) -> None:
+    if phone is not None:
+        phone = phone.strip().replace(" ", "").replace("-", "")
+        if phone and not (phone.isdigit() and 7 <= len(phone) <= 12):
+            raise ValidationError({"phone": _("联系电话应为7至12位数字")})
+        household.phone_enc, household.phone_masked = pii.encrypt(phone), pii.mask_phone(phone)
+    if bank_account is not None:
+        bank_account = bank_account.strip().replace(" ", "")
+        if bank_account and not (bank_account.isdigit() and 12 <= len(bank_account) <= 30):
+            raise ValidationError({"bank_account": _("银行账号应为12至30位数字")})
+        household.bank_account_enc = pii.encrypt(bank_account)
+        household.bank_account_masked = pii.mask_account(bank_account)
+
+
+def _refresh_head_name(household: Household) -> None:
+    head = household.members.filter(relation=Relation.SELF).first()
+    name = head.name if head else ""
+    if household.head_name != name:
+        household.head_name = name
+        household.save(update_fields=["head_name", "updated_at"])
+
+
+def household_next_number(*, village: Region) -> str:
+    """户编号: the village's 12-digit code and a 5-digit serial within it."""
+    last = (
+        Household.objects.filter(number__startswith=village.code).order_by("-number").values_list("number", flat=True)
+    ).first()
+    serial = int(last[12:]) + 1 if last else 1
+    return f"{village.code}{serial:05d}"
+
+
+@dataclass
+class MemberInput:
+    name: str
+    id_number: str
+    relation: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@transaction.atomic
+def household_register(
+    *,
+    actor: User,
+    village: Region,
+    area: str,
+    members: list[MemberInput],
+    address: str = "",
+    phone: str = "",
+    bank_name: str = "",
+    bank_account: str = "",
+    **household_fields: Any,
+) -> Household:
+    _require(actor, Capability.EDIT_REGISTRY)
+    require_scope(actor, village.code)
+    if village.level != Level.VILLAGE:
+        raise ValidationError({"village": _("家庭只能登记在村（社区）")})
+    if not members:
+        raise ValidationError({"members": _("至少登记一名家庭成员")})
+    if sum(1 for m in members if m.relation == Relation.SELF) != 1:
+        raise ValidationError({"members": _("每户应有且只有一名户主")})
+    unknown = set(household_fields) - set(HOUSEHOLD_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown household fields {sorted(unknown)}")
+    household = Household(
+        number=household_next_number(village=village),
+        region=village,
+        region_code=village.code,
+        area=area,
+        address=address,
+        bank_name=bank_name,
+        **household_fields,
+    )
+    _set_contact(household, phone=phone, bank_account=bank_account)
+    household.full_clean(exclude=["head_name"])
+    household.save()
+    seen: set[str] = set()
+    for m in members:
+        person = Person(household=household, relation=m.relation, **m.fields)
+        _set_name(person, m.name)
+        _set_id_number(person, m.id_number)
+        if person.id_number_hash in seen:
+            raise ValidationError({"id_number": _("同一身份证号在本户出现两次")})
+        seen.add(person.id_number_hash)
+        person.full_clean(exclude=["household"])
+        person.save()
+    _refresh_head_name(household)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="household",
+        object_id=household.pk,
+        region_code=household.region_code,
+        summary=_("登记家庭 %(n)s，%(c)d 人") % {"n": household.number, "c": len(members)},
+        after={"number": household.number, "members": [m.name for m in members]},
+    )
+    return household
+
+
+@transaction.atomic
+def household_update(
+    *, actor: User, household: Household, phone: str | None = None, bank_account: str | None = None, **changes: Any
+) -> Household:
+    _require(actor, Capability.EDIT_REGISTRY)
+    require_scope(actor, household.region_code)
+    unknown = set(changes) - set(HOUSEHOLD_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown household fields {sorted(unknown)}")
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    before = _snapshot(household, HOUSEHOLD_FIELDS) | {
+        "phone": household.phone_masked,
+        "bank_account": household.bank_account_masked,
+    }
+    for name, value in changes.items():
+        setattr(household, name, value)
+    _set_contact(household, phone=phone, bank_account=bank_account)
+    household.full_clean()
+    after = _snapshot(household, HOUSEHOLD_FIELDS) | {
+        "phone": household.phone_masked,
+        "bank_account": household.bank_account_masked,
+    }
+    old, new = _diff(before, after)
+    if not new:
+        return household
+    household.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="household",
+        object_id=household.pk,
+        region_code=household.region_code,
+        summary=_("修改家庭 %(n)s") % {"n": household.number},
+        before=old,
+        after=new,
+    )
+    return household
+
+
+@transaction.atomic
+def person_add(*, actor: User, household: Household, member: MemberInput) -> Person:
+    _require(actor, Capability.EDIT_REGISTRY)
+    require_scope(actor, household.region_code)
+    if member.relation == Relation.SELF and household.members.filter(relation=Relation.SELF).exists():
+        raise ValidationError({"relation": _("本户已有户主")})
+    person = Person(household=household, relation=member.relation, **member.fields)
+    _set_name(person, member.name)
+    _set_id_number(person, member.id_number)
+    person.full_clean()
+    person.save()
+    _refresh_head_name(household)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="person",
+        object_id=person.pk,
+        region_code=household.region_code,
+        summary=_("户 %(n)s 增加成员 %(p)s") % {"n": household.number, "p": person.name},
+        after={"household": household.number, "name": person.name, "id": person.id_masked},
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: User, person: Person, id_number: str | None = None, **changes: Any) -> Person:
+    _require(actor, Capability.EDIT_REGISTRY)
+    require_scope(actor, person.household.region_code)
+    unknown = set(changes) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown person fields {sorted(unknown)}")
+    person = Person.objects.select_for_update().select_related("household").get(pk=person.pk)
+    if changes.get("relation") == Relation.SELF and person.relation != Relation.SELF:
+        if person.household.members.filter(relation=Relation.SELF).exclude(pk=person.pk).exists():
+            raise ValidationError({"relation": _("本户已有户主，请先修改原户主的关系")})
+    before = _snapshot(person, PERSON_FIELDS) | {"id_number": person.id_masked}
+    for name, value in changes.items():
+        if name == "name":
+            _set_name(person, value)
+        else:
+            setattr(person, name, value)
+    if id_number is not None:
+        _set_id_number(person, id_number)
+    if person.date_of_death and person.date_of_death > timezone.localdate():
+        raise ValidationError({"date_of_death": _("死亡日期不能晚于今天")})
+    if person.date_of_death and person.date_of_death < person.birth_date:
+        raise ValidationError({"date_of_death": _("死亡日期不能早于出生日期")})
+    person.full_clean()
+    after = _snapshot(person, PERSON_FIELDS) | {"id_number": person.id_masked}
+    old, new = _diff(before, after)
+    if not new:
+        return person
+    person.save()
+    _refresh_head_name(person.household)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="person",
+        object_id=person.pk,
+        region_code=person.household.region_code,
+        summary=_("修改成员 %(p)s（户 %(n)s）") % {"p": person.name, "n": person.household.number},
+        before=old,
+        after=new,
+    )
+    return person
+
+
+def person_record_death(*, actor: User, person: Person, date_of_death: dt.date) -> Person:
+    return person_update(actor=actor, person=person, date_of_death=date_of_death)
+
+
+REVEALABLE = {
+    ("person", "id_number"): lambda obj: obj.id_number,
+    ("household", "phone"): lambda obj: obj.phone,
+    ("household", "bank_account"): lambda obj: obj.bank_account,
+}
+
+
+@transaction.atomic
+def pii_reveal(*, actor: User, obj: Household | Person, field_name: str) -> str:
+    """The value in full, for a user granted it; every reveal is in the audit log."""
+    kind = "person" if isinstance(obj, Person) else "household"
+    region_code = obj.household.region_code if isinstance(obj, Person) else obj.region_code
+    require_scope(actor, region_code)
+    if not actor.can_reveal_pii:
+        raise PermissionDenied(_("您没有查看完整个人信息的权限"))
+    getter: Callable[[Any], str] = REVEALABLE[(kind, field_name)]
+    value = getter(obj)
+    audit_record(
+        actor=actor,
+        action=AuditAction.REVEAL,
+        object_type=kind,
+        object_id=obj.pk,
+        region_code=region_code,
+        summary=_("查看完整%(f)s：%(o)s") % {"f": field_name, "o": str(obj)},
+    )
+    return value
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The bulk path, shared by the importer and the demo: frames in, COPY/executemany out, one audit entry.
+
+HOUSEHOLD_FRAME = {
+    "number": pl.String, "region_id": pl.Int64, "region_code": pl.String, "area": pl.String,
+    "address": pl.String, "phone": pl.String, "bank_name": pl.String, "bank_account": pl.String,
+    "deposits": pl.String, "vehicles": pl.Int64, "disability_vehicle": pl.Boolean, "homes": pl.Int64,
+    "business": pl.Boolean,
+}  # fmt: skip
+PERSON_FRAME = {
+    "household_number": pl.String, "name": pl.String, "id_number": pl.String, "birth_date": pl.Date,
+    "sex": pl.String, "relation": pl.String, "disability_kind": pl.String, "disability_grade": pl.Int64,
+    "disability_cert": pl.String, "serious_illness": pl.Boolean, "illness_name": pl.String, "labor": pl.String,
+    "adl_impossible": pl.Int64, "student": pl.Boolean, "employment": pl.String, "supporter": pl.String,
+    "orphan": pl.String, "institution": pl.Boolean, "date_of_death": pl.Date,
+    "income_wage": pl.String, "income_business": pl.String, "income_property": pl.String,
+    "income_transfer": pl.String, "income_other": pl.String, "income_exempt": pl.String,
+    "rigid_medical": pl.String, "rigid_rehab": pl.String,
+}  # fmt: skip
+
+
+def _encrypt_column(values: list[str | None]) -> list[str]:
+    return [pii.encrypt(v) if v else "" for v in values]
+
+
+def _batch_step(progress: Callable[[str, int, int], None] | None, step: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(step, done, total)
+
+
+@transaction.atomic
+def households_bulk_create(
+    *,
+    actor: User | str,
+    households: pl.DataFrame,
+    persons: pl.DataFrame,
+    source: str,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> tuple[int, int]:
+    """Insert already-validated households and persons (frames shaped as HOUSEHOLD_FRAME and PERSON_FRAME;
+    ID numbers normalised to 18 digits). Encrypts, hashes, masks and indexes pinyin in bulk."""
+    if isinstance(actor, User):
+        _require(actor, Capability.IMPORT_REGISTRY)
+        prefix = actor.scope_prefix or "-"
+        outside = households.filter(~pl.col("region_code").str.starts_with(prefix)).height
+        if outside:
+            raise PermissionDenied(_("有 %(n)d 户不在您的管辖范围内") % {"n": outside})
+    households = households.select([pl.col(c).cast(t) for c, t in HOUSEHOLD_FRAME.items()])
+    persons = persons.select([pl.col(c).cast(t) for c, t in PERSON_FRAME.items()])
+    now = timezone.now()
+    total = households.height + persons.height
+
+    ids = reserve_ids(Household, households.height)
+    heads = persons.filter(pl.col("relation") == Relation.SELF).select(
+        pl.col("household_number").alias("number"), pl.col("name").alias("head_name")
+    )
+    hh = households.with_columns(id=pl.Series(ids, dtype=pl.Int64)).join(heads, on="number", how="left")
+    phones = hh["phone"].to_list()
+    accounts = hh["bank_account"].to_list()
+    hh_rows = hh.select(
+        "id", "number", "region_id", "region_code", "area", "address",
+        pl.col("head_name").fill_null(""),
+        pl.Series("phone_enc", _encrypt_column(phones)),
+        pl.Series("phone_masked", [pii.mask_phone(p) if p else "" for p in phones]),
+        "bank_name",
+        pl.Series("bank_account_enc", _encrypt_column(accounts)),
+        pl.Series("bank_account_masked", [pii.mask_account(a) if a else "" for a in accounts]),
+        "deposits", "vehicles", "disability_vehicle", "homes", "business",
+        pl.lit("").alias("notes"),
+        pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"),
+    )  # fmt: skip
+    bulk_insert(Household, hh_rows)
+    _batch_step(progress, "households", households.height, total)
+
+    id_numbers = persons["id_number"].to_list()
+    keys = [name_keys(n) for n in persons["name"].to_list()]
+    number_to_id = hh.select("number", pl.col("id").alias("household_id"))
+    p = persons.join(number_to_id, left_on="household_number", right_on="number", how="left")
+    missing = p.filter(pl.col("household_id").is_null()).height
+    if missing:
+        raise ValidationError(_("有 %(n)d 名成员找不到所属家庭") % {"n": missing})
+    p_rows = p.select(
+        "household_id", "name",
+        pl.Series("name_initials", [k[0] for k in keys]),
+        pl.Series("name_pinyin", [k[1] for k in keys]),
+        pl.Series("id_number_enc", _encrypt_column(id_numbers)),
+        pl.Series("id_number_hash", [pii.lookup_hash(n) for n in id_numbers]),
+        pl.Series("id_masked", [pii.mask_id(n) for n in id_numbers]),
+        "birth_date", "sex", "relation",
+        pl.col("disability_kind").fill_null(""), "disability_grade", pl.col("disability_cert").fill_null(""),
+        "serious_illness", pl.col("illness_name").fill_null(""), "labor", "adl_impossible", "student",
+        "employment", "supporter", "orphan", "institution",
+        pl.lit(False).alias("prefers_dibao"), pl.lit(False).alias("excluded"), pl.lit("").alias("excluded_reason"),
+        "date_of_death",
+        "income_wage", "income_business", "income_property", "income_transfer", "income_other",
+        "income_exempt", "rigid_medical", "rigid_rehab",
+        pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"),
+    )  # fmt: skip
+    bulk_insert(Person, p_rows)
+    _batch_step(progress, "persons", total, total)
+    region_code = ""
+    if households.height:
+        codes = households["region_code"]
+        region_code = _common_prefix(codes.min(), codes.max())  # type: ignore[arg-type]
+    audit_record(
+        actor=actor,
+        action=AuditAction.IMPORT,
+        object_type="household",
+        region_code=region_code,
+        summary=_("批量导入 %(h)d 户 %(p)d 人：%(s)s") % {"h": households.height, "p": persons.height, "s": source},
+        after={"households": households.height, "persons": persons.height, "source": source},
+    )
+    return households.height, persons.height
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]

@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiuzhu.accounts.models import Capability, User
+from jiuzhu.core.scope import prefix_q
+from jiuzhu.regions.selectors import villages_visible
+from jiuzhu.registry import selectors, services
+from jiuzhu.registry.forms import HouseholdForm, PersonForm
+from jiuzhu.registry.models import Household
+
+PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _apply_validation_error(form: BaseForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    query = selectors.SearchQuery(text=request.GET.get("q", ""), village=request.GET.get("region", ""))
+    page = None
+    if query.text or query.village:
+        page = Paginator(selectors.person_search(user=user, query=query), PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "registry/_search_results.html" if request.headers.get("HX-Request") else "registry/search.html"
+    return render(request, template, {"page": page, "query": query, "villages": villages_visible(user=user)})
+
+
+@login_required
+def household_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    qs = selectors.households_visible(user=user).select_related("region")
+    region = request.GET.get("region", "").strip()
+    if region.isdigit():
+        qs = qs.filter(prefix_q(region))
+    text = request.GET.get("q", "").strip()
+    if text:
+        qs = qs.filter(head_name__startswith=text) if not text.isdigit() else qs.filter(number__startswith=text)
+    page = Paginator(qs.order_by("number"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/household_list.html",
+        {
+            "page": page,
+            "villages": villages_visible(user=user),
+            "region": region,
+            "q": text,
+            "can_export": user.has_capability(Capability.EXPORT_REGISTRY),
+        },
+    )
+
+
+@login_required
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    household = selectors.household_get(user=user, pk=pk)
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "members": selectors.household_members(household=household),
+            "history": selectors.household_history(household=household),
+            "can_edit": user.has_capability(Capability.EDIT_REGISTRY),
+            "panels": household_panels(request, household),
+        },
+    )
+
+
+def household_panels(request: HttpRequest, household: Household) -> list[str]:
+    """Sections other apps add to the household page (eligibility, cases, payments…), rendered HTML."""
+    from jiuzhu.registry.panels import render_panels
+
+    return render_panels(request, household)
+
+
+@login_required
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    household = selectors.household_get(user=user, pk=pk)
+    if not user.has_capability(Capability.EDIT_REGISTRY):
+        raise PermissionDenied
+    form = HouseholdForm(request.POST or None, instance=Household.objects.get(pk=household.pk))
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in services.HOUSEHOLD_FIELDS}
+        try:
+            services.household_update(
+                actor=user,
+                household=household,
+                phone=form.cleaned_data["phone"] or None,
+                bank_account=form.cleaned_data["bank_account"] or None,
+                **data,
+            )
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/form.html", {"form": form, "household": household, "title": _("修改家庭信息")})
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    person = selectors.person_get(user=user, pk=pk)
+    if not user.has_capability(Capability.EDIT_REGISTRY):
+        raise PermissionDenied
+    form = PersonForm(request.POST or None, instance=selectors.person_get(user=user, pk=pk))
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in services.PERSON_FIELDS}
+        try:
+            services.person_update(actor=user, person=person, id_number=form.cleaned_data["id_number"] or None, **data)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("registry:household_detail", pk=person.household_id)
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "household": person.household, "title": _("修改成员：%(n)s") % {"n": person.name}},
+    )
+
+
+@login_required
+def person_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    household = selectors.household_get(user=user, pk=pk)
+    if not user.has_capability(Capability.EDIT_REGISTRY):
+        raise PermissionDenied
+    form = PersonForm(request.POST or None, creating=True)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in services.PERSON_FIELDS if k not in ("name", "relation")}
+        member = services.MemberInput(
+            name=form.cleaned_data["name"],
+            id_number=form.cleaned_data["id_number"],
+            relation=form.cleaned_data["relation"],
+            fields=fields,
+        )
+        try:
+            services.person_add(actor=user, household=household, member=member)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已增加成员"))
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/form.html", {"form": form, "household": household, "title": _("增加家庭成员")})
+
+
+def _reveal_response(value: str) -> HttpResponse:
+    return HttpResponse(format_html('<span class="revealed">{}</span>', value))
+
+
+@login_required
+@require_POST
+def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    person = selectors.person_get(user=user, pk=pk)
+    return _reveal_response(services.pii_reveal(actor=user, obj=person, field_name="id_number"))
+
+
+@login_required
+@require_POST
+def household_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+    user = _user(request)
+    household = selectors.household_get(user=user, pk=pk)
+    if field not in ("phone", "bank_account"):
+        raise PermissionDenied
+    return _reveal_response(services.pii_reveal(actor=user, obj=household, field_name=field))
