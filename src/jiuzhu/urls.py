@@ -1,12 +1,15 @@
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from jiuzhu.api import api
+
 urlpatterns = [
     path("", include("jiuzhu.core.urls")),
     path("accounts/", include("jiuzhu.accounts.urls")),
     path("regions/", include("jiuzhu.regions.urls")),
     path("registry/", include("jiuzhu.registry.urls")),
     path("policy/", include("jiuzhu.policy.urls")),
+    path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]

@@ -91,3 +91,19 @@ class User(AbstractUser):
     @property
     def is_county_level(self) -> bool:
         return self.region is not None and self.region.level <= Level.COUNTY
+
+
+class ApiToken(models.Model):
+    """A bearer token for the HTTP API. Only its hash is stored; the key is shown once when created."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("用户"))
+    name = models.CharField(_("用途"), max_length=100)
+    prefix = models.CharField(max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(_("已吊销"), default=False)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")

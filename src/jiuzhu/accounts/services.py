@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import hashlib
+import secrets
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jiuzhu.accounts.models import ROLE_LEVEL, Capability, Role, User
+from jiuzhu.accounts.models import ROLE_LEVEL, ApiToken, Capability, Role, User
 from jiuzhu.core.audit import audit_record
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import require_scope
@@ -47,3 +50,24 @@ def user_create(
         summary=_("新增用户 %(u)s（%(r)s，%(g)s）") % {"u": username, "r": user.get_role_display(), "g": region.name},
     )
     return user
+
+
+def api_token_create(*, actor: User | None, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user`; the key is returned once and never stored."""
+    if actor is not None and actor.pk != user.pk and not actor.has_capability(Capability.MANAGE_USERS):
+        raise PermissionDenied(_("您的角色无权为他人创建接口令牌"))
+    key = "jz_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=key[:8], key_hash=api_key_hash(key))
+    audit_record(
+        actor=actor or "system",
+        action=AuditAction.CREATE,
+        object_type="api_token",
+        object_id=token.pk,
+        region_code=user.region.code if user.region else "",
+        summary=_("为 %(u)s 创建接口令牌「%(n)s」") % {"u": user.username, "n": name},
+    )
+    return token, key
+
+
+def api_key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()

@@ -64,7 +64,7 @@ def bulk_insert(model: type[models.Model], frame: pl.DataFrame) -> int:
     if connection.vendor == "postgresql":
         connection.ensure_connection()
         raw = connection.connection  # the psycopg connection of Django's current transaction
-        with raw.cursor() as cur:  # type: ignore[union-attr]
+        with connection.wrap_database_errors, raw.cursor() as cur:  # type: ignore[union-attr]
             for start in range(0, frame.height, _CHUNK):
                 buf = io.BytesIO()
                 frame.slice(start, _CHUNK).write_csv(buf, include_header=False, null_value="\\N")

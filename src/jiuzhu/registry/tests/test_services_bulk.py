@@ -1,0 +1,94 @@
+import datetime as dt
+
+import polars as pl
+import pytest
+from django.db import IntegrityError
+
+from jiuzhu.conftest import id_for
+from jiuzhu.core import pii
+from jiuzhu.core.audit import audit_verify
+from jiuzhu.core.models import AuditEntry
+from jiuzhu.registry.models import Household, Person
+from jiuzhu.registry.services import HOUSEHOLD_FRAME, PERSON_FRAME, households_bulk_create
+
+
+def frames(county, ids):
+    v = county.village_a2
+    households = pl.DataFrame(
+        {
+            "number": [f"{v.code}00001", f"{v.code}00002"],
+            "region_id": [v.pk, v.pk],
+            "region_code": [v.code, v.code],
+            "area": ["rural", "rural"],
+            "address": ["花溪村1组", "花溪村2组"],
+            "phone": ["13900001111", ""],
+            "bank_name": ["农商银行", ""],
+            "bank_account": ["6230910000000000001", ""],
+            "deposits": ["1200.50", "0"],
+            "vehicles": [0, 1],
+            "disability_vehicle": [False, False],
+            "homes": [1, 1],
+            "business": [False, False],
+        }
+    )
+    n = len(ids)
+    persons = pl.DataFrame(
+        {
+            "household_number": [f"{v.code}00001"] * 2 + [f"{v.code}00002"] * (n - 2),
+            "name": ["陈国强", "何秀英", "曾小龙"][:n],
+            "id_number": ids,
+            "birth_date": [dt.date(1950, 1, 1)] * n,
+            "sex": ["M", "F", "M"][:n],
+            "relation": ["self", "spouse", "self"][:n],
+            "disability_kind": ["physical", "", ""][:n],
+            "disability_grade": [2, None, None][:n],
+            "disability_cert": ["", "", ""][:n],
+            "serious_illness": [False] * n,
+            "illness_name": [""] * n,
+            "labor": ["none", "full", "full"][:n],
+            "adl_impossible": [0] * n,
+            "student": [False] * n,
+            "employment": ["none"] * n,
+            "supporter": ["capable"] * n,
+            "orphan": ["none"] * n,
+            "institution": [False] * n,
+            "date_of_death": [None, None, dt.date(2025, 3, 1)][:n],
+            **{c: ["100.00"] * n for c in PERSON_FRAME if c.startswith(("income_", "rigid_"))},
+        },
+        schema_overrides={"date_of_death": pl.Date, "disability_grade": pl.Int64},
+    )
+    return households.cast(HOUSEHOLD_FRAME), persons  # type: ignore[arg-type]
+
+
+def test_it_writes_households_and_persons_in_bulk_with_encrypted_columns(county, admin):
+    ids = [id_for(dt.date(1950, 1, 1)), id_for(dt.date(1950, 1, 1), male=False), id_for(dt.date(1950, 1, 1))]
+    hh, persons = frames(county, ids)
+    assert households_bulk_create(actor=admin, households=hh, persons=persons, source="test") == (2, 3)
+    first = Household.objects.get(number=hh["number"][0])
+    assert first.head_name == "陈国强" and first.phone == "13900001111" and first.phone_masked == "139****1111"
+    assert first.members.count() == 2
+    chen = Person.objects.get(id_number_hash=pii.lookup_hash(ids[0]))
+    assert chen.id_number == ids[0] and chen.name_initials == "cgq" and chen.disability_grade == 2
+    assert str(chen.income_wage) == "100.00"
+    assert Person.objects.get(name="曾小龙").date_of_death == dt.date(2025, 3, 1)
+    assert AuditEntry.objects.filter(action="import").count() == 1
+    assert audit_verify().ok
+
+
+def test_a_duplicate_id_number_writes_nothing(county, admin, make_household):
+    existing = make_household(county.village_a1).members.get()
+    ids = [id_for(dt.date(1950, 1, 1)), existing.id_number, id_for(dt.date(1950, 1, 1))]
+    hh, persons = frames(county, ids)
+    before = Household.objects.count()
+    with pytest.raises(IntegrityError):
+        households_bulk_create(actor=admin, households=hh, persons=persons, source="test")
+    assert Household.objects.count() == before and Person.objects.count() == 1
+
+
+def test_it_refuses_households_outside_the_users_scope(county, caseworker_b):
+    from django.core.exceptions import PermissionDenied
+
+    hh, persons = frames(county, [id_for(dt.date(1950, 1, 1)), id_for(dt.date(1951, 1, 1)), id_for(dt.date(1952, 1, 1))])
+    with pytest.raises(PermissionDenied):
+        households_bulk_create(actor=caseworker_b, households=hh, persons=persons, source="test")
+    assert not Household.objects.exists()
