@@ -16,6 +16,7 @@ import pytest
 
 from jiuzhu.accounts.models import Role, User
 from jiuzhu.accounts.services import user_create
+from jiuzhu.browser import page as page  # the Playwright fixture, for every app's browser tests
 from jiuzhu.core.idcard import make_id_number
 from jiuzhu.regions.models import Region
 from jiuzhu.regions.services import region_ensure
@@ -62,7 +63,13 @@ def clerk_a(county: County) -> User:
 
 @pytest.fixture
 def caseworker_a(county: County) -> User:
-    return _user("caseworker_a", Role.TOWNSHIP_CASEWORKER, county.township_a, full_name="乡镇经办甲", can_reveal_pii=True)
+    return _user(
+        "caseworker_a",
+        Role.TOWNSHIP_CASEWORKER,
+        county.township_a,
+        full_name="乡镇经办甲",
+        can_reveal_pii=True,
+    )
 
 
 @pytest.fixture
@@ -72,7 +79,13 @@ def head_a(county: County) -> User:
 
 @pytest.fixture
 def caseworker_b(county: County) -> User:
-    return _user("caseworker_b", Role.TOWNSHIP_CASEWORKER, county.township_b, full_name="乡镇经办乙", can_reveal_pii=True)
+    return _user(
+        "caseworker_b",
+        Role.TOWNSHIP_CASEWORKER,
+        county.township_b,
+        full_name="乡镇经办乙",
+        can_reveal_pii=True,
+    )
 
 
 @pytest.fixture

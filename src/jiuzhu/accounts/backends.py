@@ -21,7 +21,7 @@ class AccountLocked(Exception):
 
 
 class LockoutBackend(ModelBackend):
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kw: Any
     ) -> User | None:
         if not username or password is None:
@@ -50,4 +50,4 @@ class LockoutBackend(ModelBackend):
         if user.failed_logins or user.locked_until:
             user.failed_logins, user.locked_until = 0, None
             user.save(update_fields=["failed_logins", "locked_until"])
-        return authed  # type: ignore[return-value]
+        return authed

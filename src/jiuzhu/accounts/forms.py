@@ -43,7 +43,7 @@ class UserCreateForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["role"].required = True
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         role, region = data.get("role"), data.get("region")
         if role and isinstance(region, Region) and ROLE_LEVEL[Role(role)] != region.level:
             self.add_error("region", _("该角色应绑定到 %(l)s 一级的区划") % {"l": ROLE_LEVEL[Role(role)].label})

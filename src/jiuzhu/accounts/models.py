@@ -63,7 +63,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
     region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name=_("所属区划")
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name=_("所属区划"),
     )
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     # "Show in full" is granted person by person by the county admin, never implied by a role.
@@ -107,3 +112,6 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("接口令牌")
         verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"

@@ -7,4 +7,6 @@ from jiuzhu.core.scope import scope_q
 
 
 def users_visible(*, user: User) -> QuerySet[User]:
-    return User.objects.filter(scope_q(user, "region__code")).select_related("region").order_by("region__code", "username")
+    return (
+        User.objects.filter(scope_q(user, "region__code")).select_related("region").order_by("region__code", "username")
+    )

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from jiuzhu.accounts.models import Capability
 from jiuzhu.accounts.selectors import users_visible
 from jiuzhu.accounts.services import user_create
 from jiuzhu.core.audit import audit_record
+from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.models import AuditAction
 from jiuzhu.regions.selectors import regions_visible
 
@@ -30,20 +31,24 @@ class LoginView(auth_views.LoginView):
 
 
 @login_required
-def users(request: HttpRequest) -> HttpResponse:
+def users(request: AuthedRequest) -> HttpResponse:
     actor = request.user
-    if not actor.has_capability(Capability.MANAGE_USERS):  # type: ignore[union-attr]
+    if not actor.has_capability(Capability.MANAGE_USERS):
         raise PermissionDenied
-    form = UserCreateForm(request.POST or None, regions=regions_visible(user=actor))  # type: ignore[arg-type]
+    form = UserCreateForm(request.POST or None, regions=regions_visible(user=actor))
     if request.method == "POST" and form.is_valid():
         try:
-            user_create(actor=actor, password=form.cleaned_data["password"], **{  # type: ignore[arg-type]
-                k: form.cleaned_data[k] for k in ("username", "full_name", "role", "region", "can_reveal_pii")
-            })
+            user_create(
+                actor=actor,
+                password=form.cleaned_data["password"],
+                **{
+                    k: form.cleaned_data[k] for k in ("username", "full_name", "role", "region", "can_reveal_pii")
+                },
+            )
         except ValidationError as exc:
             for msg in exc.messages:
                 form.add_error(None, msg)
         else:
             messages.success(request, _("已新增用户 %(u)s") % {"u": form.cleaned_data["username"]})
             return redirect("accounts:users")
-    return render(request, "accounts/users.html", {"users": users_visible(user=actor), "form": form})  # type: ignore[arg-type]
+    return render(request, "accounts/users.html", {"users": users_visible(user=actor), "form": form})

@@ -91,7 +91,7 @@ def audit_record(
             "after": after_j,
             "prev_hash": head.hash,
         }
-        digest = _digest(**fields)  # type: ignore[arg-type]
+        digest = _digest(**fields)
         entry = AuditEntry.objects.create(actor=actor_obj, hash=digest, **fields)
         head.seq, head.hash = seq, digest
         head.save(update_fields=["seq", "hash"])

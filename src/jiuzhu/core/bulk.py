@@ -21,15 +21,13 @@ def reserve_ids(model: type[models.Model], n: int) -> list[int]:
     if n == 0:
         return []
     table = model._meta.db_table
-    pk = model._meta.pk.column  # type: ignore[union-attr]
+    pk = model._meta.pk.column
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute(
-                f"SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, n]
-            )
+            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, n])
             return [r[0] for r in cur.fetchall()]
         cur.execute(f'SELECT COALESCE(MAX("{pk}"), 0) FROM "{table}"')
-        start = int(cur.fetchone()[0]) + 1  # type: ignore[index]
+        start = int(cur.fetchone()[0]) + 1
         return list(range(start, start + n))
 
 
@@ -64,7 +62,7 @@ def bulk_insert(model: type[models.Model], frame: pl.DataFrame) -> int:
     if connection.vendor == "postgresql":
         connection.ensure_connection()
         raw = connection.connection  # the psycopg connection of Django's current transaction
-        with connection.wrap_database_errors, raw.cursor() as cur:  # type: ignore[union-attr]
+        with connection.wrap_database_errors, raw.cursor() as cur:
             for start in range(0, frame.height, _CHUNK):
                 buf = io.BytesIO()
                 frame.slice(start, _CHUNK).write_csv(buf, include_header=False, null_value="\\N")

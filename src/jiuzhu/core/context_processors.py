@@ -27,7 +27,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     nav = []
     path = request.path
     for name, label, cap in items:
-        if cap is not None and not user.has_capability(cap):  # type: ignore[union-attr]
+        if cap is not None and not user.has_capability(cap):
             continue
         try:
             url = reverse(name)

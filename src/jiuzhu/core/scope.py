@@ -24,8 +24,8 @@ def prefix_q(prefix: str, field: str = "region_code") -> Q:
 
 
 def in_scope(user: Any, region_code: str) -> bool:
-    prefix = getattr(user, "scope_prefix", None)
-    return bool(prefix) and region_code.startswith(prefix)
+    prefix: str | None = getattr(user, "scope_prefix", None)
+    return bool(prefix) and region_code.startswith(prefix or "")
 
 
 def require_scope(user: Any, region_code: str) -> None:

@@ -64,9 +64,8 @@ def read_table(data: bytes, filename: str) -> tuple[pl.DataFrame, str]:
         raise TableError(_("文件是空的"))
     try:
         frame = pl.read_csv(
-            io.StringIO(text).read().encode("utf-8"),
+            text.encode("utf-8"),
             infer_schema=False,
-            missing_utf8_is_empty_string=True,
             truncate_ragged_lines=False,
         )
     except pl.exceptions.PolarsError as exc:
@@ -102,7 +101,7 @@ def _read_xlsx(data: bytes) -> pl.DataFrame:
     if not names:
         raise TableError(_("第一行应为列名"))
     columns = {n: [r[i] for r in body] for i, n in enumerate(names)}
-    return pl.DataFrame(columns, schema={n: pl.String for n in names})
+    return pl.DataFrame(columns, schema=dict.fromkeys(names, pl.String))
 
 
 def safe_cell(value: object) -> object:
@@ -135,7 +134,9 @@ def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[object
     return path
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]], *, encoding: str = "utf-8-sig") -> Path:
+def write_csv(
+    path: Path, header: Sequence[str], rows: Iterable[Sequence[object]], *, encoding: str = "utf-8-sig"
+) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding=encoding) as fh:
         w = csv.writer(fh)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.models import Capability
 from jiuzhu.core.audit import audit_verify
+from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.selectors import audit_search
 from jiuzhu.registry.selectors import household_counts_by_child_region, registry_counts
@@ -21,14 +22,14 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
         "core/home.html",
         {
-            "counts": registry_counts(user=user),  # type: ignore[arg-type]
-            "by_region": household_counts_by_child_region(user=user),  # type: ignore[arg-type]
+            "counts": registry_counts(user=user),
+            "by_region": household_counts_by_child_region(user=user),
         },
     )
 
@@ -41,12 +42,12 @@ def _date(value: str | None) -> dt.date | None:
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_capability(Capability.VIEW_AUDIT):  # type: ignore[union-attr]
+def audit_list(request: AuthedRequest) -> HttpResponse:
+    if not request.user.has_capability(Capability.VIEW_AUDIT):
         raise PermissionDenied
     g = request.GET
     qs = audit_search(
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         action=g.get("action", ""),
         actor=g.get("actor", "").strip(),
         object_type=g.get("object_type", ""),
@@ -59,7 +60,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def audit_verify_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_capability(Capability.VIEW_AUDIT):  # type: ignore[union-attr]
+def audit_verify_view(request: AuthedRequest) -> HttpResponse:
+    if not request.user.has_capability(Capability.VIEW_AUDIT):
         raise PermissionDenied
     return render(request, "core/_verify_result.html", {"result": audit_verify()})

@@ -37,7 +37,12 @@ class Region(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     level = models.PositiveSmallIntegerField(_("级别"), choices=Level.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("上级"),
     )
     urban_rural = models.CharField(_("城乡分类"), max_length=3, choices=UrbanRural.choices, blank=True)
 

@@ -57,22 +57,24 @@ def region_import(*, actor: User | None, data: bytes, filename: str) -> RegionIm
         if not name:
             errors.append(RowError(i, COLUMNS["name"], name, _("名称不能为空")))
         if cls and cls not in valid_classes:
-            errors.append(RowError(i, COLUMNS["urban_rural"], cls, _("城乡分类代码应为 111、112、121、122、123、210 或 220")))
+            errors.append(
+                RowError(i, COLUMNS["urban_rural"], cls, _("城乡分类代码应为 111、112、121、122、123、210 或 220"))
+            )
         if scope is not None and not code.startswith(scope or ""):
             errors.append(RowError(i, COLUMNS["code"], code, _("不在您的管辖范围内")))
         rows.append((code, name, cls))
     codes = {r[0] for r in rows}
-    for i, (code, _name, _cls) in enumerate(rows, start=2):
-        parent = parent_code(code)
-        if parent is not None and parent not in known and parent not in codes:
-            errors.append(RowError(seen[code], COLUMNS["code"], code, _("上级区划 %(p)s 不存在") % {"p": parent}))
+    for code, _name, _cls in rows:
+        up_code = parent_code(code)
+        if up_code is not None and up_code not in known and up_code not in codes:
+            errors.append(RowError(seen[code], COLUMNS["code"], code, _("上级区划 %(p)s 不存在") % {"p": up_code}))
     if errors:
         return RegionImportResult(errors=sorted(errors, key=lambda e: e.row))
     result = RegionImportResult()
     with transaction.atomic():
         for code, name, cls in sorted(rows):
-            parent_c = parent_code(code)
-            parent = known.get(parent_c) if parent_c else None
+            up = parent_code(code)
+            parent = known.get(up) if up else None
             existing = known.get(code)
             if existing is None:
                 region = Region.objects.create(
@@ -101,7 +103,8 @@ def region_ensure(*, code: str, name: str, urban_rural: str = "") -> Region:
     parent_c = parent_code(code)
     parent = Region.objects.get(code=parent_c) if parent_c else None
     region, _created = Region.objects.get_or_create(
-        code=code, defaults={"name": name, "level": level_of_code(code), "parent": parent, "urban_rural": urban_rural}
+        code=code,
+        defaults={"name": name, "level": level_of_code(code), "parent": parent, "urban_rural": urban_rural},
     )
     return region
 

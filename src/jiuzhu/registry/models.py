@@ -5,12 +5,16 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from jiuzhu.core import pii
 from jiuzhu.core.idcard import age_on
 from jiuzhu.regions.models import Region
 
-MONEY = {"max_digits": 12, "decimal_places": 2, "default": Decimal("0.00")}
+
+def money_field(label: StrOrPromise) -> models.DecimalField:  # type: ignore[type-arg]
+    """Yuan with two decimals; the engine converts to integer fen."""
+    return models.DecimalField(label, max_digits=12, decimal_places=2, default=Decimal("0.00"))
 
 
 class Area(models.TextChoices):
@@ -80,7 +84,9 @@ class OrphanKind(models.TextChoices):
 
 class Household(models.Model):
     number = models.CharField(_("户编号"), max_length=20, unique=True)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="households", verbose_name=_("村（社区）"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="households", verbose_name=_("村（社区）")
+    )
     # Denormalised from region: scope filters are a range scan on this indexed column.
     region_code = models.CharField(_("区划代码"), max_length=12, db_index=True, editable=False)
     area = models.CharField(_("城乡类别"), max_length=5, choices=Area.choices)
@@ -92,7 +98,7 @@ class Household(models.Model):
     bank_account_enc = models.TextField(blank=True, editable=False)
     bank_account_masked = models.CharField(_("银行账号"), max_length=40, blank=True, editable=False)
     # Assets (家庭财产), as the economic check needs them.
-    deposits = models.DecimalField(_("存款及有价证券（元）"), **MONEY)  # type: ignore[call-overload]
+    deposits = money_field(_("存款及有价证券（元）"))
     vehicles = models.PositiveSmallIntegerField(_("机动车辆数"), default=0)
     disability_vehicle = models.BooleanField(_("车辆为残疾人功能性补偿代步机动车"), default=False)
     homes = models.PositiveSmallIntegerField(_("房产套数"), default=1)
@@ -143,7 +149,9 @@ class Person(models.Model):
     )
     student = models.BooleanField(_("在校学生"), default=False)
     employment = models.CharField(_("就业状况"), max_length=15, choices=Employment.choices, default=Employment.NONE)
-    supporter = models.CharField(_("赡养抚养扶养人"), max_length=10, choices=Supporter.choices, default=Supporter.CAPABLE)
+    supporter = models.CharField(
+        _("赡养抚养扶养人"), max_length=10, choices=Supporter.choices, default=Supporter.CAPABLE
+    )
     orphan = models.CharField(_("孤儿情况"), max_length=10, choices=OrphanKind.choices, default=OrphanKind.NONE)
     institution = models.BooleanField(_("机构集中供养/养育"), default=False)
     prefers_dibao = models.BooleanField(_("自愿选择低保"), default=False)
@@ -151,14 +159,14 @@ class Person(models.Model):
     excluded_reason = models.CharField(_("不计入原因"), max_length=100, blank=True)
     date_of_death = models.DateField(_("死亡日期"), null=True, blank=True)
     # Monthly income by type, yuan (家庭收入).
-    income_wage = models.DecimalField(_("工资性收入"), **MONEY)  # type: ignore[call-overload]
-    income_business = models.DecimalField(_("经营净收入"), **MONEY)  # type: ignore[call-overload]
-    income_property = models.DecimalField(_("财产净收入"), **MONEY)  # type: ignore[call-overload]
-    income_transfer = models.DecimalField(_("转移净收入"), **MONEY)  # type: ignore[call-overload]
-    income_other = models.DecimalField(_("其他收入"), **MONEY)  # type: ignore[call-overload]
-    income_exempt = models.DecimalField(_("豁免收入"), **MONEY)  # type: ignore[call-overload]
-    rigid_medical = models.DecimalField(_("刚性医疗支出"), **MONEY)  # type: ignore[call-overload]
-    rigid_rehab = models.DecimalField(_("刚性康复支出"), **MONEY)  # type: ignore[call-overload]
+    income_wage = money_field(_("工资性收入"))
+    income_business = money_field(_("经营净收入"))
+    income_property = money_field(_("财产净收入"))
+    income_transfer = money_field(_("转移净收入"))
+    income_other = money_field(_("其他收入"))
+    income_exempt = money_field(_("豁免收入"))
+    rigid_medical = money_field(_("刚性医疗支出"))
+    rigid_rehab = money_field(_("刚性康复支出"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -193,6 +201,4 @@ class Person(models.Model):
 
     @property
     def monthly_income(self) -> Decimal:
-        return (
-            self.income_wage + self.income_business + self.income_property + self.income_transfer + self.income_other
-        )
+        return self.income_wage + self.income_business + self.income_property + self.income_transfer + self.income_other

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import polars as pl
@@ -21,7 +20,7 @@ from jiuzhu.core.audit import audit_record
 from jiuzhu.core.bulk import bulk_insert, reserve_ids
 from jiuzhu.core.idcard import IdNumberError, parse_id_number
 from jiuzhu.core.models import AuditAction
-from jiuzhu.core.scope import in_scope, require_scope
+from jiuzhu.core.scope import require_scope
 from jiuzhu.regions.models import Level, Region
 from jiuzhu.registry.models import Household, Person, Relation
 from jiuzhu.registry.names import name_keys
@@ -176,7 +175,12 @@ def household_register(
 
 @transaction.atomic
 def household_update(
-    *, actor: User, household: Household, phone: str | None = None, bank_account: str | None = None, **changes: Any
+    *,
+    actor: User,
+    household: Household,
+    phone: str | None = None,
+    bank_account: str | None = None,
+    **changes: Any,
 ) -> Household:
     _require(actor, Capability.EDIT_REGISTRY)
     require_scope(actor, household.region_code)
@@ -245,9 +249,9 @@ def person_update(*, actor: User, person: Person, id_number: str | None = None, 
     if unknown:
         raise ValueError(f"unknown person fields {sorted(unknown)}")
     person = Person.objects.select_for_update().select_related("household").get(pk=person.pk)
-    if changes.get("relation") == Relation.SELF and person.relation != Relation.SELF:
-        if person.household.members.filter(relation=Relation.SELF).exclude(pk=person.pk).exists():
-            raise ValidationError({"relation": _("本户已有户主，请先修改原户主的关系")})
+    becomes_head = changes.get("relation") == Relation.SELF and person.relation != Relation.SELF
+    if becomes_head and person.household.members.filter(relation=Relation.SELF).exclude(pk=person.pk).exists():
+        raise ValidationError({"relation": _("本户已有户主，请先修改原户主的关系")})
     before = _snapshot(person, PERSON_FIELDS) | {"id_number": person.id_masked}
     for name, value in changes.items():
         if name == "name":

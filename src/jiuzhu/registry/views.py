@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.models import Capability, User
+from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.scope import prefix_q
 from jiuzhu.regions.selectors import villages_visible
 from jiuzhu.registry import selectors, services
@@ -34,7 +35,7 @@ def _apply_validation_error(form: BaseForm, exc: ValidationError) -> None:
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthedRequest) -> HttpResponse:
     user = _user(request)
     query = selectors.SearchQuery(text=request.GET.get("q", ""), village=request.GET.get("region", ""))
     page = None
@@ -45,7 +46,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def household_list(request: HttpRequest) -> HttpResponse:
+def household_list(request: AuthedRequest) -> HttpResponse:
     user = _user(request)
     qs = selectors.households_visible(user=user).select_related("region")
     region = request.GET.get("region", "").strip()
@@ -69,7 +70,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def household_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = _user(request)
     household = selectors.household_get(user=user, pk=pk)
     return render(
@@ -93,7 +94,7 @@ def household_panels(request: HttpRequest, household: Household) -> list[str]:
 
 
 @login_required
-def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def household_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = _user(request)
     household = selectors.household_get(user=user, pk=pk)
     if not user.has_capability(Capability.EDIT_REGISTRY):
@@ -118,7 +119,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = _user(request)
     person = selectors.person_get(user=user, pk=pk)
     if not user.has_capability(Capability.EDIT_REGISTRY):
@@ -141,7 +142,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+def person_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
     user = _user(request)
     household = selectors.household_get(user=user, pk=pk)
     if not user.has_capability(Capability.EDIT_REGISTRY):
@@ -171,7 +172,7 @@ def _reveal_response(value: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def person_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
     user = _user(request)
     person = selectors.person_get(user=user, pk=pk)
     return _reveal_response(services.pii_reveal(actor=user, obj=person, field_name="id_number"))
@@ -179,7 +180,7 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def household_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+def household_reveal(request: AuthedRequest, pk: int, field: str) -> HttpResponse:
     user = _user(request)
     household = selectors.household_get(user=user, pk=pk)
     if field not in ("phone", "bank_account"):

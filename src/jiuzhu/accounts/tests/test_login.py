@@ -52,5 +52,11 @@ def test_a_role_must_be_bound_to_its_level(county, role_region):
 
     role, region = role_region
     with pytest.raises(ValidationError):
-        user_create(actor=None, username="x", password=PASSWORD, role=role, region=getattr(county, region),
-                    check_password=False)
+        user_create(
+            actor=None,
+            username="x",
+            password=PASSWORD,
+            role=role,
+            region=getattr(county, region),
+            check_password=False,
+        )

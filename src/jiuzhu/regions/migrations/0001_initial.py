@@ -5,27 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True, verbose_name='区划代码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, '省'), (2, '市'), (3, '县'), (4, '乡镇（街道）'), (5, '村（社区）')], db_index=True, verbose_name='级别')),
-                ('urban_rural', models.CharField(blank=True, choices=[('111', '主城区'), ('112', '城乡结合区'), ('121', '镇中心区'), ('122', '镇乡结合区'), ('123', '特殊区域'), ('210', '乡中心区'), ('220', '村庄')], max_length=3, verbose_name='城乡分类')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.region', verbose_name='上级')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=12, unique=True, verbose_name="区划代码")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "省"), (2, "市"), (3, "县"), (4, "乡镇（街道）"), (5, "村（社区）")],
+                        db_index=True,
+                        verbose_name="级别",
+                    ),
+                ),
+                (
+                    "urban_rural",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("111", "主城区"),
+                            ("112", "城乡结合区"),
+                            ("121", "镇中心区"),
+                            ("122", "镇乡结合区"),
+                            ("123", "特殊区域"),
+                            ("210", "乡中心区"),
+                            ("220", "村庄"),
+                        ],
+                        max_length=3,
+                        verbose_name="城乡分类",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="regions.region",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政区划',
-                'verbose_name_plural': '行政区划',
-                'ordering': ['code'],
+                "verbose_name": "行政区划",
+                "verbose_name_plural": "行政区划",
+                "ordering": ["code"],
             },
         ),
     ]

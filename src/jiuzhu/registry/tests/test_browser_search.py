@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from jiuzhu.browser import page, screenshot  # noqa: F401 - the page fixture
+from jiuzhu.browser import screenshot
 from jiuzhu.conftest import PASSWORD
 from jiuzhu.registry.models import Relation
 
@@ -10,12 +10,21 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_township_caseworker_finds_a_person_by_pinyin_initials_and_opens_the_household(
-    page, live_server, county, caseworker_a, make_household  # noqa: F811
+    page,
+    live_server,
+    county,
+    caseworker_a,
+    make_household,
 ):
     household = make_household(
         county.village_a1,
         [
-            ("王建国", dt.date(1948, 2, 3), Relation.SELF, {"disability_kind": "physical", "disability_grade": 2}),
+            (
+                "王建国",
+                dt.date(1948, 2, 3),
+                Relation.SELF,
+                {"disability_kind": "physical", "disability_grade": 2},
+            ),
             ("刘桂英", dt.date(1950, 7, 9), Relation.SPOUSE, {"income_transfer": "180.00"}),
             ("王小明", dt.date(2012, 9, 1), Relation.GRANDSON, {"student": True}),
         ],

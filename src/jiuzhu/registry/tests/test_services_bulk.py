@@ -88,7 +88,9 @@ def test_a_duplicate_id_number_writes_nothing(county, admin, make_household):
 def test_it_refuses_households_outside_the_users_scope(county, caseworker_b):
     from django.core.exceptions import PermissionDenied
 
-    hh, persons = frames(county, [id_for(dt.date(1950, 1, 1)), id_for(dt.date(1951, 1, 1)), id_for(dt.date(1952, 1, 1))])
+    hh, persons = frames(
+        county, [id_for(dt.date(1950, 1, 1)), id_for(dt.date(1951, 1, 1)), id_for(dt.date(1952, 1, 1))]
+    )
     with pytest.raises(PermissionDenied):
         households_bulk_create(actor=caseworker_b, households=hh, persons=persons, source="test")
     assert not Household.objects.exists()

@@ -11,8 +11,13 @@ from jiuzhu.registry.services import MemberInput, household_register, household_
 
 
 def test_it_registers_a_household_with_encrypted_id_numbers(county, caseworker_a, make_household):
-    hh = make_household(county.village_a1, [("张三", dt.date(1950, 3, 1), Relation.SELF, {}),
-                                            ("李四", dt.date(1952, 4, 2), Relation.SPOUSE, {})])
+    hh = make_household(
+        county.village_a1,
+        [
+            ("张三", dt.date(1950, 3, 1), Relation.SELF, {}),
+            ("李四", dt.date(1952, 4, 2), Relation.SPOUSE, {}),
+        ],
+    )
     assert hh.head_name == "张三"
     assert hh.number.startswith(county.village_a1.code)
     p = hh.members.get(name="张三")
@@ -26,16 +31,24 @@ def test_it_registers_a_household_with_encrypted_id_numbers(county, caseworker_a
 def test_it_refuses_a_wrong_check_digit_and_writes_nothing(county, caseworker_a):
     bad = "33072719500301001" + "0"
     with pytest.raises(ValidationError) as exc:
-        household_register(actor=caseworker_a, village=county.village_a1, area="urban",
-                           members=[MemberInput("张三", bad, Relation.SELF)])
+        household_register(
+            actor=caseworker_a,
+            village=county.village_a1,
+            area="urban",
+            members=[MemberInput("张三", bad, Relation.SELF)],
+        )
     assert "校验码错误" in str(exc.value)
     assert not Person.objects.exists()
 
 
 def test_it_refuses_other_township(county, caseworker_b, make_household):
     with pytest.raises(Http404):
-        household_register(actor=caseworker_b, village=county.village_a1, area="urban",
-                           members=[MemberInput("张三", "11010519491231002X", Relation.SELF)])
+        household_register(
+            actor=caseworker_b,
+            village=county.village_a1,
+            area="urban",
+            members=[MemberInput("张三", "11010519491231002X", Relation.SELF)],
+        )
     hh = make_household(county.village_a1)
     with pytest.raises(Http404):
         household_update(actor=caseworker_b, household=hh, address="x")

@@ -18,9 +18,15 @@ SEES_A2 = SEES_A1 - {"clerk_a"}
 
 @pytest.fixture
 def households(county, make_household):
-    a1 = make_household(county.village_a1, [("王建国", dt.date(1948, 2, 3), Relation.SELF, {}),
-                                            ("刘桂英", dt.date(1950, 7, 9), Relation.SPOUSE, {})],
-                        phone="13812345678", bank_account="6228480012345678901")
+    a1 = make_household(
+        county.village_a1,
+        [
+            ("王建国", dt.date(1948, 2, 3), Relation.SELF, {}),
+            ("刘桂英", dt.date(1950, 7, 9), Relation.SPOUSE, {}),
+        ],
+        phone="13812345678",
+        bank_account="6228480012345678901",
+    )
     a2 = make_household(county.village_a2, [("赵小花", dt.date(1990, 1, 1), Relation.SELF, {})])
     b1 = make_household(county.village_b1, [("孙大山", dt.date(1960, 1, 1), Relation.SELF, {})])
     return {"a1": a1, "a2": a2, "b1": b1}

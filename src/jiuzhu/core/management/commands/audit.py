@@ -31,5 +31,9 @@ class Command(BaseCommand):
         }
         raise CommandError(
             _("审计日志校验失败：第 %(seq)d 条%(why)s（此前 %(n)d 条完好）")
-            % {"seq": result.broken_seq, "why": reasons.get(result.reason, result.reason), "n": result.checked}
+            % {
+                "seq": result.broken_seq,
+                "why": reasons.get(result.reason, result.reason),
+                "n": result.checked,
+            }
         )
