@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiuzhu.regions.models import Region
 from jiuzhu.registry.models import Household, Person
 from jiuzhu.registry.services import HOUSEHOLD_FIELDS, PERSON_FIELDS
 
@@ -17,6 +18,23 @@ class HouseholdForm(forms.ModelForm):  # type: ignore[type-arg]
         model = Household
         fields = list(HOUSEHOLD_FIELDS)
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class HouseholdCreateForm(HouseholdForm):
+    """A new household and its head; further members are added on the household page."""
+
+    village = forms.ModelChoiceField(label=_("村（社区）"), queryset=Region.objects.none())
+    head_name = forms.CharField(label=_("户主姓名"), max_length=50)
+    head_id_number = forms.CharField(label=_("户主身份证号"), max_length=18)
+
+    field_order = ["village", "head_name", "head_id_number", "area", "address", "phone", "bank_name", "bank_account"]
+
+    def __init__(self, *args: Any, villages: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages  # type: ignore[attr-defined]
+        self.fields["village"].label_from_instance = lambda r: f"{r.parent.name} · {r.name}"  # type: ignore[attr-defined]
+        self.fields["phone"].help_text = ""
+        self.fields["bank_account"].help_text = ""
 
 
 class PersonForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -6,6 +6,7 @@ app_name = "registry"
 urlpatterns = [
     path("search/", views.search, name="search"),
     path("households/", views.household_list, name="household_list"),
+    path("households/new/", views.household_create, name="household_create"),
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
     path("households/<int:pk>/members/add/", views.person_add_view, name="person_add"),

@@ -16,8 +16,8 @@ from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.scope import prefix_q
 from jiuzhu.regions.selectors import villages_visible
 from jiuzhu.registry import selectors, services
-from jiuzhu.registry.forms import HouseholdForm, PersonForm
-from jiuzhu.registry.models import Household
+from jiuzhu.registry.forms import HouseholdCreateForm, HouseholdForm, PersonForm
+from jiuzhu.registry.models import Household, Relation
 
 PAGE_SIZE = 25
 
@@ -65,8 +65,37 @@ def household_list(request: AuthedRequest) -> HttpResponse:
             "region": region,
             "q": text,
             "can_export": user.has_capability(Capability.EXPORT_REGISTRY),
+            "can_edit": user.has_capability(Capability.EDIT_REGISTRY),
         },
     )
+
+
+@login_required
+def household_create(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    if not user.has_capability(Capability.EDIT_REGISTRY):
+        raise PermissionDenied
+    form = HouseholdCreateForm(request.POST or None, villages=villages_visible(user=user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        head = services.MemberInput(name=data["head_name"], id_number=data["head_id_number"], relation=Relation.SELF)
+        try:
+            household = services.household_register(
+                actor=user,
+                village=data["village"],
+                members=[head],
+                phone=data["phone"],
+                bank_account=data["bank_account"],
+                **{k: data[k] for k in services.HOUSEHOLD_FIELDS},
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "id_number" in exc.error_dict:
+                exc = ValidationError({"head_id_number": exc.error_dict.pop("id_number"), **exc.error_dict})
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已登记家庭 %(n)s，请继续增加家庭成员") % {"n": household.number})
+            return redirect("registry:household_detail", pk=household.pk)
+    return render(request, "registry/household_create.html", {"form": form})
 
 
 @login_required
