@@ -128,7 +128,7 @@ class Person(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members", verbose_name=_("家庭"))
     name = models.CharField(_("姓名"), max_length=50)
     # Lower-case pinyin initials ("zs" for 张三) and full pinyin, for searching without Chinese input.
-    name_initials = models.CharField(max_length=20, db_index=True, editable=False)
+    name_initials = models.CharField(max_length=20, editable=False)
     name_pinyin = models.CharField(max_length=120, editable=False)
     id_number_enc = models.TextField(editable=False)
     id_number_hash = models.CharField(max_length=32, unique=True, editable=False)
@@ -172,6 +172,8 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["household_id", "id"]
+        # Search orders matches by initials then name: the index gives the order without sorting.
+        indexes = [models.Index(fields=["name_initials", "name"]), models.Index(fields=["name"])]
         verbose_name = _("家庭成员")
         verbose_name_plural = _("家庭成员")
 
