@@ -73,7 +73,7 @@ def main() -> None:
     caseworker = User.objects.filter(role="township_caseworker").first()
     assert approver and caseworker, "the demo county has no approver or caseworker"
     township_prefix = caseworker.scope_prefix or ""
-    local = [p for p in Person.objects.filter(household__region_code__startswith=township_prefix)[:2000]]
+    local = list(Person.objects.filter(household__region_code__startswith=township_prefix)[:2000])
     rng.shuffle(local)
     local = local[: args.samples]
 

@@ -68,3 +68,9 @@ def _invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpRespo
 from jiuzhu.registry.api import router as registry_router  # noqa: E402 - routers after the api exists
 
 api.add_router("/registry", registry_router)
+
+from jiuzhu.cases.api import install_error_handler as cases_error_handler  # noqa: E402
+from jiuzhu.cases.api import router as cases_router  # noqa: E402
+
+cases_error_handler(api)
+api.add_router("/cases", cases_router)

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "jiuzhu.accounts",
     "jiuzhu.registry",
     "jiuzhu.policy",
+    "jiuzhu.cases",
+    "jiuzhu.payments",
     "jiuzhu.demo",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("regions/", include("jiuzhu.regions.urls")),
     path("registry/", include("jiuzhu.registry.urls")),
     path("policy/", include("jiuzhu.policy.urls")),
+    path("cases/", include("jiuzhu.cases.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

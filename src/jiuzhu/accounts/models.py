@@ -37,15 +37,41 @@ class Capability(models.TextChoices):
     MANAGE_USERS = "manage_users", _("管理用户")
     MANAGE_PARAMETERS = "manage_parameters", _("管理标准与参数")
     VIEW_AUDIT = "view_audit", _("查看审计日志")
+    SUBMIT_CASE = "submit_case", _("代为提交救助申请")
+    ACCEPT_CASE = "accept_case", _("受理救助申请")
+    INVESTIGATE = "investigate", _("入户调查与经济状况核对")
+    TOWNSHIP_OPINION = "township_opinion", _("签署乡镇审核意见")
+    PUBLISH_NOTICE = "publish_notice", _("张贴公示")
+    CONFIRM_CASE = "confirm_case", _("审核确认或不予确认")
+    REVIEW_ENTITLEMENT = "review_entitlement", _("动态管理复核")
+    EMERGENCY_AID = "emergency_aid", _("急难型临时救助先行发放")
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.VILLAGE_CLERK: frozenset({Capability.EDIT_REGISTRY}),
+    Role.VILLAGE_CLERK: frozenset({Capability.EDIT_REGISTRY, Capability.SUBMIT_CASE}),
     Role.TOWNSHIP_CASEWORKER: frozenset(
-        {Capability.EDIT_REGISTRY, Capability.IMPORT_REGISTRY, Capability.EXPORT_REGISTRY}
+        {
+            Capability.EDIT_REGISTRY,
+            Capability.IMPORT_REGISTRY,
+            Capability.EXPORT_REGISTRY,
+            Capability.SUBMIT_CASE,
+            Capability.ACCEPT_CASE,
+            Capability.INVESTIGATE,
+            Capability.PUBLISH_NOTICE,
+            Capability.REVIEW_ENTITLEMENT,
+            Capability.EMERGENCY_AID,
+        }
     ),
-    Role.TOWNSHIP_HEAD: frozenset({Capability.EXPORT_REGISTRY}),
-    Role.COUNTY_APPROVER: frozenset({Capability.EXPORT_REGISTRY}),
+    Role.TOWNSHIP_HEAD: frozenset({Capability.EXPORT_REGISTRY, Capability.TOWNSHIP_OPINION, Capability.PUBLISH_NOTICE}),
+    # The county investigates the applications of staff relatives itself ([57]), hence INVESTIGATE.
+    Role.COUNTY_APPROVER: frozenset(
+        {
+            Capability.EXPORT_REGISTRY,
+            Capability.INVESTIGATE,
+            Capability.CONFIRM_CASE,
+            Capability.REVIEW_ENTITLEMENT,
+        }
+    ),
     Role.COUNTY_ADMIN: frozenset(
         {
             Capability.EDIT_REGISTRY,

@@ -41,9 +41,7 @@ def users(request: AuthedRequest) -> HttpResponse:
             user_create(
                 actor=actor,
                 password=form.cleaned_data["password"],
-                **{
-                    k: form.cleaned_data[k] for k in ("username", "full_name", "role", "region", "can_reveal_pii")
-                },
+                **{k: form.cleaned_data[k] for k in ("username", "full_name", "role", "region", "can_reveal_pii")},
             )
         except ValidationError as exc:
             for msg in exc.messages:

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from jiuzhu.policy import views
+
 app_name = "policy"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("parameters/", views.parameters, name="parameters"),
+    path("parameters/add/", views.parameter_add, name="parameter_add"),
+]

@@ -204,3 +204,49 @@ class Person(models.Model):
     @property
     def monthly_income(self) -> Decimal:
         return self.income_wage + self.income_business + self.income_property + self.income_transfer + self.income_other
+
+
+class ImportJob(models.Model):
+    """A roster file uploaded through the web page, imported in the background by registry.tasks."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已导入")
+        INVALID = "invalid", _("有错误，未导入")
+        FAILED = "failed", _("导入失败")
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="import_jobs", verbose_name=_("上传人")
+    )
+    # The uploader's region when uploading: who else may see the job and its error report follows from it.
+    region_code = models.CharField(_("区划代码"), max_length=12, db_index=True)
+    filename = models.CharField(_("文件名"), max_length=255)
+    stored_path = models.CharField(max_length=255, editable=False)  # relative to MEDIA_ROOT
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(_("步骤"), max_length=40, blank=True)
+    percent = models.PositiveSmallIntegerField(_("进度"), default=0)
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    households = models.PositiveIntegerField(_("户数"), default=0)
+    persons = models.PositiveIntegerField(_("人数"), default=0)
+    upgraded = models.PositiveIntegerField(_("升级的15位身份证号"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    errors = models.JSONField(_("错误（前200条）"), default=list, blank=True)
+    report_path = models.CharField(max_length=255, blank=True, editable=False)  # relative to MEDIA_ROOT
+    message = models.TextField(_("说明"), blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.INVALID, self.Status.FAILED)

@@ -1,0 +1,327 @@
+"""Cases and entitlements over HTTP: create, read, each workflow step. Same scope as the pages; an illegal
+step answers 409 {"code": "illegal_step", "message": ...} and changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from jiuzhu.accounts.models import User
+from jiuzhu.cases import engine, selectors, services
+from jiuzhu.cases.models import Case
+from jiuzhu.payments.models import Entitlement
+from jiuzhu.payments.selectors import entitlement_get, entitlements_visible
+from jiuzhu.registry import selectors as registry_selectors
+
+router = Router(tags=["cases"])
+
+
+def install_error_handler(api: Any) -> None:
+    """Registered on the project's NinjaAPI when this router is added (see jiuzhu/api.py)."""
+
+    @api.exception_handler(services.IllegalStep)
+    def _illegal(request: HttpRequest, exc: services.IllegalStep) -> HttpResponse:
+        message = "；".join(exc.messages)
+        return api.create_response(request, {"code": "illegal_step", "message": message}, status=409)
+
+
+class CaseIn(Schema):
+    household_id: int
+    program: str
+    applicant_id: int
+    channel: str = "window"
+    reason: str = ""
+    single_person: bool = False
+    linshi_kind: str = ""
+    staff_relative: bool = False
+    staff_relative_note: str = ""
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    household_id: int
+    program: str
+    program_name: str
+    channel: str
+    applicant_id: int
+    status: str
+    status_label: str
+    submitted_at: dt.date
+    accepted_at: dt.date | None
+    due_date: dt.date | None
+    overall_due: dt.date | None
+    staff_relative: bool
+    opinion_recommend: bool | None
+    opinion_amount: Decimal | None
+    computed_amount: Decimal | None
+    approved_amount: Decimal | None
+    decision_reasons: str
+    next_steps: list[str]
+
+
+class CasePage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[CaseOut]
+
+
+class EntitlementOut(Schema):
+    id: int
+    household_id: int
+    program: str
+    monthly_amount: Decimal
+    start_month: dt.date
+    end_month: dt.date | None
+    suspended_from: dt.date | None
+    status: str
+    gradual_exit: bool
+    source_case_id: int | None
+    person_ids: list[int]
+
+
+class EntitlementPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[EntitlementOut]
+
+
+class InvestigateIn(Schema):
+    visit_date: dt.date
+    investigators: list[str]
+    findings: str
+    family_confirmed: bool
+    income_irregular: bool = False
+
+
+class AcceptIn(Schema):
+    staff_relative: bool = False
+    staff_relative_note: str = ""
+
+
+class CheckIn(Schema):
+    result: str
+    passed: bool
+
+
+class OpinionIn(Schema):
+    recommend: bool
+    text: str
+    amount: Decimal | None = None
+
+
+class NoticeIn(Schema):
+    start_date: dt.date | None = None
+
+
+class ObjectionIn(Schema):
+    content: str
+    received_on: dt.date | None = None
+
+
+class ResolveIn(Schema):
+    resolution: str
+    text: str
+
+
+class ConfirmIn(Schema):
+    amount: Decimal | None = None
+    override_reason: str = ""
+
+
+class RefuseIn(Schema):
+    reasons: str
+
+
+class WithdrawIn(Schema):
+    reason: str
+
+
+def _out(request: HttpRequest, case: Case) -> dict[str, Any]:
+    return {
+        **{
+            f: getattr(case, f)
+            for f in (
+                "id",
+                "number",
+                "household_id",
+                "program",
+                "channel",
+                "applicant_id",
+                "status",
+                "submitted_at",
+                "accepted_at",
+                "due_date",
+                "overall_due",
+                "staff_relative",
+                "opinion_recommend",
+                "opinion_amount",
+                "computed_amount",
+                "approved_amount",
+                "decision_reasons",
+            )
+        },
+        "program_name": engine.program_name(case.program),
+        "status_label": str(case.get_status_display()),
+        "next_steps": selectors.steps_for(user=request.user, case=case),  # type: ignore[arg-type]
+    }
+
+
+def _case(request: HttpRequest, case_id: int) -> Case:
+    return selectors.case_get(user=request.user, pk=case_id)  # type: ignore[arg-type]
+
+
+@router.get("/", response=CasePage, summary="Cases in the caller's region")
+def case_list(request: HttpRequest, status: str = "", program: str = "", page: int = 1) -> dict[str, Any]:
+    qs = selectors.cases_visible(user=request.user).order_by("-id")  # type: ignore[arg-type]
+    if status:
+        qs = qs.filter(status=status)
+    if program:
+        qs = qs.filter(program=program)
+    p = Paginator(qs, 50).get_page(page)
+    return {
+        "count": p.paginator.count,
+        "page": p.number,
+        "pages": p.paginator.num_pages,
+        "results": [_out(request, c) for c in p],
+    }
+
+
+@router.post("/", response={201: CaseOut}, summary="Submit an application")
+def case_create(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
+    user: User = request.user  # type: ignore[assignment]
+    household = registry_selectors.household_get(user=user, pk=payload.household_id)
+    applicant = get_object_or_404(household.members, pk=payload.applicant_id)
+    case = services.case_submit(
+        actor=user,
+        household=household,
+        program=payload.program,
+        applicant=applicant,
+        channel=payload.channel,
+        reason=payload.reason,
+        single_person=payload.single_person,
+        linshi_kind=payload.linshi_kind,
+        staff_relative=payload.staff_relative,
+        staff_relative_note=payload.staff_relative_note,
+    )
+    return Status(201, _out(request, case))
+
+
+@router.get("/{case_id}", response=CaseOut, summary="One case")
+def case_read(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    return _out(request, _case(request, case_id))
+
+
+def _step(request: HttpRequest, case_id: int, call: Any) -> dict[str, Any]:
+    case = _case(request, case_id)
+    call(request.user, case)
+    return _out(request, selectors.case_get(user=request.user, pk=case_id))  # type: ignore[arg-type]
+
+
+@router.post("/{case_id}/accept", response=CaseOut)
+def accept(request: HttpRequest, case_id: int, payload: AcceptIn) -> dict[str, Any]:
+    return _step(
+        request,
+        case_id,
+        lambda u, c: services.case_accept(
+            actor=u, case=c, staff_relative=payload.staff_relative, staff_relative_note=payload.staff_relative_note
+        ),
+    )
+
+
+@router.post("/{case_id}/investigate", response=CaseOut)
+def investigate(request: HttpRequest, case_id: int, payload: InvestigateIn) -> dict[str, Any]:
+    return _step(request, case_id, lambda u, c: services.case_investigate(actor=u, case=c, **payload.dict()))
+
+
+@router.post("/{case_id}/request-check", response=CaseOut)
+def request_check(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    return _step(request, case_id, lambda u, c: services.case_request_check(actor=u, case=c))
+
+
+@router.post("/{case_id}/record-check", response=CaseOut)
+def record_check(request: HttpRequest, case_id: int, payload: CheckIn) -> dict[str, Any]:
+    return _step(request, case_id, lambda u, c: services.case_record_check(actor=u, case=c, **payload.dict()))
+
+
+@router.post("/{case_id}/township-opinion", response=CaseOut)
+def township_opinion(request: HttpRequest, case_id: int, payload: OpinionIn) -> dict[str, Any]:
+    return _step(request, case_id, lambda u, c: services.case_township_opinion(actor=u, case=c, **payload.dict()))
+
+
+@router.post("/{case_id}/publish-notice", response=CaseOut)
+def publish_notice(request: HttpRequest, case_id: int, payload: NoticeIn) -> dict[str, Any]:
+    return _step(request, case_id, lambda u, c: services.case_publish_notice(actor=u, case=c, **payload.dict()))
+
+
+@router.post("/{case_id}/objection", response=CaseOut)
+def record_objection(request: HttpRequest, case_id: int, payload: ObjectionIn) -> dict[str, Any]:
+    return _step(request, case_id, lambda u, c: services.case_record_objection(actor=u, case=c, **payload.dict()))
+
+
+@router.post("/{case_id}/resolve-objection", response=CaseOut)
+def resolve_objection(request: HttpRequest, case_id: int, payload: ResolveIn) -> dict[str, Any]:
+    return _step(request, case_id, lambda u, c: services.case_resolve_objection(actor=u, case=c, **payload.dict()))
+
+
+@router.post("/{case_id}/confirm", response=CaseOut)
+def confirm(request: HttpRequest, case_id: int, payload: ConfirmIn) -> dict[str, Any]:
+    return _step(request, case_id, lambda u, c: services.case_confirm(actor=u, case=c, **payload.dict()))
+
+
+@router.post("/{case_id}/refuse", response=CaseOut)
+def refuse(request: HttpRequest, case_id: int, payload: RefuseIn) -> dict[str, Any]:
+    return _step(request, case_id, lambda u, c: services.case_refuse(actor=u, case=c, **payload.dict()))
+
+
+@router.post("/{case_id}/withdraw", response=CaseOut)
+def withdraw(request: HttpRequest, case_id: int, payload: WithdrawIn) -> dict[str, Any]:
+    return _step(request, case_id, lambda u, c: services.case_withdraw(actor=u, case=c, **payload.dict()))
+
+
+def _ent_out(e: Entitlement) -> dict[str, Any]:
+    return {
+        **{
+            f: getattr(e, f)
+            for f in (
+                "id",
+                "household_id",
+                "program",
+                "monthly_amount",
+                "start_month",
+                "end_month",
+                "suspended_from",
+                "status",
+                "gradual_exit",
+                "source_case_id",
+            )
+        },
+        "person_ids": [p.pk for p in e.persons.all()],
+    }
+
+
+@router.get("/entitlements/", response=EntitlementPage, summary="Entitlements in the caller's region")
+def entitlement_list(request: HttpRequest, household_id: int | None = None, page: int = 1) -> dict[str, Any]:
+    qs = entitlements_visible(user=request.user).prefetch_related("persons").order_by("-id")  # type: ignore[arg-type]
+    if household_id is not None:
+        qs = qs.filter(household_id=household_id)
+    p = Paginator(qs, 50).get_page(page)
+    return {
+        "count": p.paginator.count,
+        "page": p.number,
+        "pages": p.paginator.num_pages,
+        "results": [_ent_out(e) for e in p],
+    }
+
+
+@router.get("/entitlements/{entitlement_id}", response=EntitlementOut, summary="One entitlement")
+def entitlement_read(request: HttpRequest, entitlement_id: int) -> dict[str, Any]:
+    return _ent_out(entitlement_get(user=request.user, pk=entitlement_id))  # type: ignore[arg-type]

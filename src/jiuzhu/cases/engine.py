@@ -1,0 +1,140 @@
+"""The one place the cases app talks to the rules engine (jiuzhu.policy.rules).
+
+Everything the decision screen, the approval form and the notices need from policy goes through the
+three functions below, so the lead can switch the parameter source (shipped defaults today, the dated
+regional Parameter table later) or call policy's own one-household selector by editing this file only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from jiuzhu.core.money import fen_to_yuan, yuan_to_fen
+from jiuzhu.policy.rules import PROGRAMS, PROGRAMS_BY_CODE, Periodicity, Unit, evaluate
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    program: str
+    eligible: bool | None  # None: the engine has no monthly rule for this programme
+    amount: Decimal | None  # yuan per month
+    persons: list[int] = field(default_factory=list)  # person ids the amount covers
+    lines: list[str] = field(default_factory=list)  # the explanation a caseworker reads
+
+
+def program_choices() -> list[tuple[str, str]]:
+    return [(p.code, p.name) for p in PROGRAMS]
+
+
+def program_name(code: str) -> str:
+    program = PROGRAMS_BY_CODE.get(code)
+    return program.name if program else code
+
+
+def is_monthly(code: str) -> bool:
+    program = PROGRAMS_BY_CODE.get(code)
+    return program is not None and program.periodicity in (Periodicity.MONTHLY, Periodicity.TRIGGERED)
+
+
+def is_person_program(code: str) -> bool:
+    program = PROGRAMS_BY_CODE.get(code)
+    return program is not None and program.unit == Unit.PERSON
+
+
+def _params(region_code: str) -> pl.DataFrame:
+    # Shipped defaults at the root: the lead rewires this to policy's parameter selector for the region.
+    from jiuzhu.policy.shipped import shipped_frame
+
+    return shipped_frame("")
+
+
+def _frames(snapshot: dict[str, Any], on: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    hh = snapshot["household"]
+    households = pl.DataFrame(
+        {
+            "household_id": [int(hh["id"])],
+            "region": [""],
+            "date": [on],
+            "urban": [hh["area"] == "urban"],
+            "deposits": [yuan_to_fen(hh.get("deposits", 0))],
+            "vehicles": [int(hh.get("vehicles", 0))],
+            "disability_vehicle": [bool(hh.get("disability_vehicle", False))],
+            "homes": [int(hh.get("homes", 1))],
+            "business": [bool(hh.get("business", False))],
+        }
+    )
+    rows = []
+    for m in snapshot["members"]:
+        rows.append(
+            {
+                "person_id": int(m["id"]),
+                "household_id": int(hh["id"]),
+                "label": m["name"],
+                "birth_date": dt.date.fromisoformat(m["birth_date"]),
+                "disability_kind": m.get("disability_kind") or None,
+                "disability_grade": m.get("disability_grade"),
+                "serious_illness": bool(m.get("serious_illness")),
+                "labor": m.get("labor", "full"),
+                "adl_impossible": int(m.get("adl_impossible", 0)),
+                "student": bool(m.get("student")),
+                "alive": m.get("date_of_death") in (None, ""),
+                "excluded": bool(m.get("excluded")),
+                "supporter": m.get("supporter", "capable"),
+                "orphan": m.get("orphan", "none"),
+                "institution": bool(m.get("institution")),
+                "prefers_dibao": bool(m.get("prefers_dibao")),
+                **{
+                    k: yuan_to_fen(m.get(k, 0))
+                    for k in (
+                        "income_wage",
+                        "income_business",
+                        "income_property",
+                        "income_transfer",
+                        "income_other",
+                        "income_exempt",
+                        "rigid_medical",
+                        "rigid_rehab",
+                    )
+                },
+            }
+        )
+    persons = pl.DataFrame(rows, schema_overrides={"disability_grade": pl.Int8, "disability_kind": pl.String})
+    return households, persons
+
+
+def evaluate_snapshot(
+    *,
+    snapshot: dict[str, Any],
+    program: str,
+    on: dt.date,
+    applicant_id: int | None = None,
+    single_person: bool = False,
+) -> EngineResult:
+    """The engine's result for one household as described by a snapshot (cases.services.household_snapshot),
+    for the month containing `on`. 单人保 and person programmes are read for the applicant only."""
+    if not is_monthly(program) or program == "jiage_butie":
+        return EngineResult(program, None, None, [], ["本项目为一次性或按单据救助，金额由经办人员按规定核定"])
+    households, persons = _frames(snapshot, on)
+    result = evaluate(households, persons, _params(snapshot["household"].get("region_code", "")), date=on)
+    row = result.households.row(0, named=True)
+    lines = [str(line) for line in (row.get(f"{program}.explain") or [])]
+    if single_person and applicant_id is not None:
+        person = result.persons.filter(pl.col("person_id") == applicant_id).row(0, named=True)
+        ok = bool(person.get("single_ok"))
+        fen = int(person.get("single_amount") or 0) if ok else 0
+        lines = [*lines, "单人保：" + ("符合单独纳入低保条件" if ok else "不符合单独纳入低保条件")]
+        return EngineResult(program, ok, fen_to_yuan(fen), [applicant_id] if ok else [], lines)
+    eligible = bool(row[f"{program}.eligible"])
+    covered = [int(p) for p in (row.get(f"{program}.persons") or [])]
+    fen = int(row[f"{program}.monthly"] or 0)
+    if is_person_program(program) and applicant_id is not None:
+        person = result.persons.filter(pl.col("person_id") == applicant_id).row(0, named=True)
+        fen = int(person.get(f"a:{program}") or 0)
+        eligible = fen > 0
+        covered = [applicant_id] if eligible else []
+    return EngineResult(program, eligible, fen_to_yuan(fen), covered, lines)

@@ -1,0 +1,158 @@
+"""Thin forms: they parse input; every rule is in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jiuzhu.cases import checklists, engine
+from jiuzhu.cases.models import ADL_ACTIVITIES, Channel, LinshiKind, ObjectionResolution, ReviewOutcome
+from jiuzhu.registry.models import Person
+
+# type=date inputs need ISO dates whatever the locale's display format.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CaseCreateForm(forms.Form):
+    program = forms.ChoiceField(label=_("救助项目"), choices=())
+    applicant = forms.ModelChoiceField(label=_("申请人"), queryset=Person.objects.none())
+    channel = forms.ChoiceField(label=_("申请方式"), choices=Channel.choices, initial=Channel.ENTRUSTED)
+    linshi_kind = forms.ChoiceField(label=_("临时救助类型"), choices=LinshiKind.choices, required=False)
+    single_person = forms.BooleanField(
+        label=_("单人保（低保边缘家庭中的重度残疾人或重病患者单独纳入）"), required=False
+    )
+    reason = forms.CharField(label=_("申请理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    staff_relative = forms.BooleanField(label=_("申请人或家庭成员是经办人员、村干部的近亲属"), required=False)
+    staff_relative_note = forms.CharField(label=_("近亲属关系说明"), required=False)
+
+    def __init__(self, *args: Any, household: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].choices = engine.program_choices()  # type: ignore[attr-defined]
+        self.fields["applicant"].queryset = household.members.filter(date_of_death__isnull=True)  # type: ignore[attr-defined]
+
+
+class AcceptForm(forms.Form):
+    staff_relative = forms.BooleanField(label=_("登记为经办人员近亲属申请（转县级调查）"), required=False)
+    staff_relative_note = forms.CharField(label=_("近亲属关系说明"), required=False)
+
+
+class InvestigateForm(forms.Form):
+    visit_date = forms.DateField(label=_("入户调查日期"), widget=DATE)
+    investigator_1 = forms.CharField(label=_("调查人员一"))
+    investigator_2 = forms.CharField(label=_("调查人员二"))
+    investigator_3 = forms.CharField(label=_("调查人员三（可选）"), required=False)
+    findings = forms.CharField(label=_("调查情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    family_confirmed = forms.BooleanField(label=_("申请人已在调查表上签字确认"), required=False)
+    income_irregular = forms.BooleanField(label=_("收入不稳定且有劳动能力成员（每半年复核）"), required=False)
+
+
+class EmptyForm(forms.Form):
+    pass
+
+
+class RecordCheckForm(forms.Form):
+    result = forms.CharField(label=_("核对结果"), widget=forms.Textarea(attrs={"rows": 3}))
+    passed = forms.TypedChoiceField(
+        label=_("结论"), choices=[("1", _("符合")), ("0", _("不符合"))], coerce=lambda v: v == "1"
+    )
+
+
+class OpinionForm(forms.Form):
+    recommend = forms.TypedChoiceField(
+        label=_("审核意见"), choices=[("1", _("建议确认")), ("0", _("建议不予确认"))], coerce=lambda v: v == "1"
+    )
+    text = forms.CharField(label=_("意见说明"), widget=forms.Textarea(attrs={"rows": 3}))
+    amount = forms.DecimalField(label=_("建议月救助金额（元，空则按系统测算）"), required=False, min_value=0)
+
+
+class PublishForm(forms.Form):
+    start_date = forms.DateField(label=_("公示开始日期"), widget=DATE)
+
+
+class ObjectionForm(forms.Form):
+    content = forms.CharField(label=_("异议内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    received_on = forms.DateField(label=_("收到日期"), widget=DATE, required=False)
+
+
+class ResolveObjectionForm(forms.Form):
+    resolution = forms.ChoiceField(label=_("处理方式"), choices=ObjectionResolution.choices[1:])
+    text = forms.CharField(label=_("处理结果"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ConfirmForm(forms.Form):
+    amount = forms.DecimalField(label=_("确认月救助金额（元）"), min_value=0, required=False)
+    override_reason = forms.CharField(label=_("与测算金额不同的理由"), required=False)
+
+
+class RefuseForm(forms.Form):
+    reasons = forms.CharField(label=_("不予确认的理由"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("撤回原因"))
+
+
+STEP_FORMS: dict[str, type[forms.Form]] = {
+    "accept": AcceptForm,
+    "investigate": InvestigateForm,
+    "request_check": EmptyForm,
+    "record_check": RecordCheckForm,
+    "township_opinion": OpinionForm,
+    "publish_notice": PublishForm,
+    "record_objection": ObjectionForm,
+    "resolve_objection": ResolveObjectionForm,
+    "confirm": ConfirmForm,
+    "refuse": RefuseForm,
+    "withdraw": WithdrawForm,
+}
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("材料类型"), choices=())
+    file = forms.FileField(label=_("文件（PDF/JPG/PNG，不超过 10 MB）"))
+
+    def __init__(self, *args: Any, program: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = checklists.checklist(program)  # type: ignore[attr-defined]
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SelfCareForm(forms.Form):
+    assessed_on = forms.DateField(label=_("评估日期"), widget=DATE)
+    assessor_1 = forms.CharField(label=_("评估人员一"))
+    assessor_2 = forms.CharField(label=_("评估人员二"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, label in ADL_ACTIVITIES:
+            self.fields[code] = forms.BooleanField(label=_("能独立%(a)s") % {"a": label}, required=False)
+
+
+class ReviewForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("复核结果"), choices=ReviewOutcome.choices[1:])
+    reasons = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    new_amount = forms.DecimalField(label=_("调整后月金额（元）"), required=False, min_value=0)
+    exit_months = forms.IntegerField(label=_("渐退月数（1—6）"), required=False, min_value=1, max_value=12)
+
+
+class HolidayForm(forms.Form):
+    date = forms.DateField(label=_("日期"), widget=DATE)
+    is_workday = forms.TypedChoiceField(
+        label=_("设为"), choices=[("0", _("休息日")), ("1", _("工作日"))], coerce=lambda v: v == "1"
+    )
+    note = forms.CharField(label=_("说明"), required=False)
+
+
+class TopupForm(forms.Form):
+    amount = forms.DecimalField(label=_("拨付金额（元）"), min_value=0)
+    note = forms.CharField(label=_("摘要"), required=False)
+
+
+class EmergencyPayForm(forms.Form):
+    amount = forms.DecimalField(label=_("先行救助金额（元）"), min_value=0)
+    note = forms.CharField(label=_("摘要"), required=False)

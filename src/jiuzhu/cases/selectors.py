@@ -1,0 +1,151 @@
+"""Reads of applications, notices and reviews, always limited to the user's region subtree."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from jiuzhu.accounts.models import User
+from jiuzhu.cases.models import Case, Notice, Review, ReviewOutcome, Status
+from jiuzhu.cases.workflow import NEXT_STEP, OPEN, STEPS
+from jiuzhu.core.scope import prefix_q, scope_q
+from jiuzhu.core.workdays import workdays_between
+from jiuzhu.regions.models import Level, Region
+
+
+def cases_visible(*, user: User) -> QuerySet[Case]:
+    return Case.objects.filter(scope_q(user)).select_related("household", "applicant")
+
+
+def case_get(*, user: User, pk: int) -> Case:
+    """The case, or 404 when it does not exist or lies outside the user's region."""
+    return get_object_or_404(cases_visible(user=user).select_related("household__region"), pk=pk)
+
+
+def steps_for(*, user: User, case: Case) -> list[str]:
+    """The steps this user may take on this case now (the buttons on the case page)."""
+    out = []
+    for action, step in STEPS.items():
+        if case.status not in step.sources or not user.has_capability(step.capability):
+            continue
+        if step.county_for_staff_relatives and case.staff_relative and not user.is_county_level:
+            continue
+        if action in ("confirm", "refuse") and case.opinion_by_id == user.pk:
+            continue
+        out.append(action)
+    return out
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    case: Case
+    action: str
+    due: dt.date | None
+    overdue: bool
+
+
+def todo_for(*, user: User, on: dt.date) -> list[TodoItem]:
+    """What waits for this user, ordered by due date: the next step of each case in scope that their role
+    takes. Investigation of staff relatives' applications waits for the county, not the township."""
+    mine = []
+    for status, action in NEXT_STEP.items():
+        step = STEPS[action]
+        if user.has_capability(step.capability):
+            mine.append((status, step))
+    if not mine:
+        return []
+    qs = cases_visible(user=user).filter(status__in=[s for s, _ in mine]).order_by("due_date", "id")
+    items = []
+    for case in qs:
+        action = NEXT_STEP[Status(case.status)]
+        step = STEPS[action]
+        # Staff relatives' files are investigated by the county; the county's check centre answers every check.
+        county_owns = case.staff_relative or action == "record_check"
+        if step.county_for_staff_relatives and not county_owns and user.is_county_level:
+            continue
+        if step.county_for_staff_relatives and case.staff_relative and not user.is_county_level:
+            continue
+        if action == "confirm" and case.opinion_by_id == user.pk:
+            continue
+        if action == "publish_notice" and case.opinion_recommend is False:
+            if not user.is_county_level:
+                continue
+            action = "refuse"
+        if action == "confirm":
+            entry = case.notice_entries.select_related("notice").order_by("-notice__end_date").first()
+            if entry is None or entry.notice.end_date >= on:
+                continue  # still on notice: nothing to do yet
+        items.append(TodoItem(case, action, case.due_date, case.due_date is not None and case.due_date < on))
+    return items
+
+
+def reviews_visible(*, user: User) -> QuerySet[Review]:
+    return Review.objects.filter(scope_q(user)).select_related("entitlement", "entitlement__household")
+
+
+def review_get(*, user: User, pk: int) -> Review:
+    return get_object_or_404(reviews_visible(user=user), pk=pk)
+
+
+def reviews_due(*, user: User, until: dt.date) -> QuerySet[Review]:
+    return reviews_visible(user=user).filter(outcome=ReviewOutcome.PENDING, due_date__lte=until).order_by("due_date")
+
+
+def notices_visible(*, user: User) -> QuerySet[Notice]:
+    return Notice.objects.filter(scope_q(user)).select_related("village")
+
+
+def notice_get(*, user: User, pk: int) -> Notice:
+    return get_object_or_404(notices_visible(user=user), pk=pk)
+
+
+def notice_public(*, public_id: str) -> Notice:
+    """For the public page: no login, no scope; only masked columns are ever read from it."""
+    return get_object_or_404(Notice.objects.select_related("village", "village__parent"), public_id=public_id)
+
+
+def cases_ready_for_notice(*, user: User) -> QuerySet[Case]:
+    return cases_visible(user=user).filter(status=Status.TOWNSHIP_DONE, opinion_recommend=True).order_by("region_code")
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    township: Region
+    decided: int
+    median_days: float | None
+    open_cases: int
+    overdue_open: int
+    late_decisions: int
+
+
+def timeliness(*, user: User, on: dt.date) -> list[Timeliness]:
+    """Per township: working days from acceptance to decision (median), and what is or was late."""
+    townships = Region.objects.filter(prefix_q(user.scope_prefix or "", "code"), level=Level.TOWNSHIP).order_by("code")
+    if not user.scope_prefix:
+        return []
+    out = []
+    for t in townships:
+        qs = Case.objects.filter(prefix_q(t.prefix))
+        decided = list(
+            qs.filter(status__in=[Status.APPROVED, Status.REFUSED], accepted_at__isnull=False).values_list(
+                "accepted_at", "decided_at", "overall_due"
+            )
+        )
+        spans = [workdays_between(a, d) for a, d, _due in decided if a and d]
+        late = sum(1 for _a, d, due in decided if d and due and d > due)
+        open_qs = qs.filter(status__in=OPEN)
+        out.append(
+            Timeliness(
+                township=t,
+                decided=len(decided),
+                median_days=statistics.median(spans) if spans else None,
+                open_cases=open_qs.count(),
+                overdue_open=open_qs.filter(Q(due_date__lt=on)).count(),
+                late_decisions=late,
+            )
+        )
+    return out

@@ -1,0 +1,553 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import BaseForm
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiuzhu.accounts.models import Capability
+from jiuzhu.cases import checklists, documents, engine, forms, selectors, services
+from jiuzhu.cases.models import Case, CaseDocument, HolidayOverride, ReserveFundEntry, Status
+from jiuzhu.cases.workflow import STEPS
+from jiuzhu.core.http import AuthedRequest
+from jiuzhu.core.scope import prefix_q, require_scope
+from jiuzhu.core.workdays import known_years
+from jiuzhu.payments.models import add_months, first_of_month
+from jiuzhu.regions.models import Level, Region
+from jiuzhu.registry import selectors as registry_selectors
+
+PAGE_SIZE = 25
+
+
+def _apply(form: BaseForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _pdf(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
+    return response
+
+
+@login_required
+def todo(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    month_end = add_months(first_of_month(today), 1)
+    return render(
+        request,
+        "cases/todo.html",
+        {
+            "items": selectors.todo_for(user=user, on=today),
+            "reviews": selectors.reviews_due(user=user, until=month_end),
+            "today": today,
+            "steps": STEPS,
+        },
+    )
+
+
+@login_required
+def case_list(request: AuthedRequest) -> HttpResponse:
+    qs = selectors.cases_visible(user=request.user).order_by("-id")
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    program = request.GET.get("program", "")
+    if program:
+        qs = qs.filter(program=program)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "page": page,
+            "statuses": Status.choices,
+            "status": status,
+            "programs": engine.program_choices(),
+            "program": program,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def case_create(request: AuthedRequest, household_pk: int) -> HttpResponse:
+    user = request.user
+    household = registry_selectors.household_get(user=user, pk=household_pk)
+    if not user.has_capability(Capability.SUBMIT_CASE):
+        raise PermissionDenied
+    form = forms.CaseCreateForm(request.POST or None, household=household)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            case = services.case_submit(
+                actor=user,
+                household=household,
+                program=d["program"],
+                applicant=d["applicant"],
+                channel=d["channel"],
+                reason=d["reason"],
+                single_person=d["single_person"],
+                linshi_kind=d["linshi_kind"] or "",
+                staff_relative=d["staff_relative"],
+                staff_relative_note=d["staff_relative_note"],
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("已提交申请 %(n)s") % {"n": case.number})
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_create.html", {"form": form, "household": household})
+
+
+def _case_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
+    user = request.user
+    actions = selectors.steps_for(user=user, case=case)
+    today = timezone.localdate()
+    step_forms = {}
+    for a in actions:
+        if a in ("confirm", "refuse"):
+            continue  # on the decision screen
+        initial = {"start_date": today, "visit_date": today}
+        step_forms[a] = (STEPS[a], forms.STEP_FORMS[a](initial=initial, prefix=a))
+    docs = list(case.documents.all())
+    have = {d.kind for d in docs}
+    return {
+        "case": case,
+        "program_name": engine.program_name(case.program),
+        "step_forms": step_forms,
+        "can_decide": any(a in actions for a in ("confirm", "refuse")),
+        "events": case.events.select_related("actor"),
+        "documents": docs,
+        "checklist": [(code, label, code in have) for code, label in checklists.checklist(case.program)],
+        "document_form": forms.DocumentForm(program=case.program),
+        "note_form": forms.NoteForm(),
+        "investigations": case.investigations.all(),
+        "checks": case.checks.all(),
+        "objections": case.objections.all(),
+        "notice_entries": case.notice_entries.select_related("notice"),
+        "assessments": case.self_care.select_related("person"),
+        "can_assess": case.program in services.TEKUN and user.has_capability(Capability.INVESTIGATE),
+        "can_emergency": case.linshi_kind == "emergency"
+        and case.emergency_paid_at is None
+        and not case.is_closed
+        and user.has_capability(Capability.EMERGENCY_AID),
+        "can_upload": not case.is_closed
+        and any(
+            user.has_capability(c) for c in (Capability.SUBMIT_CASE, Capability.ACCEPT_CASE, Capability.INVESTIGATE)
+        ),
+        "refusal_due": services.refusal_notify_due(case) if case.status == Status.REFUSED else None,
+        "today": today,
+        "members": case.snapshot.get("members", []),
+    }
+
+
+@login_required
+def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    return render(request, "cases/case_detail.html", _case_context(request, case))
+
+
+def _step_call(action: str) -> Callable[..., Case]:
+    def investigate(actor: Any, case: Case, d: dict[str, Any]) -> Case:
+        names = [d["investigator_1"], d["investigator_2"], d.get("investigator_3") or ""]
+        return services.case_investigate(
+            actor=actor,
+            case=case,
+            visit_date=d["visit_date"],
+            investigators=names,
+            findings=d["findings"],
+            family_confirmed=d["family_confirmed"],
+            income_irregular=d["income_irregular"],
+        )
+
+    calls: dict[str, Callable[..., Case]] = {
+        "accept": lambda a, c, d: services.case_accept(
+            actor=a, case=c, staff_relative=d["staff_relative"], staff_relative_note=d["staff_relative_note"]
+        ),
+        "investigate": investigate,
+        "request_check": lambda a, c, d: services.case_request_check(actor=a, case=c),
+        "record_check": lambda a, c, d: services.case_record_check(
+            actor=a, case=c, result=d["result"], passed=d["passed"]
+        ),
+        "township_opinion": lambda a, c, d: services.case_township_opinion(
+            actor=a, case=c, recommend=d["recommend"], text=d["text"], amount=d["amount"]
+        ),
+        "publish_notice": lambda a, c, d: services.case_publish_notice(actor=a, case=c, start_date=d["start_date"]),
+        "record_objection": lambda a, c, d: services.case_record_objection(
+            actor=a, case=c, content=d["content"], received_on=d["received_on"]
+        ),
+        "resolve_objection": lambda a, c, d: services.case_resolve_objection(
+            actor=a, case=c, resolution=d["resolution"], text=d["text"]
+        ),
+        "confirm": lambda a, c, d: services.case_confirm(
+            actor=a, case=c, amount=d["amount"], override_reason=d["override_reason"]
+        ),
+        "refuse": lambda a, c, d: services.case_refuse(actor=a, case=c, reasons=d["reasons"]),
+        "withdraw": lambda a, c, d: services.case_withdraw(actor=a, case=c, reason=d["reason"]),
+    }
+    return calls[action]
+
+
+@login_required
+@require_POST
+def case_step(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    if action not in STEPS:
+        raise Http404
+    form = forms.STEP_FORMS[action](request.POST, prefix=action)
+    if form.is_valid():
+        try:
+            _step_call(action)(request.user, case, form.cleaned_data)
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("已完成：%(a)s") % {"a": STEPS[action].label})
+            if action in ("confirm", "refuse"):
+                return redirect("cases:decide", pk=case.pk)
+            return redirect("cases:detail", pk=case.pk)
+    if action in ("confirm", "refuse"):
+        return _decide_page(request, case, {action: form})
+    ctx = _case_context(request, case)
+    ctx["step_forms"] = {action: (STEPS[action], form), **{k: v for k, v in ctx["step_forms"].items() if k != action}}
+    ctx["open_step"] = action
+    return render(request, "cases/case_detail.html", ctx, status=422)
+
+
+def _decide_page(request: AuthedRequest, case: Case, bound: dict[str, BaseForm] | None = None) -> HttpResponse:
+    today = timezone.localdate()
+    actions = selectors.steps_for(user=request.user, case=case)
+    on_snapshot = services.engine_for_case(case=case, on=today)
+    on_now = services.engine_for_case(case=case, on=today, now=True)
+    bound = bound or {}
+    return render(
+        request,
+        "cases/decide.html",
+        {
+            "case": case,
+            "program_name": engine.program_name(case.program),
+            "snapshot_result": on_snapshot,
+            "now_result": on_now,
+            "differs": on_snapshot.amount != on_now.amount or on_snapshot.eligible != on_now.eligible,
+            "confirm_form": bound.get("confirm")
+            or forms.ConfirmForm(initial={"amount": on_snapshot.amount}, prefix="confirm"),
+            "refuse_form": bound.get("refuse") or forms.RefuseForm(prefix="refuse"),
+            "can_confirm": "confirm" in actions,
+            "can_refuse": "refuse" in actions,
+            "maker": case.opinion_by_id == request.user.pk,
+            "notice_entries": case.notice_entries.select_related("notice"),
+            "entitlements": case.entitlements.all(),
+            "today": today,
+        },
+        status=422 if bound else 200,
+    )
+
+
+@login_required
+def case_decide(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    return _decide_page(request, case)
+
+
+@login_required
+@require_POST
+def case_document_upload(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = forms.DocumentForm(request.POST, request.FILES, program=case.program)
+    if form.is_valid():
+        try:
+            services.case_document_add(
+                actor=request.user, case=case, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("已上传"))
+    else:
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+def case_document(request: AuthedRequest, pk: int, doc_pk: int) -> FileResponse:
+    """Scans are served only here, after the scope check; they are never under a public URL."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    doc = get_object_or_404(CaseDocument, pk=doc_pk, case=case)
+    return FileResponse(doc.file.open("rb"), content_type=doc.content_type, filename=doc.original_name)
+
+
+@login_required
+@require_POST
+def case_note(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = forms.NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_note_add(actor=request.user, case=case, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+def case_self_care(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = forms.SelfCareForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        from jiuzhu.cases.models import ADL_ACTIVITIES
+
+        try:
+            services.case_assess_self_care(
+                actor=request.user,
+                case=case,
+                person=case.applicant,
+                can_do={code: d[code] for code, _label in ADL_ACTIVITIES},
+                assessors=[d["assessor_1"], d["assessor_2"]],
+                assessed_on=d["assessed_on"],
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("已保存生活自理能力评估"))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/form.html", {"form": form, "case": case, "title": _("生活自理能力评估")})
+
+
+@login_required
+def case_emergency(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = forms.EmergencyPayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_emergency_pay(
+                actor=request.user, case=case, amount=form.cleaned_data["amount"], note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("已从备用金先行救助"))
+            return redirect("cases:detail", pk=case.pk)
+    balance = services.reserve_balance(township_code=case.township_code)
+    return render(
+        request,
+        "cases/form.html",
+        {
+            "form": form,
+            "case": case,
+            "title": _("急难型临时救助先行救助"),
+            "hint": _("乡镇备用金余额：%(b)s 元") % {"b": balance},
+        },
+    )
+
+
+@login_required
+def approval_form_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    return _pdf(documents.approval_form_pdf(case), f"approval-{case.number}.pdf")
+
+
+@login_required
+def refusal_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    if case.status != Status.REFUSED:
+        raise Http404
+    return _pdf(documents.refusal_notice_pdf(case), f"refusal-{case.number}.pdf")
+
+
+@login_required
+def self_care_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    assessment = case.self_care.select_related("person", "case").first()
+    if assessment is None:
+        raise Http404
+    return _pdf(documents.self_care_pdf(assessment), f"self-care-{case.number}.pdf")
+
+
+# ── notices ──
+
+
+@login_required
+def notice_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    ready = selectors.cases_ready_for_notice(user=user) if user.has_capability(Capability.PUBLISH_NOTICE) else None
+    return render(
+        request,
+        "cases/notice_list.html",
+        {"notices": selectors.notices_visible(user=user)[:100], "ready": ready, "today": timezone.localdate()},
+    )
+
+
+@login_required
+@require_POST
+def notice_publish(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    ids = [int(i) for i in request.POST.getlist("case") if i.isdigit()]
+    cases = list(selectors.cases_visible(user=user).filter(pk__in=ids))
+    form = forms.PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写公示开始日期"))
+        return redirect("cases:notices")
+    try:
+        notices = services.notice_publish(actor=user, cases=cases, start_date=form.cleaned_data["start_date"])
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已生成 %(n)d 份公示") % {"n": len(notices)})
+    return redirect("cases:notices")
+
+
+@login_required
+def notice_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    notice = selectors.notice_get(user=request.user, pk=pk)
+    return render(
+        request, "cases/notice_detail.html", {"notice": notice, "entries": notice.entries.all(), "public": False}
+    )
+
+
+@login_required
+def notice_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
+    notice = selectors.notice_get(user=request.user, pk=pk)
+    return _pdf(documents.notice_pdf(notice), f"notice-{notice.number}.pdf")
+
+
+def notice_public(request: AuthedRequest, public_id: str) -> HttpResponse:
+    """The public page (no login): masked names, household size, programme, amount — nothing else."""
+    notice = selectors.notice_public(public_id=public_id)
+    return render(
+        request, "cases/notice_detail.html", {"notice": notice, "entries": notice.entries.all(), "public": True}
+    )
+
+
+def notice_public_pdf(request: AuthedRequest, public_id: str) -> HttpResponse:
+    notice = selectors.notice_public(public_id=public_id)
+    return _pdf(documents.notice_pdf(notice), f"notice-{notice.number}.pdf")
+
+
+# ── timeliness, reviews, holidays, reserve fund ──
+
+
+@login_required
+def timeliness(request: AuthedRequest) -> HttpResponse:
+    rows = selectors.timeliness(user=request.user, on=timezone.localdate())
+    return render(request, "cases/timeliness.html", {"rows": rows})
+
+
+@login_required
+def review_list(request: AuthedRequest) -> HttpResponse:
+    today = timezone.localdate()
+    qs = selectors.reviews_visible(user=request.user).filter(outcome="").order_by("due_date")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/review_list.html",
+        {"page": page, "today": today, "month_end": add_months(first_of_month(today), 1)},
+    )
+
+
+@login_required
+def review_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    review = selectors.review_get(user=request.user, pk=pk)
+    form = forms.ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.review_record(
+                actor=request.user,
+                review=review,
+                outcome=d["outcome"],
+                reasons=d["reasons"],
+                new_amount=d["new_amount"],
+                exit_months=d["exit_months"],
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("已记录复核结果"))
+            return redirect("cases:review", pk=review.pk)
+    return render(
+        request,
+        "cases/review_detail.html",
+        {"review": review, "form": form, "program_name": engine.program_name(review.entitlement.program)},
+    )
+
+
+@login_required
+def review_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
+    review = selectors.review_get(user=request.user, pk=pk)
+    if review.is_open:
+        raise Http404
+    return _pdf(documents.review_notice_pdf(review), f"review-{review.pk}.pdf")
+
+
+@login_required
+def holidays(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    if not user.has_capability(Capability.MANAGE_PARAMETERS):
+        raise PermissionDenied
+    form = forms.HolidayForm(request.POST or None)
+    if request.method == "POST":
+        if "delete" in request.POST:
+            from datetime import date
+
+            services.holiday_override_delete(actor=user, date=date.fromisoformat(request.POST["delete"]))
+            return redirect("cases:holidays")
+        if form.is_valid():
+            d = form.cleaned_data
+            services.holiday_override_set(actor=user, date=d["date"], is_workday=d["is_workday"], note=d["note"])
+            messages.success(request, _("已保存"))
+            return redirect("cases:holidays")
+    first, last = known_years()
+    return render(
+        request,
+        "cases/holidays.html",
+        {"form": form, "rows": HolidayOverride.objects.all(), "first": first, "last": last},
+    )
+
+
+@login_required
+def reserve_fund(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    if not (user.has_capability(Capability.EMERGENCY_AID) or user.has_capability(Capability.CONFIRM_CASE)):
+        raise PermissionDenied
+    townships = Region.objects.filter(prefix_q(user.scope_prefix or "x", "code"), level=Level.TOWNSHIP).order_by("code")
+    rows = [(t, services.reserve_balance(township_code=t.code)) for t in townships]
+    code = request.GET.get("township") or request.POST.get("township") or ""
+    selected = next((t for t in townships if t.code == code), None)
+    form = forms.TopupForm(request.POST or None)
+    if request.method == "POST" and selected is not None and form.is_valid():
+        require_scope(user, selected.code)
+        try:
+            services.reserve_fund_topup(
+                actor=user, township=selected, amount=form.cleaned_data["amount"], note=form.cleaned_data["note"]
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已拨付"))
+        return redirect(f"{request.path}?township={selected.code}")
+    ledger = ReserveFundEntry.objects.filter(region_code=selected.code).select_related("case") if selected else []
+    return render(
+        request,
+        "cases/reserve_fund.html",
+        {
+            "rows": rows,
+            "selected": selected,
+            "ledger": ledger,
+            "form": form,
+            "can_topup": user.has_capability(Capability.CONFIRM_CASE),
+        },
+    )

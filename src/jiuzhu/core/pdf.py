@@ -1,0 +1,205 @@
+"""Printable PDFs with Chinese text: reportlab with a CJK TrueType font EMBEDDED in the file.
+
+Never the built-in STSong CID font: it is not embedded, so a PDF viewer without Adobe's Asian font pack
+(most government intranet PCs, pdftoppm) shows boxes or nothing. We embed a subset of a font found on
+the machine: JIUZHU_CJK_FONT if set, else the usual Debian/Ubuntu paths, else fc-list.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus.flowables import KeepTogether
+
+FONT_NAME = "JiuzhuCJK"
+KNOWN_FONTS = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+)
+
+
+class FontMissing(RuntimeError):
+    pass
+
+
+def find_cjk_font() -> Path:
+    configured = os.environ.get("JIUZHU_CJK_FONT")
+    if configured:
+        if not Path(configured).exists():
+            raise FontMissing(f"JIUZHU_CJK_FONT={configured} does not exist")
+        return Path(configured)
+    for candidate in KNOWN_FONTS:
+        if Path(candidate).exists():
+            return Path(candidate)
+    if shutil.which("fc-list"):
+        out = subprocess.run(
+            ["fc-list", ":lang=zh", "file"], capture_output=True, text=True, check=False, timeout=20
+        ).stdout
+        for line in out.splitlines():
+            path = line.split(":", 1)[0].strip()
+            # reportlab reads TrueType outlines only; CFF-flavoured .otf files cannot be embedded by it.
+            if path.endswith((".ttf", ".ttc")) and Path(path).exists():
+                return Path(path)
+    raise FontMissing(
+        "No Chinese TrueType font found. Install one (apt-get install fonts-wqy-microhei) "
+        "or set JIUZHU_CJK_FONT to a .ttf/.ttc file."
+    )
+
+
+@cache
+def cjk_font() -> str:
+    """Registers the CJK font once and returns its reportlab name."""
+    path = find_cjk_font()
+    font = TTFont(FONT_NAME, str(path), subfontIndex=0) if path.suffix == ".ttc" else TTFont(FONT_NAME, str(path))
+    pdfmetrics.registerFont(font)
+    return FONT_NAME
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    f = cjk_font()
+    # wordWrap="CJK": Chinese lines break between any two characters, not only at spaces.
+    base = ParagraphStyle("body", fontName=f, fontSize=10.5, leading=16, wordWrap="CJK")
+    return {
+        "title": ParagraphStyle("title", parent=base, fontSize=18, leading=26, alignment=1, spaceAfter=4 * mm),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=10, alignment=1, textColor=colors.grey),
+        "heading": ParagraphStyle("heading", parent=base, fontSize=12.5, leading=20, spaceBefore=3 * mm),
+        "body": base,
+        "cell": ParagraphStyle("cell", parent=base, fontSize=9.5, leading=13),
+        "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=12, textColor=colors.grey),
+    }
+
+
+@dataclass
+class Heading:
+    text: str
+
+
+@dataclass
+class Para:
+    text: str
+    small: bool = False
+
+
+@dataclass
+class Facts:
+    """Label–value pairs in a two-column (or four-column) grid, as on a government form."""
+
+    pairs: Sequence[tuple[str, str]]
+    columns: int = 2
+
+
+@dataclass
+class Grid:
+    header: Sequence[str]
+    rows: Sequence[Sequence[str]]
+    widths: Sequence[float] | None = None  # millimetres
+
+
+@dataclass
+class Signatures:
+    labels: Sequence[str] = field(default_factory=list)
+
+
+Block = Heading | Para | Facts | Grid | Signatures
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+
+
+def _grid_style(f: str) -> TableStyle:
+    return TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), f),
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]
+    )
+
+
+def _flowables(blocks: Sequence[Block], st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
+    f = cjk_font()
+    out: list[Flowable] = []
+    for b in blocks:
+        if isinstance(b, Heading):
+            out.append(Paragraph(_escape(b.text), st["heading"]))
+        elif isinstance(b, Para):
+            out.append(Paragraph(_escape(b.text), st["small" if b.small else "body"]))
+        elif isinstance(b, Facts):
+            cells = [(Paragraph(_escape(k), st["cell"]), Paragraph(_escape(v or "—"), st["cell"])) for k, v in b.pairs]
+            rows = []
+            for i in range(0, len(cells), b.columns):
+                chunk = [c for pair in cells[i : i + b.columns] for c in pair]
+                rows.append(chunk + [""] * (2 * b.columns - len(chunk)))
+            label_w, value_w = 0.16 * width, (width - 0.16 * width * b.columns) / b.columns
+            table = Table(rows, colWidths=[label_w, value_w] * b.columns)
+            style = _grid_style(f)
+            for c in range(0, 2 * b.columns, 2):
+                style.add("BACKGROUND", (c, 0), (c, -1), colors.HexColor("#f0f3f7"))
+            table.setStyle(style)
+            out.append(table)
+        elif isinstance(b, Grid):
+            data = [[Paragraph(_escape(h), st["cell"]) for h in b.header]]
+            data += [[Paragraph(_escape(str(c)), st["cell"]) for c in row] for row in b.rows]
+            widths = [w * mm for w in b.widths] if b.widths else None
+            table = Table(data, colWidths=widths, repeatRows=1)
+            style = _grid_style(f)
+            style.add("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0f3f7"))
+            table.setStyle(style)
+            out.append(table)
+        elif isinstance(b, Signatures):
+            cells = [
+                Paragraph(
+                    _escape(label)
+                    + "<br/><br/>"
+                    + "（签章）&nbsp;&nbsp;&nbsp;&nbsp;年&nbsp;&nbsp;&nbsp;月&nbsp;&nbsp;&nbsp;日",
+                    st["cell"],
+                )
+                for label in b.labels
+            ]
+            table = Table([cells], colWidths=[width / max(len(cells), 1)] * len(cells))
+            table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 10)]))
+            out.append(KeepTogether([table]))
+        out.append(Spacer(1, 2.5 * mm))
+    return out
+
+
+def render_pdf(*, title: str, blocks: Sequence[Block], subtitle: str = "", footer: str = "") -> bytes:
+    """One A4 document: a centred title, the blocks in order, page numbers at the foot."""
+    st = _styles()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm, bottomMargin=18 * mm,
+        title=title, author="jiuzhu",
+    )  # fmt: skip
+    story: list[Flowable] = [Paragraph(_escape(title), st["title"])]
+    if subtitle:
+        story += [Paragraph(_escape(subtitle), st["subtitle"]), Spacer(1, 4 * mm)]
+    story += _flowables(blocks, st, doc.width)
+
+    def on_page(canvas: object, document: object) -> None:
+        canvas.setFont(cjk_font(), 8)  # type: ignore[attr-defined]
+        canvas.drawCentredString(A4[0] / 2, 10 * mm, f"{footer}  第 {document.page} 页".strip())  # type: ignore[attr-defined]
+
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return buffer.getvalue()

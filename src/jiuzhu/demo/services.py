@@ -1,0 +1,220 @@
+"""Writes of the demo county: regions, households (through the registry's bulk path), logins, standards."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from jiuzhu.accounts.models import Role, User
+from jiuzhu.accounts.services import user_create
+from jiuzhu.demo.generator import DemoData, generate
+from jiuzhu.demo.layout import CITY, COUNTY, PROVINCE
+from jiuzhu.regions.models import Level, Region
+from jiuzhu.regions.services import region_ensure
+from jiuzhu.registry.models import Household
+from jiuzhu.registry.services import households_bulk_create
+
+DEMO_PASSWORD = "jiuzhu-demo-2026"
+DEMO_ACTOR = "demo"
+COUNTY_PREFIX = COUNTY[0][:6]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoUser:
+    username: str
+    role: Role
+    where: str  # "village": first village of the first township; "township1", "township2", "county"
+    full_name: str
+    can_reveal_pii: bool = False
+
+
+DEMO_USERS = (
+    DemoUser("clerk", Role.VILLAGE_CLERK, "village", "陈晓燕"),
+    DemoUser("caseworker", Role.TOWNSHIP_CASEWORKER, "township1", "张建华", can_reveal_pii=True),
+    DemoUser("township_head", Role.TOWNSHIP_HEAD, "township1", "周国平"),
+    DemoUser("caseworker2", Role.TOWNSHIP_CASEWORKER, "township2", "李志强", can_reveal_pii=True),
+    DemoUser("approver", Role.COUNTY_APPROVER, "county", "孔德明", can_reveal_pii=True),
+    DemoUser("admin", Role.COUNTY_ADMIN, "county", "厉文斌", can_reveal_pii=True),
+    DemoUser("auditor", Role.AUDITOR, "county", "卢慧芳"),
+)
+
+
+class DemoError(Exception):
+    """The database is not in a state the demo may touch; the message says what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Login:
+    role: str
+    username: str
+    password: str
+    region: str
+
+
+@dataclass
+class BuildReport:
+    households: int = 0
+    persons: int = 0
+    regions: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    parameters: int | None = None  # None: the policy app offers no defaults loader
+
+
+def demo_state() -> str:
+    """The database as the demo sees it: "complete" when a demo county was fully built (its logins are written
+    last), "empty" with no regions and no households, otherwise "occupied" (another county, or an interrupted
+    build)."""
+    if User.objects.filter(username="admin", role=Role.COUNTY_ADMIN, region__code=COUNTY[0]).exists():
+        return "complete"
+    if Region.objects.exists() or Household.objects.exists():
+        return "occupied"
+    return "empty"
+
+
+def demo_reset() -> None:
+    """Erase the whole database so that the demo can be built afresh.
+
+    Refused when it holds data outside the demo county, so that a mistyped DATABASE_URL never wipes a real
+    county. A SQLite file is deleted outright (fast at any size, and it also drops what other apps stored);
+    any other database is emptied with Django's `flush`. Run `migrate` again afterwards."""
+    outside = Household.objects.exclude(region_code__startswith=COUNTY_PREFIX).exists() or (
+        Region.objects.exclude(code__startswith=COUNTY_PREFIX).exclude(code__in=[PROVINCE[0], CITY[0]]).exists()
+    )
+    if outside:
+        raise DemoError(_("数据库中有演示县以外的数据，拒绝清空。请改用新的 JIUZHU_DATA_DIR 或 DATABASE_URL。"))
+    name = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite" and name != ":memory:" and "mode=memory" not in name:
+        path = Path(name)
+        connection.close()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        return
+    call_command("flush", interactive=False, verbosity=0)
+
+
+def _regions_write(data: DemoData) -> dict[str, int]:
+    """Every place through region_ensure (parents come first in the layout); returns code → id."""
+    with transaction.atomic():
+        for place in data.places:
+            region_ensure(code=place.code, name=place.name, urban_rural=place.urban_rural)
+    return dict(Region.objects.filter(code__startswith=COUNTY_PREFIX).values_list("code", "id"))
+
+
+def _batch_size(households: int) -> int:
+    # About twenty steps for the progress bar, each small enough to keep memory flat at a million.
+    return min(50_000, max(2_000, households // 20))
+
+
+def _households_write(
+    data: DemoData, region_ids: dict[str, int], *, seed: int, progress: Callable[[int], object] | None
+) -> None:
+    ids = pl.DataFrame({"region_code": list(region_ids), "region_id": list(region_ids.values())})
+    households = data.households.join(ids, on="region_code", how="left", maintain_order="left")
+    starts = [0, *data.members.cumsum().tolist()]
+    step = _batch_size(households.height)
+    for lo in range(0, households.height, step):
+        hi = min(lo + step, households.height)
+        households_bulk_create(
+            actor=DEMO_ACTOR,
+            households=households.slice(lo, hi - lo),
+            persons=data.persons.slice(starts[lo], starts[hi] - starts[lo]),
+            source=_("演示县（种子 %(s)d，第 %(a)d-%(b)d 户）") % {"s": seed, "a": lo + 1, "b": hi},
+        )
+        if progress is not None:
+            progress(hi - lo)
+
+
+def _demo_region(where: str) -> Region:
+    county = Region.objects.get(code=COUNTY[0])
+    if where == "county":
+        return county
+    townships = list(Region.objects.filter(parent=county).order_by("code")[:2])
+    if where == "township1":
+        return townships[0]
+    if where == "township2":
+        return townships[1]
+    return Region.objects.filter(parent=townships[0], level=Level.VILLAGE).order_by("code").first()  # type: ignore[return-value]
+
+
+@transaction.atomic
+def _users_write() -> None:
+    for spec in DEMO_USERS:
+        user_create(
+            actor=None,
+            username=spec.username,
+            password=DEMO_PASSWORD,
+            role=spec.role,
+            region=_demo_region(spec.where),
+            full_name=spec.full_name,
+            can_reveal_pii=spec.can_reveal_pii,
+            check_password=False,
+        )
+
+
+def _parameters_load() -> int | None:
+    """The shipped standards on the county, when the policy app provides them (built alongside the demo)."""
+    try:
+        from jiuzhu.policy.services import parameters_load_defaults
+    except ImportError:
+        return None
+    return parameters_load_defaults(region=Region.objects.get(code=COUNTY[0]), actor=DEMO_ACTOR)
+
+
+def demo_build(
+    *,
+    households: int,
+    seed: int,
+    today: dt.date,
+    progress: Callable[[int], object] | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Generate and write a demo county into an empty database. The logins come last, so that their presence
+    marks a complete build (see demo_state)."""
+    if demo_state() != "empty":
+        raise DemoError(_("数据库不是空的，不能生成演示县"))
+    report = BuildReport()
+
+    def step(name: str, since: float) -> float:
+        now = time.perf_counter()
+        report.seconds[name] = now - since
+        if on_step is not None:
+            on_step(name)
+        return now
+
+    t = time.perf_counter()
+    data = generate(households=households, seed=seed, today=today)
+    report.households, report.persons, report.regions = data.households.height, data.persons.height, len(data.places)
+    t = step("generate", t)
+    region_ids = _regions_write(data)
+    t = step("regions", t)
+    _households_write(data, region_ids, seed=seed, progress=progress)
+    del data
+    t = step("households", t)
+    _users_write()
+    report.parameters = _parameters_load()
+    step("users", t)
+    return report
+
+
+def demo_logins() -> list[Login]:
+    """The demo's logins as they are in the database, in DEMO_USERS order."""
+    users = {u.username: u for u in User.objects.filter(username__in=[s.username for s in DEMO_USERS])}
+    out = []
+    for spec in DEMO_USERS:
+        user = users.get(spec.username)
+        if user is None or user.region is None:
+            continue
+        region = user.region
+        path = region.name
+        if region.level == Level.VILLAGE and region.parent is not None:
+            path = region.parent.name + region.name
+        out.append(Login(str(spec.role.label), spec.username, DEMO_PASSWORD, path))
+    return out

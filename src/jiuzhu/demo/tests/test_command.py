@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from jiuzhu.accounts.models import ROLE_LEVEL, Role, User
+from jiuzhu.core.models import AuditEntry
+from jiuzhu.demo.services import DEMO_PASSWORD, DEMO_USERS
+from jiuzhu.regions.models import Level, Region
+from jiuzhu.registry.models import Household, Person
+
+
+def run(**options: Any) -> str:
+    out = StringIO()
+    call_command("demo", no_serve=True, stdout=out, stderr=StringIO(), **options)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_demo_builds_a_county_with_logins_for_every_role() -> None:
+    output = run(households=300, seed=3)
+    assert Region.objects.get(code="330727000000").name == "磐安县"
+    assert Region.objects.filter(level=Level.TOWNSHIP, code__startswith="330727").count() >= 14
+    villages = Region.objects.filter(level=Level.VILLAGE)
+    assert villages.filter(urban_rural__startswith="1").exists() and villages.filter(urban_rural="220").exists()
+    assert Household.objects.count() == 300
+    assert Household.objects.filter(region__level=Level.VILLAGE).count() == 300
+    persons = Person.objects.count()
+    assert 600 < persons < 1100
+    assert Person.objects.filter(household__isnull=True).count() == 0
+    head = Person.objects.filter(relation="self").select_related("household").first()
+    assert head is not None and head.household.head_name == head.name and head.name_initials
+    assert len(head.id_number) == 18 and head.id_masked.startswith(head.id_number[:6])
+    users = {u.username: u for u in User.objects.select_related("region")}
+    assert {u.role for u in users.values()} == set(Role)
+    for spec in DEMO_USERS:
+        user = users[spec.username]
+        assert user.region is not None and user.region.level == ROLE_LEVEL[spec.role]
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.can_reveal_pii == spec.can_reveal_pii
+        assert spec.username in output
+    assert users["caseworker"].region != users["caseworker2"].region
+    assert DEMO_PASSWORD in output and "http://127.0.0.1:8000/" in output
+    assert "村居经办" in output and "监督审计" in output
+    assert AuditEntry.objects.filter(action="import", object_type="household").exists()
+
+
+@pytest.mark.django_db
+def test_second_run_reuses_the_county() -> None:
+    run(households=50)
+    output = run(households=50)
+    assert "已有演示县" in output
+    assert Household.objects.count() == 50
+
+
+@pytest.mark.django_db
+def test_refuses_a_database_holding_something_else(county: Any) -> None:
+    with pytest.raises(CommandError, match="--reset"):
+        run(households=50)
+    Region.objects.create(code="110000000000", name="北京市", level=Level.PROVINCE)
+    with pytest.raises(CommandError, match="拒绝清空"):
+        run(households=50, reset=True)
+    assert Region.objects.filter(code="330727000000").exists()
+
+
+@pytest.mark.django_db
+def test_reset_rebuilds_the_county() -> None:
+    run(households=30)
+    output = run(households=40, seed=2, reset=True)
+    assert "已清空数据库" in output
+    assert Household.objects.count() == 40
+    assert User.objects.filter(username="admin").count() == 1

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jiuzhu.regions.models import Region
+
+
+class Parameter(models.Model):
+    """One dated value of a rule parameter for a region and everything below it ([57]: amounts, multiples
+    and limits are set locally). Rows are never edited: a new standard (提标) is a new row from its date,
+    so any past month can be recomputed with the numbers then in force."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="parameters", verbose_name=_("区划"))
+    key = models.CharField(_("参数"), max_length=60, db_index=True)
+    # Text, because one column holds amounts, ratios and the rounding rule; services.py checks it.
+    value = models.CharField(_("取值"), max_length=40)
+    effective_from = models.DateField(_("生效日期"))
+    source = models.CharField(_("依据文件"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["key", "-effective_from"]
+        verbose_name = _("政策参数")
+        verbose_name_plural = _("政策参数")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "key", "effective_from"], name="policy_parameter_unique_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value} ({self.effective_from})"

@@ -1,0 +1,192 @@
+"""Parameter keys, their kinds, and resolution of (region, date) to one value per key.
+
+Values travel as text (what the database and the YAML file hold) and become integers here: money in
+fen, ratios and multiples in basis points (1.5 → 15000), percents in basis points of the whole (20 → 2000).
+Integers keep the engine exact, so the explanation lines add up to the fen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+import polars as pl
+
+
+class Kind(StrEnum):
+    MONEY = "money"  # 元, two decimals at most
+    NUMBER = "number"  # a ratio, multiple or count of months, four decimals at most
+    PERCENT = "percent"  # 20 means 20 %
+    INTEGER = "integer"
+    ROUNDING = "rounding"
+
+
+class Rounding(StrEnum):
+    CEIL_YUAN = "ceil_yuan"
+    ROUND_YUAN = "round_yuan"
+    FEN = "fen"
+
+
+ROUNDING_LABELS = {Rounding.CEIL_YUAN: "向上取整到元", Rounding.ROUND_YUAN: "四舍五入到元", Rounding.FEN: "保留到分"}
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterSpec:
+    key: str
+    kind: Kind
+    label: str
+    unit: str = ""
+
+
+def _s(key: str, kind: Kind, label: str, unit: str = "") -> ParameterSpec:
+    return ParameterSpec(key, kind, label, unit)
+
+
+_M, _N, _P, _I = Kind.MONEY, Kind.NUMBER, Kind.PERCENT, Kind.INTEGER
+PARAMETER_SPECS: dict[str, ParameterSpec] = {
+    s.key: s
+    for s in (
+        _s("dibao.standard.urban", _M, "城市低保标准", "元/人/月"),
+        _s("dibao.standard.rural", _M, "农村低保标准", "元/人/月"),
+        _s("dibao.rounding", Kind.ROUNDING, "低保金取整方式"),
+        _s("dibao.edge_ratio", _N, "低保边缘倍数", "倍"),
+        _s("dibao.job_cost_ratio", _N, "就业成本扣除比例", "工资性收入的比例"),
+        _s("dibao.assets.deposit_months", _N, "人均存款限额", "个月低保标准"),
+        _s("dibao.assets.max_homes", _I, "房产套数上限", "套"),
+        _s("dibao.classified.elderly70", _P, "分类施保：70周岁以上老年人", "% 标准"),
+        _s("dibao.classified.minor", _P, "分类施保：未成年人", "% 标准"),
+        _s("dibao.classified.disability_severe", _P, "分类施保：重度残疾人", "% 标准"),
+        _s("dibao.classified.serious_illness", _P, "分类施保：重病患者", "% 标准"),
+        _s("tekun.basic_ratio", _N, "特困基本生活标准", "倍低保标准"),
+        _s("tekun.care.self_sufficient", _M, "特困照料护理：生活自理", "元/月"),
+        _s("tekun.care.partly_dependent", _M, "特困照料护理：部分失能", "元/月"),
+        _s("tekun.care.fully_dependent", _M, "特困照料护理：完全失能", "元/月"),
+        _s("canji.shenghuo", _M, "困难残疾人生活补贴", "元/人/月"),
+        _s("canji.huli.grade1", _M, "重度残疾人护理补贴：一级", "元/人/月"),
+        _s("canji.huli.grade2", _M, "重度残疾人护理补贴：二级", "元/人/月"),
+        _s("canji.huli.grade3_mental", _M, "重度残疾人护理补贴：三级智力、精神（0 为不覆盖）", "元/人/月"),
+        _s("gaoling.age80", _M, "高龄津贴：80—89周岁", "元/人/月"),
+        _s("gaoling.age90", _M, "高龄津贴：90—99周岁", "元/人/月"),
+        _s("gaoling.age100", _M, "高龄津贴：100周岁以上", "元/人/月"),
+        _s("laonian.amount", _M, "经济困难老年人补贴", "元/人/月"),
+        _s("ertong.orphan_institution", _M, "孤儿基本生活费：机构养育", "元/人/月"),
+        _s("ertong.orphan_dispersed", _M, "孤儿基本生活费：社会散居", "元/人/月"),
+        _s("ertong.defacto", _M, "事实无人抚养儿童基本生活费", "元/人/月"),
+        _s("linshi.cap_months", _N, "临时救助上限", "个月低保标准/人"),
+        _s("yiliao.ratio.tekun", _N, "医疗救助比例：特困", "比例"),
+        _s("yiliao.ratio.dibao", _N, "医疗救助比例：低保", "比例"),
+        _s("yiliao.ratio.edge", _N, "医疗救助比例：低保边缘", "比例"),
+        _s("yiliao.deductible", _M, "医疗救助起付线", "元/年"),
+        _s("yiliao.annual_cap", _M, "医疗救助年度限额", "元/年"),
+        _s("jiage.cpi_trigger", _P, "价格补贴启动条件：CPI同比涨幅", "%"),
+        _s("jiage.food_cpi_trigger", _P, "价格补贴启动条件：食品CPI同比涨幅", "%"),
+        _s("weiwen.dibao_urban", _M, "春节慰问金：城市低保", "元/人"),
+        _s("weiwen.dibao_rural", _M, "春节慰问金：农村低保", "元/人"),
+        _s("weiwen.tekun", _M, "春节慰问金：特困", "元/人"),
+    )
+}
+
+
+# Column of a resolved parameter in the engine's frames.
+def col(key: str) -> str:
+    return f"p:{key}"
+
+
+class ParameterError(ValueError):
+    """A value that does not fit its key, or a key no region up the tree defines."""
+
+
+def parse_value(key: str, raw: object) -> Decimal | str:
+    """The canonical value of a key from text or a number; ParameterError says why it does not fit."""
+    spec = PARAMETER_SPECS.get(key)
+    if spec is None:
+        raise ParameterError(f"未知参数：{key}")
+    text = str(raw).strip()
+    if spec.kind is Kind.ROUNDING:
+        if text not in {r.value for r in Rounding}:
+            raise ParameterError(f"{spec.label}只能是 ceil_yuan、round_yuan 或 fen，收到“{text}”")
+        return text
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ParameterError(f"{spec.label}应为数字，收到“{text}”") from None
+    if not value.is_finite() or value < 0:
+        raise ParameterError(f"{spec.label}不能为负数或非数字，收到“{text}”")
+    places = {Kind.MONEY: 2, Kind.NUMBER: 4, Kind.PERCENT: 2, Kind.INTEGER: 0}[spec.kind]
+    if value != value.quantize(Decimal(1).scaleb(-places)):
+        raise ParameterError(f"{spec.label}最多保留 {places} 位小数，收到“{text}”")
+    return value
+
+
+def canonical_text(key: str, raw: object) -> str:
+    value = parse_value(key, raw)
+    return value if isinstance(value, str) else format(value.normalize(), "f")
+
+
+def engine_value(key: str, raw: object) -> int | str:
+    value = parse_value(key, raw)
+    if isinstance(value, str):
+        return value
+    scale = {Kind.MONEY: 100, Kind.NUMBER: 10_000, Kind.PERCENT: 100, Kind.INTEGER: 1}[PARAMETER_SPECS[key].kind]
+    return int(value * scale)
+
+
+PARAMS_SCHEMA = {"prefix": pl.String, "key": pl.String, "value": pl.String, "effective_from": pl.Date}
+
+
+def params_frame(rows: list[tuple[str, str, object, dt.date]]) -> pl.DataFrame:
+    """(region prefix, key, value, effective_from) rows as the frame resolve() takes; "" is the root."""
+    return pl.DataFrame([(p, k, str(v), d) for p, k, v, d in rows], schema=PARAMS_SCHEMA, orient="row")
+
+
+def resolve(pairs: pl.DataFrame, params: pl.DataFrame, keys: list[str] | None = None) -> pl.DataFrame:
+    """One row per distinct (region, date) of `pairs` with one column per key, in engine units.
+
+    A household's value of a key is the value of the nearest region up its tree that has one in force
+    on the date — a township without its own value uses the county's — and among that region's values
+    the latest one in force. Resolution runs on distinct (region, date) pairs, a few thousand even for a
+    province, so a million households cost one join afterwards.
+    """
+    keys = keys or list(PARAMETER_SPECS)
+    region = pl.col("region")
+    ancestors = (
+        pairs.select("region", "date")
+        .unique()
+        .with_columns(
+            prefix=pl.concat_list(pl.lit(""), *(region.str.slice(0, n) for n in (2, 4, 6, 9)), region).list.unique()
+        )
+        .explode("prefix")
+        .with_columns(depth=pl.col("prefix").str.len_chars())
+    )
+    prepared = _prepared(params.filter(pl.col("key").is_in(keys)))
+    chosen = (
+        ancestors.join(prepared, on="prefix", how="inner")
+        .filter(pl.col("effective_from") <= pl.col("date"))
+        .sort(["depth", "effective_from"], descending=[True, True])
+        .group_by("region", "date", "key", maintain_order=True)
+        .first()
+    )
+    out = pairs.select("region", "date").unique()
+    for key in keys:
+        got = chosen.filter(pl.col("key") == key)
+        dtype = pl.String if PARAMETER_SPECS[key].kind is Kind.ROUNDING else pl.Int64
+        value = pl.col("text" if dtype == pl.String else "units")
+        out = out.join(got.select("region", "date", value.alias(col(key))), on=["region", "date"], how="left")
+        missing = out.filter(pl.col(col(key)).is_null())
+        if missing.height:
+            row = missing.row(0, named=True)
+            where = row["region"] or "（根）"
+            label = PARAMETER_SPECS[key].label
+            raise ParameterError(f"区划 {where} 在 {row['date']} 没有有效的参数 {key}（{label}）")
+    return out
+
+
+def _prepared(params: pl.DataFrame) -> pl.DataFrame:
+    """Adds the engine-unit value of every row; parameter rows are few, so Python per row is fine."""
+    units = [engine_value(k, v) for k, v in zip(params["key"], params["value"], strict=True)]
+    return params.with_columns(
+        units=pl.Series([u if isinstance(u, int) else None for u in units], dtype=pl.Int64),
+        text=pl.Series([u if isinstance(u, str) else None for u in units], dtype=pl.String),
+    )
