@@ -50,6 +50,15 @@ def county(db: Any) -> County:
     return County()
 
 
+@pytest.fixture
+def standards(county: County) -> County:
+    """The county with the shipped standards (低保 528/396 …) loaded, as the demo and a real county start."""
+    from jiuzhu.policy.services import parameters_load_defaults
+
+    parameters_load_defaults(region=county.county)
+    return county
+
+
 def _user(username: str, role: Role, region: Region, **kw: Any) -> User:
     return user_create(
         actor=None, username=username, password=PASSWORD, role=role, region=region, check_password=False, **kw

@@ -1,8 +1,7 @@
 """The one place the cases app talks to the rules engine (jiuzhu.policy.rules).
 
 Everything the decision screen, the approval form and the notices need from policy goes through the
-three functions below, so the lead can switch the parameter source (shipped defaults today, the dated
-regional Parameter table later) or call policy's own one-household selector by editing this file only.
+functions below. The snapshot taken at application is evaluated with today's dated regional parameters.
 """
 
 from __future__ import annotations
@@ -47,10 +46,13 @@ def is_person_program(code: str) -> bool:
 
 
 def _params(region_code: str) -> pl.DataFrame:
-    # Shipped defaults at the root: the lead rewires this to policy's parameter selector for the region.
-    from jiuzhu.policy.shipped import shipped_frame
+    """The dated parameters in force for the household's village and its ancestors, as the county admin
+    set them: the same source the household page's eligibility panel and the monthly run use."""
+    from jiuzhu.policy.selectors import parameters_frame
+    from jiuzhu.regions.models import Region
 
-    return shipped_frame("")
+    region = Region.objects.filter(code=region_code).first()
+    return parameters_frame(regions=[region] if region else [])
 
 
 def _frames(snapshot: dict[str, Any], on: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -58,7 +60,7 @@ def _frames(snapshot: dict[str, Any], on: dt.date) -> tuple[pl.DataFrame, pl.Dat
     households = pl.DataFrame(
         {
             "household_id": [int(hh["id"])],
-            "region": [""],
+            "region": [hh.get("region_code", "")],
             "date": [on],
             "urban": [hh["area"] == "urban"],
             "deposits": [yuan_to_fen(hh.get("deposits", 0))],

@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import Role, User
 from jiuzhu.accounts.services import user_create
+from jiuzhu.cases.demo import cases_seed
 from jiuzhu.demo.generator import DemoData, generate
 from jiuzhu.demo.layout import CITY, COUNTY, PROVINCE
+from jiuzhu.policy.services import parameters_load_defaults
 from jiuzhu.regions.models import Level, Region
 from jiuzhu.regions.services import region_ensure
 from jiuzhu.registry.models import Household
@@ -65,7 +67,8 @@ class BuildReport:
     persons: int = 0
     regions: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
-    parameters: int | None = None  # None: the policy app offers no defaults loader
+    parameters: int = 0
+    cases: dict[str, int] = field(default_factory=dict)  # cases seeded, by status
 
 
 def demo_state() -> str:
@@ -159,12 +162,8 @@ def _users_write() -> None:
         )
 
 
-def _parameters_load() -> int | None:
-    """The shipped standards on the county, when the policy app provides them (built alongside the demo)."""
-    try:
-        from jiuzhu.policy.services import parameters_load_defaults
-    except ImportError:
-        return None
+def _parameters_load() -> int:
+    """The shipped standards, with their documents, on the county."""
     return parameters_load_defaults(region=Region.objects.get(code=COUNTY[0]), actor=DEMO_ACTOR)
 
 
@@ -198,8 +197,10 @@ def demo_build(
     _households_write(data, region_ids, seed=seed, progress=progress)
     del data
     t = step("households", t)
-    _users_write()
     report.parameters = _parameters_load()
+    report.cases = cases_seed(county=Region.objects.get(code=COUNTY[0]), today=today, rng_seed=seed)
+    t = step("cases", t)
+    _users_write()
     step("users", t)
     return report
 

@@ -23,7 +23,7 @@ from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import require_scope
 from jiuzhu.regions.models import Level, Region
 from jiuzhu.registry.models import Household, Person, Relation
-from jiuzhu.registry.names import name_keys
+from jiuzhu.registry.names import name_keys, name_keys_bulk
 
 # Fields a caseworker may change by hand; derived and encrypted columns are set only here.
 HOUSEHOLD_FIELDS = (
@@ -271,6 +271,11 @@ def person_update(*, actor: User, person: Person, id_number: str | None = None, 
         return person
     person.save()
     _refresh_head_name(person.household)
+    if before["date_of_death"] is None and person.date_of_death is not None:
+        # A death re-checks the household's assistance within 3 months ([57] art. 30).
+        from jiuzhu.cases.services import recheck_on_death
+
+        recheck_on_death(person=person, actor=actor)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -391,7 +396,7 @@ def households_bulk_create(
     _batch_step(progress, "households", households.height, total)
 
     id_numbers = persons["id_number"].to_list()
-    keys = [name_keys(n) for n in persons["name"].to_list()]
+    keys = name_keys_bulk(persons["name"])
     number_to_id = hh.select("number", pl.col("id").alias("household_id"))
     p = persons.join(number_to_id, left_on="household_number", right_on="number", how="left")
     missing = p.filter(pl.col("household_id").is_null()).height
@@ -399,8 +404,8 @@ def households_bulk_create(
         raise ValidationError(_("有 %(n)d 名成员找不到所属家庭") % {"n": missing})
     p_rows = p.select(
         "household_id", "name",
-        pl.Series("name_initials", [k[0] for k in keys]),
-        pl.Series("name_pinyin", [k[1] for k in keys]),
+        keys["name_initials"],
+        keys["name_pinyin"],
         pl.Series("id_number_enc", _encrypt_column(id_numbers)),
         pl.Series("id_number_hash", [pii.lookup_hash(n) for n in id_numbers]),
         pl.Series("id_masked", [pii.mask_id(n) for n in id_numbers]),

@@ -85,3 +85,10 @@ def new_case(clerk_a, dibao_household):
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _county_standards(request):
+    """Decisions are computed with the county's dated standards: every cases test starts with them loaded."""
+    if "county" in request.fixturenames:
+        request.getfixturevalue("standards")

@@ -67,7 +67,7 @@ def test_refuses_a_database_holding_something_else(county: Any) -> None:
     assert Region.objects.filter(code="330727000000").exists()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # flush on PostgreSQL cannot run inside a test transaction
 def test_reset_rebuilds_the_county() -> None:
     run(households=30)
     output = run(households=40, seed=2, reset=True)

@@ -25,7 +25,7 @@ def test_it_imports_a_file_and_prints_the_counts(county, tmp_path):
     path.write_bytes(csv_bytes(family(2)))
     assert "已导入 2 户 6 人" in run("households", path)
     assert Person.objects.count() == 6
-    assert AuditEntry.objects.get(action="import").actor_name == "system"
+    assert AuditEntry.objects.get(action="import", object_type="household").actor_name == "system"
 
 
 def test_a_broken_file_exits_1_and_prints_the_report_path(county, tmp_path, capsys):

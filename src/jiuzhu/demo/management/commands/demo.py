@@ -78,7 +78,8 @@ class Command(BaseCommand):
             "generate": _("生成数据"),
             "regions": _("写入行政区划"),
             "households": _("写入家庭和成员"),
-            "users": _("创建账号、载入标准参数"),
+            "cases": _("载入标准参数、生成救助申请"),
+            "users": _("创建账号"),
         }
         self.stdout.write(_("正在生成演示县：%(n)d 户，随机种子 %(s)d …") % {"n": households, "s": seed})
         bar = tqdm(total=households, unit=_("户"), desc=_("写入家庭"), disable=None, file=sys.stderr)
@@ -98,8 +99,10 @@ class Command(BaseCommand):
             _("已生成 %(r)d 个行政区划、%(h)d 户、%(p)d 人。")
             % {"r": report.regions, "h": report.households, "p": report.persons}
         )
-        if report.parameters is None:
-            self.stdout.write(_("（本版本没有默认标准参数可载入，已跳过。）"))
+        self.stdout.write(
+            _("载入标准参数 %(n)d 项；救助申请 %(c)d 件（各办理环节均有，部分已逾期）。")
+            % {"n": report.parameters, "c": sum(report.cases.values())}
+        )
 
     def _print_logins(self, addr: str) -> None:
         logins = demo_logins()

@@ -1,0 +1,27 @@
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from jiuzhu.cases.models import Review
+from jiuzhu.payments.services import entitlement_create
+from jiuzhu.registry.services import person_update
+
+
+def test_recording_a_death_in_the_registry_schedules_a_recheck(dibao_household, approver, caseworker_a):
+    members = list(dibao_household.members.all())
+    entitlement = entitlement_create(
+        actor=approver,
+        household=dibao_household,
+        program="dibao_urban",
+        persons=members,
+        monthly_amount=Decimal("1200.00"),
+        start_month=dt.date(2025, 7, 1),
+    )
+    person_update(actor=caseworker_a, person=members[1], date_of_death=timezone.localdate() - dt.timedelta(days=3))
+    review = Review.objects.get(entitlement=entitlement)
+    assert review.due_date <= timezone.localdate() + dt.timedelta(days=93)
+    assert members[1].name in review.note
+    # Correcting another field afterwards does not schedule a second re-check.
+    person_update(actor=caseworker_a, person=members[1], illness_name="肺癌")
+    assert Review.objects.filter(entitlement=entitlement).count() == 1
