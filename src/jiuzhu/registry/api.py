@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from jiuzhu.core.pagination import CappedPaginator
 from jiuzhu.registry import selectors
 
 router = Router(tags=["registry"])
@@ -36,7 +36,8 @@ class HouseholdOut(Schema):
 
 
 class PersonPage(Schema):
-    count: int
+    count: int  # at most the cap + 1; `capped` says the true number is larger
+    capped: bool
     page: int
     pages: int
     results: list[PersonOut]
@@ -44,9 +45,16 @@ class PersonPage(Schema):
 
 @router.get("/persons", response=PersonPage, summary="Search persons (ID number, name, pinyin initials)")
 def person_search(request: HttpRequest, q: str = "", region: str = "", page: int = 1) -> dict[str, object]:
-    qs = selectors.person_search(user=request.user, query=selectors.SearchQuery(text=q, village=region))  # type: ignore[arg-type]
-    p = Paginator(qs, 50).get_page(page)
-    return {"count": p.paginator.count, "page": p.number, "pages": p.paginator.num_pages, "results": list(p)}
+    qs = selectors.person_search(user=request.user, query=selectors.SearchQuery(text=q, region=region))  # type: ignore[arg-type]
+    paginator = CappedPaginator(qs, 50)
+    p = paginator.get_page(page)
+    return {
+        "count": p.paginator.count,
+        "capped": paginator.capped,
+        "page": p.number,
+        "pages": p.paginator.num_pages,
+        "results": list(p),
+    }
 
 
 @router.get("/households/{household_id}", response=HouseholdOut, summary="One household with its members")

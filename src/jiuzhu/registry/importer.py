@@ -937,9 +937,9 @@ def roster_rows(*, user: User, region: str = "", full: bool = False) -> Iterator
     """Every person in the user's scope (optionally under a region prefix), one list per row, in
     EXPORT_HEADERS order. Read in chunks straight from the columns; ID numbers, phones and accounts
     masked unless `full` (the caller checks the permission and logs it)."""
-    qs = Person.objects.filter(scope_q(user, "household__region_code"))
+    qs = Person.objects.filter(scope_q(user))
     if region:
-        qs = qs.filter(prefix_q(region, "household__region_code"))
+        qs = qs.filter(prefix_q(region))
     fields = [
         *_EXPORT_HOUSEHOLD.values(),
         "household__phone_masked",

@@ -21,7 +21,7 @@ def households_visible(*, user: User) -> QuerySet[Household]:
 
 
 def persons_visible(*, user: User) -> QuerySet[Person]:
-    return Person.objects.filter(scope_q(user, "household__region_code"))
+    return Person.objects.filter(scope_q(user))
 
 
 def household_get(*, user: User, pk: int) -> Household:
@@ -47,7 +47,7 @@ def household_history(*, household: Household, limit: int = 100) -> QuerySet[Aud
 @dataclass(frozen=True)
 class SearchQuery:
     text: str = ""
-    village: str = ""  # a region code prefix
+    region: str = ""  # a region-code prefix: a township (9 digits) or a village (12)
 
 
 def _search_kind(text: str) -> str:
@@ -65,11 +65,11 @@ def person_search(*, user: User, query: SearchQuery) -> QuerySet[Person]:
     """Persons matching a full ID number, a household number, pinyin initials ("zs") or full pinyin, or a
     name (or its beginning). Every branch is an index seek or range scan, then the scope filter."""
     qs = persons_visible(user=user).select_related("household", "household__region")
-    if query.village:
-        qs = qs.filter(prefix_q(query.village, "household__region_code"))
+    if query.region:
+        qs = qs.filter(prefix_q(query.region))
     text = query.text.strip()
     if not text:
-        return qs.none() if not query.village else qs.order_by("household__number", "id")
+        return qs.none() if not query.region else qs.order_by("household__number", "id")
     kind = _search_kind(text)
     if kind == "id_number":
         number = normalize(text)

@@ -152,7 +152,7 @@ def household_register(
     household.save()
     seen: set[str] = set()
     for m in members:
-        person = Person(household=household, relation=m.relation, **m.fields)
+        person = Person(household=household, region_code=household.region_code, relation=m.relation, **m.fields)
         _set_name(person, m.name)
         _set_id_number(person, m.id_number)
         if person.id_number_hash in seen:
@@ -223,7 +223,7 @@ def person_add(*, actor: User, household: Household, member: MemberInput) -> Per
     require_scope(actor, household.region_code)
     if member.relation == Relation.SELF and household.members.filter(relation=Relation.SELF).exists():
         raise ValidationError({"relation": _("本户已有户主")})
-    person = Person(household=household, relation=member.relation, **member.fields)
+    person = Person(household=household, region_code=household.region_code, relation=member.relation, **member.fields)
     _set_name(person, member.name)
     _set_id_number(person, member.id_number)
     person.full_clean()
@@ -402,8 +402,10 @@ def households_bulk_create(
     missing = p.filter(pl.col("household_id").is_null()).height
     if missing:
         raise ValidationError(_("有 %(n)d 名成员找不到所属家庭") % {"n": missing})
+    region_of = hh.select(pl.col("id").alias("household_id"), "region_code")
+    p = p.join(region_of, on="household_id", how="left")
     p_rows = p.select(
-        "household_id", "name",
+        "household_id", "region_code", "name",
         keys["name_initials"],
         keys["name_pinyin"],
         pl.Series("id_number_enc", _encrypt_column(id_numbers)),

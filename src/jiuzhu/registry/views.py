@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.models import Capability, User
 from jiuzhu.core.http import AuthedRequest
+from jiuzhu.core.pagination import CappedPaginator
 from jiuzhu.core.scope import prefix_q
-from jiuzhu.regions.selectors import villages_visible
+from jiuzhu.regions.selectors import child_regions, villages_visible
 from jiuzhu.registry import selectors, services
 from jiuzhu.registry.forms import HouseholdCreateForm, HouseholdForm, PersonForm
 from jiuzhu.registry.models import Household, Relation
@@ -37,12 +38,13 @@ def _apply_validation_error(form: BaseForm, exc: ValidationError) -> None:
 @login_required
 def search(request: AuthedRequest) -> HttpResponse:
     user = _user(request)
-    query = selectors.SearchQuery(text=request.GET.get("q", ""), village=request.GET.get("region", ""))
+    query = selectors.SearchQuery(text=request.GET.get("q", ""), region=request.GET.get("region", ""))
     page = None
-    if query.text or query.village:
-        page = Paginator(selectors.person_search(user=user, query=query), PAGE_SIZE).get_page(request.GET.get("page"))
+    if query.text or query.region:
+        matches = selectors.person_search(user=user, query=query)
+        page = CappedPaginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "registry/_search_results.html" if request.headers.get("HX-Request") else "registry/search.html"
-    return render(request, template, {"page": page, "query": query, "villages": villages_visible(user=user)})
+    return render(request, template, {"page": page, "query": query, "areas": child_regions(user=user)})
 
 
 @login_required
@@ -61,7 +63,7 @@ def household_list(request: AuthedRequest) -> HttpResponse:
         "registry/household_list.html",
         {
             "page": page,
-            "villages": villages_visible(user=user),
+            "areas": child_regions(user=user),
             "region": region,
             "q": text,
             "can_export": user.has_capability(Capability.EXPORT_REGISTRY),
