@@ -28,6 +28,8 @@ def test_it_imports_a_file_and_prints_the_counts(county, tmp_path):
     assert AuditEntry.objects.get(action="import", object_type="household").actor_name == "system"
 
 
+# The command line closes every connection as it exits, which would end a test's transaction on PostgreSQL.
+@pytest.mark.django_db(transaction=True)
 def test_a_broken_file_exits_1_and_prints_the_report_path(county, tmp_path, capsys):
     rows = family(2)
     wrong = rows[2][5][:17] + ("0" if rows[2][5][17] != "0" else "1")
