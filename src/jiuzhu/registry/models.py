@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from jiuzhu.core import pii
@@ -25,8 +26,8 @@ class Area(models.TextChoices):
 class Relation(models.TextChoices):
     SELF = "self", _("户主")
     SPOUSE = "spouse", _("配偶")
-    SON = "son", _("子")
-    DAUGHTER = "daughter", _("女")
+    SON = "son", pgettext_lazy("relation to the head", "子")
+    DAUGHTER = "daughter", pgettext_lazy("relation to the head", "女")
     FATHER = "father", _("父亲")
     MOTHER = "mother", _("母亲")
     GRANDSON = "grandson", _("孙子")
