@@ -18,6 +18,7 @@ from jiuzhu.accounts.models import Capability
 from jiuzhu.cases import checklists, documents, engine, forms, selectors, services
 from jiuzhu.cases.models import Case, CaseDocument, HolidayOverride, ReserveFundEntry, Status
 from jiuzhu.cases.workflow import STEPS
+from jiuzhu.core.forms import form_add_errors
 from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.scope import prefix_q, require_scope
 from jiuzhu.core.workdays import known_years
@@ -26,14 +27,6 @@ from jiuzhu.regions.models import Level, Region
 from jiuzhu.registry import selectors as registry_selectors
 
 PAGE_SIZE = 25
-
-
-def _apply(form: BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _pdf(data: bytes, filename: str) -> HttpResponse:
@@ -106,7 +99,7 @@ def case_create(request: AuthedRequest, household_pk: int) -> HttpResponse:
                 staff_relative_note=d["staff_relative_note"],
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("已提交申请 %(n)s") % {"n": case.number})
             return redirect("cases:detail", pk=case.pk)
@@ -213,7 +206,7 @@ def case_step(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         try:
             _step_call(action)(request.user, case, form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("已完成：%(a)s") % {"a": STEPS[action].label})
             if action in ("confirm", "refuse"):
@@ -320,7 +313,7 @@ def case_self_care(request: AuthedRequest, pk: int) -> HttpResponse:
                 assessed_on=d["assessed_on"],
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("已保存生活自理能力评估"))
             return redirect("cases:detail", pk=case.pk)
@@ -337,7 +330,7 @@ def case_emergency(request: AuthedRequest, pk: int) -> HttpResponse:
                 actor=request.user, case=case, amount=form.cleaned_data["amount"], note=form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("已从备用金先行救助"))
             return redirect("cases:detail", pk=case.pk)
@@ -474,7 +467,7 @@ def review_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 exit_months=d["exit_months"],
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("已记录复核结果"))
             return redirect("cases:review", pk=review.pk)

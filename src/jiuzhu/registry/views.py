@@ -4,14 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiuzhu.accounts.models import Capability, User
+from jiuzhu.accounts.models import Capability
+from jiuzhu.core.forms import form_add_errors
 from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.pagination import CappedPaginator
 from jiuzhu.core.scope import prefix_q
@@ -23,21 +23,9 @@ from jiuzhu.registry.models import Household, Relation
 PAGE_SIZE = 25
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _apply_validation_error(form: BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 def search(request: AuthedRequest) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     query = selectors.SearchQuery(text=request.GET.get("q", ""), region=request.GET.get("region", ""))
     page = None
     if query.text or query.region:
@@ -49,7 +37,7 @@ def search(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def household_list(request: AuthedRequest) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     qs = selectors.households_visible(user=user).select_related("region")
     region = request.GET.get("region", "").strip()
     if region.isdigit():
@@ -93,7 +81,7 @@ def household_create(request: AuthedRequest) -> HttpResponse:
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and "id_number" in exc.error_dict:
                 exc = ValidationError({"head_id_number": exc.error_dict.pop("id_number"), **exc.error_dict})
-            _apply_validation_error(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("已登记家庭 %(n)s，请继续增加家庭成员") % {"n": household.number})
             return redirect("registry:household_detail", pk=household.pk)
@@ -102,7 +90,7 @@ def household_create(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def household_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     household = selectors.household_get(user=user, pk=pk)
     return render(
         request,
@@ -126,7 +114,7 @@ def household_panels(request: HttpRequest, household: Household) -> list[str]:
 
 @login_required
 def household_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     household = selectors.household_get(user=user, pk=pk)
     if not user.has_capability(Capability.EDIT_REGISTRY):
         raise PermissionDenied
@@ -142,7 +130,7 @@ def household_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 **data,
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("已保存"))
             return redirect("registry:household_detail", pk=household.pk)
@@ -151,7 +139,7 @@ def household_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     person = selectors.person_get(user=user, pk=pk)
     if not user.has_capability(Capability.EDIT_REGISTRY):
         raise PermissionDenied
@@ -161,7 +149,7 @@ def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.person_update(actor=user, person=person, id_number=form.cleaned_data["id_number"] or None, **data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("已保存"))
             return redirect("registry:household_detail", pk=person.household_id)
@@ -174,7 +162,7 @@ def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def person_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     household = selectors.household_get(user=user, pk=pk)
     if not user.has_capability(Capability.EDIT_REGISTRY):
         raise PermissionDenied
@@ -190,7 +178,7 @@ def person_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             services.person_add(actor=user, household=household, member=member)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("已增加成员"))
             return redirect("registry:household_detail", pk=household.pk)
@@ -204,7 +192,7 @@ def _reveal_response(value: str) -> HttpResponse:
 @login_required
 @require_POST
 def person_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     person = selectors.person_get(user=user, pk=pk)
     return _reveal_response(services.pii_reveal(actor=user, obj=person, field_name="id_number"))
 
@@ -212,7 +200,7 @@ def person_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def household_reveal(request: AuthedRequest, pk: int, field: str) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     household = selectors.household_get(user=user, pk=pk)
     if field not in ("phone", "bank_account"):
         raise PermissionDenied
