@@ -1,16 +1,21 @@
 """Every monthly programme for any number of households, column-wise.
 
-One pass: persons get their household's parameters, person-level facts (age, counted income, 特困) are
-computed, the 低保 unit is summed per household, the household decision is joined back for 单人保 and the
-person programmes, and each programme is summed per household with its explanation lines. All money is
+One pass: households are numbered by their distinct (region, date) pair, whose parameters are resolved
+once; persons are laid out in household order and get their pair's values by a gather; person-level
+facts (age, counted income, 特困, the 分类施保 add-on) are computed; the 低保 unit is summed per
+household as differences of running sums at the household offsets (no hash group-by); the household
+decision is gathered back for 单人保 and the person programmes, which are summed the same way; the
+explanation lines are built only when asked for and only for the persons a line is about. All money is
 integer fen; ratios and percents are basis points (see params.py), so every line adds up exactly.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from jiuzhu.policy.rules import fmt
@@ -90,6 +95,7 @@ def _contexts(resolved: pl.DataFrame) -> pl.DataFrame:
     t = t.with_columns(
         std=std,
         rmode=P("dibao.rounding").replace_strict(ROUNDING_MODES, return_dtype=pl.Int8),
+        date_key=_date_key(pl.col("date")),
         **{f"bp_{c}": P(f"dibao.classified.{c}") for c, _ in CLASSIFIED},
     )
     return t.with_columns(
@@ -99,9 +105,114 @@ def _contexts(resolved: pl.DataFrame) -> pl.DataFrame:
     ).with_columns(tekun_basic=rounded(pl.col("tekun_basic_raw"), pl.col("rmode")))
 
 
+def _addon_tables(ctx: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
+    """For every context and every set of 分类施保 conditions a person meets (a 4-bit mask in the order
+    of CLASSIFIED), the add-on paid — the largest that applies — and its class (index into CLASSIFIED,
+    the first in that order on a tie; null when none applies). Indexed by ctx × 16 + mask."""
+    addons, classes = [], []
+    for mask in range(16):
+        cands = [
+            pl.col(f"add_{c}") if mask >> i & 1 else pl.lit(0, dtype=pl.Int64) for i, (c, _) in enumerate(CLASSIFIED)
+        ]
+        best = pl.max_horizontal(*cands)
+        cls: pl.Expr = pl.lit(None, dtype=pl.Int8)
+        for i in reversed(range(len(CLASSIFIED))):
+            if mask >> i & 1:
+                cls = pl.when((best > 0) & (cands[i] == best)).then(pl.lit(i, dtype=pl.Int8)).otherwise(cls)
+        addons.append(best)
+        classes.append(cls)
+    flat = ctx.select(addon=pl.concat_list(addons), cls=pl.concat_list(classes)).explode("addon", "cls")
+    return flat["addon"], flat["cls"]
+
+
 def _flat(ctx: pl.DataFrame, keys: list[str]) -> pl.Series:
     """Amounts of several keys per context interleaved, so `ctx × len(keys) + choice` picks one."""
     return ctx.select(pl.concat_list([P(k) for k in keys]).alias("v")).explode("v")["v"]
+
+
+def _date_key(d: pl.Expr) -> pl.Expr:
+    """YYYYMMDD as an integer: the difference of two keys floor-divided by 10 000 is the age in years."""
+    return d.dt.year().cast(pl.Int32) * 10_000 + d.dt.month().cast(pl.Int32) * 100 + d.dt.day().cast(pl.Int32)
+
+
+def _birth_keys(birth: pl.Series) -> pl.Expr:
+    """The date key of every birth date, read from a table of the days between the earliest and the
+    latest birth date: a gather instead of three calendar decompositions of millions of dates."""
+    days = birth.cast(pl.Int32)
+    lo, hi = days.min(), days.max()
+    if lo is None or hi is None:
+        return pl.lit(None, dtype=pl.Int32)
+    first = dt.date(1970, 1, 1) + dt.timedelta(days=int(str(lo)))
+    last = dt.date(1970, 1, 1) + dt.timedelta(days=int(str(hi)))
+    table = pl.select(_date_key(pl.date_range(first, last))).to_series()
+    return pl.lit(table).gather(pl.col("birth_date").cast(pl.Int32) - int(str(lo)))
+
+
+def _pairs(hh: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
+    """The distinct (region, date) pairs, numbered, and each household's pair number. Parameters are
+    resolved once per pair. Pairs are told apart by a hash of both, checked against the households'
+    own values, with a join on the text as the fallback should two pairs ever share a hash."""
+    keys = hh.select("region", "date")
+    h = keys.select(pl.struct("region", "date").hash().alias("h"))["h"]
+    first = h.arg_unique()
+    pairs = keys[first].with_columns(h=h.gather(first)).with_row_index("pair")
+    pair = h.to_frame().join(pairs.select("h", "pair"), on="h", how="left", maintain_order="left")["pair"]
+    if keys.equals(pairs.select("region", "date")[pair]):
+        return pairs.drop("h"), pair
+    pairs = keys.unique(maintain_order=True).with_row_index("pair")
+    return pairs, keys.join(pairs, on=["region", "date"], how="left", maintain_order="left")["pair"]
+
+
+def _layout(hh: pl.DataFrame, persons: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
+    """The persons in household order with `_row`, their household's row, and the offsets: household
+    i's persons are rows offsets[i] to offsets[i + 1]. Persons of a household not given are left out.
+
+    Sums per household are then differences of running sums at the offsets, an order of magnitude
+    faster than a hash group-by over a million households. Persons already in the households' order
+    (the usual case: both read from the database by id) are recognised in one pass."""
+    ids, pid = hh["household_id"], persons["household_id"]
+    h = hh.height
+    increasing = ids.is_sorted() and bool((ids.diff().slice(1) > 0).all())
+    if not increasing and ids.n_unique() != h:
+        raise ValueError("household_id must be unique")
+    if increasing and persons.height and pid.is_sorted():
+        starts = (pid != pid.shift(1)).fill_null(True)
+        if starts.sum() == h and pid.filter(starts).equals(ids, check_names=False):
+            rows = (starts.cast(pl.UInt32).cum_sum() - 1).alias("_row")
+            offsets = pl.concat([starts.arg_true(), pl.Series([persons.height], dtype=pl.UInt32)])
+            return persons.with_columns(rows.set_sorted()), offsets.cast(pl.Int64)
+    order = ids.arg_sort()
+    sorted_ids = ids.gather(order)
+    pos = sorted_ids.search_sorted(pid).cast(pl.Int64)
+    found = (pos < h) & (sorted_ids.gather(pos.clip(0, max(h - 1, 0))) == pid) if h else pos < 0
+    people = persons.filter(found).with_columns(_row=order.gather(pos.filter(found)).cast(pl.UInt32))
+    if not people["_row"].is_sorted():
+        people = people.sort("_row", maintain_order=True)
+    counts = np.bincount(people["_row"].to_numpy(), minlength=h)
+    offsets = pl.Series(np.concatenate([[0], np.cumsum(counts)]), dtype=pl.Int64)
+    return people.with_columns(pl.col("_row").set_sorted()), offsets
+
+
+def _segment_sums(values: pl.DataFrame, offsets: pl.Series) -> pl.DataFrame:
+    """Per household, the sum of each column of `values` (one row per person, in household order):
+    differences of the running sum at the offsets."""
+    at = offsets.to_numpy()
+    out = {}
+    for name in values.columns:
+        running = np.zeros(values.height + 1, dtype=np.int64)
+        np.cumsum(values[name].fill_null(0).to_numpy(), out=running[1:])
+        out[name] = np.diff(running[at])
+    return pl.DataFrame(out, schema=dict.fromkeys(values.columns, pl.Int64))
+
+
+def _selected(programs: Iterable[str] | None) -> tuple[str, ...]:
+    if programs is None:
+        return tuple(MONTHLY_PROGRAMS)
+    chosen = set(programs)
+    unknown = chosen - set(MONTHLY_PROGRAMS)
+    if unknown:
+        raise ValueError(f"unknown monthly programmes: {sorted(unknown)}")
+    return tuple(code for code in MONTHLY_PROGRAMS if code in chosen)
 
 
 def evaluate(
@@ -111,52 +222,50 @@ def evaluate(
     *,
     date: dt.date | None = None,
     explain: bool = True,
+    programs: Iterable[str] | None = None,
 ) -> Evaluation:
-    """Evaluates every monthly programme. `date` fills the households' `date` column when it is absent.
-    `explain=False` leaves out the `CODE.persons` and `CODE.explain` columns (the persons frame still
-    says who is covered by what): the monthly run needs amounts, a caseworker's screen the reasons."""
+    """Evaluates the monthly programmes, all of them unless `programs` names some (the 低保 decision
+    itself, with its 特困 carve-out and 单人保, is always made: the others depend on it). `date` fills
+    the households' `date` column when it is absent. `explain=False` leaves out the `CODE.persons` and
+    `CODE.explain` columns (the persons frame still says who is covered by what): the monthly run needs
+    amounts, a caseworker's screen the reasons."""
+    codes = _selected(programs)
+    person_codes = tuple(code for code in PERSON_PROGRAMS if code in codes)
     if "date" not in households.columns:
         if date is None:
             raise ValueError("evaluate() needs a date column or the date argument")
         households = households.with_columns(date=pl.lit(date, dtype=pl.Date))
     hh = conform(households, HOUSEHOLD_COLUMNS, "households").with_row_index("_row")
-    pairs = hh.select("region", "date").unique(maintain_order=True).with_row_index("pair")
+    pairs, pair = _pairs(hh)
     ctx = _contexts(pairs.join(resolve(pairs, params), on=["region", "date"], how="left").sort("pair"))
     look = _Lookup(ctx)
-    hh = hh.join(pairs, on=["region", "date"], how="left", maintain_order="left").with_columns(
-        ctx=pl.col("pair") * 2 + pl.col("urban").cast(pl.UInt32)
-    )
-    ps = conform(persons, PERSON_COLUMNS, "persons").join(
-        hh.select("household_id", "_row", "ctx", "date"), on="household_id", how="inner", maintain_order="left"
-    )
-    if not ps["_row"].is_sorted():
-        ps = ps.sort("_row", maintain_order=True)
-    ps = ps.with_columns(pl.col("_row").set_sorted())
-    ps = _person_facts(ps, look)
-    house = _household_decision(hh, _unit_sums(ps), look)
+    hh = hh.with_columns(ctx=pair.cast(pl.UInt32) * 2 + pl.col("urban").cast(pl.UInt32))
+    ps, offsets = _layout(hh, conform(persons, PERSON_COLUMNS, "persons"))
+    ps = ps.with_columns(ctx=pl.lit(hh["ctx"]).gather(pl.col("_row")))
+    ps = _person_facts(ps.lazy(), look, _birth_keys(ps["birth_date"]), _addon_tables(ctx)).collect()
+    house = _household_decision(hh.hstack(_unit_sums(ps, offsets, explain)), look)
     ps = ps.with_columns(
         dibao=pl.lit(house["dibao"]).gather(pl.col("_row")), edge=pl.lit(house["edge"]).gather(pl.col("_row"))
     )
-    ps = _person_programs(ps, ctx, look)
-    sums = ps.group_by("_row", maintain_order=True).agg(
-        pl.col("single_amount").sum().alias("single_total"),
-        *(pl.col(f"a:{code}").sum().alias(f"{code}.monthly") for code in PERSON_PROGRAMS),
-    )
-    house = house.join(sums, on="_row", how="left", maintain_order="left")
-    details = _details(ps, house, look) if explain else None
-    return Evaluation(households=_output(house, details), persons=ps.select(_PERSON_OUT))
+    ps = _person_programs(ps.lazy(), ctx, look, person_codes).collect()
+    sums = _segment_sums(
+        ps.select(pl.col("single_amount").alias("single_total"), *(pl.col(f"a:{code}") for code in person_codes)),
+        offsets,
+    ).rename({f"a:{code}": f"{code}.monthly" for code in person_codes})
+    house = house.hstack(sums)
+    details = _details(ps, house, look, person_codes) if explain else None
+    out = [c for c in _PERSON_OUT if not c.startswith("a:") or c[2:] in person_codes]
+    return Evaluation(households=_output(house, details, codes), persons=ps.select(out))
 
 
-def _person_facts(people: pl.DataFrame, look: _Lookup) -> pl.DataFrame:
-    d, b = pl.col("date"), pl.col("birth_date")
-    age = (d.dt.year() - b.dt.year()).cast(pl.Int32) - (
-        (d.dt.month().cast(pl.Int32) * 100 + d.dt.day()) < (b.dt.month().cast(pl.Int32) * 100 + b.dt.day())
-    ).cast(pl.Int32)
+def _person_facts(
+    people: pl.LazyFrame, look: _Lookup, birth_key: pl.Expr, addons: tuple[pl.Series, pl.Series]
+) -> pl.LazyFrame:
     grade, kind = pl.col("disability_grade"), pl.col("disability_kind")
-    mental = kind.is_in(["intellectual", "mental"])
+    mental = (kind == "intellectual") | (kind == "mental")
     people = people.with_columns(
         look("std"),
-        age=age,
+        age=(look("date_key") - birth_key) // 10_000,
         member=pl.col("alive") & ~pl.col("excluded"),
         job_cost=share(pl.col("income_wage"), look(col("dibao.job_cost_ratio"))),
         severe=(grade <= 2).fill_null(False),
@@ -192,56 +301,56 @@ def _person_facts(people: pl.DataFrame, look: _Lookup) -> pl.DataFrame:
         & (pl.col("supporter") != "capable")
         & (pl.col("orphan") == "none")
     ).with_columns(tekun_paid=pl.col("tekun") & ~pl.col("prefers_dibao"))
-    conds = {
-        "disability_severe": pl.col("severe"),
-        "serious_illness": pl.col("serious_illness"),
-        "elderly70": pl.col("age") >= 70,
-        "minor": pl.col("age") < 18,
-    }
-    cand = {c: pl.when(conds[c]).then(look(f"add_{c}")).otherwise(0) for c, _ in CLASSIFIED}
-    people = people.with_columns(
-        in_unit=pl.col("member") & ~pl.col("tekun_paid"), addon=pl.max_horizontal(*cand.values())
+    mask = sum(
+        (cond.cast(pl.Int64) * (1 << i) for i, cond in enumerate(
+            (pl.col("severe"), pl.col("serious_illness"), pl.col("age") >= 70, pl.col("age") < 18))),
+        start=pl.col("ctx").cast(pl.Int64) * 16,
+    )  # fmt: skip
+    addon, cls = addons
+    return people.with_columns(
+        in_unit=pl.col("member") & ~pl.col("tekun_paid"),
+        addon=pl.lit(addon).gather(mask),
+        category=pl.lit(cls).gather(mask),
     )
-    category: pl.Expr = pl.lit(None, dtype=pl.String)
-    for c, _ in reversed(CLASSIFIED):
-        category = pl.when((pl.col("addon") > 0) & (cand[c] == pl.col("addon"))).then(pl.lit(c)).otherwise(category)
-    return people.with_columns(category=category)
 
 
-def _unit_sums(people: pl.DataFrame) -> pl.DataFrame:
+def _unit_sums(people: pl.DataFrame, offsets: pl.Series, explain: bool) -> pl.DataFrame:
+    """The 低保 unit per household: its size, counted income and add-ons; with `explain`, also what the
+    explanation lines count (job costs, rigid spending, the dead, the excluded, each add-on class)."""
     u = pl.col("in_unit")
 
     def masked(expr: pl.Expr) -> pl.Expr:
         return pl.when(u).then(expr).otherwise(0)
 
-    aggs = [
-        u.sum().alias("members"),
-        masked(pl.col("counted")).sum().alias("income_raw"),
-        masked(pl.col("job_cost")).sum().alias("job_cost_sum"),
-        masked(pl.col("rigid_medical") + pl.col("rigid_rehab")).sum().alias("rigid_sum"),
-        masked(pl.col("income_exempt")).sum().alias("exempt_sum"),
-        (~pl.col("alive")).sum().alias("n_dead"),
-        (pl.col("alive") & pl.col("excluded")).sum().alias("n_excluded"),
-        pl.col("tekun_paid").sum().alias("n_tekun"),
+    values = [
+        u.alias("members"),
+        masked(pl.col("counted")).alias("income_raw"),
+        masked(pl.col("addon")).alias("addon_total"),
     ]
-    for c, _ in CLASSIFIED:
-        hit = u & (pl.col("category") == c)
-        aggs.append(hit.sum().alias(f"cnt_{c}"))
-        aggs.append(pl.when(hit).then(pl.col("addon")).otherwise(0).sum().alias(f"add_{c}"))
-    return people.group_by("_row", maintain_order=True).agg(aggs)
+    if explain:
+        values += [
+            masked(pl.col("job_cost")).alias("job_cost_sum"),
+            masked(pl.col("rigid_medical") + pl.col("rigid_rehab")).alias("rigid_sum"),
+            masked(pl.col("income_exempt")).alias("exempt_sum"),
+            (~pl.col("alive")).alias("n_dead"),
+            (pl.col("alive") & pl.col("excluded")).alias("n_excluded"),
+            pl.col("tekun_paid").alias("n_tekun"),
+        ]
+        for i, (c, _) in enumerate(CLASSIFIED):
+            hit = u & (pl.col("category") == i).fill_null(False)
+            values += [hit.alias(f"cnt_{c}"), pl.when(hit).then(pl.col("addon")).otherwise(0).alias(f"add_{c}")]
+    return _segment_sums(people.select(values), offsets)
 
 
-def _household_decision(hh: pl.DataFrame, unit: pl.DataFrame, look: _Lookup) -> pl.DataFrame:
-    sums = [c for c in unit.columns if c != "_row"]
-    h = hh.join(unit, on="_row", how="left", maintain_order="left").with_columns(
-        pl.col(sums).fill_null(0),
+def _household_decision(hh: pl.DataFrame, look: _Lookup) -> pl.DataFrame:
+    h = hh.lazy().with_columns(
         look("std"),
         look("rmode"),
         look("edge_line"),
         look(col("dibao.assets.max_homes")),
         look(col("dibao.assets.deposit_months")),
     )
-    n, std = pl.col("members").cast(pl.Int64), pl.col("std")
+    n, std = pl.col("members"), pl.col("std")
     h = h.with_columns(
         income=pl.max_horizontal("income_raw", pl.lit(0)),
         vehicles_bad=(pl.col("vehicles") - pl.col("disability_vehicle").cast(pl.Int32)) > 0,
@@ -259,87 +368,109 @@ def _household_decision(hh: pl.DataFrame, unit: pl.DataFrame, look: _Lookup) -> 
     h = h.with_columns(
         edge=(n > 0) & ~pl.col("dibao") & pl.col("assets_ok") & (pl.col("per_capita") < pl.col("edge_line")),
         gap=std - pl.col("per_capita"),
-        addon_total=pl.sum_horizontal(*(pl.col(f"add_{c}") for c, _ in CLASSIFIED)),
     ).with_columns(
         **{"class": pl.when("dibao").then(pl.lit("dibao")).when("edge").then(pl.lit("edge")).otherwise(pl.lit("none"))},
         gap_total=pl.col("gap") * n,
     )
     h = h.with_columns(raw=pl.col("gap_total") + pl.col("addon_total"))
-    return h.with_columns(hh_amount=pl.when("dibao").then(rounded(pl.col("raw"), pl.col("rmode"))).otherwise(0))
+    return h.with_columns(
+        hh_amount=pl.when("dibao").then(rounded(pl.col("raw"), pl.col("rmode"))).otherwise(0)
+    ).collect()
 
 
-def _person_programs(people: pl.DataFrame, ctx: pl.DataFrame, look: _Lookup) -> pl.DataFrame:
+def _person_programs(people: pl.LazyFrame, ctx: pl.DataFrame, look: _Lookup, codes: tuple[str, ...]) -> pl.LazyFrame:
     std, member, age, grade = pl.col("std"), pl.col("member"), pl.col("age"), pl.col("disability_grade")
     mental = pl.col("disability_kind").is_in(["intellectual", "mental"])
     c = pl.col("ctx").cast(pl.Int64)
-    care = _flat(ctx, ["tekun.care.self_sufficient", "tekun.care.partly_dependent", "tekun.care.fully_dependent"])
-    huli = _flat(ctx, ["canji.huli.grade1", "canji.huli.grade2", "canji.huli.grade3_mental"])
-    gaoling = _flat(ctx, ["gaoling.age80", "gaoling.age90", "gaoling.age100"])
-    ertong = _flat(ctx, ["ertong.orphan_institution", "ertong.orphan_dispersed", "ertong.defacto"])
+    people = (
+        people.with_columns(
+            look("rmode"),
+            single_cand=pl.col("in_unit") & pl.col("edge") & pl.col("single_reason"),
+            single_raw=std - pl.col("own") + pl.col("addon"),
+        )
+        .with_columns(single_ok=pl.col("single_cand") & (pl.col("own") < std))
+        .with_columns(
+            single_amount=pl.when("single_ok").then(rounded(pl.col("single_raw"), pl.col("rmode"))).otherwise(0),
+            dibao_covered=(pl.col("in_unit") & pl.col("dibao")) | pl.col("single_ok"),
+        )
+    )
+    if not codes:
+        return people
+
+    def pick(keys: list[str], tier: pl.Expr) -> pl.Expr:
+        flat = _flat(ctx, keys)
+        return pl.lit(flat).gather(c * 3 + tier.fill_null(0)).fill_null(0) * tier.is_not_null()
+
     adl = pl.col("adl_impossible")
-    people = people.with_columns(
-        look("rmode"),
-        look("tekun_basic"),
-        single_cand=pl.col("in_unit") & pl.col("edge") & pl.col("single_reason"),
-        single_raw=std - pl.col("own") + pl.col("addon"),
-        care=pl.lit(care).gather(c * 3 + pl.when(adl == 0).then(0).when(adl <= 3).then(1).otherwise(2)),
-        huli_tier=pl.when(member & (grade == 1)).then(0).when(member & (grade == 2)).then(1)
-        .when(member & (grade == 3) & mental).then(2),
-        age_tier=pl.when(~member).then(None).when(age >= 100).then(2).when(age >= 90).then(1).when(age >= 80).then(0),
-        orphan_tier=pl.when(~member | (age >= 18)).then(None).when(pl.col("orphan") == "orphan")
-        .then(pl.when("institution").then(0).otherwise(1)).when(pl.col("orphan") == "defacto").then(2),
-    )  # fmt: skip
-    people = people.with_columns(
-        single_ok=pl.col("single_cand") & (pl.col("own") < std),
-        tekun_amount=pl.when("tekun_paid").then(pl.col("tekun_basic") + pl.col("care")).otherwise(0),
-    ).with_columns(
-        single_amount=pl.when("single_ok").then(rounded(pl.col("single_raw"), pl.col("rmode"))).otherwise(0),
-        dibao_covered=(pl.col("in_unit") & pl.col("dibao")) | pl.col("single_ok"),
+    care = pick(
+        ["tekun.care.self_sufficient", "tekun.care.partly_dependent", "tekun.care.fully_dependent"],
+        pl.when(adl == 0).then(0).when(adl <= 3).then(1).otherwise(2),
     )
-
-    def pick(flat: pl.Series, tier: str) -> pl.Expr:
-        return pl.lit(flat).gather(c * 3 + pl.col(tier).fill_null(0)).fill_null(0) * pl.col(tier).is_not_null()
-
-    return people.with_columns(
-        **{
-            "a:tekun_central": pl.when(pl.col("institution")).then(pl.col("tekun_amount")).otherwise(0),
-            "a:tekun_dispersed": pl.when(~pl.col("institution")).then(pl.col("tekun_amount")).otherwise(0),
-            "a:canji_shenghuo": pl.when(pl.col("dibao_covered") & pl.col("disabled"))
-            .then(look(col("canji.shenghuo")))
-            .otherwise(0),
-            "a:canji_huli": pick(huli, "huli_tier"),
-            "a:gaoling": pick(gaoling, "age_tier"),
-            "a:laonian_kunnan": pl.when(member & (age >= 60) & (pl.col("dibao_covered") | pl.col("tekun_paid")))
-            .then(look(col("laonian.amount")))
-            .otherwise(0),
-            "a:ertong": pick(ertong, "orphan_tier"),
-        }
+    huli_tier = (
+        pl.when(member & (grade == 1))
+        .then(0)
+        .when(member & (grade == 2))
+        .then(1)
+        .when(member & (grade == 3) & mental)
+        .then(2)
     )
+    age_tier = pl.when(~member).then(None).when(age >= 100).then(2).when(age >= 90).then(1).when(age >= 80).then(0)
+    orphan_tier = (
+        pl.when(~member | (age >= 18))
+        .then(None)
+        .when(pl.col("orphan") == "orphan")
+        .then(pl.when("institution").then(0).otherwise(1))
+        .when(pl.col("orphan") == "defacto")
+        .then(2)
+    )
+    people = people.with_columns(look("tekun_basic"), care=care).with_columns(
+        tekun_amount=pl.when("tekun_paid").then(pl.col("tekun_basic") + pl.col("care")).otherwise(0)
+    )
+    amounts = {
+        "tekun_central": pl.when(pl.col("institution")).then(pl.col("tekun_amount")).otherwise(0),
+        "tekun_dispersed": pl.when(~pl.col("institution")).then(pl.col("tekun_amount")).otherwise(0),
+        "canji_shenghuo": pl.when(pl.col("dibao_covered") & pl.col("disabled"))
+        .then(look(col("canji.shenghuo")))
+        .otherwise(0),
+        "canji_huli": pick(["canji.huli.grade1", "canji.huli.grade2", "canji.huli.grade3_mental"], huli_tier),
+        "gaoling": pick(["gaoling.age80", "gaoling.age90", "gaoling.age100"], age_tier),
+        "laonian_kunnan": pl.when(member & (age >= 60) & (pl.col("dibao_covered") | pl.col("tekun_paid")))
+        .then(look(col("laonian.amount")))
+        .otherwise(0),
+        "ertong": pick(["ertong.orphan_institution", "ertong.orphan_dispersed", "ertong.defacto"], orphan_tier),
+    }
+    return people.with_columns(**{f"a:{code}": amounts[code] for code in codes})
 
 
-def _details(people: pl.DataFrame, house: pl.DataFrame, look: _Lookup) -> pl.DataFrame:
+def _details(people: pl.DataFrame, house: pl.DataFrame, look: _Lookup, codes: tuple[str, ...]) -> pl.DataFrame:
     """Who is covered and why, per household and programme. Lines are built only for the persons a
     line is about (covered, 特困 candidates, 单人保 candidates), so most of a million persons cost nothing."""
     shown = (
         pl.col("dibao_covered")
         | pl.col("single_cand")
         | (pl.col("member") & pl.col("tekun_group"))
-        | pl.any_horizontal(pl.col(f"a:{code}") > 0 for code in PERSON_PROGRAMS)
+        | pl.any_horizontal(pl.lit(False), *(pl.col(f"a:{code}") > 0 for code in codes))
     )
-    subset = people.filter(shown)
-    subset = subset.with_columns(
-        look(col("tekun.basic_ratio")),
-        look("tekun_basic_raw"),
-        area_name=_area_name(look),
-        label=pl.coalesce("label", pl.col("person_id").cast(pl.String)),
-        addon_bp=pl.coalesce(*(pl.when(pl.col("category") == c).then(look(f"bp_{c}")) for c, _ in CLASSIFIED)),
-    ).with_columns(_person_lines())
+    subset = (
+        people.lazy()
+        .filter(shown)
+        .with_columns(
+            look(col("tekun.basic_ratio")),
+            look("tekun_basic_raw"),
+            area_name=_area_name(look),
+            label=pl.coalesce("label", pl.col("person_id").cast(pl.String)),
+            addon_bp=pl.coalesce(
+                *(pl.when(pl.col("category") == i).then(look(f"bp_{c}")) for i, (c, _) in enumerate(CLASSIFIED))
+            ),
+        )
+        .with_columns(_person_lines(codes))
+    )
     pid = pl.col("person_id")
     aggs: list[pl.Expr] = [
         pid.filter("dibao_covered").alias("dibao.persons"),
         pl.col("single_line").filter("single_cand").alias("single_lines"),
     ]
-    for code in PERSON_PROGRAMS:
+    for code in codes:
         amount = pl.col(f"a:{code}")
         # 特困 explains every candidate, granted or not: the reasons a caseworker is asked for.
         if code == "tekun_central":
@@ -352,10 +483,15 @@ def _details(people: pl.DataFrame, house: pl.DataFrame, look: _Lookup) -> pl.Dat
             pid.filter(amount > 0).alias(f"{code}.persons"),
             pl.col(f"l:{code}").filter(line_rows).alias(f"{code}.explain"),
         ]
-    per_house = subset.group_by("_row", maintain_order=True).agg(aggs)
-    lines = house.with_columns(
-        *(look(f"bp_{c}") for c, _ in CLASSIFIED), look(col("dibao.edge_ratio")), area_name=_area_name(look)
-    ).select("_row", dibao_lines=_dibao_lines())
+    per_house = subset.group_by("_row", maintain_order=True).agg(aggs).collect()
+    lines = (
+        house.lazy()
+        .with_columns(
+            *(look(f"bp_{c}") for c, _ in CLASSIFIED), look(col("dibao.edge_ratio")), area_name=_area_name(look)
+        )
+        .select("_row", dibao_lines=_dibao_lines())
+        .collect()
+    )
     return lines.join(per_house, on="_row", how="left", maintain_order="left")
 
 
@@ -434,7 +570,7 @@ def _dibao_lines() -> pl.Expr:
     return pl.concat_list(members, income, assets, main)
 
 
-def _person_lines() -> list[pl.Expr]:
+def _person_lines(codes: tuple[str, ...]) -> list[pl.Expr]:
     std, y = pl.col("std"), fmt.yuan
     age, grade = pl.col("age"), pl.col("disability_grade")
     mental = pl.col("disability_kind").is_in(["intellectual", "mental"])
@@ -442,7 +578,9 @@ def _person_lines() -> list[pl.Expr]:
     std_text = fmt.text(pl.col("area_name"), "低保标准 ", y(std), " 元")
     dis = fmt.disability(pl.col("disability_kind"), grade)
     single_reason = pl.when(pl.col("severe") | ((grade == 3) & mental)).then(dis).otherwise(pl.lit("患重特大疾病"))
-    addon_name = pl.col("category").replace_strict(dict(CLASSIFIED), default="", return_dtype=pl.String)
+    addon_name = pl.col("category").replace_strict(
+        {i: name for i, (_, name) in enumerate(CLASSIFIED)}, default="", return_dtype=pl.String
+    )
     single_line = fmt.text(
         "单人保：", pl.col("label"), "（", single_reason, "）在低保边缘家庭中按单人户审核：个人月收入 ",
         y(pl.col("own")),
@@ -505,11 +643,11 @@ def _person_lines() -> list[pl.Expr]:
                                          y(pl.col("a:laonian_kunnan")), " 元"),
             "l:ertong": fmt.text(who, orphan_kind, "，", pl.when("institution").then(pl.lit("机构养育"))
                                  .otherwise(pl.lit("社会散居")), "，基本生活费 ", y(pl.col("a:ertong")), " 元"),
-        }.items()),
+        }.items() if n[2:] in codes),
     ]  # fmt: skip
 
 
-def _output(house: pl.DataFrame, details: pl.DataFrame | None) -> pl.DataFrame:
+def _output(house: pl.DataFrame, details: pl.DataFrame | None, codes: tuple[str, ...]) -> pl.DataFrame:
     h = house if details is None else house.join(details, on="_row", how="left", maintain_order="left")
     empty_ids = pl.lit([], dtype=pl.List(pl.Int64))
     dibao_monthly = pl.col("hh_amount") + pl.col("single_total").fill_null(0)
@@ -518,6 +656,8 @@ def _output(house: pl.DataFrame, details: pl.DataFrame | None) -> pl.DataFrame:
         pl.col("household_id", "region", "date", "urban", "members", "income", "per_capita", "class"),
     ]
     for code, applies in (("dibao_urban", urban), ("dibao_rural", ~urban)):
+        if code not in codes:
+            continue
         monthly = pl.when(applies).then(dibao_monthly).otherwise(0)
         out += [(monthly > 0).alias(f"{code}.eligible"), monthly.alias(f"{code}.monthly")]
         if details is not None:
@@ -536,7 +676,7 @@ def _output(house: pl.DataFrame, details: pl.DataFrame | None) -> pl.DataFrame:
                 .alias(f"{code}.persons"),
                 pl.when(applies).then(lines).otherwise(pl.concat_list(pl.lit(other))).alias(f"{code}.explain"),
             ]
-    for code in PERSON_PROGRAMS:
+    for code in (code for code in PERSON_PROGRAMS if code in codes):
         monthly = pl.col(f"{code}.monthly").fill_null(0)
         out += [(monthly > 0).alias(f"{code}.eligible"), monthly]
         if details is not None:
@@ -548,7 +688,7 @@ def _output(house: pl.DataFrame, details: pl.DataFrame | None) -> pl.DataFrame:
                 .otherwise(pl.concat_list(pl.lit(NO_MEMBER_LINE)))
                 .alias(f"{code}.explain"),
             ]
-    return h.select(out)
+    return h.lazy().select(out).collect()
 
 
 _PERSON_OUT = [

@@ -169,18 +169,24 @@ def resolve(pairs: pl.DataFrame, params: pl.DataFrame, keys: list[str] | None = 
         .first()
     )
     out = pairs.select("region", "date").unique()
+    for kinds, value in ((True, "text"), (False, "units")):
+        part = [k for k in keys if (PARAMETER_SPECS[k].kind is Kind.ROUNDING) is kinds]
+        if not part:
+            continue
+        wide = chosen.filter(pl.col("key").is_in(part)).pivot(on="key", index=["region", "date"], values=value)
+        out = out.join(wide, on=["region", "date"], how="left")
+        dtype = pl.String if kinds else pl.Int64
+        out = out.with_columns(
+            (pl.col(k) if k in wide.columns else pl.lit(None)).cast(dtype).alias(col(k)) for k in part
+        ).drop(k for k in part if k in out.columns)
     for key in keys:
-        got = chosen.filter(pl.col("key") == key)
-        dtype = pl.String if PARAMETER_SPECS[key].kind is Kind.ROUNDING else pl.Int64
-        value = pl.col("text" if dtype == pl.String else "units")
-        out = out.join(got.select("region", "date", value.alias(col(key))), on=["region", "date"], how="left")
         missing = out.filter(pl.col(col(key)).is_null())
         if missing.height:
             row = missing.row(0, named=True)
             where = row["region"] or "（根）"
             label = PARAMETER_SPECS[key].label
             raise ParameterError(f"区划 {where} 在 {row['date']} 没有有效的参数 {key}（{label}）")
-    return out
+    return out.select("region", "date", *(col(k) for k in keys))
 
 
 def _prepared(params: pl.DataFrame) -> pl.DataFrame:
