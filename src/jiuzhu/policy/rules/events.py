@@ -56,6 +56,8 @@ def standard(p: Params, *, urban: bool) -> int:
 def linshi_suggest(p: Params, *, urban: bool, members: int, need: int) -> Award:
     """临时救助 suggested amount: the assessed need, capped at cap_months × standard per person; anything
     above the cap is for the county to decide ([LS2018]), so the flag is raised instead of paying it."""
+    if members <= 0:
+        return Award(0, ["家庭无共同生活成员，不能核定临时救助"], eligible=False)
     std = standard(p, urban=urban)
     cap = _share(std * members, int(p["linshi.cap_months"]))
     amount = max(min(need, cap), 0)
@@ -67,7 +69,7 @@ def linshi_suggest(p: Params, *, urban: bool, members: int, need: int) -> Award:
     over = need > cap
     if over:
         lines.append(f"需求超过上限 {yuan(need - cap)} 元，超出部分须报县级审批")
-    return Award(amount=amount, explain=lines, eligible=amount > 0 and members > 0, needs_county_approval=over)
+    return Award(amount=amount, explain=lines, eligible=amount > 0, needs_county_approval=over)
 
 
 YiliaoCategory = Literal["tekun", "dibao", "edge", "none"]
@@ -102,7 +104,9 @@ def jiage_butie(p: Params, *, urban: bool, persons: int, cpi: int, food_cpi: int
     the whole: 350 = 3.5 %) reaches its trigger; per person, the standard × the rise that triggered."""
     trig, food_trig = int(p["jiage.cpi_trigger"]), int(p["jiage.food_cpi_trigger"])
     rises = [r for r, t in ((cpi, trig), (food_cpi, food_trig)) if r >= t]
-    if not rises or persons <= 0:
+    if rises and persons <= 0:
+        return Award(0, [f"已启动联动机制（涨幅 {_bp(max(rises), 100)}%），但本户无享受对象，不发放"], eligible=False)
+    if not rises:
         return Award(0, [f"CPI 同比 {_bp(cpi, 100)}% < {_bp(trig, 100)}%，食品 CPI 同比 {_bp(food_cpi, 100)}% < "
                          f"{_bp(food_trig, 100)}%，未启动联动机制"], eligible=False)  # fmt: skip
     rise = max(rises)
