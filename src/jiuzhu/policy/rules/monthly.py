@@ -451,7 +451,7 @@ def _details(people: pl.DataFrame, house: pl.DataFrame, look: _Lookup, codes: tu
         | (pl.col("member") & pl.col("tekun_group"))
         | pl.any_horizontal(pl.lit(False), *(pl.col(f"a:{code}") > 0 for code in codes))
     )
-    subset = (
+    base = (
         people.lazy()
         .filter(shown)
         .with_columns(
@@ -463,43 +463,56 @@ def _details(people: pl.DataFrame, house: pl.DataFrame, look: _Lookup, codes: tu
                 *(pl.when(pl.col("category") == i).then(look(f"bp_{c}")) for i, (c, _) in enumerate(CLASSIFIED))
             ),
         )
-        .with_columns(_person_lines(codes))
+        .collect()
+        .lazy()
     )
     pid = pl.col("person_id")
-    aggs: list[pl.Expr] = [
+    per_house = base.group_by("_row", maintain_order=True).agg(
         pid.filter("dibao_covered").alias("dibao.persons"),
-        pl.col("single_line").filter("single_cand").alias("single_lines"),
-    ]
-    for code in codes:
-        amount = pl.col(f"a:{code}")
-        # 特困 explains every candidate, granted or not: the reasons a caseworker is asked for.
-        if code == "tekun_central":
-            line_rows = pl.col("member") & pl.col("tekun_group") & (pl.col("institution") | ~pl.col("tekun_paid"))
-        elif code == "tekun_dispersed":
-            line_rows = pl.col("member") & pl.col("tekun_group") & ~(pl.col("institution") & pl.col("tekun_paid"))
-        else:
-            line_rows = amount > 0
-        aggs += [
-            pid.filter(amount > 0).alias(f"{code}.persons"),
-            pl.col(f"l:{code}").filter(line_rows).alias(f"{code}.explain"),
-        ]
-    per_house = subset.group_by("_row", maintain_order=True).agg(aggs).collect()
-    lines = (
-        house.lazy()
-        .with_columns(
-            *(look(f"bp_{c}") for c, _ in CLASSIFIED), look(col("dibao.edge_ratio")), area_name=_area_name(look)
-        )
-        .select("_row", dibao_lines=_dibao_lines())
-        .collect()
+        *(pid.filter(pl.col(f"a:{code}") > 0).alias(f"{code}.persons") for code in codes),
     )
-    return lines.join(per_house, on="_row", how="left", maintain_order="left")
+    lines = _person_lines(codes)
+    # Each kind of line is built only for the persons it is about: text is the costly part.
+    # 特困 explains every candidate, granted or not: the reasons a caseworker is asked for.
+    candidate = pl.col("member") & pl.col("tekun_group")
+    parts: list[tuple[pl.Expr, pl.Expr, dict[str, pl.Expr]]] = [
+        (pl.col("single_cand"), lines["single_line"], {"single_lines": pl.lit(True)})
+    ]
+    if "tekun_central" in codes or "tekun_dispersed" in codes:
+        central = pl.col("institution") | ~pl.col("tekun_paid")
+        dispersed = ~(pl.col("institution") & pl.col("tekun_paid"))
+        chosen = {f"{code}.explain": rows for code, rows in (("tekun_central", central), ("tekun_dispersed", dispersed))
+                  if code in codes}  # fmt: skip
+        parts.append((candidate, pl.when("tekun").then(lines["tekun_ok"]).otherwise(lines["tekun_no"]), chosen))
+    for code in codes:
+        if not code.startswith("tekun"):
+            parts.append((pl.col(f"a:{code}") > 0, lines[code], {f"{code}.explain": pl.lit(True)}))
+    for rows, line, outputs in parts:
+        # The line is computed before grouping: an expression inside agg() runs group by group.
+        some = base.filter(rows)
+        some = some.with_columns(line.alias("line"))
+        listed = (
+            some.with_columns(**{f"in:{name}": keep for name, keep in outputs.items()})
+            .group_by("_row", maintain_order=True)
+            .agg(pl.col("line").filter(f"in:{name}").alias(name) for name in outputs)
+        )
+        per_house = per_house.join(listed, on="_row", how="left", maintain_order="left")
+    common, granted, refused = _dibao_lines()
+    hh_lines = house.lazy().with_columns(
+        *(look(f"bp_{c}") for c, _ in CLASSIFIED), look(col("dibao.edge_ratio")), area_name=_area_name(look)
+    )
+    hh_lines = hh_lines.select(
+        "_row", dibao_lines=pl.concat_list(common, pl.when("dibao").then(granted).otherwise(refused))
+    )
+    return hh_lines.join(per_house, on="_row", how="left", maintain_order="left").collect()
 
 
 def _area_name(look: _Lookup) -> pl.Expr:
     return pl.when(pl.col("ctx") % 2 == 1).then(pl.lit("城市")).otherwise(pl.lit("农村")).alias("area_name")
 
 
-def _dibao_lines() -> pl.Expr:
+def _dibao_lines() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """The lines every household gets, and the last line when 低保 is granted and when it is refused."""
     n, y = pl.col("members"), fmt.yuan
     members = fmt.text(
         "计入共同生活家庭成员 ",
@@ -566,11 +579,10 @@ def _dibao_lines() -> pl.Expr:
             )
         )
     )  # fmt: skip
-    main = pl.when("dibao").then(granted).otherwise(refused)
-    return pl.concat_list(members, income, assets, main)
+    return pl.concat_list(members, income, assets), granted, refused
 
 
-def _person_lines(codes: tuple[str, ...]) -> list[pl.Expr]:
+def _person_lines(codes: tuple[str, ...]) -> dict[str, pl.Expr]:
     std, y = pl.col("std"), fmt.yuan
     age, grade = pl.col("age"), pl.col("disability_grade")
     mental = pl.col("disability_kind").is_in(["intellectual", "mental"])
@@ -627,24 +639,24 @@ def _person_lines(codes: tuple[str, ...]) -> list[pl.Expr]:
             separator="、",
         ),
     )  # fmt: skip
-    tekun_line = pl.when("tekun").then(tekun_ok).otherwise(tekun_no)
     role = pl.when("tekun_paid").then(pl.lit("特困人员")).otherwise(pl.lit("低保对象"))
     orphan_kind = pl.when(pl.col("orphan") == "orphan").then(pl.lit("孤儿")).otherwise(pl.lit("事实无人抚养儿童"))
-    return [
-        single_line.alias("single_line"),
-        *(e.alias(n) for n, e in {
-            "l:tekun_central": tekun_line,
-            "l:tekun_dispersed": tekun_line,
-            "l:canji_shenghuo": fmt.text(who, dis, "，低保家庭成员，困难残疾人生活补贴 ",
-                                         y(pl.col("a:canji_shenghuo")), " 元"),
-            "l:canji_huli": fmt.text(who, dis, "，重度残疾人护理补贴 ", y(pl.col("a:canji_huli")), " 元"),
-            "l:gaoling": fmt.text(who, age.cast(pl.String), " 周岁，高龄津贴 ", y(pl.col("a:gaoling")), " 元"),
-            "l:laonian_kunnan": fmt.text(who, age.cast(pl.String), " 周岁，", role, "，经济困难老年人补贴 ",
-                                         y(pl.col("a:laonian_kunnan")), " 元"),
-            "l:ertong": fmt.text(who, orphan_kind, "，", pl.when("institution").then(pl.lit("机构养育"))
-                                 .otherwise(pl.lit("社会散居")), "，基本生活费 ", y(pl.col("a:ertong")), " 元"),
-        }.items() if n[2:] in codes),
-    ]  # fmt: skip
+    lines = {
+        "single_line": single_line,
+        "tekun_ok": tekun_ok,
+        "tekun_no": tekun_no,
+        "canji_shenghuo": fmt.text(who, dis, "，低保家庭成员，困难残疾人生活补贴 ", y(pl.col("a:canji_shenghuo")),
+                                   " 元"),
+        "canji_huli": fmt.text(who, dis, "，重度残疾人护理补贴 ", y(pl.col("a:canji_huli")), " 元"),
+        "gaoling": fmt.text(who, age.cast(pl.String), " 周岁，高龄津贴 ", y(pl.col("a:gaoling")), " 元"),
+        "laonian_kunnan": fmt.text(who, age.cast(pl.String), " 周岁，", role, "，经济困难老年人补贴 ",
+                                   y(pl.col("a:laonian_kunnan")), " 元"),
+        "ertong": fmt.text(who, orphan_kind, "，", pl.when("institution").then(pl.lit("机构养育"))
+                           .otherwise(pl.lit("社会散居")), "，基本生活费 ", y(pl.col("a:ertong")), " 元"),
+    }  # fmt: skip
+    return {
+        name: line for name, line in lines.items() if name in ("single_line", "tekun_ok", "tekun_no") or name in codes
+    }
 
 
 def _output(house: pl.DataFrame, details: pl.DataFrame | None, codes: tuple[str, ...]) -> pl.DataFrame:
