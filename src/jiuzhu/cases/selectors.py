@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import User
 from jiuzhu.cases.models import Case, Notice, Review, ReviewOutcome, Status
@@ -15,6 +17,25 @@ from jiuzhu.cases.workflow import NEXT_STEP, OPEN, STEPS
 from jiuzhu.core.scope import prefix_q, scope_q
 from jiuzhu.core.workdays import workdays_between
 from jiuzhu.regions.models import Level, Region
+from jiuzhu.registry.models import DisabilityKind, Labor
+
+
+def snapshot_members(*, case: Case) -> list[dict[str, Any]]:
+    """The members as the case recorded them, with the labour capacity and disability in words."""
+    members = []
+    for m in case.snapshot.get("members", []):
+        labor = m.get("labor") or ""
+        kind = m.get("disability_kind") or ""
+        disability = ""
+        if kind:
+            name = DisabilityKind(kind).label if kind in DisabilityKind.values else kind
+            grade = m.get("disability_grade")
+            disability = _("%(kind)s%(grade)s级") % {"kind": name, "grade": grade} if grade else str(name)
+        members.append(m | {
+            "labor_label": Labor(labor).label if labor in Labor.values else labor,
+            "disability_label": disability,
+        })  # fmt: skip
+    return members
 
 
 def cases_visible(*, user: User) -> QuerySet[Case]:

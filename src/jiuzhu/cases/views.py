@@ -144,7 +144,7 @@ def _case_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         ),
         "refusal_due": services.refusal_notify_due(case) if case.status == Status.REFUSED else None,
         "today": today,
-        "members": case.snapshot.get("members", []),
+        "members": selectors.snapshot_members(case=case),
     }
 
 

@@ -81,3 +81,11 @@ def test_timeliness_and_holidays_pages(client, new_case, approver, admin, casewo
     response = client.post("/cases/holidays/", {"date": "2026-12-31", "is_workday": "0", "note": "本县"})
     assert response.status_code == 302
     assert "2026-12-31" in client.get("/cases/holidays/").content.decode()
+
+
+def test_the_case_page_shows_labour_capacity_and_disability_in_words(client, new_case, caseworker_a):
+    case = new_case()
+    client.force_login(caseworker_a)
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "肢体残疾2级" in html and "无劳动能力" in html
+    assert ">physical" not in html and "<td>none</td>" not in html
