@@ -104,8 +104,30 @@ def _yuan(fen_amount: int) -> Decimal:
     return Decimal(fen_amount) / 100
 
 
+_RESULTS: dict[str, Any] = {}
+
+
+def _remembered(kind: str, case: dict[str, Any], compute: Any) -> Any:
+    """Results per case for the life of the process: rules and cases change only with the code, and a
+    programme's page runs up to twenty households through the engine."""
+    key = f"{kind}:{case!r}"
+    if key not in _RESULTS:
+        _RESULTS[key] = compute(case)
+    return _RESULTS[key]
+
+
 def run_monthly(case: dict[str, Any]) -> tuple[dict[str, Any], Outcome]:
     """The household's whole result (the calc contract's JSON) and the outcome for the case's programme."""
+    result: tuple[dict[str, Any], Outcome] = _remembered("monthly", case, _run_monthly)
+    return result
+
+
+def run_event(case: dict[str, Any]) -> tuple[rules.Award, Outcome]:
+    result: tuple[rules.Award, Outcome] = _remembered("event", case, _run_event)
+    return result
+
+
+def _run_monthly(case: dict[str, Any]) -> tuple[dict[str, Any], Outcome]:
     date = case.get("date", DEFAULT_DATE)
     data = {"date": date.isoformat(), "households": [jsonable(dict(case["household"], id="H"))]}
     result = run(data, base=base_params(case))["households"][0]
@@ -125,7 +147,7 @@ def run_monthly(case: dict[str, Any]) -> tuple[dict[str, Any], Outcome]:
     return result, out
 
 
-def run_event(case: dict[str, Any]) -> tuple[rules.Award, Outcome]:
+def _run_event(case: dict[str, Any]) -> tuple[rules.Award, Outcome]:
     params = params_for(base_params(case), date=case.get("date", DEFAULT_DATE))
     args = {k: fen(v) if k in MONEY_ARGS else v for k, v in case["args"].items()}
     award: rules.Award = getattr(rules, case["function"])(params, **args)
