@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import polars as pl
@@ -109,6 +110,13 @@ def _addon_tables(ctx: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
     """For every context and every set of 分类施保 conditions a person meets (a 4-bit mask in the order
     of CLASSIFIED), the add-on paid — the largest that applies — and its class (index into CLASSIFIED,
     the first in that order on a tie; null when none applies). Indexed by ctx × 16 + mask."""
+    addon, cls = _addon_exprs()
+    flat = ctx.select(addon=addon, cls=cls).explode("addon", "cls")
+    return flat["addon"], flat["cls"]
+
+
+@cache
+def _addon_exprs() -> tuple[pl.Expr, pl.Expr]:
     addons, classes = [], []
     for mask in range(16):
         cands = [
@@ -121,8 +129,7 @@ def _addon_tables(ctx: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
                 cls = pl.when((best > 0) & (cands[i] == best)).then(pl.lit(i, dtype=pl.Int8)).otherwise(cls)
         addons.append(best)
         classes.append(cls)
-    flat = ctx.select(addon=pl.concat_list(addons), cls=pl.concat_list(classes)).explode("addon", "cls")
-    return flat["addon"], flat["cls"]
+    return pl.concat_list(addons), pl.concat_list(classes)
 
 
 def _flat(ctx: pl.DataFrame, keys: list[str]) -> pl.Series:
@@ -511,6 +518,7 @@ def _area_name(look: _Lookup) -> pl.Expr:
     return pl.when(pl.col("ctx") % 2 == 1).then(pl.lit("城市")).otherwise(pl.lit("农村")).alias("area_name")
 
 
+@cache  # expressions are immutable: built once per process
 def _dibao_lines() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """The lines every household gets, and the last line when 低保 is granted and when it is refused."""
     n, y = pl.col("members"), fmt.yuan
@@ -582,6 +590,7 @@ def _dibao_lines() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     return pl.concat_list(members, income, assets), granted, refused
 
 
+@cache
 def _person_lines(codes: tuple[str, ...]) -> dict[str, pl.Expr]:
     std, y = pl.col("std"), fmt.yuan
     age, grade = pl.col("age"), pl.col("disability_grade")
