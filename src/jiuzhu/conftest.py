@@ -33,6 +33,17 @@ def _isolated_data_dir(settings: Any, tmp_path: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Every test starts in Chinese: a request in English leaves its language active in the thread,
+    which would turn the next test's messages English on the same worker."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.deactivate()
+
+
 class County:
     def __init__(self) -> None:
         region_ensure(code="330000000000", name="浙江省")
