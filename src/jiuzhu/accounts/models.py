@@ -36,6 +36,9 @@ class Capability(models.TextChoices):
     MANAGE_REGIONS = "manage_regions", _("管理行政区划")
     MANAGE_USERS = "manage_users", _("管理用户")
     MANAGE_PARAMETERS = "manage_parameters", _("管理标准与参数")
+    # Reading the county-wide effect of a standard before or after it is set: the admin who sets it and
+    # the approver who confirms the amounts and budgets the payroll.
+    VIEW_IMPACT = "view_impact", _("提标影响测算")
     VIEW_AUDIT = "view_audit", _("查看审计日志")
     SUBMIT_CASE = "submit_case", _("代为提交救助申请")
     ACCEPT_CASE = "accept_case", _("受理救助申请")
@@ -70,6 +73,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.INVESTIGATE,
             Capability.CONFIRM_CASE,
             Capability.REVIEW_ENTITLEMENT,
+            Capability.VIEW_IMPACT,
         }
     ),
     Role.COUNTY_ADMIN: frozenset(
@@ -80,6 +84,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_REGIONS,
             Capability.MANAGE_USERS,
             Capability.MANAGE_PARAMETERS,
+            Capability.VIEW_IMPACT,
         }
     ),
     Role.AUDITOR: frozenset({Capability.VIEW_AUDIT}),

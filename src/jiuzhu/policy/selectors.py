@@ -1,21 +1,35 @@
-"""Reads of the policy app: parameter values by region and date, and the engine's view of a household.
-household_evaluation is the one place the ORM meets the rules engine."""
+"""Reads of the policy app: parameter values by region and date, and the engine's view of households.
+The registry meets the rules engine here only: household_evaluation for one household's page, and
+reevaluation for every household of a region at once (提标影响测算), through one field mapping."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from jiuzhu.core.money import fen_to_yuan, yuan_to_fen
+from jiuzhu.core.money import fen_to_yuan
+from jiuzhu.core.pii import mask_name
+from jiuzhu.core.scope import prefix_q
 from jiuzhu.policy.models import Parameter
-from jiuzhu.policy.rules import MONTHLY_PROGRAMS, PARAMETER_SPECS, PROGRAMS_BY_CODE, evaluate, parse_value
+from jiuzhu.policy.rules import (
+    MONTHLY_PROGRAMS,
+    PARAMETER_SPECS,
+    PROGRAMS_BY_CODE,
+    canonical_text,
+    evaluate,
+    params_frame,
+    parse_value,
+)
 from jiuzhu.policy.rules.params import PARAMS_SCHEMA
-from jiuzhu.regions.models import Region, parent_code
-from jiuzhu.registry.models import Household
+from jiuzhu.regions.models import PREFIX_LENGTH, Level, Region, parent_code
+from jiuzhu.registry.models import Household, Person
 
 
 def ancestor_codes(code: str) -> list[str]:
@@ -41,13 +55,18 @@ def parameter_value(key: str, region: Region, date: dt.date) -> Decimal | str | 
     return None if best is None else parse_value(key, best.value)
 
 
-def parameters_frame(*, regions: list[Region] | None = None) -> pl.DataFrame:
+def parameters_frame(*, regions: list[Region] | None = None, below: bool = False) -> pl.DataFrame:
     """The parameter rows as the engine takes them (region prefix, key, value, effective_from). Rows
-    are few (keys × dates × regions with their own values), so the whole table is cheap to read."""
+    are few (keys × dates × regions with their own values), so the whole table is cheap to read.
+    `regions`: only the rows that can apply to them — theirs and their ancestors', and with `below`
+    also those of every region under them (a township's own standard, for a county-wide run)."""
     qs = Parameter.objects.select_related("region")
     if regions is not None:
         codes = {c for r in regions for c in ancestor_codes(r.code)}
-        qs = qs.filter(region__code__in=codes)
+        where = Q(region__code__in=codes)
+        for r in regions if below else []:
+            where |= prefix_q(r.prefix, "region__code")
+        qs = qs.filter(where)
     rows = [(p.region.prefix, p.key, p.value, p.effective_from) for p in qs]
     return pl.DataFrame(rows, schema=PARAMS_SCHEMA, orient="row")
 
@@ -93,36 +112,92 @@ class HouseholdEvaluation:
     programs: list[ProgramResult]
 
 
+# The registry columns the engine reads, and how each becomes an engine column (rules/frames.py): one
+# mapping for the household page (one household) and the county-wide re-evaluation (all of them).
+HOUSEHOLD_FIELDS = (
+    "id", "number", "head_name", "region_code", "area",
+    "deposits", "vehicles", "disability_vehicle", "homes", "business",
+)  # fmt: skip
+PERSON_MONEY_FIELDS = (
+    "income_wage", "income_business", "income_property", "income_transfer", "income_other", "income_exempt",
+    "rigid_medical", "rigid_rehab",
+)  # fmt: skip
+PERSON_FIELDS = (
+    "id", "household_id", "name", "birth_date", "disability_kind", "disability_grade", "serious_illness",
+    "labor", "adl_impossible", "student", "date_of_death", "excluded", "supporter", "orphan", "institution",
+    "prefers_dibao", *PERSON_MONEY_FIELDS,
+)  # fmt: skip
+_YUAN = pl.Decimal(12, 2)  # the database's money_field
+_HOUSEHOLD_RAW = {
+    "id": pl.Int64, "number": pl.String, "head_name": pl.String, "region_code": pl.String, "area": pl.String,
+    "deposits": _YUAN, "vehicles": pl.Int32, "disability_vehicle": pl.Boolean, "homes": pl.Int32,
+    "business": pl.Boolean,
+}  # fmt: skip
+_PERSON_RAW = {
+    "id": pl.Int64, "household_id": pl.Int64, "name": pl.String, "birth_date": pl.Date,
+    "disability_kind": pl.String, "disability_grade": pl.Int8, "serious_illness": pl.Boolean, "labor": pl.String,
+    "adl_impossible": pl.Int8, "student": pl.Boolean, "date_of_death": pl.Date, "excluded": pl.Boolean,
+    "supporter": pl.String, "orphan": pl.String, "institution": pl.Boolean, "prefers_dibao": pl.Boolean,
+    **dict.fromkeys(PERSON_MONEY_FIELDS, _YUAN),
+}  # fmt: skip
+assert tuple(_HOUSEHOLD_RAW) == HOUSEHOLD_FIELDS and tuple(_PERSON_RAW) == PERSON_FIELDS
+
+
+def _fen(name: str) -> pl.Expr:
+    # Decimal with two places times 100 is exact: no float on the way to integer fen.
+    return (pl.col(name) * 100).cast(pl.Int64)
+
+
+def _raw(rows: Iterable[Sequence[object]], schema: dict[str, Any]) -> pl.DataFrame:
+    """Rows of values in `schema` order (a .values_list() of the fields above) as a typed frame."""
+    return pl.DataFrame(list(rows), schema=schema, orient="row")
+
+
+def _household_frame(raw: pl.DataFrame, date: dt.date) -> pl.DataFrame:
+    return raw.select(
+        household_id="id", region="region_code", date=pl.lit(date, dtype=pl.Date), urban=pl.col("area") == "urban",
+        deposits=_fen("deposits"), vehicles="vehicles", disability_vehicle="disability_vehicle", homes="homes",
+        business="business",
+    )  # fmt: skip
+
+
+def _person_frame(raw: pl.DataFrame, date: dt.date) -> pl.DataFrame:
+    disabled = pl.col("disability_kind") != ""
+    died = pl.col("date_of_death")
+    return raw.select(
+        person_id="id", household_id="household_id", label="name", birth_date="birth_date",
+        disability_kind=pl.when(disabled).then("disability_kind"),
+        disability_grade=pl.when(disabled).then("disability_grade"),
+        serious_illness="serious_illness", labor="labor", adl_impossible="adl_impossible", student="student",
+        alive=died.is_null() | (died > pl.lit(date, dtype=pl.Date)),
+        excluded="excluded", supporter="supporter", orphan="orphan", institution="institution",
+        prefers_dibao="prefers_dibao", **{name: _fen(name) for name in PERSON_MONEY_FIELDS},
+    )  # fmt: skip
+
+
 def household_frames(*, household: Household, date: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The household and its members as the engine's one-row and n-row frames."""
-    h = pl.DataFrame(
-        [{
-            "household_id": household.pk, "region": household.region_code, "date": date,
-            "urban": household.area == "urban", "deposits": yuan_to_fen(household.deposits),
-            "vehicles": household.vehicles, "disability_vehicle": household.disability_vehicle,
-            "homes": household.homes, "business": household.business,
-        }]
-    )  # fmt: skip
-    rows = [
-        {
-            "person_id": p.pk, "household_id": household.pk, "label": p.name, "birth_date": p.birth_date,
-            "disability_kind": p.disability_kind or None,
-            "disability_grade": p.disability_grade if p.disability_kind else None,
-            "serious_illness": p.serious_illness, "labor": p.labor, "adl_impossible": p.adl_impossible,
-            "student": p.student, "alive": p.date_of_death is None or p.date_of_death > date,
-            "excluded": p.excluded, "supporter": p.supporter, "orphan": p.orphan, "institution": p.institution,
-            "prefers_dibao": p.prefers_dibao,
-            "income_wage": yuan_to_fen(p.income_wage), "income_business": yuan_to_fen(p.income_business),
-            "income_property": yuan_to_fen(p.income_property), "income_transfer": yuan_to_fen(p.income_transfer),
-            "income_other": yuan_to_fen(p.income_other), "income_exempt": yuan_to_fen(p.income_exempt),
-            "rigid_medical": yuan_to_fen(p.rigid_medical), "rigid_rehab": yuan_to_fen(p.rigid_rehab),
-        }
-        for p in household.members.order_by("id")
-    ]  # fmt: skip
-    schema = {"person_id": pl.Int64, "household_id": pl.Int64, "label": pl.String, "birth_date": pl.Date,
-              "disability_kind": pl.String, "disability_grade": pl.Int8}  # fmt: skip
-    persons = pl.DataFrame(rows, schema_overrides=schema) if rows else pl.DataFrame(schema=schema)
-    return h, persons
+    raw = _raw([tuple(getattr(household, name) for name in HOUSEHOLD_FIELDS)], _HOUSEHOLD_RAW)
+    members = _raw(household.members.order_by("id").values_list(*PERSON_FIELDS), _PERSON_RAW)
+    return _household_frame(raw, date), _person_frame(members, date)
+
+
+def _population_raw(prefix: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Every household under a region-code prefix and its members, one query per table. Sorted by id
+    and by (household, id): the engine recognises that order and lays persons out in one pass."""
+    households = Household.objects.filter(prefix_q(prefix)).order_by("id").values_list(*HOUSEHOLD_FIELDS)
+    persons = Person.objects.filter(prefix_q(prefix)).order_by("household_id", "id").values_list(*PERSON_FIELDS)
+    return (
+        _raw(households.iterator(chunk_size=5000), _HOUSEHOLD_RAW),
+        _raw(persons.iterator(chunk_size=5000), _PERSON_RAW),
+    )
+
+
+def population_frames(*, region_code_prefix: str, date: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """All households whose region code starts with the prefix, and their members, as the engine's
+    frames: what household_frames gives for one household, for all of them at once."""
+    households, persons = _population_raw(region_code_prefix)
+    return _household_frame(households, date), _person_frame(persons, date)
 
 
 def household_evaluation(*, household: Household, date: dt.date) -> HouseholdEvaluation:
@@ -146,3 +221,283 @@ def household_evaluation(*, household: Household, date: dt.date) -> HouseholdEva
         and not (code == "dibao_rural" and household.area == "urban")
     ]
     return HouseholdEvaluation(date, fen_to_yuan(row["per_capita"]), row["class"], programs)
+
+
+# What the engine's `class` column says of a household's 低保 test, as a caseworker calls it.
+HOUSEHOLD_CLASS_LABELS = {"dibao": _("低保家庭"), "edge": _("低保边缘家庭"), "none": _("一般家庭")}
+DIBAO_PROGRAMS = ("dibao_urban", "dibao_rural")
+
+
+@dataclass(frozen=True)
+class ProposedValue:
+    """A value typed on the settings page and not saved: re-evaluation shows what it would change."""
+
+    key: str
+    value: str  # canonical text, as parameter_add would store it
+    effective_from: dt.date
+
+    @property
+    def label(self) -> str:
+        return PARAMETER_SPECS[self.key].label
+
+    @property
+    def unit(self) -> str:
+        return PARAMETER_SPECS[self.key].unit
+
+
+def proposed_value(*, key: str, value: str, effective_from: dt.date) -> ProposedValue:
+    """The proposal checked by the rules parameter_add applies; ParameterError in Chinese if it does
+    not fit its key (unknown key, not a number, negative, too many decimals)."""
+    return ProposedValue(key, canonical_text(key, value), effective_from)
+
+
+@dataclass(frozen=True)
+class ParameterChange:
+    date: dt.date
+    labels: list[str]
+
+
+def parameter_changes(*, region: Region, until: dt.date) -> list[ParameterChange]:
+    """The dates, newest first and none after `until`, on which a parameter row applying to `region`
+    takes effect, with what each changes: the saved 提标 whose impact the page can show."""
+    by_date: dict[dt.date, list[str]] = {}
+    for p in parameters_for_region(region=region).filter(effective_from__lte=until).order_by("-effective_from"):
+        labels = by_date.setdefault(p.effective_from, [])
+        label = PARAMETER_SPECS[p.key].label if p.key in PARAMETER_SPECS else p.key
+        if label not in labels:
+            labels.append(label)
+    return [ParameterChange(d, labels) for d, labels in by_date.items()]
+
+
+@dataclass(frozen=True)
+class ImpactRow:
+    """Households drawing a programme (or, per township, 低保) before and after, and the money a month.
+    `up` and `down` count households drawing it on both dates whose amount rose or fell."""
+
+    code: str
+    name: str
+    before_count: int
+    after_count: int
+    before_total: Decimal
+    after_total: Decimal
+    newly: int
+    dropped: int
+    up: int
+    down: int
+
+    @property
+    def count_change(self) -> int:
+        return self.after_count - self.before_count
+
+    @property
+    def total_change(self) -> Decimal:
+        return self.after_total - self.before_total
+
+
+@dataclass(frozen=True)
+class ProgramChange:
+    name: str
+    before: Decimal
+    after: Decimal
+
+
+@dataclass(frozen=True)
+class ChangedHousehold:
+    household_id: int
+    number: str
+    head_name: str  # masked: the list is printed and exported
+    village: str
+    class_before: str
+    class_after: str
+    total_before: Decimal
+    total_after: Decimal
+    programs: list[ProgramChange]
+
+    @property
+    def change(self) -> Decimal:
+        return self.total_after - self.total_before
+
+    @property
+    def class_before_label(self) -> str:
+        return str(HOUSEHOLD_CLASS_LABELS.get(self.class_before, self.class_before))
+
+    @property
+    def class_after_label(self) -> str:
+        return str(HOUSEHOLD_CLASS_LABELS.get(self.class_after, self.class_after))
+
+
+@dataclass(frozen=True)
+class Reevaluation:
+    """Every household under `region` evaluated on `before` with the saved parameters and on `after`
+    with the saved parameters (plus `proposed`, when one is tested): the impact of a 提标."""
+
+    region: Region
+    before: dt.date
+    after: dt.date
+    proposed: ProposedValue | None
+    households: int
+    programs: list[ImpactRow]
+    total: ImpactRow  # any monthly programme; amounts summed over all of them
+    townships: list[ImpactRow]  # 低保, urban and rural together, per region one level below `region`
+    townships_total: ImpactRow
+    changed: list[ChangedHousehold]  # total monthly amount changed, largest change first
+    overridden: list[str] = field(default_factory=list)  # regions below with their own value of the key
+
+
+def _with_proposal(params: pl.DataFrame, prefix: str, proposed: ProposedValue) -> pl.DataFrame:
+    """The saved rows plus the proposed one; a saved row of the same region, key and date gives way."""
+    same = (
+        (pl.col("prefix") == prefix)
+        & (pl.col("key") == proposed.key)
+        & (pl.col("effective_from") == proposed.effective_from)
+    )
+    row = params_frame([(prefix, proposed.key, proposed.value, proposed.effective_from)])
+    return pl.concat([params.filter(~same), row])
+
+
+def _amounts(households: pl.DataFrame, persons: pl.DataFrame, params: pl.DataFrame, tag: str) -> pl.DataFrame:
+    """household_id, class and the fen amount of every monthly programme and their total, as `tag:…`."""
+    monthly = [f"{tag}:{code}" for code in MONTHLY_PROGRAMS]
+    if households.height:
+        out = evaluate(households, persons, params, explain=False).households.select(
+            "household_id",
+            pl.col("class").alias(f"{tag}:class"),
+            *(pl.col(f"{code}.monthly").fill_null(0).alias(f"{tag}:{code}") for code in MONTHLY_PROGRAMS),
+        )
+    else:
+        out = pl.DataFrame(
+            schema={"household_id": pl.Int64, f"{tag}:class": pl.String, **dict.fromkeys(monthly, pl.Int64)}
+        )
+    return out.with_columns(pl.sum_horizontal(monthly).cast(pl.Int64).alias(f"{tag}:total"))
+
+
+def _stats(before: pl.Expr, after: pl.Expr) -> list[pl.Expr]:
+    return [
+        (before > 0).sum().alias("before_count"),
+        (after > 0).sum().alias("after_count"),
+        before.sum().alias("before_total"),
+        after.sum().alias("after_total"),
+        ((before == 0) & (after > 0)).sum().alias("newly"),
+        ((before > 0) & (after == 0)).sum().alias("dropped"),
+        ((before > 0) & (after > before)).sum().alias("up"),
+        ((after > 0) & (after < before)).sum().alias("down"),
+    ]
+
+
+def _row(code: str, name: str, stats: dict[str, Any] | None) -> ImpactRow:
+    s = stats or {}
+    counts = {k: int(s.get(k) or 0) for k in ("before_count", "after_count", "newly", "dropped", "up", "down")}
+    return ImpactRow(
+        code,
+        name,
+        before_total=fen_to_yuan(int(s.get("before_total") or 0)),
+        after_total=fen_to_yuan(int(s.get("after_total") or 0)),
+        **counts,
+    )
+
+
+def reevaluation(
+    *,
+    region: Region,
+    before: dt.date,
+    after: dt.date,
+    params: pl.DataFrame | None = None,
+    proposed: ProposedValue | None = None,
+) -> Reevaluation:
+    """Every household under `region` evaluated twice, once per date, by the engine of the monthly run:
+    on `before` with the saved parameters and on `after` with the saved parameters plus the proposed
+    row set on `region`. A saved 提标 is shown by its date against the day before and no proposal; a
+    proposal by its effective date on both sides. `params` stands in for the saved rows. Nothing is
+    written. ParameterError when a region has no value in force."""
+    stored = params if params is not None else parameters_frame(regions=[region], below=True)
+    changed_params = stored if proposed is None else _with_proposal(stored, region.prefix, proposed)
+    raw_h, raw_p = _population_raw(region.prefix)
+    b = _amounts(_household_frame(raw_h, before), _person_frame(raw_p, before), stored, "b")
+    a = _amounts(_household_frame(raw_h, after), _person_frame(raw_p, after), changed_params, "a")
+    frame = (
+        raw_h.select("id", "number", "head_name", "region_code")
+        .join(b, left_on="id", right_on="household_id", how="left", maintain_order="left")
+        .join(a, left_on="id", right_on="household_id", how="left", maintain_order="left")
+    )
+
+    programs = [
+        _row(
+            code,
+            PROGRAMS_BY_CODE[code].name,
+            frame.select(_stats(pl.col(f"b:{code}"), pl.col(f"a:{code}"))).row(0, named=True),
+        )
+        for code in MONTHLY_PROGRAMS
+    ]
+    total = _row(
+        "", str(_("合计（任一项目）")), frame.select(_stats(pl.col("b:total"), pl.col("a:total"))).row(0, named=True)
+    )
+
+    dibao_b = pl.sum_horizontal(*(f"b:{c}" for c in DIBAO_PROGRAMS))
+    dibao_a = pl.sum_horizontal(*(f"a:{c}" for c in DIBAO_PROGRAMS))
+    townships: list[ImpactRow] = []
+    if region.level < Level.VILLAGE:
+        width = PREFIX_LENGTH[Level(region.level + 1)]
+        per = {
+            r["area"]: r
+            for r in frame.group_by(pl.col("region_code").str.slice(0, width).alias("area"))
+            .agg(_stats(dibao_b, dibao_a))
+            .iter_rows(named=True)
+        }
+        townships = [
+            _row(child.code, child.name, per.get(child.prefix))
+            for child in Region.objects.filter(parent=region).order_by("code")
+        ]
+    townships_total = _row("", str(_("合计")), frame.select(_stats(dibao_b, dibao_a)).row(0, named=True))
+
+    moved = (
+        frame.filter(pl.col("b:total") != pl.col("a:total"))
+        .with_columns(change=pl.col("a:total") - pl.col("b:total"))
+        .sort([pl.col("change").abs(), pl.col("id")], descending=[True, False])
+    )
+    villages: dict[str, str] = {}
+    if moved.height:
+        villages = dict(
+            Region.objects.filter(prefix_q(region.prefix, "code"), level=Level.VILLAGE).values_list("code", "name")
+        )
+    changed = [
+        ChangedHousehold(
+            household_id=r["id"],
+            number=r["number"],
+            head_name=mask_name(r["head_name"] or ""),
+            village=villages.get(r["region_code"], r["region_code"]),
+            class_before=r["b:class"],
+            class_after=r["a:class"],
+            total_before=fen_to_yuan(r["b:total"]),
+            total_after=fen_to_yuan(r["a:total"]),
+            programs=[
+                ProgramChange(PROGRAMS_BY_CODE[code].name, fen_to_yuan(r[f"b:{code}"]), fen_to_yuan(r[f"a:{code}"]))
+                for code in MONTHLY_PROGRAMS
+                if r[f"b:{code}"] != r[f"a:{code}"]
+            ],
+        )
+        for r in moved.iter_rows(named=True)
+    ]
+
+    overridden: list[str] = []
+    if proposed is not None:
+        overridden = sorted(
+            set(
+                Parameter.objects.filter(prefix_q(region.prefix, "region__code"), key=proposed.key)
+                .filter(effective_from__lte=after)
+                .exclude(region=region)
+                .values_list("region__name", flat=True)
+            )
+        )
+    return Reevaluation(
+        region=region,
+        before=before,
+        after=after,
+        proposed=proposed,
+        households=raw_h.height,
+        programs=programs,
+        total=total,
+        townships=townships,
+        townships_total=townships_total,
+        changed=changed,
+        overridden=overridden,
+    )

@@ -1,8 +1,10 @@
-"""Writes of the policy app: parameter values, one dated row at a time, each in the audit log."""
+"""Writes of the policy app: parameter values, one dated row at a time, each in the audit log; and the
+export of a re-evaluation (提标影响测算), logged like every export."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,8 +15,10 @@ from jiuzhu.accounts.models import Capability
 from jiuzhu.core.audit import audit_record
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import in_scope
+from jiuzhu.core.tabular import write_xlsx
 from jiuzhu.policy.models import Parameter
 from jiuzhu.policy.rules import PARAMETER_SPECS, ParameterError, canonical_text
+from jiuzhu.policy.selectors import Reevaluation
 from jiuzhu.policy.shipped import shipped_values
 from jiuzhu.regions.models import Region
 
@@ -80,3 +84,50 @@ def parameters_load_defaults(*, region: Region, actor: Any = None) -> int:
             summary=_("为 %(region)s 载入默认标准与参数 %(n)d 项") % {"region": region.name, "n": len(new)},
         )
     return len(new)
+
+
+def impact_export(*, actor: Any, result: Reevaluation, path: Path) -> int:
+    """Writes every household whose monthly total changes in `result` to an xlsx file (names masked)
+    and logs the export; returns the number of households written."""
+    if not actor.has_capability(Capability.VIEW_IMPACT) or not in_scope(actor, result.region.code):
+        raise PermissionDenied(_("无权查看提标影响测算"))
+    header = [
+        _("户编号"), _("户主（脱敏）"), _("村（社区）"), _("调整前类别"), _("调整后类别"),
+        _("调整前月金额（元）"), _("调整后月金额（元）"), _("变动（元）"), _("变动项目"),
+    ]  # fmt: skip
+    rows = (
+        [
+            h.number, h.head_name, h.village, h.class_before_label, h.class_after_label,
+            h.total_before, h.total_after, h.change,
+            "；".join(f"{p.name} {p.before}→{p.after}" for p in h.programs),
+        ]
+        for h in result.changed
+    )  # fmt: skip
+    write_xlsx(path, header, rows, title=_("提标影响测算"))
+    if result.proposed is not None:
+        what = _("拟将%(label)s自 %(date)s 起调整为 %(value)s") % {
+            "label": result.proposed.label,
+            "date": result.proposed.effective_from,
+            "value": result.proposed.value,
+        }
+    else:
+        what = _("%(before)s 与 %(after)s 比较") % {"before": result.before, "after": result.after}
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        object_type="household",
+        region_code=result.region.code,
+        summary=_("导出提标影响测算变动家庭 %(n)d 户（%(what)s，姓名已脱敏）")
+        % {"n": len(result.changed), "what": what},
+        after={
+            "households": len(result.changed),
+            "format": "xlsx",
+            "region": result.region.prefix,
+            "before": result.before.isoformat(),
+            "after": result.after.isoformat(),
+            "proposed": None
+            if result.proposed is None
+            else {"key": result.proposed.key, "value": result.proposed.value},
+        },
+    )
+    return len(result.changed)

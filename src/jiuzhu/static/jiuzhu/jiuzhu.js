@@ -3,3 +3,11 @@ document.addEventListener("click", (e) => {
   const t = e.target.closest("[data-confirm]");
   if (t && !window.confirm(t.dataset.confirm)) { e.preventDefault(); }
 });
+// A form sent by GET (the 测算影响 button beside 保存) leaves its CSRF token out of the address.
+document.addEventListener("submit", (e) => {
+  const method = (e.submitter && e.submitter.getAttribute("formmethod")) || e.target.getAttribute("method") || "get";
+  if (method.toLowerCase() !== "get") { return; }
+  const tokens = e.target.querySelectorAll("input[name=csrfmiddlewaretoken]");
+  tokens.forEach((input) => { input.disabled = true; });
+  setTimeout(() => tokens.forEach((input) => { input.disabled = false; }), 0);
+});
