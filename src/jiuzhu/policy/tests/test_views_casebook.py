@@ -18,7 +18,7 @@ def test_a_monthly_programme_shows_the_rule_the_household_and_both_answers(clien
     client.force_login(caseworker_a)
     html = client.get("/policy/cases/dibao_urban/").content.decode()
     assert "规则与依据" in html and "528" in html  # the file's statement of the rule and the standard
-    assert "the worked example of the issue" in html
+    assert "议题中的算例：成年子女在校读书" in html
     assert "肢体残疾1级" in html and "在校学生" in html and "工资性收入 1041.67 元" in html
     assert "<div>家庭月人均收入 312.50 元 &lt; 城市低保标准 528 元；差额 215.50 元 × 3 人" in html  # the engine's line
     assert "与预期不一致" not in html and "系统计算全部与预期一致" in html
