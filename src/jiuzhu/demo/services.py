@@ -18,7 +18,7 @@ from jiuzhu.accounts.services import user_create
 from jiuzhu.cases.demo import cases_seed
 from jiuzhu.demo.generator import DemoData, generate
 from jiuzhu.demo.layout import CITY, COUNTY, PROVINCE
-from jiuzhu.policy.services import parameters_load_defaults
+from jiuzhu.policy.services import parameters_load, parameters_load_defaults
 from jiuzhu.regions.models import Level, Region
 from jiuzhu.regions.services import region_ensure
 from jiuzhu.registry.models import Household
@@ -162,9 +162,16 @@ def _users_write() -> None:
         )
 
 
-def _parameters_load() -> int:
-    """The shipped standards, with their documents, on the county."""
-    return parameters_load_defaults(region=Region.objects.get(code=COUNTY[0]), actor=DEMO_ACTOR)
+def _parameters_load(today: dt.date) -> int:
+    """The shipped standards, with their documents, on the county; then a 提标 five months before `today`,
+    so the demo has a raise to look at on the 提标影响测算 page and both standards in its history."""
+    county = Region.objects.get(code=COUNTY[0])
+    n = parameters_load_defaults(region=county, actor=DEMO_ACTOR)
+    month = today.replace(day=1)
+    raised = max(dt.date(month.year - (month.month <= 5), (month.month - 6) % 12 + 1, 1), dt.date(2024, 1, 1))
+    source = _("演示数据：县民政局、县财政局关于提高城乡最低生活保障标准的通知（演示用，非真实文件）")
+    rows = [("dibao.standard.urban", "560", raised, source), ("dibao.standard.rural", "420", raised, source)]
+    return n + parameters_load(region=county, rows=rows, actor=DEMO_ACTOR, summary=_("演示县提标：%(region)s %(n)d 项"))
 
 
 def demo_build(
@@ -197,7 +204,7 @@ def demo_build(
     _households_write(data, region_ids, seed=seed, progress=progress)
     del data
     t = step("households", t)
-    report.parameters = _parameters_load()
+    report.parameters = _parameters_load(today)
     report.cases = cases_seed(county=Region.objects.get(code=COUNTY[0]), today=today, rng_seed=seed)
     t = step("cases", t)
     _users_write()

@@ -66,11 +66,22 @@ def parameter_add(
 def parameters_load_defaults(*, region: Region, actor: Any = None) -> int:
     """Installs the shipped defaults (defaults/parameters.yaml) on `region`; returns how many rows were
     new. Idempotent: a value already there for the same key and date is left alone, even if edited."""
+    rows = [(v.key, v.value, v.effective_from, v.source) for v in shipped_values()]
+    return parameters_load(
+        region=region, rows=rows, actor=actor, summary=_("为 %(region)s 载入默认标准与参数 %(n)d 项")
+    )
+
+
+def parameters_load(
+    *, region: Region, rows: list[tuple[str, str, dt.date, str]], actor: Any = None, summary: str
+) -> int:
+    """Installs (key, value, effective_from, source) rows on `region` in one audited step, skipping a key
+    that already has a value on that date; `summary` may use %(region)s and %(n)d. Returns the rows added."""
     existing = set(Parameter.objects.filter(region=region).values_list("key", "effective_from"))
     new = [
-        Parameter(region=region, key=v.key, value=v.value, effective_from=v.effective_from, source=v.source)
-        for v in shipped_values()
-        if (v.key, v.effective_from) not in existing
+        Parameter(region=region, key=key, value=canonical_text(key, value), effective_from=day, source=source)
+        for key, value, day, source in rows
+        if (key, day) not in existing
     ]
     if not new:
         return 0
@@ -81,7 +92,7 @@ def parameters_load_defaults(*, region: Region, actor: Any = None) -> int:
             action=AuditAction.IMPORT,
             object_type="parameter",
             region_code=region.code,
-            summary=_("为 %(region)s 载入默认标准与参数 %(n)d 项") % {"region": region.name, "n": len(new)},
+            summary=summary % {"region": region.name, "n": len(new)},
         )
     return len(new)
 
