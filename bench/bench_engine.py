@@ -1,12 +1,17 @@
 """Benchmark of the rules engine (issue 3). A script, not part of the test run:
 
-    .venv/bin/python bench/bench_engine.py [--households 1000000] [--python-sample 50000] [--no-openfisca]
+    .venv/bin/python bench/bench_engine.py [--households 1000000] [--python-sample 50000]
+        [--explain-sample 100000] [--no-openfisca] [--seed 7]
 
-Builds a synthetic province slice (mixed regions, two dates around a 提标, about 2.5 persons per
-household), then times on the same input:
-  1. jiuzhu: every monthly programme, amounts only (the monthly run), and with explanation lines;
-  2. a plain per-household Python implementation of the 低保 rule (timed on a sample, extrapolated);
-  3. OpenFisca-core running an equivalent 低保 model (`pip install -e .[bench]`).
+Builds a synthetic province slice (mixed regions, two dates around a 提标, regional parameter overrides,
+about 2.5 persons per household). On that same input it runs three implementations of the same 低保
+rule — the gap method with job costs and rigid spending, assets, 分类施保, the 特困 carve-out, 单人保 and
+the region's rounding mode — all in integer fen, checks that they agree household by household, and
+times them:
+  1. jiuzhu `evaluate(..., explain=False)`: all 9 monthly programmes, and only the two 低保 programmes
+     (the like-for-like figure); then with explanation lines on a sample;
+  2. a plain per-household Python implementation (timed on a sample, extrapolated linearly);
+  3. OpenFisca-core 46 running an equivalent model (`pip install -e .[bench]`).
 Peak memory is the process's maxrss (resource.getrusage) after each stage.
 """
 
@@ -24,9 +29,25 @@ import numpy as np
 import polars as pl
 
 from jiuzhu.policy.rules import evaluate, params_frame, resolve
+from jiuzhu.policy.rules.params import col
 from jiuzhu.policy.shipped import shipped_frame
 
 DATES = (dt.date(2025, 6, 1), dt.date(2025, 7, 1))
+DIBAO = ("dibao_urban", "dibao_rural")
+# 分类施保 classes, in the engine's order (one add-on per member: the largest that applies).
+CLASSIFIED = ("disability_severe", "serious_illness", "elderly70", "minor")
+MENTAL = ("intellectual", "mental")
+# Every parameter the 低保 rule reads, 特困 carve-out and 单人保 included.
+DIBAO_KEYS = [
+    "dibao.standard.urban",
+    "dibao.standard.rural",
+    "dibao.rounding",
+    "dibao.edge_ratio",
+    "dibao.job_cost_ratio",
+    "dibao.assets.deposit_months",
+    "dibao.assets.max_homes",
+    *(f"dibao.classified.{c}" for c in CLASSIFIED),
+]
 
 
 def maxrss_mb() -> float:
@@ -41,6 +62,7 @@ def make_input(n: int, seed: int = 7) -> tuple[pl.DataFrame, pl.DataFrame, pl.Da
     # Three counties in two provinces, 10 townships × 20 villages each.
     villages = [f"{county}{t:03d}{v:03d}" for county in ("330727", "330782", "320581") for t in range(100, 110)
                 for v in range(1, 21)]  # fmt: skip
+    vehicles = rng.choice([0, 1, 2], size=n, p=[0.9, 0.09, 0.01]).astype(np.int32)
     households = pl.DataFrame(
         {
             "household_id": np.arange(n, dtype=np.int64),
@@ -48,43 +70,64 @@ def make_input(n: int, seed: int = 7) -> tuple[pl.DataFrame, pl.DataFrame, pl.Da
             "date": np.array(DATES, dtype="datetime64[D]")[rng.integers(0, 2, n)],
             "urban": rng.random(n) < 0.4,
             "deposits": rng.integers(0, 2_000_000, n),
-            "vehicles": (rng.random(n) < 0.05).astype(np.int32),
+            "vehicles": vehicles,
+            "disability_vehicle": (vehicles > 0) & (rng.random(n) < 0.5),
             "homes": rng.choice([0, 1, 2], size=n, p=[0.1, 0.85, 0.05]).astype(np.int32),
             "business": rng.random(n) < 0.03,
         }
     )
+
+    def some(p: float, high: int) -> np.ndarray:  # an amount in fen for a share p of the persons, else 0
+        return np.where(rng.random(m) < p, rng.integers(0, high, m), 0)
+
     grade = pl.Series(rng.integers(1, 5, m), dtype=pl.Int8).set(pl.Series(rng.random(m) >= 0.08), None)
+    kinds = np.array(["physical", "mental", "visual", "intellectual", "multiple"])
     persons = pl.DataFrame(
         {
             "person_id": np.arange(m, dtype=np.int64),
             "household_id": hid.astype(np.int64),
             "birth_date": np.datetime64("1922-01-01") + rng.integers(0, 37_000, m).astype("timedelta64[D]"),
-            "income_wage": np.where(rng.random(m) < 0.4, rng.integers(0, 250_000, m), 0),
-            "income_transfer": np.where(rng.random(m) < 0.3, rng.integers(0, 80_000, m), 0),
-            "income_exempt": np.where(rng.random(m) < 0.2, rng.integers(0, 20_000, m), 0),
-            "rigid_medical": np.where(rng.random(m) < 0.05, rng.integers(0, 50_000, m), 0),
+            "income_wage": some(0.4, 250_000),
+            "income_business": some(0.05, 150_000),
+            "income_property": some(0.05, 30_000),
+            "income_transfer": some(0.3, 80_000),
+            "income_other": some(0.1, 20_000),
+            "income_exempt": some(0.2, 20_000),
+            "rigid_medical": some(0.05, 50_000),
+            "rigid_rehab": some(0.03, 30_000),
             "disability_grade": grade,
-            "disability_kind": np.array(["physical", "mental", "visual", "intellectual"])[rng.integers(0, 4, m)],
+            "disability_kind": kinds[rng.choice(5, m, p=[0.35, 0.2, 0.15, 0.2, 0.1])],
             "serious_illness": rng.random(m) < 0.03,
             "labor": rng.choice(["full", "partial", "none"], m, p=[0.6, 0.2, 0.2]),
             "supporter": rng.choice(["capable", "incapable", "none"], m, p=[0.8, 0.1, 0.1]),
             "orphan": rng.choice(["none", "orphan", "defacto"], m, p=[0.995, 0.003, 0.002]),
+            "prefers_dibao": rng.random(m) < 0.2,
             "adl_impossible": rng.integers(0, 7, m).astype(np.int8),
             "alive": rng.random(m) < 0.99,
             "excluded": rng.random(m) < 0.01,
             "institution": rng.random(m) < 0.02,
         }
     ).with_columns(disability_kind=pl.when(pl.col("disability_grade").is_not_null()).then("disability_kind"))
+    since = dt.date(2024, 1, 1)
     params = pl.concat(
         [
             shipped_frame(),
             params_frame(
                 [
-                    ("32", "dibao.standard.urban", "900", dt.date(2024, 1, 1)),
-                    ("32", "dibao.standard.rural", "900", dt.date(2024, 1, 1)),
-                    ("330782", "dibao.standard.urban", "800", dt.date(2024, 1, 1)),
+                    ("32", "dibao.standard.urban", "900", since),
+                    ("32", "dibao.standard.rural", "900", since),
+                    ("32", "dibao.rounding", "round_yuan", since),
+                    ("32", "dibao.job_cost_ratio", "0.2", since),
+                    ("320581", "dibao.assets.max_homes", "2", since),
+                    ("320581107", "dibao.classified.elderly70", "25", since),
+                    ("330782", "dibao.standard.urban", "800", since),
+                    ("330782", "dibao.standard.rural", "450", DATES[1]),  # 提标 on the second date
+                    ("330782", "dibao.edge_ratio", "2", since),
+                    ("330782103", "dibao.rounding", "fen", since),
                     ("330727", "dibao.standard.urban", "560", DATES[1]),  # 提标 on the second date
-                    ("330727105", "dibao.classified.minor", "15", dt.date(2024, 1, 1)),
+                    ("330727", "dibao.assets.deposit_months", "36", DATES[1]),
+                    ("330727", "dibao.classified.disability_severe", "30", DATES[1]),
+                    ("330727105", "dibao.classified.minor", "15", since),
                 ]
             ),
         ]
@@ -93,165 +136,435 @@ def make_input(n: int, seed: int = 7) -> tuple[pl.DataFrame, pl.DataFrame, pl.Da
 
 
 # --- 2. plain Python: the 低保 rule, one household at a time ------------------------------------
+def share(amount: int, bp: int) -> int:
+    """amount × bp / 10 000 (bp: basis points), rounded half up to the fen."""
+    return (amount * bp + 5_000) // 10_000
+
+
+def rounded(raw: int, mode: str) -> int:
+    if mode == "ceil_yuan":
+        return (raw + 99) // 100 * 100
+    if mode == "round_yuan":
+        return (raw + 50) // 100 * 100
+    return raw
+
+
+def age_on(day: dt.date, birth: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def dibao_monthly(h: dict[str, Any], people: list[dict[str, Any]], p: dict[str, Any]) -> int:
+    """The household's 低保 money for the month, in fen: the household amount, or in a 低保边缘 household
+    the 单人保 amounts of its members who qualify alone."""
+    std = p["dibao.standard.urban"] if h["urban"] else p["dibao.standard.rural"]
+    unit = []  # (counted income, own income, add-on, 单人保 reason) of each member of the 低保 unit
+    for m in people:
+        if not m["alive"] or m["excluded"]:
+            continue
+        age = age_on(h["date"], m["birth_date"])
+        grade, kind = m["disability_grade"], m["disability_kind"]
+        wage = m["income_wage"]
+        counted = (wage - share(wage, p["dibao.job_cost_ratio"]) + m["income_business"] + m["income_property"]
+                   + m["income_transfer"] + m["income_other"] - m["rigid_medical"] - m["rigid_rehab"])  # fmt: skip
+        own = max(counted, 0)
+        # 特困: the disabilities that make a person unable to work; a 特困 person is paid as such, out of
+        # the 低保 unit, unless they chose 低保.
+        unable = grade is not None and (
+            (kind in MENTAL and grade <= 3)
+            or (kind == "physical" and grade <= 2)
+            or (kind == "visual" and grade == 1)
+            or (kind == "multiple" and grade <= 2)
+        )
+        tekun = (
+            (age >= 60 or age < 18 or unable)
+            and (m["labor"] == "none" or age >= 60 or age < 16 or unable)
+            and own < std
+            and m["supporter"] != "capable"
+            and m["orphan"] == "none"
+        )
+        if tekun and not m["prefers_dibao"]:
+            continue
+        severe = grade is not None and grade <= 2
+        applies = (severe, m["serious_illness"], age >= 70, age < 18)
+        addon = max((share(std, p[f"dibao.classified.{c}"]) for c, a in zip(CLASSIFIED, applies, strict=True) if a),
+                    default=0)  # fmt: skip
+        alone = (grade is not None and (grade <= 2 or (grade == 3 and kind in MENTAL))) or m["serious_illness"]
+        unit.append((counted, own, addon, alone))
+    n = len(unit)
+    if n == 0:
+        return 0
+    income = max(sum(u[0] for u in unit), 0)
+    per_capita = (income * 2 + n) // (2 * n)  # half up to the fen
+    if (
+        h["vehicles"] - h["disability_vehicle"] > 0
+        or h["homes"] > p["dibao.assets.max_homes"]
+        or h["deposits"] > share(std * n, p["dibao.assets.deposit_months"])
+        or h["business"]
+    ):
+        return 0
+    mode = p["dibao.rounding"]
+    if per_capita < std:
+        return rounded((std - per_capita) * n + sum(u[2] for u in unit), mode)
+    if per_capita < share(std, p["dibao.edge_ratio"]):  # 低保边缘: 单人保
+        return sum(rounded(std - own + addon, mode) for _, own, addon, alone in unit if alone and own < std)
+    return 0
+
+
+def python_params(households: pl.DataFrame, params: pl.DataFrame) -> dict[tuple[str, dt.date], dict[str, Any]]:
+    """The 低保 parameters of every (region, date) the households have: one resolve() call over the
+    distinct pairs, turned into a dict keyed like the records."""
+    cache: dict[tuple[str, dt.date], dict[str, Any]] = {}
+    for row in resolve(households.select("region", "date").unique(), params, DIBAO_KEYS).to_dicts():
+        cache[(row.pop("region"), row.pop("date"))] = {k.removeprefix("p:"): v for k, v in row.items()}
+    return cache
+
+
+def python_records(
+    households: pl.DataFrame, persons: pl.DataFrame
+) -> tuple[list[dict[str, Any]], dict[int, list[dict[str, Any]]]]:
+    rows = households.to_dicts()
+    members: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for m in persons.to_dicts():
+        members[m["household_id"]].append(m)
+    return rows, members
+
+
 def plain_python_dibao(
-    households: list[dict[str, Any]],
+    rows: list[dict[str, Any]],
     members: dict[int, list[dict[str, Any]]],
-    standards: dict[tuple[str, dt.date, bool], int],
-    p: dict[str, int],
+    params: dict[tuple[str, dt.date], dict[str, Any]],
 ) -> dict[int, int]:
     out = {}
-    for h in households:
-        std = standards[(h["region"], h["date"], h["urban"])]
-        day = h["date"]
-        unit, income, addons = 0, 0, 0
-        for m in members.get(h["household_id"], []):
-            if not m["alive"] or m["excluded"]:
-                continue
-            unit += 1
-            wage = m["income_wage"]
-            income += wage - (wage * p["job"] + 5000) // 10000 + m["income_transfer"] - m["rigid_medical"]
-            b = m["birth_date"]
-            age = day.year - b.year - ((day.month, day.day) < (b.month, b.day))
-            bp = 0
-            if m["disability_grade"] is not None and m["disability_grade"] <= 2:
-                bp = max(bp, p["severe"])
-            if m["serious_illness"]:
-                bp = max(bp, p["illness"])
-            if age >= 70:
-                bp = max(bp, p["elderly"])
-            if age < 18:
-                bp = max(bp, p["minor"])
-            addons += (std * bp + 5000) // 10000
-        income = max(income, 0)
-        amount = 0
-        if unit:
-            per_capita = (income * 2 + unit) // (2 * unit)
-            assets_ok = (h["vehicles"] == 0 and h["homes"] <= 1 and not h["business"]
-                         and h["deposits"] <= (std * unit * p["months"] + 5000) // 10000)  # fmt: skip
-            if assets_ok and per_capita < std:
-                raw = (std - per_capita) * unit + addons
-                amount = (raw + 99) // 100 * 100
-        out[h["household_id"]] = amount
+    for h in rows:
+        out[h["household_id"]] = dibao_monthly(h, members.get(h["household_id"], []), params[(h["region"], h["date"])])
     return out
 
 
 # --- 3. OpenFisca ----------------------------------------------------------------------------------
-def openfisca_dibao(
-    households: pl.DataFrame, persons: pl.DataFrame, std: np.ndarray
-) -> tuple[np.ndarray, float, float]:
-    """The same 低保 rule as an OpenFisca model. Returns amounts (fen), build seconds, compute seconds."""
+OF_PERIOD = "2025-06"  # one period for all; each household's date is an input (date_key)
+
+
+def openfisca_system() -> tuple[Any, dict[str, Any]]:
+    """The 低保 rule as an OpenFisca tax-benefit system, in integer fen. Every parameter arrives already
+    resolved per household (region, date, urban/rural) as an input variable; the rule itself — ages, job
+    costs, the 特困 carve-out, the unit, assets, 分类施保, 单人保, rounding — is formulas. Returns the
+    system and the Enum of each Enum input."""
     from openfisca_core.entities import build_entity
-    from openfisca_core.parameters import ParameterNode
+    from openfisca_core.indexed_enums import Enum
     from openfisca_core.periods import MONTH
-    from openfisca_core.simulations import SimulationBuilder
     from openfisca_core.taxbenefitsystems import TaxBenefitSystem
     from openfisca_core.variables import Variable
 
-    household_e = build_entity(key="household", plural="households", label="家庭",
-                               roles=[{"key": "member", "plural": "members", "label": "成员"}])  # fmt: skip
-    person_e = build_entity(key="person", plural="persons", label="成员", is_person=True)
+    household = build_entity(key="household", plural="households", label="家庭",
+                             roles=[{"key": "member", "plural": "members", "label": "成员"}])  # fmt: skip
+    person = build_entity(key="person", plural="persons", label="成员", is_person=True)
 
-    def var(name: str, entity: Any, vtype: type, formula: Any = None) -> type:
+    class DisabilityKind(Enum):
+        none = "无"
+        physical = "肢体"
+        mental = "精神"
+        visual = "视力"
+        intellectual = "智力"
+        multiple = "多重"
+
+    class Labor(Enum):
+        full = "完全"
+        partial = "部分"
+        none = "无"
+
+    class Supporter(Enum):
+        capable = "有能力"
+        incapable = "无能力"
+        none = "无"
+
+    class Orphan(Enum):
+        none = "否"
+        orphan = "孤儿"
+        defacto = "事实无人抚养"
+
+    class Rounding(Enum):
+        ceil_yuan = "向上取整到元"
+        round_yuan = "四舍五入到元"
+        fen = "保留到分"
+
+    enums: dict[str, Any] = {"disability_kind": DisabilityKind, "labor": Labor, "supporter": Supporter,
+                             "orphan": Orphan, "rounding_mode": Rounding}  # fmt: skip
+
+    def i64(a: Any) -> Any:  # OpenFisca stores int as int32: products are taken in int64
+        return np.asarray(a, dtype=np.int64)
+
+    def fen_share(amount: Any, bp: Any) -> Any:
+        return (i64(amount) * bp + 5_000) // 10_000
+
+    def fen_rounded(raw: Any, mode: Any) -> Any:
+        return np.select([mode == Rounding.ceil_yuan, mode == Rounding.round_yuan],
+                         [(raw + 99) // 100 * 100, (raw + 50) // 100 * 100], raw)  # fmt: skip
+
+    # Person formulas.
+    def age(p: Any, period: Any) -> Any:
+        return (p.household("date_key", period) - p("birth_key", period)) // 10_000
+
+    def member(p: Any, period: Any) -> Any:
+        return p("alive", period) & ~p("excluded", period)
+
+    def counted_income(p: Any, period: Any) -> Any:
+        wage = i64(p("income_wage", period))
+        income = wage - fen_share(wage, p.household("job_cost_bp", period))
+        for name in ("income_business", "income_property", "income_transfer", "income_other"):
+            income += p(name, period)
+        return income - p("rigid_medical", period) - p("rigid_rehab", period)
+
+    def own_income(p: Any, period: Any) -> Any:
+        return np.maximum(p("counted_income", period), 0)
+
+    def unable_disabled(p: Any, period: Any) -> Any:
+        grade, kind = p("disability_grade", period), p("disability_kind", period)
+        mental = (kind == DisabilityKind.mental) | (kind == DisabilityKind.intellectual)
+        return (grade >= 1) & (
+            (mental & (grade <= 3))
+            | ((kind == DisabilityKind.physical) & (grade <= 2))
+            | ((kind == DisabilityKind.visual) & (grade == 1))
+            | ((kind == DisabilityKind.multiple) & (grade <= 2))
+        )
+
+    def tekun_paid(p: Any, period: Any) -> Any:
+        a, unable = p("age", period), p("unable_disabled", period)
+        return (
+            p("member", period)
+            & ((a >= 60) | (a < 18) | unable)
+            & ((p("labor", period) == Labor.none) | (a >= 60) | (a < 16) | unable)
+            & (p("own_income", period) < p.household("dibao_standard", period))
+            & (p("supporter", period) != Supporter.capable)
+            & (p("orphan", period) == Orphan.none)
+            & ~p("prefers_dibao", period)
+        )
+
+    def in_unit(p: Any, period: Any) -> Any:
+        return p("member", period) & ~p("tekun_paid", period)
+
+    def addon(p: Any, period: Any) -> Any:
+        a, grade = p("age", period), p("disability_grade", period)
+        applies = ((grade >= 1) & (grade <= 2), p("serious_illness", period), a >= 70, a < 18)
+        return np.maximum.reduce([np.where(cond, p.household(f"addon_{c}", period), 0)
+                                  for c, cond in zip(CLASSIFIED, applies, strict=True)])  # fmt: skip
+
+    def single_reason(p: Any, period: Any) -> Any:
+        grade, kind = p("disability_grade", period), p("disability_kind", period)
+        mental = (kind == DisabilityKind.mental) | (kind == DisabilityKind.intellectual)
+        return ((grade >= 1) & ((grade <= 2) | ((grade == 3) & mental))) | p("serious_illness", period)
+
+    def single_amount(p: Any, period: Any) -> Any:
+        std, own = i64(p.household("dibao_standard", period)), p("own_income", period)
+        ok = p("in_unit", period) & p.household("dibao_edge", period) & p("single_reason", period) & (own < std)
+        raw = std - own + p("addon", period)
+        return np.where(ok, fen_rounded(raw, p.household("rounding_mode", period)), 0)
+
+    # Household formulas. GroupPopulation.sum is a weighted bincount (float64): exact for fen sums.
+    def unit_sum(h: Any, period: Any, name: str) -> Any:
+        values = h.members(name, period)
+        return h.sum(np.where(h.members("in_unit", period), values, 0)).astype(np.int64)
+
+    def addon_of(c: str) -> Any:
+        def formula(h: Any, period: Any) -> Any:
+            return fen_share(h("dibao_standard", period), h(f"addon_{c}_bp", period))
+
+        return formula
+
+    def unit_size(h: Any, period: Any) -> Any:
+        return h.sum(h.members("in_unit", period)).astype(np.int64)
+
+    def unit_income(h: Any, period: Any) -> Any:
+        return np.maximum(unit_sum(h, period, "counted_income"), 0)
+
+    def per_capita_income(h: Any, period: Any) -> Any:
+        n, income = i64(h("unit_size", period)), i64(h("unit_income", period))
+        return np.where(n > 0, (income * 2 + n) // np.maximum(2 * n, 1), 0)
+
+    def assets_ok(h: Any, period: Any) -> Any:
+        std, n = h("dibao_standard", period), i64(h("unit_size", period))
+        return ~(
+            (h("vehicles", period) - h("disability_vehicle", period) > 0)
+            | (h("homes", period) > h("max_homes", period))
+            | (h("deposits", period) > fen_share(std * n, h("deposit_months_bp", period)))
+            | h("business", period)
+        )
+
+    def dibao_eligible(h: Any, period: Any) -> Any:
+        n, ok = h("unit_size", period), h("assets_ok", period)
+        return (n > 0) & (h("per_capita_income", period) < h("dibao_standard", period)) & ok
+
+    def dibao_edge(h: Any, period: Any) -> Any:
+        n, ok, std = h("unit_size", period), h("assets_ok", period), h("dibao_standard", period)
+        edge_line = fen_share(std, h("edge_ratio_bp", period))
+        return (n > 0) & ~h("dibao_eligible", period) & ok & (h("per_capita_income", period) < edge_line)
+
+    def dibao_household_amount(h: Any, period: Any) -> Any:
+        std, n, pc = i64(h("dibao_standard", period)), i64(h("unit_size", period)), h("per_capita_income", period)
+        raw = (std - pc) * n + unit_sum(h, period, "addon")
+        return np.where(h("dibao_eligible", period), fen_rounded(raw, h("rounding_mode", period)), 0)
+
+    def dibao_monthly(h: Any, period: Any) -> Any:
+        singles = h.sum(h.members("single_amount", period)).astype(np.int64)
+        return h("dibao_household_amount", period) + singles
+
+    def var(name: str, entity: Any, vtype: Any, formula: Any = None) -> type:
         attrs: dict[str, Any] = {"value_type": vtype, "entity": entity, "definition_period": MONTH, "label": name}
         if formula is not None:
             attrs["formula"] = formula
+        if vtype is Enum:
+            attrs["possible_values"] = enums[name]
+            attrs["default_value"] = next(iter(enums[name]))
         return type(name, (Variable,), attrs)
 
-    def counted(person: Any, period: Any, parameters: Any) -> Any:
-        wage = person("income_wage", period)
-        ratio = parameters(period).dibao.job_cost_ratio
-        member = person("alive", period) * (1 - person("excluded", period))
-        return member * (wage * (1 - ratio) + person("income_transfer", period) - person("rigid_medical", period))
-
-    def addon_share(person: Any, period: Any, parameters: Any) -> Any:
-        c = parameters(period).dibao.classified
-        age = person("age", period)
-        grade = person("disability_grade", period)
-        member = person("alive", period) * (1 - person("excluded", period))
-        share = np.maximum.reduce([
-            np.where((grade >= 1) & (grade <= 2), c.disability_severe, 0),
-            np.where(person("serious_illness", period), c.serious_illness, 0),
-            np.where(age >= 70, c.elderly70, 0), np.where(age < 18, c.minor, 0),
-        ])  # fmt: skip
-        return member * share
-
-    def unit(household: Any, period: Any) -> Any:
-        return household.sum(household.members("alive", period) * (1 - household.members("excluded", period)))
-
-    def per_capita(household: Any, period: Any) -> Any:
-        n = household("unit_size", period)
-        income = np.maximum(household.sum(household.members("counted_income", period)), 0)
-        return np.where(n > 0, np.round(income / np.maximum(n, 1), 2), 0)
-
-    def dibao(household: Any, period: Any, parameters: Any) -> Any:
-        std = household("dibao_standard", period)
-        n = household("unit_size", period)
-        pc = household("per_capita_income", period)
-        addons = household.sum(np.round(household.members("addon_share", period) / 100 * household.project(std), 2))
-        limit = std * n * parameters(period).dibao.assets.deposit_months
-        ok = (
-            (household("vehicles", period) == 0)
-            * (household("homes", period) <= 1)
-            * (1 - household("business", period))
-            * (household("deposits", period) <= limit)
-            * (n > 0)
-            * (pc < std)
-        )
-        return ok * np.ceil(np.round((std - pc) * n + addons, 2) - 1e-9)
+    person_inputs: list[tuple[str, Any]] = [
+        ("birth_key", int), ("alive", bool), ("excluded", bool), ("serious_illness", bool),
+        ("prefers_dibao", bool), ("disability_grade", int), ("disability_kind", Enum), ("labor", Enum),
+        ("supporter", Enum), ("orphan", Enum),
+        *((name, int) for name in ("income_wage", "income_business", "income_property", "income_transfer",
+                                   "income_other", "rigid_medical", "rigid_rehab")),
+    ]  # fmt: skip
+    household_inputs: list[tuple[str, Any]] = [
+        ("date_key", int), ("deposits", int), ("vehicles", int), ("disability_vehicle", bool), ("homes", int),
+        ("business", bool), ("dibao_standard", int), ("rounding_mode", Enum), ("edge_ratio_bp", int),
+        ("job_cost_bp", int), ("deposit_months_bp", int), ("max_homes", int),
+        *((f"addon_{c}_bp", int) for c in CLASSIFIED),
+    ]  # fmt: skip
+    person_formulas: list[tuple[str, Any, Any]] = [
+        ("age", int, age), ("member", bool, member), ("counted_income", int, counted_income),
+        ("own_income", int, own_income), ("unable_disabled", bool, unable_disabled),
+        ("tekun_paid", bool, tekun_paid), ("in_unit", bool, in_unit), ("addon", int, addon),
+        ("single_reason", bool, single_reason), ("single_amount", int, single_amount),
+    ]  # fmt: skip
+    household_formulas: list[tuple[str, Any, Any]] = [
+        *((f"addon_{c}", int, addon_of(c)) for c in CLASSIFIED),
+        ("unit_size", int, unit_size), ("unit_income", int, unit_income),
+        ("per_capita_income", int, per_capita_income), ("assets_ok", bool, assets_ok),
+        ("dibao_eligible", bool, dibao_eligible), ("dibao_edge", bool, dibao_edge),
+        ("dibao_household_amount", int, dibao_household_amount), ("dibao_monthly", int, dibao_monthly),
+    ]  # fmt: skip
 
     class Dibao(TaxBenefitSystem):
         def __init__(self) -> None:
-            super().__init__([person_e, household_e])
-            self.parameters = ParameterNode("", data={"dibao": {
-                "job_cost_ratio": {"values": {"2020-01-01": {"value": 0.1}}},
-                "assets": {"deposit_months": {"values": {"2020-01-01": {"value": 24}}}},
-                "classified": {k: {"values": {"2020-01-01": {"value": v}}} for k, v in
-                               {"disability_severe": 20, "serious_illness": 20, "elderly70": 10, "minor": 10}.items()},
-            }})  # fmt: skip
-            for v in (
-                var("income_wage", person_e, float), var("income_transfer", person_e, float),
-                var("rigid_medical", person_e, float), var("alive", person_e, bool), var("excluded", person_e, bool),
-                var("age", person_e, int), var("disability_grade", person_e, int),
-                var("serious_illness", person_e, bool), var("counted_income", person_e, float, counted),
-                var("addon_share", person_e, float, addon_share), var("dibao_standard", household_e, float),
-                var("deposits", household_e, float), var("vehicles", household_e, int), var("homes", household_e, int),
-                var("business", household_e, bool), var("unit_size", household_e, int, unit),
-                var("per_capita_income", household_e, float, per_capita), var("dibao", household_e, float, dibao),
-            ):  # fmt: skip
-                self.add_variable(v)
+            super().__init__([person, household])
+            for name, vtype in person_inputs:
+                self.add_variable(var(name, person, vtype))
+            for name, vtype in household_inputs:
+                self.add_variable(var(name, household, vtype))
+            for name, vtype, formula in person_formulas:
+                self.add_variable(var(name, person, vtype, formula))
+            for name, vtype, formula in household_formulas:
+                self.add_variable(var(name, household, vtype, formula))
 
+    return Dibao(), enums
+
+
+def date_key(d: pl.Expr) -> pl.Expr:
+    """YYYYMMDD as an integer: (date key − birth key) // 10 000 is the age in whole years."""
+    return d.dt.year().cast(pl.Int32) * 10_000 + d.dt.month().cast(pl.Int32) * 100 + d.dt.day().cast(pl.Int32)
+
+
+def openfisca_inputs(
+    households: pl.DataFrame, persons: pl.DataFrame, params: pl.DataFrame, enums: dict[str, Any]
+) -> dict[str, np.ndarray]:
+    """The model's input arrays from the frames: the parameters resolved per (region, date) with
+    `resolve` and attached to each household (standard chosen by urban/rural), Enums as their indices."""
+    res = resolve(households.select("region", "date").unique(), params, DIBAO_KEYS)
+
+    def p(key: str) -> pl.Expr:
+        return pl.col(col(key))
+
+    def index(name: str, expr: pl.Expr) -> pl.Expr:  # an Enum input as the index OpenFisca stores
+        return expr.cast(pl.Enum([item.name for item in enums[name]])).to_physical().alias(name)
+
+    hh = households.join(res, on=["region", "date"], how="left", maintain_order="left").select(
+        "deposits", "vehicles", "disability_vehicle", "homes", "business",
+        date_key=date_key(pl.col("date")),
+        dibao_standard=pl.when("urban").then(p("dibao.standard.urban")).otherwise(p("dibao.standard.rural")),
+        rounding_mode=index("rounding_mode", p("dibao.rounding")),
+        edge_ratio_bp=p("dibao.edge_ratio"),
+        job_cost_bp=p("dibao.job_cost_ratio"),
+        deposit_months_bp=p("dibao.assets.deposit_months"),
+        max_homes=p("dibao.assets.max_homes"),
+        **{f"addon_{c}_bp": p(f"dibao.classified.{c}") for c in CLASSIFIED},
+    )  # fmt: skip
+    ps = persons.select(
+        "alive", "excluded", "serious_illness", "prefers_dibao", "income_wage", "income_business",
+        "income_property", "income_transfer", "income_other", "rigid_medical", "rigid_rehab",
+        birth_key=date_key(pl.col("birth_date")),
+        disability_grade=pl.col("disability_grade").fill_null(0),  # 0: no disability certificate
+        disability_kind=index("disability_kind", pl.col("disability_kind").fill_null("none")),
+        labor=index("labor", pl.col("labor")),
+        supporter=index("supporter", pl.col("supporter")),
+        orphan=index("orphan", pl.col("orphan")),
+    )  # fmt: skip
+    return {name: frame[name].to_numpy() for frame in (hh, ps) for name in frame.columns}
+
+
+def openfisca_dibao(
+    households: pl.DataFrame, persons: pl.DataFrame, params: pl.DataFrame
+) -> tuple[np.ndarray, dict[str, float]]:
+    """Runs the model on the frames. Returns the 低保 monthly amount (fen) per household in the frame's
+    order and the seconds of each stage: build (system + simulation: entities, integer ids, membership),
+    prepare (frames → input arrays, parameters resolved), set_input and calculate."""
+    from openfisca_core.simulations import SimulationBuilder
+
+    seconds: dict[str, float] = {}
     t0 = time.perf_counter()
-    tbs = Dibao()
+    tbs, enums = openfisca_system()
     sb = SimulationBuilder()
     sb.create_entities(tbs)
-    sb.declare_person_entity("person", persons["person_id"].cast(pl.String).to_numpy())
-    hh_instance = sb.declare_entity("household", households["household_id"].cast(pl.String).to_numpy())
-    sb.join_with_persons(hh_instance, persons["household_id"].cast(pl.String).to_numpy(), ["member"] * persons.height)
+    # Integer ids, passed as lists: the builder runs numpy.array(list(ids)), cheapest from Python ints.
+    sb.declare_person_entity("person", persons["person_id"].to_numpy().tolist())
+    hh = sb.declare_entity("household", households["household_id"].to_numpy().tolist())
+    # Integer roles (index into the entity's roles): join_with_persons then skips comparing role keys.
+    sb.join_with_persons(hh, persons["household_id"].to_numpy(), np.zeros(persons.height, dtype=np.int64))
     sim = sb.build(tbs)
-    period = "2025-06"
-    day = DATES[0]
-    age = persons.select(
-        (pl.lit(day).dt.year() - pl.col("birth_date").dt.year())
-        - ((pl.lit(day).dt.month() * 100 + pl.lit(day).dt.day())
-           < (pl.col("birth_date").dt.month() * 100 + pl.col("birth_date").dt.day())).cast(pl.Int32)
-    ).to_series()  # fmt: skip
-    build = time.perf_counter() - t0
+    seconds["build"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    for name in ("income_wage", "income_transfer", "rigid_medical"):
-        sim.set_input(name, period, persons[name].to_numpy() / 100)
-    sim.set_input("alive", period, persons["alive"].to_numpy())
-    sim.set_input("excluded", period, persons["excluded"].to_numpy())
-    sim.set_input("serious_illness", period, persons["serious_illness"].to_numpy())
-    sim.set_input("age", period, age.to_numpy())
-    sim.set_input("disability_grade", period, persons["disability_grade"].fill_null(0).to_numpy())
-    sim.set_input("dibao_standard", period, std / 100)
-    sim.set_input("deposits", period, households["deposits"].to_numpy() / 100)
-    sim.set_input("vehicles", period, households["vehicles"].to_numpy())
-    sim.set_input("homes", period, households["homes"].to_numpy())
-    sim.set_input("business", period, households["business"].to_numpy())
-    amounts = sim.calculate("dibao", period)
-    compute = time.perf_counter() - t0
-    return np.round(amounts * 100).astype(np.int64), build, compute
+    inputs = openfisca_inputs(households, persons, params, enums)
+    seconds["prepare"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for name, values in inputs.items():
+        sim.set_input(name, OF_PERIOD, values)
+    seconds["set_input"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    amounts = np.asarray(sim.calculate("dibao_monthly", OF_PERIOD), dtype=np.int64)
+    seconds["calculate"] = time.perf_counter() - t0
+    return amounts, seconds
+
+
+# --- agreement ---------------------------------------------------------------------------------
+def report_agreement(
+    what: str,
+    ids: np.ndarray,
+    expected: np.ndarray,
+    got: np.ndarray,
+    households: pl.DataFrame,
+    persons: pl.DataFrame,
+    params: pl.DataFrame,
+    engine_persons: pl.DataFrame,
+) -> int:
+    """Prints how many households agree, and up to 5 that do not with everything needed to debug them."""
+    differ = ids[expected != got]
+    print(f"agreement jiuzhu vs {what}: {len(ids) - len(differ):,} of {len(ids):,} households agree"
+          + (f", {len(differ):,} DISAGREE" if len(differ) else " (100 %)"))  # fmt: skip
+    shown = pl.Series(differ[:5])
+    if not len(shown):
+        return 0
+    pos = {hid: i for i, hid in enumerate(ids.tolist())}
+    hh = households.filter(pl.col("household_id").is_in(shown))
+    res = resolve(hh.select("region", "date").unique(), params, DIBAO_KEYS)
+    facts = ["age", "member", "tekun", "tekun_paid", "in_unit", "own", "single_ok", "single_amount"]
+    engine = engine_persons.filter(pl.col("household_id").is_in(shown)).select(
+        "person_id", *(pl.col(f).alias(f"jiuzhu.{f}") for f in facts)
+    )
+    for h in hh.iter_rows(named=True):
+        hid = h["household_id"]
+        print(f"\n  household {hid}: jiuzhu {expected[pos[hid]]} fen, {what} {got[pos[hid]]} fen\n    {h}")
+        print(f"    parameters: {res.filter(region=h['region'], date=h['date']).row(0, named=True)}")
+        for m in persons.filter(household_id=hid).join(engine, on="person_id", how="left").iter_rows(named=True):
+            print(f"    person {m}")
+    return len(differ)
 
 
 def main() -> None:
@@ -260,66 +573,95 @@ def main() -> None:
     parser.add_argument("--python-sample", type=int, default=50_000)
     parser.add_argument("--explain-sample", type=int, default=100_000)
     parser.add_argument("--no-openfisca", action="store_true")
+    parser.add_argument("--seed", type=int, default=7, help="of the synthetic input")
     args = parser.parse_args()
     n = args.households
-    print(f"cores: {os.cpu_count()}, polars {pl.__version__}, threads {pl.thread_pool_size()}")
+    print(f"cores: {os.cpu_count()} (available to this process: {len(os.sched_getaffinity(0))}), polars "
+          f"{pl.__version__}, threads {pl.thread_pool_size()}, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
     t0 = time.perf_counter()
-    households, persons, params = make_input(n)
+    households, persons, params = make_input(n, args.seed)
     print(f"input: {n:,} households, {persons.height:,} persons, built in {time.perf_counter() - t0:.1f} s, "
           f"maxrss {maxrss_mb():,.0f} MB")  # fmt: skip
 
-    evaluate(households.head(1000), persons.filter(pl.col("household_id") < 1000), params, explain=False)  # warm-up
+    # --- 1. jiuzhu ---
+    warm_p = persons.filter(pl.col("household_id") < 1000)
+    evaluate(households.head(1000), warm_p, params, explain=False)  # warm-up
+    evaluate(households.head(1000), warm_p, params, explain=False, programs=DIBAO)
     t0 = time.perf_counter()
     result = evaluate(households, persons, params, explain=False)
+    engine_all = time.perf_counter() - t0
+    print(f"\njiuzhu, all 9 monthly programmes, amounts only: {engine_all:.2f} s "
+          f"({n / engine_all:,.0f} households/s), peak maxrss {maxrss_mb():,.0f} MB")  # fmt: skip
+    del result
+    t0 = time.perf_counter()
+    result = evaluate(households, persons, params, explain=False, programs=DIBAO)
     engine = time.perf_counter() - t0
-    print(f"jiuzhu, all 9 monthly programmes, amounts only: {engine:.2f} s "
+    print(f"jiuzhu, 低保 programmes only (dibao_urban, dibao_rural), amounts only: {engine:.2f} s "
           f"({n / engine:,.0f} households/s), peak maxrss {maxrss_mb():,.0f} MB")  # fmt: skip
-    print(result.households.group_by("class").len().sort("class").rows())
+    jz = result.households.select("household_id", dibao=pl.col("dibao_urban.monthly") + pl.col("dibao_rural.monthly"))
+    ids, jz_amounts = jz["household_id"].to_numpy(), jz["dibao"].to_numpy()
+    assert np.array_equal(ids, np.arange(n))  # household ids are row numbers: amounts are indexed by id
+    ep = result.persons
+    print("  classes:", dict(result.households.group_by("class").len().sort("class").rows()),
+          f"| paid 特困 {ep['tekun_paid'].sum():,}, 特困 choosing 低保 {(ep['tekun'] & ~ep['tekun_paid']).sum():,}, "
+          f"单人保 {ep['single_ok'].sum():,} persons")  # fmt: skip
+    print("  rounding modes:",
+          dict(resolve(households.select("region", "date").unique(), params, ["dibao.rounding"])
+               .group_by("p:dibao.rounding").len().rows()), "(region, date) pairs")  # fmt: skip
 
     sample = households.head(args.explain_sample)
     sample_p = persons.filter(pl.col("household_id") < args.explain_sample)
     t0 = time.perf_counter()
     evaluate(sample, sample_p, params, explain=True)
     explained = time.perf_counter() - t0
-    print(f"jiuzhu with explanation lines, {sample.height:,} households: {explained:.2f} s")
+    print(f"jiuzhu, all programmes with explanation lines, {sample.height:,} households: {explained:.2f} s")
 
-    # The rule's inputs, resolved per household the same way, handed to the other two implementations.
-    pairs = households.select("region", "date").unique()
-    res = resolve(pairs, params, ["dibao.standard.urban", "dibao.standard.rural"])
-    std = (
-        households.join(res, on=["region", "date"], how="left", maintain_order="left")
-        .select(
-            pl.when(pl.col("urban")).then(pl.col("p:dibao.standard.urban")).otherwise(pl.col("p:dibao.standard.rural"))
-        )
-        .to_series()
-    )
-    urban_std = {(r["region"], r["date"]): (r["p:dibao.standard.urban"], r["p:dibao.standard.rural"])
-                 for r in res.iter_rows(named=True)}  # fmt: skip
-    standards = {(reg, d, u): v[0] if u else v[1] for (reg, d), v in urban_std.items() for u in (True, False)}
-    # Only the shipped multipliers are used by the simplified comparators; households of regions with
-    # overridden add-ons are the same rule with other numbers.
-    p = {"job": 1000, "months": 240_000, "severe": 2000, "illness": 2000, "elderly": 1000, "minor": 1000}
-
+    # --- 2. plain Python, on a sample, extrapolated ---
     k = min(args.python_sample, n)
-    hh_rows = households.head(k).to_dicts()
-    members: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for m in persons.filter(pl.col("household_id") < k).to_dicts():
-        members[m["household_id"]].append(m)
+    py_hh = households.head(k)
+    py_p = persons.filter(pl.col("household_id") < k)  # the sample's persons (ids are 0 … n − 1)
     t0 = time.perf_counter()
-    plain = plain_python_dibao(hh_rows, members, standards, p)
-    python_s = (time.perf_counter() - t0) * n / k
-    print(f"plain Python 低保 rule: {k:,} households timed, extrapolated to {n:,}: {python_s:.1f} s "
-          f"(excludes the to_dicts conversion)")  # fmt: skip
+    rows, members = python_records(py_hh, py_p)
+    convert_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    py_params = python_params(py_hh, params)
+    params_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    plain = plain_python_dibao(rows, members, py_params)
+    loop_s = time.perf_counter() - t0
+    python_loop = loop_s * n / k
+    python_e2e = (convert_s + loop_s) * n / k + params_s
+    print(f"\nplain Python 低保 rule, {k:,} households ({py_p.height:,} persons) timed: to_dicts + grouping "
+          f"{convert_s:.2f} s, resolve() of {len(py_params):,} (region, date) pairs into a dict {params_s:.2f} s, "
+          f"loop {loop_s:.2f} s; peak maxrss {maxrss_mb():,.0f} MB")  # fmt: skip
+    print(f"  extrapolated to {n:,} households: loop only {python_loop:.1f} s, end to end {python_e2e:.1f} s "
+          f"(records and loop scaled by {n / k:,.0f}, the parameter dict once)")  # fmt: skip
+    py_ids = np.array(list(plain), dtype=np.int64)
+    disagree = report_agreement("plain Python", py_ids, jz_amounts[py_ids], np.array(list(plain.values())),
+                                households, persons, params, ep)  # fmt: skip
 
-    print(f"\nratio plain Python / jiuzhu (jiuzhu doing all 9 programmes): {python_s / engine:.0f}×")
+    # --- 3. OpenFisca ---
+    of_total = of_calc = None
     if not args.no_openfisca:
-        amounts, build, compute = openfisca_dibao(households, persons, std.to_numpy())
-        print(f"OpenFisca-core 低保 model: build {build:.1f} s, inputs + calculate {compute:.2f} s, "
-              f"peak maxrss {maxrss_mb():,.0f} MB")  # fmt: skip
-        agree = sum(1 for hid, fen in plain.items() if amounts[hid] == fen)
-        print(f"OpenFisca agrees with the plain Python rule on {agree:,} of {len(plain):,} sampled households")
-        print(f"ratio OpenFisca (calculate only) / jiuzhu: {compute / engine:.1f}×; "
-              f"including simulation build: {(build + compute) / engine:.1f}×")  # fmt: skip
+        of_amounts, sec = openfisca_dibao(households, persons, params)
+        of_total, of_calc = sum(sec.values()), sec["calculate"]
+        print(f"\nOpenFisca-core 低保 model, integer fen, parameters and date resolved per household and given as "
+              f"household inputs (one OpenFisca period): "
+              f"build (system + simulation, integer ids) {sec['build']:.2f} s, prepare inputs from the frames "
+              f"{sec['prepare']:.2f} s, set_input {sec['set_input']:.2f} s, calculate {of_calc:.2f} s; "
+              f"total {of_total:.2f} s, peak maxrss {maxrss_mb():,.0f} MB")  # fmt: skip
+        disagree += report_agreement("OpenFisca", ids, jz_amounts, of_amounts, households, persons, params, ep)
+        both = of_amounts[py_ids] == np.array(list(plain.values()))
+        print(f"agreement plain Python vs OpenFisca: {both.sum():,} of {len(py_ids):,} sampled households")
+
+    print(f"\nratio plain Python / jiuzhu 低保 only: loop {python_loop / engine:.0f}×, "
+          f"end to end {python_e2e / engine:.0f}×")  # fmt: skip
+    print(f"ratio plain Python / jiuzhu all 9 programmes: loop {python_loop / engine_all:.0f}×, "
+          f"end to end {python_e2e / engine_all:.0f}×")  # fmt: skip
+    if of_total is not None and of_calc is not None:
+        print(f"ratio OpenFisca / jiuzhu 低保 only: calculate only {of_calc / engine:.1f}×, "
+              f"build + inputs + calculate {of_total / engine:.1f}×")  # fmt: skip
+    print(f"households disagreeing with jiuzhu: {disagree:,}")
 
 
 if __name__ == "__main__":
