@@ -22,7 +22,7 @@ import polars as pl
 from jiuzhu.policy.rules import fmt
 from jiuzhu.policy.rules.catalogue import MONTHLY_PROGRAMS
 from jiuzhu.policy.rules.frames import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, conform
-from jiuzhu.policy.rules.params import col, resolve
+from jiuzhu.policy.rules.params import PARAMETER_SPECS, col, resolve
 
 PERSON_PROGRAMS = (
     "tekun_central",
@@ -44,6 +44,11 @@ CLASSIFIED = (
 )
 
 NO_MEMBER_LINE = "家庭中无符合条件的成员"
+
+# The parameters the monthly rules read; the one-off rules' keys need not be set for a monthly run.
+MONTHLY_KEYS = [
+    k for k in PARAMETER_SPECS if k.split(".")[0] in ("dibao", "tekun", "canji", "gaoling", "laonian", "ertong")
+]
 
 
 @dataclass(frozen=True)
@@ -244,7 +249,7 @@ def evaluate(
         households = households.with_columns(date=pl.lit(date, dtype=pl.Date))
     hh = conform(households, HOUSEHOLD_COLUMNS, "households").with_row_index("_row")
     pairs, pair = _pairs(hh)
-    ctx = _contexts(pairs.join(resolve(pairs, params), on=["region", "date"], how="left").sort("pair"))
+    ctx = _contexts(pairs.join(resolve(pairs, params, MONTHLY_KEYS), on=["region", "date"], how="left").sort("pair"))
     look = _Lookup(ctx)
     hh = hh.with_columns(ctx=pair.cast(pl.UInt32) * 2 + pl.col("urban").cast(pl.UInt32))
     ps, offsets = _layout(hh, conform(persons, PERSON_COLUMNS, "persons"))

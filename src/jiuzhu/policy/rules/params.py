@@ -179,14 +179,15 @@ def resolve(pairs: pl.DataFrame, params: pl.DataFrame, keys: list[str] | None = 
         out = out.with_columns(
             (pl.col(k) if k in wide.columns else pl.lit(None)).cast(dtype).alias(col(k)) for k in part
         ).drop(k for k in part if k in out.columns)
+    out = out.select("region", "date", *(col(k) for k in keys))
+    nulls = out.null_count().row(0, named=True)
     for key in keys:
-        missing = out.filter(pl.col(col(key)).is_null())
-        if missing.height:
-            row = missing.row(0, named=True)
+        if nulls[col(key)]:
+            row = out.filter(pl.col(col(key)).is_null()).row(0, named=True)
             where = row["region"] or "（根）"
             label = PARAMETER_SPECS[key].label
             raise ParameterError(f"区划 {where} 在 {row['date']} 没有有效的参数 {key}（{label}）")
-    return out.select("region", "date", *(col(k) for k in keys))
+    return out
 
 
 def _prepared(params: pl.DataFrame) -> pl.DataFrame:
