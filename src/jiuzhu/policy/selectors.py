@@ -404,16 +404,19 @@ def reevaluation(
     params: pl.DataFrame | None = None,
     proposed: ProposedValue | None = None,
 ) -> Reevaluation:
-    """Every household under `region` evaluated twice, once per date, by the engine of the monthly run:
-    on `before` with the saved parameters and on `after` with the saved parameters plus the proposed
-    row set on `region`. A saved 提标 is shown by its date against the day before and no proposal; a
-    proposal by its effective date on both sides. `params` stands in for the saved rows. Nothing is
-    written. ParameterError when a region has no value in force."""
+    """Every household under `region`, as it stands on `after`, evaluated twice by the engine of the
+    monthly run: with the parameters as they were on `before` (saved rows in force by then) and with the
+    saved parameters plus the proposed row set on `region`. Both sides use the households' facts on
+    `after`, so a birthday or a death on that day does not pass for the effect of the change. A saved
+    提标 is shown by its date against the day before and no proposal; a proposal by its effective date
+    on both sides. `params` stands in for the saved rows. Nothing is written. ParameterError when a
+    region has no value in force."""
     stored = params if params is not None else parameters_frame(regions=[region], below=True)
     changed_params = stored if proposed is None else _with_proposal(stored, region.prefix, proposed)
     raw_h, raw_p = _population_raw(region.prefix)
-    b = _amounts(_household_frame(raw_h, before), _person_frame(raw_p, before), stored, "b")
-    a = _amounts(_household_frame(raw_h, after), _person_frame(raw_p, after), changed_params, "a")
+    households, persons = _household_frame(raw_h, after), _person_frame(raw_p, after)
+    b = _amounts(households, persons, stored.filter(pl.col("effective_from") <= before), "b")
+    a = _amounts(households, persons, changed_params, "a")
     frame = (
         raw_h.select("id", "number", "head_name", "region_code")
         .join(b, left_on="id", right_on="household_id", how="left", maintain_order="left")

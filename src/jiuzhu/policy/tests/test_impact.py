@@ -89,6 +89,23 @@ def test_a_saved_raise_shows_the_change_between_the_day_before_and_its_date(clie
     assert [h.household_id for h in result.changed] == [just_above.pk]
 
 
+def test_a_birthday_on_the_day_of_a_saved_change_is_not_counted_as_its_effect(
+    client, request, just_above, standards, make_household, admin
+):
+    """高龄津贴 starts at 80: someone turning 80 on the change date is the same on both sides."""
+    pension = {"income_transfer": Decimal("3000")}  # well above any 低保 standard
+    make_household(standards.village_a1, [("李秀兰", DAY.replace(year=DAY.year - 80), Relation.SELF, pension)])
+    parameter_add(
+        actor=admin, region=just_above.region.parent.parent, key="dibao.standard.urban", value="578",
+        effective_from=DAY, source="县民〔2026〕8号",
+    )  # fmt: skip
+    login(client, request, "admin")
+    result = impact(client, date=DAY.isoformat()).context["result"]
+    gaoling = program(result, "gaoling")
+    assert gaoling.before_count == gaoling.after_count == 1
+    assert [h.household_id for h in result.changed] == [just_above.pk]
+
+
 def test_without_a_date_the_page_shows_the_newest_saved_change(client, request, just_above, admin):
     parameter_add(
         actor=admin, region=just_above.region.parent.parent, key="dibao.standard.urban", value="578",
