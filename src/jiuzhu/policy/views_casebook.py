@@ -96,10 +96,10 @@ def _member_facts(m: dict[str, Any], on: dt.date) -> list[str]:
         facts.append(_("自愿选择低保"))
     for key, label in INCOME_LABELS.items():
         if (m.get("income") or {}).get(key):
-            facts.append(f"{label} {m['income'][key]} {_('元')}")
+            facts.append(_("%(label)s %(amount)s 元") % {"label": label, "amount": m["income"][key]})
     for key, label in RIGID_LABELS.items():
         if (m.get("rigid_expense") or {}).get(key):
-            facts.append(f"{label} {m['rigid_expense'][key]} {_('元')}")
+            facts.append(_("%(label)s %(amount)s 元") % {"label": label, "amount": m["rigid_expense"][key]})
     return facts
 
 
@@ -134,12 +134,13 @@ def _monthly_view(case: dict[str, Any]) -> dict[str, Any]:
         }
         for m in h.get("members", [])
     ]
+    amount = {"a": expect["monthly"]}
     expected = [
-        *([f"{_('类别')}：{CLASS_LABELS.get(expect['class'], expect['class'])}"] if "class" in expect else []),
-        *([f"{_('月人均收入')} {expect['per_capita_income']} {_('元')}"] if "per_capita_income" in expect else []),
-        f"{_('符合条件') if expect['eligible'] else _('不符合条件')}，{_('每月')} {expect['monthly']} {_('元')}",
-        *([f"{_('享受人员')}：{'、'.join(map(str, expect['persons']))}"] if expect.get("persons") else []),
-        *(f"{_('说明应含')}：“{t}”" for t in expect.get("explain_contains", [])),
+        *([_("类别：%(c)s") % {"c": CLASS_LABELS.get(expect["class"], expect["class"])}] if "class" in expect else []),
+        *([_("月人均收入 %(a)s 元") % {"a": expect["per_capita_income"]}] if "per_capita_income" in expect else []),
+        (_("符合条件，每月 %(a)s 元") if expect["eligible"] else _("不符合条件，每月 %(a)s 元")) % amount,
+        *([_("享受人员：%(p)s") % {"p": "、".join(map(str, expect["persons"]))}] if expect.get("persons") else []),
+        *(_("说明应含：“%(t)s”") % {"t": t} for t in expect.get("explain_contains", [])),
     ]
     return {
         "case": case,
@@ -167,10 +168,11 @@ def _arg_text(key: str, value: object) -> str:
 def _event_view(case: dict[str, Any]) -> dict[str, Any]:
     award, outcome = casebook.run_event(case)
     expect = case["expect"]
+    amount = {"a": expect["amount"]}
     expected = [
-        f"{_('符合条件') if expect['eligible'] else _('不符合条件')}，{_('金额')} {expect['amount']} {_('元')}",
+        (_("符合条件，金额 %(a)s 元") if expect["eligible"] else _("不符合条件，金额 %(a)s 元")) % amount,
         *([_("超出上限部分报县级审批")] if expect.get("needs_county_approval") else []),
-        *(f"{_('说明')}：“{line}”" for line in expect.get("explain", [])),
+        *(_("说明：“%(t)s”") % {"t": line} for line in expect.get("explain", [])),
     ]
     return {
         "case": case,
