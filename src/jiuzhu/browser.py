@@ -49,6 +49,11 @@ def page(live_server: Any) -> Iterator[Any]:
         finally:
             context.close()
             browser.close()
+            # ORM calls made while Playwright's loop runs may have opened their own connections, which
+            # would keep the test database busy when PostgreSQL is asked to drop it.
+            from django.db import connections
+
+            connections.close_all()
 
 
 def screenshot(page: Any, name: str) -> Path:
