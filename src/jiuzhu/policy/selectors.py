@@ -114,18 +114,9 @@ class HouseholdEvaluation:
 
 # The registry columns the engine reads, and how each becomes an engine column (rules/frames.py): one
 # mapping for the household page (one household) and the county-wide re-evaluation (all of them).
-HOUSEHOLD_FIELDS = (
-    "id", "number", "head_name", "region_code", "area",
-    "deposits", "vehicles", "disability_vehicle", "homes", "business",
-)  # fmt: skip
 PERSON_MONEY_FIELDS = (
     "income_wage", "income_business", "income_property", "income_transfer", "income_other", "income_exempt",
     "rigid_medical", "rigid_rehab",
-)  # fmt: skip
-PERSON_FIELDS = (
-    "id", "household_id", "name", "birth_date", "disability_kind", "disability_grade", "serious_illness",
-    "labor", "adl_impossible", "student", "date_of_death", "excluded", "supporter", "orphan", "institution",
-    "prefers_dibao", *PERSON_MONEY_FIELDS,
 )  # fmt: skip
 _YUAN = pl.Decimal(12, 2)  # the database's money_field
 _HOUSEHOLD_RAW = {
@@ -140,7 +131,7 @@ _PERSON_RAW = {
     "supporter": pl.String, "orphan": pl.String, "institution": pl.Boolean, "prefers_dibao": pl.Boolean,
     **dict.fromkeys(PERSON_MONEY_FIELDS, _YUAN),
 }  # fmt: skip
-assert tuple(_HOUSEHOLD_RAW) == HOUSEHOLD_FIELDS and tuple(_PERSON_RAW) == PERSON_FIELDS
+HOUSEHOLD_FIELDS, PERSON_FIELDS = tuple(_HOUSEHOLD_RAW), tuple(_PERSON_RAW)  # the order of .values_list()
 
 
 def _fen(name: str) -> pl.Expr:

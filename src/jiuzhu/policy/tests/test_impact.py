@@ -48,6 +48,14 @@ def just_above(standards, make_household):
     )
 
 
+def save_raise(admin, household):
+    """The county raises the urban standard to 578 from DAY, as the admin would on the parameters page."""
+    parameter_add(
+        actor=admin, region=household.region.parent.parent, key="dibao.standard.urban", value="578",
+        effective_from=DAY, source="县民〔2026〕8号",
+    )  # fmt: skip
+
+
 def program(result, code):
     return next(p for p in result.programs if p.code == code)
 
@@ -78,10 +86,7 @@ def test_a_proposed_value_is_not_saved(client, request, just_above):
 
 
 def test_a_saved_raise_shows_the_change_between_the_day_before_and_its_date(client, request, just_above, admin):
-    parameter_add(
-        actor=admin, region=just_above.region.parent.parent, key="dibao.standard.urban", value="578",
-        effective_from=DAY, source="县民〔2026〕8号",
-    )  # fmt: skip
+    save_raise(admin, just_above)
     login(client, request, "admin")
     result = impact(client, date=DAY.isoformat()).context["result"]
     assert (result.before, result.after, result.proposed) == (DAY - dt.timedelta(days=1), DAY, None)
@@ -95,10 +100,7 @@ def test_a_birthday_on_the_day_of_a_saved_change_is_not_counted_as_its_effect(
     """高龄津贴 starts at 80: someone turning 80 on the change date is the same on both sides."""
     pension = {"income_transfer": Decimal("3000")}  # well above any 低保 standard
     make_household(standards.village_a1, [("李秀兰", DAY.replace(year=DAY.year - 80), Relation.SELF, pension)])
-    parameter_add(
-        actor=admin, region=just_above.region.parent.parent, key="dibao.standard.urban", value="578",
-        effective_from=DAY, source="县民〔2026〕8号",
-    )  # fmt: skip
+    save_raise(admin, just_above)
     login(client, request, "admin")
     result = impact(client, date=DAY.isoformat()).context["result"]
     gaoling = program(result, "gaoling")
@@ -107,10 +109,7 @@ def test_a_birthday_on_the_day_of_a_saved_change_is_not_counted_as_its_effect(
 
 
 def test_without_a_date_the_page_shows_the_newest_saved_change(client, request, just_above, admin):
-    parameter_add(
-        actor=admin, region=just_above.region.parent.parent, key="dibao.standard.urban", value="578",
-        effective_from=DAY, source="县民〔2026〕8号",
-    )  # fmt: skip
+    save_raise(admin, just_above)
     login(client, request, "admin")
     result = impact(client).context["result"]
     assert result.after == DAY and program(result, "dibao_urban").newly == 1
