@@ -135,8 +135,9 @@ def _monthly_view(case: dict[str, Any]) -> dict[str, Any]:
         for m in h.get("members", [])
     ]
     amount = {"a": expect["monthly"]}
+    household_class = CLASS_LABELS.get(expect.get("class", ""), expect.get("class"))
     expected = [
-        *([_("类别：%(c)s") % {"c": CLASS_LABELS.get(expect["class"], expect["class"])}] if "class" in expect else []),
+        *([_("家庭低保类别：%(c)s") % {"c": household_class}] if "class" in expect else []),
         *([_("月人均收入 %(a)s 元") % {"a": expect["per_capita_income"]}] if "per_capita_income" in expect else []),
         (_("符合条件，每月 %(a)s 元") if expect["eligible"] else _("不符合条件，每月 %(a)s 元")) % amount,
         *([_("享受人员：%(p)s") % {"p": "、".join(map(str, expect["persons"]))}] if expect.get("persons") else []),
