@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     name = "jiuzhu.accounts"
     label = "accounts"
     verbose_name = _("用户与权限")
+
+    def ready(self) -> None:
+        from jiuzhu.core.capabilities import Capability
+        from jiuzhu.core.navigation import MenuItem, register_menu
+
+        register_menu(MenuItem(130, "accounts:users", _("用户管理"), Capability.MANAGE_USERS))

@@ -8,5 +8,16 @@ class CasesConfig(AppConfig):
     verbose_name = _("申请与审核确认")
 
     def ready(self) -> None:
+        from jiuzhu.core.capabilities import Capability
+        from jiuzhu.core.navigation import MenuItem, register_menu
+
+        register_menu(
+            MenuItem(40, "cases:todo", _("待办")),
+            MenuItem(50, "cases:list", _("救助申请")),
+            MenuItem(60, "cases:notices", _("公示")),
+            MenuItem(70, "cases:reviews", _("动态管理")),
+            MenuItem(80, "cases:timeliness", _("办理时效")),
+            MenuItem(110, "cases:holidays", _("节假日"), Capability.MANAGE_PARAMETERS),
+        )
         # The household page shows cases and entitlements without the registry importing this app.
         from jiuzhu.cases import panels  # noqa: F401

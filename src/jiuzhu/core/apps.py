@@ -6,3 +6,12 @@ class CoreConfig(AppConfig):
     name = "jiuzhu.core"
     label = "core"
     verbose_name = _("基础")
+
+    def ready(self) -> None:
+        from jiuzhu.core.capabilities import Capability
+        from jiuzhu.core.navigation import MenuItem, register_menu
+
+        register_menu(
+            MenuItem(0, "core:home", _("工作台")),
+            MenuItem(900, "core:audit", _("审计日志"), Capability.VIEW_AUDIT),
+        )

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from jiuzhu.accounts.models import User
 from jiuzhu.core.models import AuditEntry
 from jiuzhu.core.scope import scope_q
+
+if TYPE_CHECKING:  # core stands below accounts: the user type is for the checker only
+    from jiuzhu.accounts.models import User
 
 
 def audit_entries_visible(*, user: User) -> QuerySet[AuditEntry]:

@@ -9,12 +9,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from jiuzhu.accounts.models import Capability
 from jiuzhu.core.audit import audit_verify
+from jiuzhu.core.capabilities import Capability
 from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.models import AuditAction
+from jiuzhu.core.navigation import home_sections
 from jiuzhu.core.selectors import audit_search
-from jiuzhu.registry.selectors import household_counts_by_child_region, registry_counts
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -23,15 +23,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
-    user = request.user
-    return render(
-        request,
-        "core/home.html",
-        {
-            "counts": registry_counts(user=user),
-            "by_region": household_counts_by_child_region(user=user),
-        },
-    )
+    """The user's desk: each app's section (core.navigation), in the order they registered."""
+    return render(request, "core/home.html", {"sections": home_sections(request)})
 
 
 def _date(value: str | None) -> dt.date | None:

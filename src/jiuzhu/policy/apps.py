@@ -8,7 +8,9 @@ class PolicyConfig(AppConfig):
     verbose_name = _("政策与标准")
 
     def ready(self) -> None:
+        from jiuzhu.core.navigation import MenuItem, register_menu
         from jiuzhu.policy.views import household_panel
         from jiuzhu.registry.panels import register_panel
 
+        register_menu(MenuItem(100, "policy:parameters", _("标准与参数")))
         register_panel(10, household_panel)

@@ -6,3 +6,9 @@ class RegionsConfig(AppConfig):
     name = "jiuzhu.regions"
     label = "regions"
     verbose_name = _("行政区划")
+
+    def ready(self) -> None:
+        from jiuzhu.core.capabilities import Capability
+        from jiuzhu.core.navigation import MenuItem, register_menu
+
+        register_menu(MenuItem(120, "regions:list", _("行政区划"), Capability.MANAGE_REGIONS))

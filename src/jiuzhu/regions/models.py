@@ -63,11 +63,6 @@ class Region(models.Model):
         return UrbanRural.is_urban(self.urban_rural)
 
 
-def code_range(prefix: str) -> tuple[str, str]:
-    """The inclusive range of 12-digit codes under a prefix: an index range scan on every database."""
-    return prefix.ljust(12, "0"), prefix.ljust(12, "9")
-
-
 def level_of_code(code: str) -> Level:
     """The level a 12-digit code denotes by its trailing zeros."""
     if code[2:] == "0" * 10:

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
-from jiuzhu.accounts.models import User
 from jiuzhu.core.scope import scope_q
 from jiuzhu.regions.models import Level, Region
+
+if TYPE_CHECKING:  # regions stand below accounts: the user type is for the checker only
+    from jiuzhu.accounts.models import User
 
 
 def regions_visible(*, user: User) -> QuerySet[Region]:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jiuzhu.accounts.models import Capability, User
 from jiuzhu.core.audit import audit_record
+from jiuzhu.core.capabilities import Capability
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.tabular import RowError, read_table
 from jiuzhu.regions.models import Level, Region, UrbanRural, level_of_code, parent_code
+
+if TYPE_CHECKING:  # regions stand below accounts: the user type is for the checker only
+    from jiuzhu.accounts.models import User
 
 COLUMNS = {"code": "区划代码", "name": "名称", "urban_rural": "城乡分类代码"}
 

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from jiuzhu.accounts.models import Capability
+from jiuzhu.core.capabilities import Capability
 from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.tabular import TableError
 from jiuzhu.regions.selectors import regions_visible

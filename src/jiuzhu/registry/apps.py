@@ -6,3 +6,15 @@ class RegistryConfig(AppConfig):
     name = "jiuzhu.registry"
     label = "registry"
     verbose_name = _("家庭登记")
+
+    def ready(self) -> None:
+        from jiuzhu.core.capabilities import Capability
+        from jiuzhu.core.navigation import MenuItem, register_home_section, register_menu
+        from jiuzhu.registry.home import home_section
+
+        register_menu(
+            MenuItem(10, "registry:search", _("查找人员")),
+            MenuItem(20, "registry:household_list", _("家庭名册")),
+            MenuItem(30, "registry:import", _("批量导入"), Capability.IMPORT_REGISTRY),
+        )
+        register_home_section(10, "registry", home_section)

@@ -1,0 +1,31 @@
+"""The vocabulary of what a user may do. It stands in core so that every app, the lowest included, can
+name the capability it checks; which role holds which capability is the accounts app's business
+(accounts.models.ROLE_CAPABILITIES)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Capability(models.TextChoices):
+    """What a role may do; checked by services and views. Region scope is checked separately."""
+
+    EDIT_REGISTRY = "edit_registry", _("登记和修改家庭")
+    IMPORT_REGISTRY = "import_registry", _("批量导入")
+    EXPORT_REGISTRY = "export_registry", _("导出名册")
+    MANAGE_REGIONS = "manage_regions", _("管理行政区划")
+    MANAGE_USERS = "manage_users", _("管理用户")
+    MANAGE_PARAMETERS = "manage_parameters", _("管理标准与参数")
+    # Reading the county-wide effect of a standard before or after it is set: the admin who sets it and
+    # the approver who confirms the amounts and budgets the payroll.
+    VIEW_IMPACT = "view_impact", _("提标影响测算")
+    VIEW_AUDIT = "view_audit", _("查看审计日志")
+    SUBMIT_CASE = "submit_case", _("代为提交救助申请")
+    ACCEPT_CASE = "accept_case", _("受理救助申请")
+    INVESTIGATE = "investigate", _("入户调查与经济状况核对")
+    TOWNSHIP_OPINION = "township_opinion", _("签署乡镇审核意见")
+    PUBLISH_NOTICE = "publish_notice", _("张贴公示")
+    CONFIRM_CASE = "confirm_case", _("审核确认或不予确认")
+    REVIEW_ENTITLEMENT = "review_entitlement", _("动态管理复核")
+    EMERGENCY_AID = "emergency_aid", _("急难型临时救助先行发放")
