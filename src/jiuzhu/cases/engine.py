@@ -13,8 +13,11 @@ from typing import Any
 
 import polars as pl
 
-from jiuzhu.core.money import fen_to_yuan, yuan_to_fen
+from jiuzhu.core.money import fen_to_yuan
+from jiuzhu.policy.inputs import snapshot_frames
 from jiuzhu.policy.rules import PROGRAMS, PROGRAMS_BY_CODE, Periodicity, Unit, evaluate
+from jiuzhu.policy.selectors import parameters_frame
+from jiuzhu.regions.models import Region
 
 
 @dataclass(frozen=True)
@@ -48,65 +51,8 @@ def is_person_program(code: str) -> bool:
 def _params(region_code: str) -> pl.DataFrame:
     """The dated parameters in force for the household's village and its ancestors, as the county admin
     set them: the same source the household page's eligibility panel and the monthly run use."""
-    from jiuzhu.policy.selectors import parameters_frame
-    from jiuzhu.regions.models import Region
-
     region = Region.objects.filter(code=region_code).first()
     return parameters_frame(regions=[region] if region else [])
-
-
-def _frames(snapshot: dict[str, Any], on: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
-    hh = snapshot["household"]
-    households = pl.DataFrame(
-        {
-            "household_id": [int(hh["id"])],
-            "region": [hh.get("region_code", "")],
-            "date": [on],
-            "urban": [hh["area"] == "urban"],
-            "deposits": [yuan_to_fen(hh.get("deposits", 0))],
-            "vehicles": [int(hh.get("vehicles", 0))],
-            "disability_vehicle": [bool(hh.get("disability_vehicle", False))],
-            "homes": [int(hh.get("homes", 1))],
-            "business": [bool(hh.get("business", False))],
-        }
-    )
-    rows = []
-    for m in snapshot["members"]:
-        rows.append(
-            {
-                "person_id": int(m["id"]),
-                "household_id": int(hh["id"]),
-                "label": m["name"],
-                "birth_date": dt.date.fromisoformat(m["birth_date"]),
-                "disability_kind": m.get("disability_kind") or None,
-                "disability_grade": m.get("disability_grade"),
-                "serious_illness": bool(m.get("serious_illness")),
-                "labor": m.get("labor", "full"),
-                "adl_impossible": int(m.get("adl_impossible", 0)),
-                "student": bool(m.get("student")),
-                "alive": m.get("date_of_death") in (None, ""),
-                "excluded": bool(m.get("excluded")),
-                "supporter": m.get("supporter", "capable"),
-                "orphan": m.get("orphan", "none"),
-                "institution": bool(m.get("institution")),
-                "prefers_dibao": bool(m.get("prefers_dibao")),
-                **{
-                    k: yuan_to_fen(m.get(k, 0))
-                    for k in (
-                        "income_wage",
-                        "income_business",
-                        "income_property",
-                        "income_transfer",
-                        "income_other",
-                        "income_exempt",
-                        "rigid_medical",
-                        "rigid_rehab",
-                    )
-                },
-            }
-        )
-    persons = pl.DataFrame(rows, schema_overrides={"disability_grade": pl.Int8, "disability_kind": pl.String})
-    return households, persons
 
 
 def evaluate_snapshot(
@@ -121,7 +67,7 @@ def evaluate_snapshot(
     for the month containing `on`. 单人保 and person programmes are read for the applicant only."""
     if not is_monthly(program) or program == "jiage_butie":
         return EngineResult(program, None, None, [], ["本项目为一次性或按单据救助，金额由经办人员按规定核定"])
-    households, persons = _frames(snapshot, on)
+    households, persons = snapshot_frames(snapshot, on)
     result = evaluate(households, persons, _params(snapshot["household"].get("region_code", "")), date=on)
     row = result.households.row(0, named=True)
     lines = [str(line) for line in (row.get(f"{program}.explain") or [])]

@@ -14,11 +14,19 @@ from typing import Any
 import polars as pl
 
 from jiuzhu.policy.rules import MONTHLY_PROGRAMS, ParameterError, evaluate, params_frame, parse_value
+from jiuzhu.policy.rules.frames import (
+    HOUSEHOLD_FIELDS,
+    HOUSEHOLD_KEYS,
+    PERSON_FIELDS,
+    PERSON_KEYS,
+    REQUIRED,
+    Field,
+    Kind,
+    engine_frames,
+    typed_schema,
+)
 from jiuzhu.policy.shipped import shipped_frame
 
-DISABILITY_KINDS = ("visual", "hearing", "speech", "physical", "intellectual", "mental", "multiple")
-INCOME_FIELDS = ("wage", "business", "property", "transfer", "other", "exempt")
-RIGID_FIELDS = ("medical", "rehab")
 # Overrides apply from the beginning of time: they replace the shipped history of their key.
 OVERRIDE_FROM = dt.date(1900, 1, 1)
 
@@ -116,8 +124,65 @@ class Parsed:
     member_ids: list[str | int]
 
 
+def _at(where: _Where, record: dict[str, Any], path: str) -> object:
+    """The value at a dotted path of the contract ("assets.deposits"); every object on the way must be one."""
+    *groups, last = path.split(".")
+    for depth, group in enumerate(groups):
+        record = _mapping(where, ".".join(groups[: depth + 1]), record.get(group))
+    return record.get(last)
+
+
+def _value(where: _Where, field: Field, value: object, *, required: bool = False) -> object:
+    """One field of the contract, checked by its kind as the schema declares it; its default when absent."""
+    path = field.json or field.name
+    default = None if field.default is REQUIRED else field.default
+    if value is None and not required and field.kind is not Kind.CHOICE:
+        return default
+    if field.kind is Kind.MONEY:
+        return _fen(where, path, value)
+    if field.kind is Kind.BOOL:
+        return _bool(where, path, value, bool(default))
+    if field.kind is Kind.INT:
+        lo, hi = field.bounds or (0, 2**31 - 1)
+        if value is None:
+            raise where.fail(path, f"应为 {lo} 到 {hi} 之间的整数", None)
+        return _int(where, path, value, 0, lo, hi)
+    if field.kind is Kind.CHOICE:
+        return _choice(where, path, value, field.choices, None if required else default)
+    if field.kind is Kind.DATE:
+        return _date(where, path, value)
+    return value
+
+
+# Objects of the contract that are given whole or not at all ("disability": {"kind", "grade"}).
+_WHOLE = {"disability"}
+# Objects whose keys are checked against the schema: a typo in an income type is an error, not a zero.
+_CLOSED = {"income", "rigid_expense"}
+
+
+def _fields_of(where: _Where, record: dict[str, Any], fields: tuple[Field, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for group in _CLOSED:
+        allowed = [f.json.split(".", 1)[1] for f in fields if f.json and f.json.startswith(group + ".")]
+        for key in _mapping(where, group, record.get(group)):
+            if key not in allowed:
+                raise where.fail(f"{group}.{key}", f"未知字段，可用：{'、'.join(allowed)}")
+    for f in fields:
+        if f.json is None:  # not part of the contract (the region, the name): its default
+            out[f.name] = None if f.default is REQUIRED else f.default
+            continue
+        group = f.json.split(".", 1)[0] if "." in f.json else None
+        if group in _WHOLE and record.get(group) is None:
+            out[f.name] = None
+            continue
+        required = f.default is REQUIRED or group in _WHOLE
+        out[f.name] = _value(where, f, _at(where, record, f.json), required=required)
+    return out
+
+
 def parse(data: object, *, date: dt.date | None = None) -> Parsed:
-    """The input as engine frames; CalcInputError on the first thing that does not fit."""
+    """The input as engine frames; CalcInputError on the first thing that does not fit. Each field is read
+    where the schema (policy.rules.frames) says the contract carries it."""
     top = _Where()
     if not isinstance(data, dict):
         raise top.fail("(根)", "应为 JSON 对象")
@@ -149,20 +214,7 @@ def parse(data: object, *, date: dt.date | None = None) -> Parsed:
         if hid in seen:
             raise where.fail("id", "家庭编号重复", hid)
         seen.add(hid)
-        assets = _mapping(where, "assets", h.get("assets"))
-        hh_rows.append(
-            {
-                "household_id": len(hh_ids),
-                "urban": _choice(where, "area", h.get("area"), ("urban", "rural"), None) == "urban",
-                "deposits": _fen(where, "assets.deposits", assets.get("deposits")),
-                "vehicles": _int(where, "assets.vehicles", assets.get("vehicles"), 0, 0, 99),
-                "disability_vehicle": _bool(
-                    where, "assets.disability_vehicle", assets.get("disability_vehicle"), False
-                ),
-                "homes": _int(where, "assets.homes", assets.get("homes"), 1, 0, 99),
-                "business": _bool(where, "assets.business", assets.get("business"), False),
-            }
-        )
+        hh_rows.append({"id": len(hh_ids), **_fields_of(where, h, HOUSEHOLD_FIELDS)})
         members = h.get("members")
         if not isinstance(members, list):
             raise where.fail("members", "应为数组 […]", members)
@@ -176,68 +228,26 @@ def parse(data: object, *, date: dt.date | None = None) -> Parsed:
             if mid in member_seen:
                 raise mw.fail("id", "成员编号在本户内重复", mid)
             member_seen.add(mid)
-            p_rows.append(_person_row(mw, m, len(hh_ids), len(m_ids), date))
+            p_rows.append({"id": len(m_ids), "household_id": len(hh_ids), **_person(mw, m, str(mid), date)})
             m_ids.append(mid)
         hh_ids.append(hid)
-    hh_frame = pl.DataFrame(
-        hh_rows,
-        schema={"household_id": pl.Int64, "urban": pl.Boolean, "deposits": pl.Int64, "vehicles": pl.Int32,
-                "disability_vehicle": pl.Boolean, "homes": pl.Int32, "business": pl.Boolean},
-    ).with_columns(date=pl.lit(date, dtype=pl.Date))  # fmt: skip
-    p_frame = pl.DataFrame(p_rows, schema=_PERSON_SCHEMA)
+    typed_h = pl.DataFrame(hh_rows, schema=typed_schema(HOUSEHOLD_FIELDS, HOUSEHOLD_KEYS))
+    typed_p = pl.DataFrame(p_rows, schema=typed_schema(PERSON_FIELDS, PERSON_KEYS))
+    hh_frame, p_frame = engine_frames(typed_h, typed_p, date)
     return Parsed(date, overrides, hh_frame, p_frame, hh_ids, m_ids)
 
 
-_PERSON_SCHEMA = {
-    "person_id": pl.Int64, "household_id": pl.Int64, "label": pl.String, "birth_date": pl.Date,
-    "disability_kind": pl.String, "disability_grade": pl.Int8, "serious_illness": pl.Boolean, "labor": pl.String,
-    "adl_impossible": pl.Int8, "student": pl.Boolean, "alive": pl.Boolean, "excluded": pl.Boolean,
-    "supporter": pl.String, "orphan": pl.String, "institution": pl.Boolean, "prefers_dibao": pl.Boolean,
-    **{f"income_{f}": pl.Int64 for f in INCOME_FIELDS}, **{f"rigid_{f}": pl.Int64 for f in RIGID_FIELDS},
-}  # fmt: skip
-
-
-def _person_row(w: _Where, m: dict[str, Any], household: int, person: int, date: dt.date) -> dict[str, Any]:
-    birth = _date(w, "birth_date", m.get("birth_date"))
-    if birth > date:
+def _person(w: _Where, m: dict[str, Any], label: str, date: dt.date) -> dict[str, Any]:
+    values = _fields_of(w, m, PERSON_FIELDS)
+    if values["birth_date"] > date:
         raise w.fail("birth_date", "出生日期晚于计算日期", m.get("birth_date"))
-    disability = m.get("disability")
-    kind = grade = None
-    if disability is not None:
-        d = _mapping(w, "disability", disability)
-        kind = _choice(w, "disability.kind", d.get("kind"), DISABILITY_KINDS, None)
-        grade = _int(w, "disability.grade", d.get("grade"), 0, 1, 4)
-        if d.get("grade") is None:
-            raise w.fail("disability.grade", "应为 1 到 4 之间的整数", None)
     relation = m.get("relation", "other")
     if not isinstance(relation, str):
         raise w.fail("relation", "应为字符串", relation)
-    income = _mapping(w, "income", m.get("income"))
-    rigid = _mapping(w, "rigid_expense", m.get("rigid_expense"))
-    for name, given, allowed in (("income", income, INCOME_FIELDS), ("rigid_expense", rigid, RIGID_FIELDS)):
-        for key in given:
-            if key not in allowed:
-                raise w.fail(f"{name}.{key}", f"未知字段，可用：{'、'.join(allowed)}")
-    return {
-        "person_id": person,
-        "household_id": household,
-        "label": str(m["id"]),
-        "birth_date": birth,
-        "disability_kind": kind,
-        "disability_grade": grade,
-        "serious_illness": _bool(w, "serious_illness", m.get("serious_illness"), False),
-        "labor": _choice(w, "labor", m.get("labor"), ("none", "partial", "full"), "full"),
-        "adl_impossible": _int(w, "adl_impossible", m.get("adl_impossible"), 0, 0, 6),
-        "student": _bool(w, "student", m.get("student"), False),
-        "alive": _bool(w, "alive", m.get("alive"), True),
-        "excluded": _bool(w, "excluded", m.get("excluded"), False),
-        "supporter": _choice(w, "supporter", m.get("supporter"), ("none", "incapable", "capable"), "capable"),
-        "orphan": _choice(w, "orphan", m.get("orphan"), ("none", "orphan", "defacto"), "none"),
-        "institution": _bool(w, "institution", m.get("institution"), False),
-        "prefers_dibao": _bool(w, "prefers_dibao", m.get("prefers_dibao"), False),
-        **{f"income_{f}": _fen(w, f"income.{f}", income.get(f)) for f in INCOME_FIELDS},
-        **{f"rigid_{f}": _fen(w, f"rigid_expense.{f}", rigid.get(f)) for f in RIGID_FIELDS},
-    }
+    # "alive": false, the contract's older way of saying it: dead on the day of the calculation.
+    if not _bool(w, "alive", m.get("alive"), True) and (values["date_of_death"] or date) >= date:
+        values["date_of_death"] = date
+    return {**values, "name": label}
 
 
 def parameters_with(overrides: dict[str, str], base: pl.DataFrame | None = None) -> pl.DataFrame:

@@ -5,7 +5,6 @@ reevaluation for every household of a region at once (提标影响测算), throu
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from jiuzhu.core.money import fen_to_yuan
 from jiuzhu.core.pii import mask_name
 from jiuzhu.core.scope import prefix_q
+from jiuzhu.policy import inputs
 from jiuzhu.policy.models import Parameter
 from jiuzhu.policy.rules import (
     MONTHLY_PROGRAMS,
@@ -29,7 +29,7 @@ from jiuzhu.policy.rules import (
 )
 from jiuzhu.policy.rules.params import PARAMS_SCHEMA
 from jiuzhu.regions.models import PREFIX_LENGTH, Level, Region, parent_code
-from jiuzhu.registry.models import Household, Person
+from jiuzhu.registry.models import Household
 
 
 def ancestor_codes(code: str) -> list[str]:
@@ -112,83 +112,15 @@ class HouseholdEvaluation:
     programs: list[ProgramResult]
 
 
-# The registry columns the engine reads, and how each becomes an engine column (rules/frames.py): one
-# mapping for the household page (one household) and the county-wide re-evaluation (all of them).
-PERSON_MONEY_FIELDS = (
-    "income_wage", "income_business", "income_property", "income_transfer", "income_other", "income_exempt",
-    "rigid_medical", "rigid_rehab",
-)  # fmt: skip
-_YUAN = pl.Decimal(12, 2)  # the database's money_field
-_HOUSEHOLD_RAW = {
-    "id": pl.Int64, "number": pl.String, "head_name": pl.String, "region_code": pl.String, "area": pl.String,
-    "deposits": _YUAN, "vehicles": pl.Int32, "disability_vehicle": pl.Boolean, "homes": pl.Int32,
-    "business": pl.Boolean,
-}  # fmt: skip
-_PERSON_RAW = {
-    "id": pl.Int64, "household_id": pl.Int64, "name": pl.String, "birth_date": pl.Date,
-    "disability_kind": pl.String, "disability_grade": pl.Int8, "serious_illness": pl.Boolean, "labor": pl.String,
-    "adl_impossible": pl.Int8, "student": pl.Boolean, "date_of_death": pl.Date, "excluded": pl.Boolean,
-    "supporter": pl.String, "orphan": pl.String, "institution": pl.Boolean, "prefers_dibao": pl.Boolean,
-    **dict.fromkeys(PERSON_MONEY_FIELDS, _YUAN),
-}  # fmt: skip
-HOUSEHOLD_FIELDS, PERSON_FIELDS = tuple(_HOUSEHOLD_RAW), tuple(_PERSON_RAW)  # the order of .values_list()
-
-
-def _fen(name: str) -> pl.Expr:
-    # Decimal with two places times 100 is exact: no float on the way to integer fen.
-    return (pl.col(name) * 100).cast(pl.Int64)
-
-
-def _raw(rows: Iterable[Sequence[object]], schema: dict[str, Any]) -> pl.DataFrame:
-    """Rows of values in `schema` order (a .values_list() of the fields above) as a typed frame."""
-    return pl.DataFrame(list(rows), schema=schema, orient="row")
-
-
-def _household_frame(raw: pl.DataFrame, date: dt.date) -> pl.DataFrame:
-    return raw.select(
-        household_id="id", region="region_code", date=pl.lit(date, dtype=pl.Date), urban=pl.col("area") == "urban",
-        deposits=_fen("deposits"), vehicles="vehicles", disability_vehicle="disability_vehicle", homes="homes",
-        business="business",
-    )  # fmt: skip
-
-
-def _person_frame(raw: pl.DataFrame, date: dt.date) -> pl.DataFrame:
-    disabled = pl.col("disability_kind") != ""
-    died = pl.col("date_of_death")
-    return raw.select(
-        person_id="id", household_id="household_id", label="name", birth_date="birth_date",
-        disability_kind=pl.when(disabled).then("disability_kind"),
-        disability_grade=pl.when(disabled).then("disability_grade"),
-        serious_illness="serious_illness", labor="labor", adl_impossible="adl_impossible", student="student",
-        alive=died.is_null() | (died > pl.lit(date, dtype=pl.Date)),
-        excluded="excluded", supporter="supporter", orphan="orphan", institution="institution",
-        prefers_dibao="prefers_dibao", **{name: _fen(name) for name in PERSON_MONEY_FIELDS},
-    )  # fmt: skip
-
-
 def household_frames(*, household: Household, date: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The household and its members as the engine's one-row and n-row frames."""
-    raw = _raw([tuple(getattr(household, name) for name in HOUSEHOLD_FIELDS)], _HOUSEHOLD_RAW)
-    members = _raw(household.members.order_by("id").values_list(*PERSON_FIELDS), _PERSON_RAW)
-    return _household_frame(raw, date), _person_frame(members, date)
-
-
-def _population_raw(prefix: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Every household under a region-code prefix and its members, one query per table. Sorted by id
-    and by (household, id): the engine recognises that order and lays persons out in one pass."""
-    households = Household.objects.filter(prefix_q(prefix)).order_by("id").values_list(*HOUSEHOLD_FIELDS)
-    persons = Person.objects.filter(prefix_q(prefix)).order_by("household_id", "id").values_list(*PERSON_FIELDS)
-    return (
-        _raw(households.iterator(chunk_size=5000), _HOUSEHOLD_RAW),
-        _raw(persons.iterator(chunk_size=5000), _PERSON_RAW),
-    )
+    """The household and its members as the engine's one-row and n-row frames (policy.inputs)."""
+    return inputs.household_frames(household=household, date=date)
 
 
 def population_frames(*, region_code_prefix: str, date: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
     """All households whose region code starts with the prefix, and their members, as the engine's
     frames: what household_frames gives for one household, for all of them at once."""
-    households, persons = _population_raw(region_code_prefix)
-    return _household_frame(households, date), _person_frame(persons, date)
+    return inputs.registry_frames(inputs.registry_raw(prefix_q(region_code_prefix)), date)
 
 
 def household_evaluation(*, household: Household, date: dt.date) -> HouseholdEvaluation:
@@ -404,8 +336,8 @@ def reevaluation(
     region has no value in force."""
     stored = params if params is not None else parameters_frame(regions=[region], below=True)
     changed_params = stored if proposed is None else _with_proposal(stored, region.prefix, proposed)
-    raw_h, raw_p = _population_raw(region.prefix)
-    households, persons = _household_frame(raw_h, after), _person_frame(raw_p, after)
+    raw_h, raw_p = inputs.registry_raw(prefix_q(region.prefix))
+    households, persons = inputs.registry_frames((raw_h, raw_p), after)
     b = _amounts(households, persons, stored.filter(pl.col("effective_from") <= before), "b")
     a = _amounts(households, persons, changed_params, "a")
     frame = (

@@ -1,0 +1,141 @@
+"""The registry and case snapshots as the engine's input, through the one schema of policy.rules.frames.
+
+- `registry_frames`: households and persons read in bulk (one query per table) as typed frames.
+- `household_record` / `person_record`: one household as the schema's JSON record — what a case keeps as
+  its snapshot ("the family when applying"), with the few display fields the forms print beside it.
+- `snapshot_frames`: a snapshot back as typed frames.
+All of them then go through `frames.engine_frames`, the one translation into engine columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from django.db.models import Q
+
+from jiuzhu.core.money import yuan_to_fen
+from jiuzhu.policy.rules.frames import (
+    HOUSEHOLD_FIELDS,
+    HOUSEHOLD_KEYS,
+    PERSON_FIELDS,
+    PERSON_KEYS,
+    REQUIRED,
+    Field,
+    Kind,
+    engine_frames,
+    typed_schema,
+)
+from jiuzhu.registry.models import Household, Person
+
+# Read beside the schema's fields for display (the impact page's list, the approval form): not engine input.
+HOUSEHOLD_DISPLAY = ("number", "head_name")
+PERSON_DISPLAY = ("relation", "sex", "id_masked", "employment")
+
+_YUAN = pl.Decimal(12, 2)  # the database's money_field
+
+
+def _raw_schema(fields: tuple[Field, ...], keys: dict[str, Any], display: tuple[str, ...]) -> dict[str, Any]:
+    raw = {f.name: (_YUAN if f.kind is Kind.MONEY else f.engine_dtype) for f in fields}
+    return {**keys, **dict.fromkeys(display, pl.String), **raw}
+
+
+HOUSEHOLD_RAW = _raw_schema(HOUSEHOLD_FIELDS, HOUSEHOLD_KEYS, HOUSEHOLD_DISPLAY)
+PERSON_RAW = _raw_schema(PERSON_FIELDS, PERSON_KEYS, PERSON_DISPLAY)
+
+
+def _typed(raw: pl.DataFrame, fields: tuple[Field, ...]) -> pl.DataFrame:
+    # Decimal with two places times 100 is exact: no float on the way to integer fen.
+    return raw.with_columns((pl.col(f.name) * 100).cast(pl.Int64) for f in fields if f.kind is Kind.MONEY)
+
+
+def _frame(rows: Iterable[Sequence[object]], schema: dict[str, Any]) -> pl.DataFrame:
+    return pl.DataFrame(list(rows), schema=schema, orient="row")
+
+
+def registry_raw(where: Q, *, person_where: Q | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The households matching `where` and the persons matching `person_where` (default: the same filter),
+    with their display fields, money still in yuan. Sorted by id and by (household, id): the engine
+    recognises that order and lays persons out in one pass."""
+    households = Household.objects.filter(where).order_by("id").values_list(*HOUSEHOLD_RAW)
+    persons = (
+        Person.objects.filter(where if person_where is None else person_where)
+        .order_by("household_id", "id")
+        .values_list(*PERSON_RAW)
+    )
+    return (
+        _frame(households.iterator(chunk_size=5000), HOUSEHOLD_RAW),
+        _frame(persons.iterator(chunk_size=5000), PERSON_RAW),
+    )
+
+
+def registry_frames(raw: tuple[pl.DataFrame, pl.DataFrame], date: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Raw registry frames (registry_raw) as the engine's frames on `date`."""
+    households, persons = raw
+    return engine_frames(_typed(households, HOUSEHOLD_FIELDS), _typed(persons, PERSON_FIELDS), date)
+
+
+def household_frames(*, household: Household, date: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One household and its members as the engine's frames."""
+    return registry_frames(registry_raw(Q(pk=household.pk), person_where=Q(household_id=household.pk)), date)
+
+
+# ───────────────────────────── records (snapshots) ─────────────────────────────
+
+
+def _encode(field: Field, value: object) -> object:
+    if value is None:
+        return None
+    if field.kind is Kind.MONEY:
+        return str(value)  # yuan with its two decimals, as the database holds it
+    if field.kind is Kind.DATE:
+        return value.isoformat()  # type: ignore[attr-defined]
+    return value
+
+
+def household_record(household: Household) -> dict[str, Any]:
+    """The household as the schema's JSON record, with its id and display fields."""
+    return {
+        "id": household.pk,
+        **{name: getattr(household, name) for name in HOUSEHOLD_DISPLAY},
+        **{f.name: _encode(f, getattr(household, f.name)) for f in HOUSEHOLD_FIELDS},
+    }
+
+
+def person_record(person: Person) -> dict[str, Any]:
+    return {
+        "id": person.pk,
+        **{name: getattr(person, name) for name in PERSON_DISPLAY},
+        **{f.name: _encode(f, getattr(person, f.name)) for f in PERSON_FIELDS},
+    }
+
+
+def _typed_value(field: Field, record: dict[str, Any]) -> object:
+    if field.name not in record:  # a snapshot taken before the field existed: its default
+        return None if field.default is REQUIRED else field.default
+    value = record[field.name]
+    if value is None or (value == "" and field.kind is Kind.DATE):
+        return None
+    if field.kind is Kind.MONEY:
+        return yuan_to_fen(Decimal(str(value)))
+    if field.kind is Kind.DATE:
+        return dt.date.fromisoformat(str(value))
+    return value
+
+
+def records_frame(records: Iterable[dict[str, Any]], fields: tuple[Field, ...], keys: dict[str, Any]) -> pl.DataFrame:
+    """Records of the schema (JSON form: money in yuan, dates ISO) with their keys, as a typed frame."""
+    rows = [{**{k: r[k] for k in keys}, **{f.name: _typed_value(f, r) for f in fields}} for r in records]
+    return pl.DataFrame(rows, schema=typed_schema(fields, keys))
+
+
+def snapshot_frames(snapshot: dict[str, Any], date: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A case's snapshot (household_record and person_record of each member) as the engine's frames."""
+    hh = snapshot["household"]
+    households = records_frame([hh], HOUSEHOLD_FIELDS, HOUSEHOLD_KEYS)
+    members = [{**m, "household_id": hh["id"]} for m in snapshot["members"]]
+    persons = records_frame(members, PERSON_FIELDS, PERSON_KEYS)
+    return engine_frames(households, persons, date)
