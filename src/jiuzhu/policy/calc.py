@@ -148,7 +148,7 @@ def _value(where: _Where, field: Field, value: object, *, required: bool = False
             raise where.fail(path, f"应为 {lo} 到 {hi} 之间的整数", None)
         return _int(where, path, value, 0, lo, hi)
     if field.kind is Kind.CHOICE:
-        return _choice(where, path, value, field.choices, None if required else default)
+        return _choice(where, path, value, field.choices, None if required or default is None else str(default))
     if field.kind is Kind.DATE:
         return _date(where, path, value)
     return value
@@ -171,7 +171,7 @@ def _fields_of(where: _Where, record: dict[str, Any], fields: tuple[Field, ...])
         if f.json is None:  # not part of the contract (the region, the name): its default
             out[f.name] = None if f.default is REQUIRED else f.default
             continue
-        group = f.json.split(".", 1)[0] if "." in f.json else None
+        group = f.json.split(".", 1)[0] if "." in f.json else ""
         if group in _WHOLE and record.get(group) is None:
             out[f.name] = None
             continue
