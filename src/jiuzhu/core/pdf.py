@@ -1,16 +1,15 @@
 """Printable PDFs with Chinese text: reportlab with a CJK TrueType font EMBEDDED in the file.
 
 Never the built-in STSong CID font: it is not embedded, so a PDF viewer without Adobe's Asian font pack
-(most government intranet PCs, pdftoppm) shows boxes or nothing. We embed a subset of a font found on
-the machine: JIUZHU_CJK_FONT if set, else the usual Debian/Ubuntu paths, else fc-list.
+(most government intranet PCs, pdftoppm) shows boxes or nothing. jiuzhu ships its own font (core/fonts,
+文泉驿微米黑) and embeds a subset of it, so a PDF prints the same on any machine; JIUZHU_CJK_FONT names
+another TrueType file (.ttf/.ttc) when a county prefers its own.
 """
 
 from __future__ import annotations
 
 import io
 import os
-import shutil
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -26,14 +25,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from reportlab.platypus.flowables import KeepTogether
 
 FONT_NAME = "JiuzhuCJK"
-KNOWN_FONTS = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-)
+SHIPPED_FONT = Path(__file__).parent / "fonts" / "wqy-microhei.ttc"
 
 
 class FontMissing(RuntimeError):
@@ -46,22 +38,9 @@ def find_cjk_font() -> Path:
         if not Path(configured).exists():
             raise FontMissing(f"JIUZHU_CJK_FONT={configured} does not exist")
         return Path(configured)
-    for candidate in KNOWN_FONTS:
-        if Path(candidate).exists():
-            return Path(candidate)
-    if shutil.which("fc-list"):
-        out = subprocess.run(
-            ["fc-list", ":lang=zh", "file"], capture_output=True, text=True, check=False, timeout=20
-        ).stdout
-        for line in out.splitlines():
-            path = line.split(":", 1)[0].strip()
-            # reportlab reads TrueType outlines only; CFF-flavoured .otf files cannot be embedded by it.
-            if path.endswith((".ttf", ".ttc")) and Path(path).exists():
-                return Path(path)
-    raise FontMissing(
-        "No Chinese TrueType font found. Install one (apt-get install fonts-wqy-microhei) "
-        "or set JIUZHU_CJK_FONT to a .ttf/.ttc file."
-    )
+    if not SHIPPED_FONT.exists():  # a packaging that left the package data out
+        raise FontMissing(f"the font shipped with jiuzhu is missing: {SHIPPED_FONT}")
+    return SHIPPED_FONT
 
 
 @cache

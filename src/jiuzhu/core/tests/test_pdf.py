@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from jiuzhu.core.pdf import Facts, Grid, Heading, Para, Signatures, find_cjk_font, render_pdf
+from jiuzhu.core.pdf import SHIPPED_FONT, Facts, FontMissing, Grid, Heading, Para, Signatures, find_cjk_font, render_pdf
 
 
 def rasterise(pdf: bytes, tmp_path: Path, name: str) -> Path:
@@ -31,8 +31,15 @@ def ink_ratio(png: Path) -> float:
     return sum(histogram[:160]) / (img.width * img.height)
 
 
-def test_the_font_is_a_truetype_file_on_this_machine():
-    assert find_cjk_font().suffix in (".ttf", ".ttc")
+def test_the_font_is_the_one_jiuzhu_ships_whatever_the_machine_has(monkeypatch):
+    monkeypatch.delenv("JIUZHU_CJK_FONT", raising=False)
+    assert find_cjk_font() == SHIPPED_FONT and SHIPPED_FONT.stat().st_size > 1_000_000
+
+
+def test_a_configured_font_that_does_not_exist_is_named(monkeypatch):
+    monkeypatch.setenv("JIUZHU_CJK_FONT", "/nowhere/font.ttf")
+    with pytest.raises(FontMissing, match=r"/nowhere/font\.ttf"):
+        find_cjk_font()
 
 
 def test_a_chinese_pdf_embeds_its_font_and_renders(tmp_path):
