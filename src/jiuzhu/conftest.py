@@ -8,8 +8,9 @@ who must not see it.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -36,6 +37,27 @@ def _test_keys() -> None:
     django_settings.PII_KEY = "5a" * 64
     # No collected static files in a test run: WhiteNoise serves them from the apps (WHITENOISE_USE_FINDERS).
     django_settings.STATIC_ROOT = None
+
+
+class MissingTemplateVariable(str):
+    """string_if_invalid for the tests: a template that reads a missing variable or attribute fails the test
+    instead of printing nothing (that is how the household page's self-care cell stayed empty unnoticed).
+    `{% if %}`, `{% for %}` and `{% firstof %}` ignore it, as they should; `{{ x.missing|default:"—" }}` does not.
+    """
+
+    def __mod__(self, name: object) -> str:
+        raise AssertionError(f"template reads a missing variable: {name}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _templates_fail_on_missing_variables() -> Iterator[None]:
+    from django.conf import settings as django_settings
+    from django.test import override_settings
+
+    templates: list[dict[str, Any]] = copy.deepcopy(django_settings.TEMPLATES)
+    templates[0]["OPTIONS"]["string_if_invalid"] = MissingTemplateVariable("%s")
+    with override_settings(TEMPLATES=templates):
+        yield
 
 
 @pytest.fixture(autouse=True)
