@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
-from jiuzhu.accounts.models import User
 from jiuzhu.core.scope import scope_q
 from jiuzhu.regions.models import Level, Region
+
+if TYPE_CHECKING:  # accounts stands above regions: the user is only named, never imported at run time
+    from jiuzhu.accounts.models import User
 
 
 def regions_visible(*, user: User) -> QuerySet[Region]:
