@@ -49,17 +49,19 @@ def profile(households: int, seed: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiuzhu.settings")
     import django
 
-    django.setup()
-    import datetime as dt
+    from jiuzhu import datadir
 
+    datadir.prepare()  # the keys, as the `jiuzhu` command would make them: the settings only read them
+    django.setup()
     from django.core.management import call_command
+    from django.utils import timezone
 
     from jiuzhu.demo.services import demo_build
 
     call_command("migrate", verbosity=0)
     prof = cProfile.Profile()
     prof.enable()
-    report = demo_build(households=households, seed=seed, today=dt.date.today())
+    report = demo_build(households=households, seed=seed, today=timezone.localdate())
     prof.disable()
     print({k: round(v, 1) for k, v in report.seconds.items()})
     pstats.Stats(prof).sort_stats("tottime").print_stats(25)

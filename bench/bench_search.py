@@ -37,6 +37,9 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiuzhu.settings")
     import django
 
+    from jiuzhu import datadir
+
+    datadir.prepare()  # the keys, as the `jiuzhu` command would make them: the settings only read them
     django.setup()
     from django.db import connection
     from django.test import Client

@@ -8,8 +8,9 @@ who must not see it.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -26,8 +27,45 @@ from jiuzhu.registry.services import MemberInput, household_register
 PASSWORD = "correct-horse-battery-9"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _test_keys() -> None:
+    """Fixed keys, whatever a developer's ./var holds (or lacks: importing the settings made none). Set for the
+    whole run, not per test: restoring an override reads the original, and an empty SECRET_KEY cannot be read."""
+    from django.conf import settings as django_settings
+
+    django_settings.SECRET_KEY = "test-secret-key-" + "x" * 40
+    django_settings.PII_KEY = "5a" * 64
+    # No collected static files in a test run: WhiteNoise serves them from the apps (WHITENOISE_USE_FINDERS).
+    django_settings.STATIC_ROOT = None
+
+
+class MissingTemplateVariable(str):
+    """string_if_invalid for the tests: a template that reads a missing variable or attribute fails the test
+    instead of printing nothing (that is how the household page's self-care cell stayed empty unnoticed).
+    `{% if %}`, `{% for %}` and `{% firstof %}` ignore it, as they should; `{{ x.missing|default:"—" }}` does not.
+    """
+
+    def __mod__(self, name: object) -> str:
+        raise AssertionError(f"template reads a missing variable: {name}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _templates_fail_on_missing_variables() -> Iterator[None]:
+    from django.conf import settings as django_settings
+    from django.test import override_settings
+
+    templates: list[dict[str, Any]] = copy.deepcopy(django_settings.TEMPLATES)
+    templates[0]["OPTIONS"]["string_if_invalid"] = MissingTemplateVariable("%s")
+    with override_settings(TEMPLATES=templates):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def _isolated_data_dir(settings: Any, tmp_path: Any) -> None:
+def _isolated_data_dir(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever a test runs (the `jiuzhu` command in-process, a report written) stays in its tmp_path."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("JIUZHU_DATA_DIR", str(data))
+    settings.DATA_DIR = data
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

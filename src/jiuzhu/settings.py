@@ -2,31 +2,46 @@
 
 DATABASE_URL          default: SQLite file in the data dir
 JIUZHU_DATA_DIR       default: ./var (database, secret keys, uploads, exports)
-JIUZHU_SECRET_KEY_FILE default: <data dir>/secret_key (generated on first run)
-JIUZHU_PII_KEY_FILE   default: <data dir>/pii_key (generated on first run)
+JIUZHU_SECRET_KEY_FILE default: <data dir>/secret_key (created by the first `jiuzhu` command)
+JIUZHU_PII_KEY_FILE   default: <data dir>/pii_key (created by the first `jiuzhu` command)
 JIUZHU_DEBUG          default: off
 JIUZHU_ALLOWED_HOSTS  default: localhost,127.0.0.1
 JIUZHU_TASK_BACKEND   default: database ("immediate" runs jobs inside the request)
+
+Importing this module writes nothing: the data dir and the keys are made by `jiuzhu.datadir.prepare()`.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from jiuzhu import datadir
 
 BASE_DIR = Path(__file__).resolve().parent
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
 
 def envbool(name: str, default: bool = False) -> bool:
+    """A switch: a typo ("ture") must stop the start, not silently turn a protection off."""
     value = os.environ.get(name)
-    if value is None:
+    word = (value or "").strip().lower()
+    if not word:  # unset, or set to nothing (`JIUZHU_DEBUG= jiuzhu …`)
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} 不是开关值，应为 {'/'.join(sorted(_TRUE))}（开）或 {'/'.join(sorted(_FALSE))}（关）"
+    )
 
 
 def envint(name: str, default: int) -> int:
@@ -34,24 +49,13 @@ def envint(name: str, default: int) -> int:
     return int(value) if value else default
 
 
-DATA_DIR = Path(os.environ.get("JIUZHU_DATA_DIR", "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR = datadir.data_dir()
 
-
-def _key_from_file(env_name: str, default_name: str, nbytes: int) -> str:
-    """A key read from a file, created with a fresh random value on first run (0600)."""
-    path = Path(os.environ.get(env_name) or DATA_DIR / default_name)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(nbytes))
-    return path.read_text().strip()
-
-
-SECRET_KEY = os.environ.get("JIUZHU_SECRET_KEY") or _key_from_file("JIUZHU_SECRET_KEY_FILE", "secret_key", 32)
-# 32 bytes hex: half encrypts personal data (AES-GCM), half keys the lookup hash (HMAC).
-PII_KEY = os.environ.get("JIUZHU_PII_KEY") or _key_from_file("JIUZHU_PII_KEY_FILE", "pii_key", 64)
+# Empty until `prepare()` has run: Django then refuses to sign anything ("SECRET_KEY must not be empty").
+SECRET_KEY = datadir.read_key(datadir.SECRET_KEY)
+# Never empty: core.pii would quietly derive a key from "" and encrypt with it. This marker is not hex, so
+# encrypting or looking anything up fails loudly until `jiuzhu migrate` (or any `jiuzhu` command) made the key.
+PII_KEY = datadir.read_key(datadir.PII_KEY) or "missing-pii-key-run-a-jiuzhu-command-first"
 
 DEBUG = envbool("JIUZHU_DEBUG", False)
 ALLOWED_HOSTS = os.environ.get("JIUZHU_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
@@ -160,8 +164,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT = DATA_DIR / "static"  # created by datadir.prepare(): WhiteNoise warns about a missing one
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -65,7 +66,7 @@ def parse_id_number(raw: str, *, today: dt.date | None = None) -> IdNumber:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise IdNumberError(_("出生日期 %(d)s 不是有效日期") % {"d": number[6:14]}) from None
-    if birth > (today or dt.date.today()):
+    if birth > (today or timezone.localdate()):
         raise IdNumberError(_("出生日期 %(d)s 晚于今天") % {"d": birth.isoformat()})
     if birth.year < 1880:
         raise IdNumberError(_("出生日期 %(d)s 早于1880年") % {"d": birth.isoformat()})

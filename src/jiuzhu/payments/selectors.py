@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from jiuzhu.accounts.models import User
 from jiuzhu.core.scope import scope_q
-from jiuzhu.payments.models import Entitlement, EntitlementStatus, first_of_month
+from jiuzhu.payments.models import Entitlement, first_of_month
 from jiuzhu.registry.models import Household
 
 
@@ -33,7 +33,3 @@ def entitlements_paying(*, month: dt.date, region_prefix_q: Q | None = None) -> 
     if region_prefix_q is not None:
         qs = qs.filter(region_prefix_q)
     return qs
-
-
-def entitlements_active(*, user: User) -> QuerySet[Entitlement]:
-    return entitlements_visible(user=user).exclude(status=EntitlementStatus.STOPPED)

@@ -32,7 +32,7 @@ def _page(request: HttpRequest, form: ParameterAddForm | None = None, status: in
     user = _user(request)
     can_manage = user.has_capability(Capability.MANAGE_PARAMETERS)
     region = user.region
-    today = dt.date.today()
+    today = timezone.localdate()
     programs = [
         {"p": p, "unit": UNIT_LABELS[p.unit], "periodicity": PERIODICITY_LABELS[p.periodicity]} for p in PROGRAMS
     ]
@@ -154,7 +154,7 @@ def _impact_xlsx(user: User, result: selectors.Reevaluation) -> FileResponse:
 
 def household_panel(request: HttpRequest, household: Household) -> str:
     """The eligibility section of the household page (registered in PolicyConfig.ready)."""
-    today = dt.date.today()
+    today = timezone.localdate()
     try:
         result = selectors.household_evaluation(household=household, date=today)
         error = ""

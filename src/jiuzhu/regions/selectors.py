@@ -19,10 +19,6 @@ def villages_visible(*, user: User) -> QuerySet[Region]:
     return regions_visible(user=user).filter(level=Level.VILLAGE).select_related("parent")
 
 
-def townships_visible(*, user: User) -> QuerySet[Region]:
-    return regions_visible(user=user).filter(level=Level.TOWNSHIP)
-
-
 def child_regions(*, user: User) -> QuerySet[Region]:
     """The level below the user's own region: townships for the county, villages for a township."""
     if user.region is None:

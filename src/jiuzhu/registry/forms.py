@@ -50,8 +50,3 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["id_number"].required = creating
         if not creating:
             self.fields["id_number"].help_text = _("留空则不修改")
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(required=False, label=_("查找"))
-    region = forms.CharField(required=False, label=_("村（社区）"))

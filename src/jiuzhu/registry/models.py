@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
@@ -202,7 +203,7 @@ class Person(models.Model):
 
     @property
     def age(self) -> int:
-        return self.age_on(dt.date.today())
+        return self.age_on(timezone.localdate())
 
     @property
     def self_care(self) -> SelfCare:

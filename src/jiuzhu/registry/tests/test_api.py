@@ -41,8 +41,10 @@ def test_the_outsider_gets_404_with_a_chinese_message(client, household_a, casew
 
 def test_bad_parameters_get_a_json_error(client, household_a, caseworker_a):
     response = client.get("/api/registry/households/abc", **bearer(caseworker_a))
-    assert response.status_code in (404, 422)
-    assert "code" in response.json()
+    assert response.status_code == 422
+    body = response.json()
+    assert (body["code"], body["message"]) == ("invalid", "请求参数有误")
+    assert body["errors"][0]["loc"] == ["path", "household_id"]
 
 
 def test_the_openapi_document_is_served(client):
