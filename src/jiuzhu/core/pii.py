@@ -14,13 +14,22 @@ from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 _PREFIX = "v1:"
 
 
 @lru_cache(maxsize=4)
 def _keys(key_hex: str) -> tuple[AESGCM, bytes]:
-    raw = bytes.fromhex(key_hex)
+    try:
+        raw = bytes.fromhex(key_hex)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "PII_KEY is not a hex key: run any `jiuzhu` command once to create <data dir>/pii_key, "
+            "or point JIUZHU_PII_KEY_FILE at the county's key"
+        ) from None
+    if not raw:
+        raise ImproperlyConfigured("PII_KEY is empty")
     if len(raw) < 64:
         raw = hashlib.sha512(raw).digest()
     return AESGCM(raw[:32]), raw[32:64]

@@ -1,3 +1,5 @@
+import pytest
+
 from jiuzhu.core import pii
 
 
@@ -21,3 +23,11 @@ def test_masks():
     assert pii.mask_account("6228480012345678901") == "***************8901"
     assert pii.mask_name("张三丰") == "张*丰"
     assert pii.mask_name("李四") == "李*"
+
+
+def test_a_missing_key_is_refused_with_what_to_do(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.PII_KEY = "missing-pii-key-run-a-jiuzhu-command-first"
+    with pytest.raises(ImproperlyConfigured, match="pii_key"):
+        pii.encrypt("330727199001011234")
