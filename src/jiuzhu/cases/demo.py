@@ -25,7 +25,8 @@ from jiuzhu.cases.models import (
     ReviewKind,
     Status,
 )
-from jiuzhu.cases.services import household_snapshot, snapshot_covered_size
+from jiuzhu.cases.selectors import snapshot_covered_size
+from jiuzhu.cases.services import household_snapshot
 from jiuzhu.core.pii import mask_name
 from jiuzhu.core.scope import prefix_q
 from jiuzhu.core.workdays import add_workdays

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import User
-from jiuzhu.cases.models import Case, Notice, Review, ReviewOutcome, Status
-from jiuzhu.cases.workflow import NEXT_STEP, OPEN, STEPS
+from jiuzhu.cases import deadlines, engine
+from jiuzhu.cases.models import Case, Notice, ReserveFundEntry, Review, ReviewOutcome, Status
+from jiuzhu.cases.workflow import NEXT_STEP, OPEN, STEPS, TEKUN
 from jiuzhu.core.scope import prefix_q, scope_q
 from jiuzhu.core.workdays import workdays_between
 from jiuzhu.regions.models import Level, Region
@@ -170,3 +172,45 @@ def timeliness(*, user: User, on: dt.date) -> list[Timeliness]:
             )
         )
     return out
+
+
+def snapshot_covered_size(case: Case) -> int:
+    """How many people the application is for: what the notice shows as 保障人数."""
+    if case.single_person or engine.is_person_program(case.program):
+        return 1
+    members = case.snapshot.get("members", [])
+    return sum(1 for m in members if not m.get("excluded") and not m.get("date_of_death")) or 1
+
+
+def notice_start_bounds(on: dt.date) -> tuple[dt.date, dt.date]:
+    """A notice is often posted on the village board first and entered later, or prepared a few days
+    ahead: its start date may lie up to 30 days back or 7 days ahead."""
+    return on - dt.timedelta(days=30), on + dt.timedelta(days=7)
+
+
+def refusal_notify_due(case: Case) -> dt.date | None:
+    if case.decided_at is None:
+        return None
+    return deadlines.due_after(case.decided_at, "case.days.refusal_notice", region_code=case.region_code)
+
+
+def reserve_balance(*, township_code: str) -> Decimal:
+    total = ReserveFundEntry.objects.filter(region_code=township_code).aggregate(s=Sum("amount"))["s"]
+    return total or Decimal("0.00")
+
+
+def _can_work(member: dict[str, Any], on: dt.date) -> bool:
+    birth = dt.date.fromisoformat(member["birth_date"])
+    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    return member.get("labor") == Labor.FULL and 16 <= age < 60 and not member.get("date_of_death")
+
+
+def review_interval_months(*, case: Case, on: dt.date) -> int:
+    """Yearly; every 6 months where income is irregular and a member can work (never for 特困)."""
+    if (
+        case.program not in TEKUN
+        and case.income_irregular
+        and any(_can_work(m, on) for m in case.snapshot.get("members", []))
+    ):
+        return deadlines.days("review.months.irregular", region_code=case.region_code, on=on)
+    return deadlines.days("review.months.stable", region_code=case.region_code, on=on)

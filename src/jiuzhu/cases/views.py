@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from jiuzhu.accounts.models import Capability
 from jiuzhu.cases import checklists, documents, engine, forms, selectors, services
 from jiuzhu.cases.models import Case, CaseDocument, HolidayOverride, ReserveFundEntry, Status
-from jiuzhu.cases.workflow import STEPS
+from jiuzhu.cases.workflow import STEPS, TEKUN
 from jiuzhu.core.forms import form_add_errors
 from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.scope import prefix_q, require_scope
@@ -133,7 +133,7 @@ def _case_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         "objections": case.objections.all(),
         "notice_entries": case.notice_entries.select_related("notice"),
         "assessments": case.self_care.select_related("person"),
-        "can_assess": case.program in services.TEKUN and user.has_capability(Capability.INVESTIGATE),
+        "can_assess": case.program in TEKUN and user.has_capability(Capability.INVESTIGATE),
         "can_emergency": case.linshi_kind == "emergency"
         and case.emergency_paid_at is None
         and not case.is_closed
@@ -142,7 +142,7 @@ def _case_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         and any(
             user.has_capability(c) for c in (Capability.SUBMIT_CASE, Capability.ACCEPT_CASE, Capability.INVESTIGATE)
         ),
-        "refusal_due": services.refusal_notify_due(case) if case.status == Status.REFUSED else None,
+        "refusal_due": selectors.refusal_notify_due(case) if case.status == Status.REFUSED else None,
         "today": today,
         "members": selectors.snapshot_members(case=case),
     }
@@ -334,7 +334,7 @@ def case_emergency(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已从备用金先行救助"))
             return redirect("cases:detail", pk=case.pk)
-    balance = services.reserve_balance(township_code=case.township_code)
+    balance = selectors.reserve_balance(township_code=case.township_code)
     return render(
         request,
         "cases/form.html",
@@ -517,7 +517,7 @@ def reserve_fund(request: AuthedRequest) -> HttpResponse:
     if not (user.has_capability(Capability.EMERGENCY_AID) or user.has_capability(Capability.CONFIRM_CASE)):
         raise PermissionDenied
     townships = Region.objects.filter(prefix_q(user.scope_prefix or "x", "code"), level=Level.TOWNSHIP).order_by("code")
-    rows = [(t, services.reserve_balance(township_code=t.code)) for t in townships]
+    rows = [(t, selectors.reserve_balance(township_code=t.code)) for t in townships]
     code = request.GET.get("township") or request.POST.get("township") or ""
     selected = next((t for t in townships if t.code == code), None)
     form = forms.TopupForm(request.POST or None)

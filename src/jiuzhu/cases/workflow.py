@@ -13,6 +13,11 @@ from django_stubs_ext import StrOrPromise
 from jiuzhu.accounts.models import Capability
 from jiuzhu.cases.models import Status
 
+# The programme groups the procedure treats apart: 单人保 is 低保's; 特困 has its own township deadline and
+# self-care assessment, and no half-yearly review.
+DIBAO = frozenset({"dibao_urban", "dibao_rural"})
+TEKUN = frozenset({"tekun_central", "tekun_dispersed"})
+
 OPEN = frozenset(
     {
         Status.SUBMITTED,
