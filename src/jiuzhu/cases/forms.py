@@ -47,6 +47,12 @@ class InvestigateForm(forms.Form):
     family_confirmed = forms.BooleanField(label=_("申请人已在调查表上签字确认"), required=False)
     income_irregular = forms.BooleanField(label=_("收入不稳定且有劳动能力成员（每半年复核）"), required=False)
 
+    def clean(self) -> dict[str, Any]:
+        # The service takes the investigators as one list, as the API sends them.
+        data = super().clean() or {}
+        data["investigators"] = [data.get(f) or "" for f in ("investigator_1", "investigator_2", "investigator_3")]
+        return data
+
 
 class EmptyForm(forms.Form):
     pass

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from jiuzhu.accounts.models import User
 from jiuzhu.cases import deadlines, engine
 from jiuzhu.cases.models import Case, Notice, ReserveFundEntry, Review, ReviewOutcome, Status
-from jiuzhu.cases.workflow import NEXT_STEP, OPEN, STEPS, TEKUN
+from jiuzhu.cases.workflow import NEXT_STEP, OPEN, STEPS, TEKUN, step_allowed
 from jiuzhu.core.scope import prefix_q, scope_q
 from jiuzhu.core.workdays import workdays_between
 from jiuzhu.regions.models import Level, Region
@@ -49,18 +49,9 @@ def case_get(*, user: User, pk: int) -> Case:
     return get_object_or_404(cases_visible(user=user).select_related("household__region"), pk=pk)
 
 
-def steps_for(*, user: User, case: Case) -> list[str]:
-    """The steps this user may take on this case now (the buttons on the case page)."""
-    out = []
-    for action, step in STEPS.items():
-        if case.status not in step.sources or not user.has_capability(step.capability):
-            continue
-        if step.county_for_staff_relatives and case.staff_relative and not user.is_county_level:
-            continue
-        if action in ("confirm", "refuse") and case.opinion_by_id == user.pk:
-            continue
-        out.append(action)
-    return out
+def steps_for(*, user: User, case: Case, on: dt.date | None = None) -> list[str]:
+    """The steps this user may take on this case on `on` (today): exactly those the services accept."""
+    return [action for action in STEPS if step_allowed(user, case, action, on=on)]
 
 
 @dataclass(frozen=True)
@@ -74,14 +65,12 @@ class TodoItem:
 def todo_for(*, user: User, on: dt.date) -> list[TodoItem]:
     """What waits for this user, ordered by due date: the next step of each case in scope that their role
     takes. Investigation of staff relatives' applications waits for the county, not the township."""
-    mine = []
-    for status, action in NEXT_STEP.items():
-        step = STEPS[action]
-        if user.has_capability(step.capability):
-            mine.append((status, step))
+    mine = {status for status, action in NEXT_STEP.items() if user.has_capability(STEPS[action].capability)}
+    if user.has_capability(STEPS["refuse"].capability):
+        mine.add(Status.TOWNSHIP_DONE)  # a negative township opinion waits for the county's refusal
     if not mine:
         return []
-    qs = cases_visible(user=user).filter(status__in=[s for s, _ in mine]).order_by("due_date", "id")
+    qs = cases_visible(user=user).filter(status__in=mine).order_by("due_date", "id")
     items = []
     for case in qs:
         action = NEXT_STEP[Status(case.status)]
@@ -90,18 +79,10 @@ def todo_for(*, user: User, on: dt.date) -> list[TodoItem]:
         county_owns = case.staff_relative or action == "record_check"
         if step.county_for_staff_relatives and not county_owns and user.is_county_level:
             continue
-        if step.county_for_staff_relatives and case.staff_relative and not user.is_county_level:
-            continue
-        if action == "confirm" and case.opinion_by_id == user.pk:
-            continue
         if action == "publish_notice" and case.opinion_recommend is False:
-            if not user.is_county_level:
-                continue
-            action = "refuse"
-        if action == "confirm":
-            entry = case.notice_entries.select_related("notice").order_by("-notice__end_date").first()
-            if entry is None or entry.notice.end_date >= on:
-                continue  # still on notice: nothing to do yet
+            action = "refuse"  # a negative opinion is not published: it goes to the county's decision
+        if not step_allowed(user, case, action, on=on):
+            continue  # not theirs (a staff relative's file, their own opinion) or not yet (still on notice)
         items.append(TodoItem(case, action, case.due_date, case.due_date is not None and case.due_date < on))
     return items
 

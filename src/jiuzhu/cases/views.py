@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -15,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.models import Capability
-from jiuzhu.cases import checklists, documents, engine, forms, selectors, services
+from jiuzhu.cases import checklists, documents, engine, forms, selectors, services, steps
 from jiuzhu.cases.models import Case, CaseDocument, HolidayOverride, ReserveFundEntry, Status
-from jiuzhu.cases.workflow import STEPS, TEKUN
+from jiuzhu.cases.workflow import STEPS, step_allowed, step_refusal
 from jiuzhu.core.forms import form_add_errors
 from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.scope import prefix_q, require_scope
@@ -108,8 +107,8 @@ def case_create(request: AuthedRequest, household_pk: int) -> HttpResponse:
 
 def _case_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
     user = request.user
-    actions = selectors.steps_for(user=user, case=case)
     today = timezone.localdate()
+    actions = selectors.steps_for(user=user, case=case, on=today)
     step_forms = {}
     for a in actions:
         if a in ("confirm", "refuse"):
@@ -133,66 +132,32 @@ def _case_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         "objections": case.objections.all(),
         "notice_entries": case.notice_entries.select_related("notice"),
         "assessments": case.self_care.select_related("person"),
-        "can_assess": case.program in TEKUN and user.has_capability(Capability.INVESTIGATE),
-        "can_emergency": case.linshi_kind == "emergency"
-        and case.emergency_paid_at is None
-        and not case.is_closed
-        and user.has_capability(Capability.EMERGENCY_AID),
-        "can_upload": not case.is_closed
-        and any(
-            user.has_capability(c) for c in (Capability.SUBMIT_CASE, Capability.ACCEPT_CASE, Capability.INVESTIGATE)
-        ),
+        "can_assess": step_allowed(user, case, "assess_self_care"),
+        "can_emergency": step_allowed(user, case, "emergency_pay"),
+        "can_upload": step_allowed(user, case, "upload_document"),
+        "can_note": step_allowed(user, case, "add_note"),
         "refusal_due": selectors.refusal_notify_due(case) if case.status == Status.REFUSED else None,
         "today": today,
         "members": selectors.snapshot_members(case=case),
     }
 
 
+def _refused(request: AuthedRequest, case: Case, action: str) -> HttpResponse | None:
+    """A page offering an action shows only to whoever may take it now: 403 for a role that never may,
+    back to the case with the reason when the case is not in a state for it."""
+    refusal = step_refusal(request.user, case, action)
+    if refusal is None:
+        return None
+    if refusal.forbidden:
+        raise PermissionDenied(refusal.message)
+    messages.error(request, str(refusal.message))
+    return redirect("cases:detail", pk=case.pk)
+
+
 @login_required
 def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
     return render(request, "cases/case_detail.html", _case_context(request, case))
-
-
-def _step_call(action: str) -> Callable[..., Case]:
-    def investigate(actor: Any, case: Case, d: dict[str, Any]) -> Case:
-        names = [d["investigator_1"], d["investigator_2"], d.get("investigator_3") or ""]
-        return services.case_investigate(
-            actor=actor,
-            case=case,
-            visit_date=d["visit_date"],
-            investigators=names,
-            findings=d["findings"],
-            family_confirmed=d["family_confirmed"],
-            income_irregular=d["income_irregular"],
-        )
-
-    calls: dict[str, Callable[..., Case]] = {
-        "accept": lambda a, c, d: services.case_accept(
-            actor=a, case=c, staff_relative=d["staff_relative"], staff_relative_note=d["staff_relative_note"]
-        ),
-        "investigate": investigate,
-        "request_check": lambda a, c, d: services.case_request_check(actor=a, case=c),
-        "record_check": lambda a, c, d: services.case_record_check(
-            actor=a, case=c, result=d["result"], passed=d["passed"]
-        ),
-        "township_opinion": lambda a, c, d: services.case_township_opinion(
-            actor=a, case=c, recommend=d["recommend"], text=d["text"], amount=d["amount"]
-        ),
-        "publish_notice": lambda a, c, d: services.case_publish_notice(actor=a, case=c, start_date=d["start_date"]),
-        "record_objection": lambda a, c, d: services.case_record_objection(
-            actor=a, case=c, content=d["content"], received_on=d["received_on"]
-        ),
-        "resolve_objection": lambda a, c, d: services.case_resolve_objection(
-            actor=a, case=c, resolution=d["resolution"], text=d["text"]
-        ),
-        "confirm": lambda a, c, d: services.case_confirm(
-            actor=a, case=c, amount=d["amount"], override_reason=d["override_reason"]
-        ),
-        "refuse": lambda a, c, d: services.case_refuse(actor=a, case=c, reasons=d["reasons"]),
-        "withdraw": lambda a, c, d: services.case_withdraw(actor=a, case=c, reason=d["reason"]),
-    }
-    return calls[action]
 
 
 @login_required
@@ -204,7 +169,7 @@ def case_step(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     form = forms.STEP_FORMS[action](request.POST, prefix=action)
     if form.is_valid():
         try:
-            _step_call(action)(request.user, case, form.cleaned_data)
+            steps.step_run(action, actor=request.user, case=case, data=form.cleaned_data)
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
@@ -222,7 +187,7 @@ def case_step(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
 
 def _decide_page(request: AuthedRequest, case: Case, bound: dict[str, BaseForm] | None = None) -> HttpResponse:
     today = timezone.localdate()
-    actions = selectors.steps_for(user=request.user, case=case)
+    actions = selectors.steps_for(user=request.user, case=case, on=today)
     on_snapshot = services.engine_for_case(case=case, on=today)
     on_now = services.engine_for_case(case=case, on=today, now=True)
     bound = bound or {}
@@ -298,6 +263,8 @@ def case_note(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def case_self_care(request: AuthedRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
+    if (refused := _refused(request, case, "assess_self_care")) is not None:
+        return refused
     form = forms.SelfCareForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -323,6 +290,8 @@ def case_self_care(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def case_emergency(request: AuthedRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
+    if (refused := _refused(request, case, "emergency_pay")) is not None:
+        return refused
     form = forms.EmergencyPayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from jiuzhu.accounts.models import Capability, User
 from jiuzhu.cases import deadlines
 from jiuzhu.cases.models import Case, CaseEvent, Status
-from jiuzhu.cases.workflow import OPEN, STEPS, TEKUN
+from jiuzhu.cases.workflow import OPEN, STEPS, TEKUN, Refusal, step_refusal
 from jiuzhu.core.audit import audit_record
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import require_scope
@@ -35,19 +35,17 @@ def _require(actor: User, capability: Capability) -> None:
         raise PermissionDenied(_("您的角色无权执行此操作"))
 
 
-def _begin(actor: User, case: Case, action: str) -> Case:
-    """Lock the case row and check capability, scope and state. Called inside the step's transaction."""
-    step = STEPS[action]
+def _refuse(refusal: Refusal | None) -> None:
+    if refusal is not None:
+        raise PermissionDenied(refusal.message) if refusal.forbidden else IllegalStep(refusal.message)
+
+
+def _begin(actor: User, case: Case, action: str, *, on: dt.date | None = None) -> Case:
+    """Lock the case row, then ask workflow.step_refusal whether this actor may take the action on it now.
+    Called inside the action's transaction; the lock makes two concurrent decisions end with one."""
     require_scope(actor, case.region_code)
-    _require(actor, step.capability)
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    if locked.status not in step.sources:
-        raise IllegalStep(
-            _("申请 %(n)s 当前状态为“%(s)s”，不能执行“%(a)s”")
-            % {"n": locked.number, "s": locked.get_status_display(), "a": step.label}
-        )
-    if step.county_for_staff_relatives and locked.staff_relative and not actor.is_county_level:
-        raise PermissionDenied(_("经办人员近亲属的申请由县级民政部门调查核实"))
+    _refuse(step_refusal(actor, locked, action, on=on))
     return locked
 
 
@@ -114,8 +112,3 @@ def _next_number(region_code: str, year: int) -> str:
     last = Case.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
     serial = int(last[len(prefix) :]) + 1 if last else 1
     return f"{prefix}{serial:05d}"
-
-
-def _require_any(actor: User, *caps: Capability) -> None:
-    if not any(actor.has_capability(c) for c in caps):
-        raise PermissionDenied(_("您的角色无权执行此操作"))

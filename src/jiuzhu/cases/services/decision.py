@@ -6,14 +6,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import User
 from jiuzhu.cases import engine
 from jiuzhu.cases.models import Case, Status
-from jiuzhu.cases.services._common import IllegalStep, _begin, _move, _today
+from jiuzhu.cases.services._common import _begin, _move, _today
 from jiuzhu.cases.services.reviews import review_schedule
 from jiuzhu.cases.services.snapshot import household_snapshot
 from jiuzhu.cases.workflow import TEKUN
@@ -46,21 +46,6 @@ def _with_assessment(case: Case, snapshot: dict[str, Any]) -> dict[str, Any]:
     return {**snapshot, "members": members}
 
 
-def _require_not_maker(actor: User, case: Case) -> None:
-    if case.opinion_by_id is not None and case.opinion_by_id == actor.pk:
-        raise PermissionDenied(_("签署乡镇审核意见的人员不能同时作出审核确认决定"))
-
-
-def _notice_over(case: Case, on: dt.date) -> None:
-    entry = case.notice_entries.select_related("notice").order_by("-notice__end_date").first()
-    if entry is None:
-        raise IllegalStep(_("申请 %(n)s 尚未公示") % {"n": case.number})
-    if entry.notice.end_date >= on:
-        raise IllegalStep(
-            _("公示期至 %(d)s 结束，公示期满后方可审核确认") % {"d": entry.notice.end_date.strftime("%Y-%m-%d")}
-        )
-
-
 @transaction.atomic
 def case_confirm(
     *,
@@ -74,9 +59,7 @@ def case_confirm(
     A monthly programme gets its entitlement from the month after approval, and its first review.
     The row lock plus the state check make two approvers confirming at once end with one decision."""
     on = _today(on)
-    case = _begin(actor, case, "confirm")
-    _require_not_maker(actor, case)
-    _notice_over(case, on)
+    case = _begin(actor, case, "confirm", on=on)
     result = engine_for_case(case=case, on=on)
     computed = result.amount
     final = amount if amount is not None else (computed if computed is not None else case.opinion_amount)
@@ -124,8 +107,7 @@ def _default_persons(case: Case) -> list[int]:
 def case_refuse(*, actor: User, case: Case, reasons: str, on: dt.date | None = None) -> Case:
     """不予确认, with written reasons the household receives within 3 working days."""
     on = _today(on)
-    case = _begin(actor, case, "refuse")
-    _require_not_maker(actor, case)
+    case = _begin(actor, case, "refuse", on=on)
     if not reasons.strip():
         raise ValidationError({"reasons": _("不予确认须写明理由")})
     case.decision_reasons, case.decided_by, case.decided_at = reasons, actor, on

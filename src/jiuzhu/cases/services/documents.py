@@ -9,11 +9,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jiuzhu.accounts.models import Capability, User
+from jiuzhu.accounts.models import User
 from jiuzhu.cases import checklists
 from jiuzhu.cases.models import Case, CaseDocument, CaseNote
-from jiuzhu.cases.services._common import IllegalStep, _require_any
-from jiuzhu.cases.workflow import STEPS
+from jiuzhu.cases.services._common import _refuse
+from jiuzhu.cases.workflow import step_refusal
 from jiuzhu.core.audit import audit_record
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import require_scope
@@ -21,10 +21,8 @@ from jiuzhu.core.scope import require_scope
 
 @transaction.atomic
 def case_document_add(*, actor: User, case: Case, kind: str, upload: UploadedFile) -> CaseDocument:
-    _require_any(actor, Capability.SUBMIT_CASE, Capability.ACCEPT_CASE, Capability.INVESTIGATE)
     require_scope(actor, case.region_code)
-    if case.is_closed:
-        raise IllegalStep(_("申请已办结，不能再上传材料"))
+    _refuse(step_refusal(actor, case, "upload_document"))
     if kind not in dict(checklists.checklist(case.program)):
         raise ValidationError({"kind": _("未知的材料类型")})
     name = upload.name or ""
@@ -61,7 +59,7 @@ def case_document_add(*, actor: User, case: Case, kind: str, upload: UploadedFil
 @transaction.atomic
 def case_note_add(*, actor: User, case: Case, text: str) -> CaseNote:
     require_scope(actor, case.region_code)
-    _require_any(actor, *(s.capability for s in STEPS.values()))
+    _refuse(step_refusal(actor, case, "add_note"))
     if not text.strip():
         raise ValidationError({"text": _("备注不能为空")})
     note = CaseNote.objects.create(case=case, author=actor, text=text)

@@ -12,7 +12,7 @@ from jiuzhu.accounts.models import User
 from jiuzhu.cases import deadlines, engine
 from jiuzhu.cases.models import Case, Notice, NoticeEntry, Objection, ObjectionResolution, Status
 from jiuzhu.cases.selectors import notice_start_bounds, snapshot_covered_size
-from jiuzhu.cases.services._common import IllegalStep, _begin, _move, _today
+from jiuzhu.cases.services._common import _begin, _move, _today
 from jiuzhu.core.pii import mask_name
 from jiuzhu.regions.models import Region
 
@@ -31,8 +31,6 @@ def notice_publish(
         raise ValidationError(_("请选择要公示的申请"))
     locked = [_begin(actor, c, "publish_notice") for c in sorted(cases, key=lambda c: c.pk)]
     for c in locked:
-        if not c.opinion_recommend:
-            raise IllegalStep(_("申请 %(n)s 的乡镇意见为不予确认，无需公示，请报县级决定") % {"n": c.number})
         if c.opinion_at and start < c.opinion_at:
             raise ValidationError({"start_date": _("公示开始日期不能早于乡镇审核日期")})
     end = start + dt.timedelta(days=deadlines.days("case.days.notice") - 1)

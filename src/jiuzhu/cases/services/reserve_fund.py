@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import Capability, User
 from jiuzhu.cases import deadlines
-from jiuzhu.cases.models import Case, CaseEvent, LinshiKind, ReserveFundEntry
+from jiuzhu.cases.models import Case, CaseEvent, ReserveFundEntry
 from jiuzhu.cases.selectors import reserve_balance
-from jiuzhu.cases.services._common import IllegalStep, _overall_due, _require, _today
-from jiuzhu.cases.workflow import OPEN
+from jiuzhu.cases.services._common import _overall_due, _refuse, _require, _today
+from jiuzhu.cases.workflow import step_refusal
 from jiuzhu.core.audit import audit_record
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import require_scope
@@ -56,15 +56,9 @@ def case_emergency_pay(*, actor: User, case: Case, amount: Decimal, note: str = 
     """急难型临时救助: the township pays at once from its reserve fund within its delegated cap; the
     paperwork (investigation, opinion, decision) follows within the paperwork deadline ([LS2018])."""
     on = _today(on)
-    _require(actor, Capability.EMERGENCY_AID)
     require_scope(actor, case.region_code)
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.program != "linshi" or case.linshi_kind != LinshiKind.EMERGENCY:
-        raise IllegalStep(_("只有急难型临时救助可以先行救助"))
-    if case.status not in OPEN:
-        raise IllegalStep(_("申请已办结，不能先行救助"))
-    if case.emergency_paid_at is not None:
-        raise IllegalStep(_("该申请已先行救助"))
+    _refuse(step_refusal(actor, case, "emergency_pay"))
     cap = Decimal(deadlines.case_parameter("case.money.linshi_township_cap", region_code=case.region_code, on=on))
     if amount <= 0 or amount > cap:
         raise ValidationError({"amount": _("先行救助金额应大于 0 且不超过乡镇审批额度 %(c)s 元") % {"c": cap}})

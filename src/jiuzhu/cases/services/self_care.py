@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jiuzhu.accounts.models import Capability, User
-from jiuzhu.cases.models import ADL_ACTIVITIES, Case, SelfCareAssessment, Status
-from jiuzhu.cases.services._common import IllegalStep, _require
-from jiuzhu.cases.workflow import OPEN, TEKUN
+from jiuzhu.accounts.models import User
+from jiuzhu.cases.models import ADL_ACTIVITIES, Case, SelfCareAssessment
+from jiuzhu.cases.services._common import _refuse
+from jiuzhu.cases.workflow import step_refusal
 from jiuzhu.core.audit import audit_record
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import require_scope
@@ -30,12 +30,8 @@ def case_assess_self_care(
 ) -> SelfCareAssessment:
     """特困 six-activity self-care assessment: all six → self-sufficient, up to three impossible → partly
     dependent, four or more → fully dependent ([TK])."""
-    _require(actor, Capability.INVESTIGATE)
     require_scope(actor, case.region_code)
-    if case.program not in TEKUN:
-        raise ValidationError(_("生活自理能力评估只用于特困人员认定"))
-    if case.status not in OPEN - {Status.NOTICE, Status.OBJECTED}:
-        raise IllegalStep(_("申请当前状态不能再评估生活自理能力"))
+    _refuse(step_refusal(actor, case, "assess_self_care"))
     if person.household_id != case.household_id:
         raise ValidationError({"person": _("被评估人必须是本户成员")})
     codes = [code for code, _label in ADL_ACTIVITIES]

@@ -230,9 +230,9 @@ def test_single_person_dibao_covers_only_the_applicant(county, make_household, c
     )
     case = at_state(case, Status.NOTICE, opinion_by=head_a)
     result = services.engine_for_case(case=case, on=TODAY)
-    if result.eligible:
-        case = services.case_confirm(actor=approver, case=case, on=TODAY)
-        assert list(Entitlement.objects.get(source_case=case).persons.all()) == [daughter]
+    assert result.eligible
+    case = services.case_confirm(actor=approver, case=case, on=TODAY)
+    assert list(Entitlement.objects.get(source_case=case).persons.all()) == [daughter]
     assert any("单人保" in line for line in result.lines)
 
 
