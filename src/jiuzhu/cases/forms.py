@@ -154,6 +154,15 @@ class HolidayForm(forms.Form):
     note = forms.CharField(label=_("说明"), required=False)
 
 
+class HolidayDeleteForm(forms.Form):
+    # The delete button posts the row's date; a hand-made post with another text gets a form error.
+    delete = forms.DateField(
+        label=_("日期"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": _("日期格式应为 年-月-日，例如 2025-10-01")},
+    )
+
+
 class TopupForm(forms.Form):
     amount = forms.DecimalField(label=_("拨付金额（元）"), min_value=0)
     note = forms.CharField(label=_("摘要"), required=False)

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.models import Capability
 from jiuzhu.cases import checklists, documents, engine, forms, selectors, services, steps
-from jiuzhu.cases.models import Case, CaseDocument, HolidayOverride, ReserveFundEntry, Status
+from jiuzhu.cases.models import Case, CaseDocument, ReserveFundEntry, Status
 from jiuzhu.cases.workflow import STEPS, step_allowed, step_refusal
+from jiuzhu.core import holidays as core_holidays
 from jiuzhu.core.forms import form_add_errors
 from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.scope import prefix_q, require_scope
@@ -457,26 +458,38 @@ def review_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def holidays(request: AuthedRequest) -> HttpResponse:
+    """The 节假日 page, served under cases/ where it always was; the calendar and its overrides are core's."""
     user = request.user
     if not user.has_capability(Capability.MANAGE_PARAMETERS):
         raise PermissionDenied
-    form = forms.HolidayForm(request.POST or None)
+    form = forms.HolidayForm(request.POST if request.method == "POST" and "delete" not in request.POST else None)
+    delete_form = forms.HolidayDeleteForm(request.POST if "delete" in request.POST else None)
     if request.method == "POST":
-        if "delete" in request.POST:
-            from datetime import date
-
-            services.holiday_override_delete(actor=user, date=date.fromisoformat(request.POST["delete"]))
-            return redirect("cases:holidays")
-        if form.is_valid():
-            d = form.cleaned_data
-            services.holiday_override_set(actor=user, date=d["date"], is_workday=d["is_workday"], note=d["note"])
-            messages.success(request, _("已保存"))
-            return redirect("cases:holidays")
+        try:
+            if delete_form.is_bound and delete_form.is_valid():
+                core_holidays.holiday_override_delete(actor=user, date=delete_form.cleaned_data["delete"])
+                return redirect("cases:holidays")
+            if form.is_bound and form.is_valid():
+                d = form.cleaned_data
+                core_holidays.holiday_override_set(
+                    actor=user, date=d["date"], is_workday=d["is_workday"], note=d["note"]
+                )
+                messages.success(request, _("已保存"))
+                return redirect("cases:holidays")
+        except ValidationError as exc:
+            form_add_errors(form, exc)
     first, last = known_years()
     return render(
         request,
         "cases/holidays.html",
-        {"form": form, "rows": HolidayOverride.objects.all(), "first": first, "last": last},
+        {
+            "form": form,
+            "delete_form": delete_form,
+            "rows": core_holidays.holiday_overrides(),
+            "first": first,
+            "last": last,
+        },
+        status=422 if request.method == "POST" else 200,
     )
 
 

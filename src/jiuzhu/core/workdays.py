@@ -1,7 +1,7 @@
 """Working days: the State Council holiday schedule with its swapped working weekends (调休).
 
 The maintained `chinese_calendar` package knows the published years; the county admin's overrides
-(cases.HolidayOverride) win over it, so a year the package does not know yet, or a local change, is a
+(core.HolidayOverride) win over it, so a year the package does not know yet, or a local change, is a
 row on the 节假日 page rather than a code release. Outside the package's years, Monday–Friday.
 """
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 import chinese_calendar
+
+from jiuzhu.core.models import HolidayOverride
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -22,9 +24,6 @@ def _package_workday(day: dt.date) -> bool:
 
 
 def _overrides(first: dt.date, last: dt.date) -> dict[dt.date, bool]:
-    # Imported here: the override table lives in the cases app, which itself imports this module.
-    from jiuzhu.cases.models import HolidayOverride
-
     rows = HolidayOverride.objects.filter(date__range=(first, last)).values_list("date", "is_workday")
     return dict(rows)
 

@@ -18,7 +18,6 @@ from jiuzhu.cases.services.application import (
 )
 from jiuzhu.cases.services.decision import case_confirm, case_refuse, engine_for_case
 from jiuzhu.cases.services.documents import case_document_add, case_note_add
-from jiuzhu.cases.services.holidays import holiday_override_delete, holiday_override_set
 from jiuzhu.cases.services.notice import (
     case_publish_notice,
     case_record_objection,
@@ -49,8 +48,6 @@ __all__ = [
     "case_township_opinion",
     "case_withdraw",
     "engine_for_case",
-    "holiday_override_delete",
-    "holiday_override_set",
     "household_snapshot",
     "notice_publish",
     "recheck_on_death",

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from jiuzhu.cases import selectors, services
 from jiuzhu.cases.models import Case, ReserveFundEntry, Review, ReviewKind, Status
 from jiuzhu.cases.tests.conftest import TODAY, at_state
+from jiuzhu.core import holidays as core_holidays
 from jiuzhu.payments.models import Entitlement, EntitlementStatus
 from jiuzhu.registry.models import Person
 
@@ -340,9 +341,9 @@ def test_review_interval_is_six_months_for_irregular_income_with_capable_members
 
 def test_holiday_overrides_are_the_admins(admin, caseworker_a):
     with pytest.raises(PermissionDenied):
-        services.holiday_override_set(actor=caseworker_a, date=D("2027-10-01"), is_workday=False)
-    services.holiday_override_set(actor=admin, date=D("2027-10-01"), is_workday=False, note="国庆节")
+        core_holidays.holiday_override_set(actor=caseworker_a, date=D("2027-10-01"), is_workday=False)
+    core_holidays.holiday_override_set(actor=admin, date=D("2027-10-01"), is_workday=False, note="国庆节")
     from jiuzhu.core.workdays import is_workday
 
     assert not is_workday(D("2027-10-01"))
-    services.holiday_override_delete(actor=admin, date=D("2027-10-01"))
+    core_holidays.holiday_override_delete(actor=admin, date=D("2027-10-01"))
