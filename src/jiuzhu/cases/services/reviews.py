@@ -95,7 +95,8 @@ def recheck_on_death(*, person: Person, actor: User | None = None, on: dt.date |
     """A member's recorded death: every running entitlement of the household gets a re-check due within
     3 months ([57] 第三十条). Idempotent: an open death re-check is not created twice.
 
-    Called by registry's person_update when date_of_death is set."""
+    Registered with registry.hooks.on_death_recorded in CasesConfig.ready: the registry's person_update
+    calls it when date_of_death is set."""
     if person.date_of_death is None:
         return []
     on = _today(on)
