@@ -193,5 +193,5 @@ def review_interval_months(*, case: Case, on: dt.date) -> int:
         and case.income_irregular
         and any(_can_work(m, on) for m in case.snapshot.get("members", []))
     ):
-        return deadlines.days("review.months.irregular", region_code=case.region_code, on=on)
-    return deadlines.days("review.months.stable", region_code=case.region_code, on=on)
+        return deadlines.months("review.months.irregular", region_code=case.region_code, on=on)
+    return deadlines.months("review.months.stable", region_code=case.region_code, on=on)

@@ -76,10 +76,13 @@ def _due_for(case: Case, on: dt.date) -> dt.date | None:
 def _overall_due(case: Case) -> dt.date | None:
     if case.accepted_at is None:
         return None
-    key = "case.days.overall_extended" if case.extended else "case.days.overall"
+    key = deadlines.overall_key(region_code=case.region_code, accepted=case.accepted_at, extended=case.extended)
     due = deadlines.due_after(case.accepted_at, key, region_code=case.region_code)
     if case.emergency_paid_at is not None:
-        due = min(due, deadlines.due_after(case.emergency_paid_at, "case.days.linshi_paperwork"))
+        paperwork = deadlines.due_after(
+            case.emergency_paid_at, "case.days.linshi_paperwork", region_code=case.region_code
+        )
+        due = min(due, paperwork)
     return due
 
 

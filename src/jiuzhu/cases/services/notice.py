@@ -33,12 +33,12 @@ def notice_publish(
     for c in locked:
         if c.opinion_at and start < c.opinion_at:
             raise ValidationError({"start_date": _("公示开始日期不能早于乡镇审核日期")})
-    end = start + dt.timedelta(days=deadlines.days("case.days.notice") - 1)
     by_village: dict[str, list[Case]] = {}
     for c in locked:
         by_village.setdefault(c.region_code, []).append(c)
     notices = []
     for code, group in sorted(by_village.items()):
+        end = start + dt.timedelta(days=deadlines.days("case.days.notice", region_code=code, on=start) - 1)
         village = Region.objects.get(code=code)
         serial = Notice.objects.filter(region_code=code).count() + 1
         notice = Notice.objects.create(

@@ -23,7 +23,11 @@ from jiuzhu.registry.models import Person
 
 
 def review_schedule(*, entitlement: Entitlement, case: Case | None, after: dt.date) -> Review:
-    months = review_interval_months(case=case, on=after) if case else deadlines.days("review.months.stable")
+    months = (
+        review_interval_months(case=case, on=after)
+        if case
+        else deadlines.months("review.months.stable", region_code=entitlement.region_code, on=after)
+    )
     return Review.objects.create(
         entitlement=entitlement,
         region_code=entitlement.region_code,
@@ -66,7 +70,7 @@ def review_record(
             actor=actor, entitlement=ent, monthly_amount=new_amount, reason=reasons, on=on
         )
     elif outcome == ReviewOutcome.GRADUAL_EXIT:
-        max_months = deadlines.days("review.months.gradual_exit_max", region_code=review.region_code, on=on)
+        max_months = deadlines.months("review.months.gradual_exit_max", region_code=review.region_code, on=on)
         payments.entitlement_gradual_exit(
             actor=actor, entitlement=ent, months=exit_months or 0, reason=reasons, on=on, max_months=max_months
         )
@@ -100,7 +104,7 @@ def recheck_on_death(*, person: Person, actor: User | None = None, on: dt.date |
     if person.date_of_death is None:
         return []
     on = _today(on)
-    months = deadlines.days("review.months.death", region_code=person.household.region_code, on=on)
+    months = deadlines.months("review.months.death", region_code=person.household.region_code, on=on)
     created = []
     running = Entitlement.objects.filter(household_id=person.household_id).exclude(status=EntitlementStatus.STOPPED)
     for ent in running:
