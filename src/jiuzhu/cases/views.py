@@ -15,15 +15,13 @@ from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.models import Capability
 from jiuzhu.cases import checklists, documents, engine, forms, selectors, services, steps
-from jiuzhu.cases.models import Case, CaseDocument, ReserveFundEntry, Status
+from jiuzhu.cases.models import Case, CaseDocument, Status
 from jiuzhu.cases.workflow import STEPS, step_allowed, step_refusal
 from jiuzhu.core import holidays as core_holidays
 from jiuzhu.core.forms import form_add_errors
 from jiuzhu.core.http import AuthedRequest
-from jiuzhu.core.scope import prefix_q, require_scope
 from jiuzhu.core.workdays import known_years
 from jiuzhu.payments.models import add_months, first_of_month
-from jiuzhu.regions.models import Level, Region
 from jiuzhu.registry import selectors as registry_selectors
 
 PAGE_SIZE = 25
@@ -498,31 +496,29 @@ def reserve_fund(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not (user.has_capability(Capability.EMERGENCY_AID) or user.has_capability(Capability.CONFIRM_CASE)):
         raise PermissionDenied
-    townships = Region.objects.filter(prefix_q(user.scope_prefix or "x", "code"), level=Level.TOWNSHIP).order_by("code")
-    rows = [(t, selectors.reserve_balance(township_code=t.code)) for t in townships]
+    rows = selectors.reserve_townships(user=user)
     code = request.GET.get("township") or request.POST.get("township") or ""
-    selected = next((t for t in townships if t.code == code), None)
+    selected = next((t for t, _balance in rows if t.code == code), None)
     form = forms.TopupForm(request.POST or None)
     if request.method == "POST" and selected is not None and form.is_valid():
-        require_scope(user, selected.code)
         try:
             services.reserve_fund_topup(
                 actor=user, township=selected, amount=form.cleaned_data["amount"], note=form.cleaned_data["note"]
             )
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, str(exc))
+        except ValidationError as exc:
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("已拨付"))
-        return redirect(f"{request.path}?township={selected.code}")
-    ledger = ReserveFundEntry.objects.filter(region_code=selected.code).select_related("case") if selected else []
+            return redirect(f"{request.path}?township={selected.code}")
     return render(
         request,
         "cases/reserve_fund.html",
         {
             "rows": rows,
             "selected": selected,
-            "ledger": ledger,
+            "ledger": selectors.reserve_ledger(township=selected) if selected else [],
             "form": form,
             "can_topup": user.has_capability(Capability.CONFIRM_CASE),
         },
+        status=422 if form.errors else 200,
     )

@@ -28,6 +28,14 @@ def _overrides(first: dt.date, last: dt.date) -> dict[dt.date, bool]:
     return dict(rows)
 
 
+def workdays_spans(pairs: list[tuple[dt.date, dt.date]]) -> list[int]:
+    """workdays_between for many spans at once, reading the county's overrides once (a report's worth)."""
+    if not pairs:
+        return []
+    overrides = _overrides(min(a for a, _b in pairs), max(b for _a, b in pairs))
+    return [workdays_between(a, b, overrides=overrides) for a, b in pairs]
+
+
 def known_years() -> tuple[int, int]:
     """The first and last year the shipped calendar covers."""
     from chinese_calendar.constants import holidays
@@ -58,11 +66,12 @@ def add_workdays(start: dt.date, n: int) -> dt.date:
     return day
 
 
-def workdays_between(a: dt.date, b: dt.date) -> int:
+def workdays_between(a: dt.date, b: dt.date, *, overrides: dict[dt.date, bool] | None = None) -> int:
     """Working days after `a` up to and including `b` (0 when b ≤ a): how long a step took."""
     if b <= a:
         return 0
-    overrides = _overrides(a, b)
+    if overrides is None:
+        overrides = _overrides(a, b)
     count, day = 0, a
     while day < b:
         day += ONE_DAY
