@@ -16,9 +16,7 @@ def _more_townships(n):
         region_ensure(code=f"33072711{i}000", name=f"测试镇{i}")
 
 
-def test_timeliness_counts_per_township_in_a_fixed_number_of_queries(
-    new_case, approver, django_assert_max_num_queries
-):
+def test_timeliness_counts_per_township_in_a_fixed_number_of_queries(new_case, approver, django_assert_max_num_queries):
     decided = new_case()
     Case.objects.filter(pk=decided.pk).update(
         status=Status.APPROVED,
@@ -45,16 +43,14 @@ def test_the_reserve_fund_page_reads_every_balance_at_once(client, approver, cou
     with django_assert_max_num_queries(12):
         html = client.get(f"/cases/reserve-fund/?township={county.township_a.code}").content.decode()
     assert "5,000.00" in html or "5000.00" in html
-    assert dict((t.code, b) for t, b in selectors.reserve_townships(user=approver))[county.township_a.code] == Decimal(
+    assert {t.code: b for t, b in selectors.reserve_townships(user=approver)}[county.township_a.code] == Decimal(
         "5000.00"
     )
 
 
 def test_a_refused_topup_shows_the_reason_beside_the_field_not_a_dict(client, approver, county):
     client.force_login(approver)
-    response = client.post(
-        "/cases/reserve-fund/", {"township": county.township_a.code, "amount": "0", "note": ""}
-    )
+    response = client.post("/cases/reserve-fund/", {"township": county.township_a.code, "amount": "0", "note": ""})
     html = response.content.decode()
     assert response.status_code == 422
     assert "拨付金额应大于 0" in html and "{&#x27;amount&#x27;" not in html and "{'amount'" not in html
