@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from jiuzhu.accounts.models import User
-from jiuzhu.cases import engine, selectors, services
+from jiuzhu.cases import engine, selectors, services, steps
 from jiuzhu.cases.models import Case
 from jiuzhu.payments.models import Entitlement
 from jiuzhu.payments.selectors import entitlement_get, entitlements_visible
@@ -220,71 +220,66 @@ def case_read(request: HttpRequest, case_id: int) -> dict[str, Any]:
     return _out(request, _case(request, case_id))
 
 
-def _step(request: HttpRequest, case_id: int, call: Any) -> dict[str, Any]:
-    case = _case(request, case_id)
-    call(request.user, case)
-    return _out(request, selectors.case_get(user=request.user, pk=case_id))  # type: ignore[arg-type]
+def _step(request: HttpRequest, case_id: int, action: str, payload: Schema | None = None) -> dict[str, Any]:
+    """Every step endpoint: the step's service from the one step table, the payload as its arguments."""
+    user: User = request.user  # type: ignore[assignment]
+    steps.step_run(action, actor=user, case=_case(request, case_id), data=payload.dict() if payload else {})
+    return _out(request, selectors.case_get(user=user, pk=case_id))
 
 
 @router.post("/{case_id}/accept", response=CaseOut)
 def accept(request: HttpRequest, case_id: int, payload: AcceptIn) -> dict[str, Any]:
-    return _step(
-        request,
-        case_id,
-        lambda u, c: services.case_accept(
-            actor=u, case=c, staff_relative=payload.staff_relative, staff_relative_note=payload.staff_relative_note
-        ),
-    )
+    return _step(request, case_id, "accept", payload)
 
 
 @router.post("/{case_id}/investigate", response=CaseOut)
 def investigate(request: HttpRequest, case_id: int, payload: InvestigateIn) -> dict[str, Any]:
-    return _step(request, case_id, lambda u, c: services.case_investigate(actor=u, case=c, **payload.dict()))
+    return _step(request, case_id, "investigate", payload)
 
 
 @router.post("/{case_id}/request-check", response=CaseOut)
 def request_check(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    return _step(request, case_id, lambda u, c: services.case_request_check(actor=u, case=c))
+    return _step(request, case_id, "request_check")
 
 
 @router.post("/{case_id}/record-check", response=CaseOut)
 def record_check(request: HttpRequest, case_id: int, payload: CheckIn) -> dict[str, Any]:
-    return _step(request, case_id, lambda u, c: services.case_record_check(actor=u, case=c, **payload.dict()))
+    return _step(request, case_id, "record_check", payload)
 
 
 @router.post("/{case_id}/township-opinion", response=CaseOut)
 def township_opinion(request: HttpRequest, case_id: int, payload: OpinionIn) -> dict[str, Any]:
-    return _step(request, case_id, lambda u, c: services.case_township_opinion(actor=u, case=c, **payload.dict()))
+    return _step(request, case_id, "township_opinion", payload)
 
 
 @router.post("/{case_id}/publish-notice", response=CaseOut)
 def publish_notice(request: HttpRequest, case_id: int, payload: NoticeIn) -> dict[str, Any]:
-    return _step(request, case_id, lambda u, c: services.case_publish_notice(actor=u, case=c, **payload.dict()))
+    return _step(request, case_id, "publish_notice", payload)
 
 
 @router.post("/{case_id}/objection", response=CaseOut)
 def record_objection(request: HttpRequest, case_id: int, payload: ObjectionIn) -> dict[str, Any]:
-    return _step(request, case_id, lambda u, c: services.case_record_objection(actor=u, case=c, **payload.dict()))
+    return _step(request, case_id, "record_objection", payload)
 
 
 @router.post("/{case_id}/resolve-objection", response=CaseOut)
 def resolve_objection(request: HttpRequest, case_id: int, payload: ResolveIn) -> dict[str, Any]:
-    return _step(request, case_id, lambda u, c: services.case_resolve_objection(actor=u, case=c, **payload.dict()))
+    return _step(request, case_id, "resolve_objection", payload)
 
 
 @router.post("/{case_id}/confirm", response=CaseOut)
 def confirm(request: HttpRequest, case_id: int, payload: ConfirmIn) -> dict[str, Any]:
-    return _step(request, case_id, lambda u, c: services.case_confirm(actor=u, case=c, **payload.dict()))
+    return _step(request, case_id, "confirm", payload)
 
 
 @router.post("/{case_id}/refuse", response=CaseOut)
 def refuse(request: HttpRequest, case_id: int, payload: RefuseIn) -> dict[str, Any]:
-    return _step(request, case_id, lambda u, c: services.case_refuse(actor=u, case=c, **payload.dict()))
+    return _step(request, case_id, "refuse", payload)
 
 
 @router.post("/{case_id}/withdraw", response=CaseOut)
 def withdraw(request: HttpRequest, case_id: int, payload: WithdrawIn) -> dict[str, Any]:
-    return _step(request, case_id, lambda u, c: services.case_withdraw(actor=u, case=c, **payload.dict()))
+    return _step(request, case_id, "withdraw", payload)
 
 
 def _ent_out(e: Entitlement) -> dict[str, Any]:

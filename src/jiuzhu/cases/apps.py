@@ -21,3 +21,8 @@ class CasesConfig(AppConfig):
         )
         # The household page shows cases and entitlements without the registry importing this app.
         from jiuzhu.cases import panels  # noqa: F401
+        from jiuzhu.cases.services import recheck_on_death
+        from jiuzhu.registry.hooks import on_death_recorded
+
+        # A death recorded in the registry re-checks the household's assistance ([57] 第三十条).
+        on_death_recorded(recheck_on_death)

@@ -1,66 +1,80 @@
-"""Time limits of the procedure, as parameters with their source.
+"""The procedure's numbers — time limits, review intervals, the township's emergency-aid cap, whether the
+county has delegated confirmation to its townships — as dated regional parameters.
 
-Until the policy app's parameter table carries these keys, the shipped defaults live here and are read
-through `case_parameter` only, so switching to `policy`'s dated regional values is a one-function change.
-Article numbers follow 民发〔2021〕57号 ([57]) as cited in POLICY.md "Procedure and deadlines".
+They are policy parameters like the standards (keys case.* and review.* in policy/rules/params.py, shipped
+values with their sources in policy/defaults/parameters.yaml, edited on 标准与参数): a value set for a
+township wins over its county's, and the value in force on the date asked for applies. Article numbers
+follow 民发〔2021〕57号 ([57]) as cited in POLICY.md "Procedure and deadlines".
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
+
 from jiuzhu.core.workdays import add_workdays
+from jiuzhu.policy.rules.params import PARAMETER_SPECS, Kind, parse_value
+from jiuzhu.policy.selectors import parameter_value
+from jiuzhu.policy.shipped import shipped_values
+from jiuzhu.regions.models import Region
+
+DAYS_PREFIX = "case.days."
+MONTHS_PREFIX = "review.months."
 
 
-@dataclass(frozen=True)
-class CaseParameter:
-    value: int | Decimal
-    label: str
-    source: str
-
-
-DEFAULTS: dict[str, CaseParameter] = {
-    "case.days.accept": CaseParameter(3, "受理（材料齐全）", "演示县：申请材料齐全的，3 个工作日内受理"),
-    "case.days.investigation_start": CaseParameter(3, "启动入户调查", "[57] 第十五条：受理之日起 3 个工作日内启动调查"),
-    "case.days.check_start": CaseParameter(3, "启动经济状况核对", "[57] 第十七条：3 个工作日内启动核对"),
-    "case.days.notice": CaseParameter(7, "公示期（自然日）", "[57] 第二十一条：公示期为 7 天"),
-    "case.days.county": CaseParameter(10, "县级审核确认", "[57] 第二十二条：收到材料之日起 10 个工作日内"),
-    "case.days.refusal_notice": CaseParameter(3, "不予确认书面告知", "[57] 第二十三条：3 个工作日内书面告知并说明理由"),
-    "case.days.overall": CaseParameter(30, "全流程", "[57] 第二十四条：自受理之日起 30 个工作日内完成"),
-    "case.days.overall_delegated": CaseParameter(
-        20, "全流程（委托乡镇确认）", "[57] 第二十四条：委托乡镇审核确认的 20 个工作日"
-    ),
-    "case.days.overall_extended": CaseParameter(
-        45, "全流程（有异议、人户分离等）", "[57] 第二十四条：特殊情况可延长至 45 个工作日"
-    ),
-    "case.days.tekun_township": CaseParameter(15, "特困乡镇审核", "[TK]：乡镇自受理之日起 15 个工作日内提出审核意见"),
-    "case.days.linshi_paperwork": CaseParameter(
-        5, "急难型先行救助补办手续", "[LS2018]：先行救助后 5 个工作日内补齐审批手续"
-    ),
-    "case.money.linshi_township_cap": CaseParameter(
-        Decimal("2000"), "乡镇急难型临时救助审批额度（元）", "[LS2018]：县级可委托乡镇在额度内审批；演示县 2000 元"
-    ),
-    "review.months.stable": CaseParameter(12, "定期复核间隔（收入稳定）", "[57] 第二十九条：每年核查一次"),
-    "review.months.irregular": CaseParameter(
-        6, "定期复核间隔（收入不稳定且有劳动能力）", "[57] 第二十九条：每半年核查一次"
-    ),
-    "review.months.death": CaseParameter(3, "成员死亡后复核", "[57] 第三十条：家庭成员死亡的，3 个月内复核"),
-    "review.months.gradual_exit_max": CaseParameter(6, "渐退期上限（月）", "[T2022]：渐退期最长 6 个月"),
-}
+def _shipped(key: str, on: dt.date) -> Decimal | str:
+    """The shipped value in force on `on`; before the first one, the first (the procedure had its numbers
+    before the documents we cite for them)."""
+    rows = sorted((v for v in shipped_values() if v.key == key), key=lambda v: v.effective_from)
+    if not rows:
+        raise KeyError(key)
+    in_force = [v for v in rows if v.effective_from <= on]
+    return parse_value(key, (in_force[-1] if in_force else rows[0]).value)
 
 
 def case_parameter(key: str, *, region_code: str = "", on: dt.date | None = None) -> int | Decimal:
-    """The value of one procedure parameter for a region on a date. Region and date are accepted now so
-    callers need not change when the values move into policy's dated regional table."""
-    return DEFAULTS[key].value
+    """The value of one procedure parameter for a region on a date (today by default): the nearest region up
+    the tree with a value in force, as for the standards; the shipped value where no region has one (a
+    database without the defaults loaded, or no region given)."""
+    if key not in PARAMETER_SPECS:
+        raise KeyError(key)
+    on = on or timezone.localdate()
+    value: Decimal | str | None = None
+    region = Region.objects.filter(code=region_code).first() if region_code else None
+    if region is not None:
+        value = parameter_value(key, region, on)
+    if value is None:
+        value = _shipped(key, on)
+    number = Decimal(value)
+    return int(number) if PARAMETER_SPECS[key].kind is Kind.INTEGER else number
 
 
 def days(key: str, *, region_code: str = "", on: dt.date | None = None) -> int:
+    """A time limit in days (case.days.*). Review intervals are months: ask `months`."""
+    if not key.startswith(DAYS_PREFIX):
+        raise ValueError(f"{key} is not a number of days ({DAYS_PREFIX}*); use months() for {MONTHS_PREFIX}*")
+    return int(case_parameter(key, region_code=region_code, on=on))
+
+
+def months(key: str, *, region_code: str = "", on: dt.date | None = None) -> int:
+    """A review interval or period in months (review.months.*)."""
+    if not key.startswith(MONTHS_PREFIX):
+        raise ValueError(f"{key} is not a number of months ({MONTHS_PREFIX}*); use days() for {DAYS_PREFIX}*")
     return int(case_parameter(key, region_code=region_code, on=on))
 
 
 def due_after(start: dt.date, key: str, *, region_code: str = "") -> dt.date:
-    """`start` plus the parameter's number of working days."""
+    """`start` plus the parameter's number of working days, as in force on `start`."""
     return add_workdays(start, days(key, region_code=region_code, on=start))
+
+
+def overall_key(*, region_code: str, accepted: dt.date, extended: bool) -> str:
+    """Which overall limit runs from acceptance: 45 working days once extended (an objection, …), 20 where
+    the county has delegated confirmation to the township, else 30 ([57] 第二十四条)."""
+    if extended:
+        return "case.days.overall_extended"
+    if case_parameter("case.delegated_confirmation", region_code=region_code, on=accepted) == 1:
+        return "case.days.overall_delegated"
+    return "case.days.overall"

@@ -25,7 +25,8 @@ from jiuzhu.cases.models import (
     ReviewKind,
     Status,
 )
-from jiuzhu.cases.services import household_snapshot, snapshot_covered_size
+from jiuzhu.cases.selectors import snapshot_covered_size
+from jiuzhu.cases.services import household_snapshot
 from jiuzhu.core.pii import mask_name
 from jiuzhu.core.scope import prefix_q
 from jiuzhu.core.workdays import add_workdays
@@ -121,8 +122,10 @@ def cases_seed(*, county: Region, today: dt.date, rng_seed: int) -> dict[str, in
             accepted = add_workdays(submitted, 1)
             if _reached(Status.ACCEPTED, status) and status != Status.SUBMITTED:
                 case.accepted_at = accepted
-                key = "case.days.overall_extended" if status == Status.OBJECTED else "case.days.overall"
-                case.overall_due = deadlines.due_after(accepted, key)
+                key = deadlines.overall_key(
+                    region_code=hh.region_code, accepted=accepted, extended=status == Status.OBJECTED
+                )
+                case.overall_due = deadlines.due_after(accepted, key, region_code=hh.region_code)
             if status not in (Status.SUBMITTED, Status.WITHDRAWN) and ORDER.index(status) >= ORDER.index(
                 Status.INVESTIGATED
             ):

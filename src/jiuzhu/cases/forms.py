@@ -47,6 +47,12 @@ class InvestigateForm(forms.Form):
     family_confirmed = forms.BooleanField(label=_("申请人已在调查表上签字确认"), required=False)
     income_irregular = forms.BooleanField(label=_("收入不稳定且有劳动能力成员（每半年复核）"), required=False)
 
+    def clean(self) -> dict[str, Any]:
+        # The service takes the investigators as one list, as the API sends them.
+        data = super().clean() or {}
+        data["investigators"] = [data.get(f) or "" for f in ("investigator_1", "investigator_2", "investigator_3")]
+        return data
+
 
 class EmptyForm(forms.Form):
     pass
@@ -146,6 +152,15 @@ class HolidayForm(forms.Form):
         label=_("设为"), choices=[("0", _("休息日")), ("1", _("工作日"))], coerce=lambda v: v == "1"
     )
     note = forms.CharField(label=_("说明"), required=False)
+
+
+class HolidayDeleteForm(forms.Form):
+    # The delete button posts the row's date; a hand-made post with another text gets a form error.
+    delete = forms.DateField(
+        label=_("日期"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": _("日期格式应为 年-月-日，例如 2025-10-01")},
+    )
 
 
 class TopupForm(forms.Form):

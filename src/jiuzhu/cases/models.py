@@ -1,6 +1,6 @@
 """Applications (申请) and everything hung on them: investigation, economic check, public notice,
-objections, decision, documents, notes; the reserve fund of 急难型 临时救助; dynamic-management reviews;
-and the county's holiday overrides that the working-day calendar reads."""
+objections, decision, documents, notes; the reserve fund of 急难型 临时救助; dynamic-management reviews.
+(The county's holiday overrides live in core, beside the working-day calendar that reads them.)"""
 
 from __future__ import annotations
 
@@ -18,23 +18,6 @@ from jiuzhu.registry.models import Household, Person
 
 def _money(label: Any, **kw: Any) -> models.DecimalField:  # type: ignore[type-arg]
     return models.DecimalField(label, max_digits=12, decimal_places=2, **kw)
-
-
-class HolidayOverride(models.Model):
-    """A day the county declares different from the shipped State Council schedule."""
-
-    date = models.DateField(_("日期"), unique=True)
-    is_workday = models.BooleanField(_("是工作日"))
-    note = models.CharField(_("说明"), max_length=100, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-
-    class Meta:
-        ordering = ["date"]
-        verbose_name = _("节假日调整")
-        verbose_name_plural = _("节假日调整")
-
-    def __str__(self) -> str:
-        return f"{self.date} {'workday' if self.is_workday else 'holiday'}"
 
 
 class Channel(models.TextChoices):

@@ -5,18 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import User
-from jiuzhu.cases.models import Case, Notice, Review, ReviewOutcome, Status
-from jiuzhu.cases.workflow import NEXT_STEP, OPEN, STEPS
+from jiuzhu.cases import deadlines, engine
+from jiuzhu.cases.models import Case, Notice, ReserveFundEntry, Review, ReviewOutcome, Status
+from jiuzhu.cases.workflow import NEXT_STEP, OPEN, STEPS, TEKUN, step_allowed
 from jiuzhu.core.scope import prefix_q, scope_q
-from jiuzhu.core.workdays import workdays_between
-from jiuzhu.regions.models import Level, Region
+from jiuzhu.core.workdays import workdays_spans
+from jiuzhu.regions.models import PREFIX_LENGTH, Level, Region
 from jiuzhu.registry.models import DisabilityKind, Labor
 
 
@@ -47,18 +50,9 @@ def case_get(*, user: User, pk: int) -> Case:
     return get_object_or_404(cases_visible(user=user).select_related("household__region"), pk=pk)
 
 
-def steps_for(*, user: User, case: Case) -> list[str]:
-    """The steps this user may take on this case now (the buttons on the case page)."""
-    out = []
-    for action, step in STEPS.items():
-        if case.status not in step.sources or not user.has_capability(step.capability):
-            continue
-        if step.county_for_staff_relatives and case.staff_relative and not user.is_county_level:
-            continue
-        if action in ("confirm", "refuse") and case.opinion_by_id == user.pk:
-            continue
-        out.append(action)
-    return out
+def steps_for(*, user: User, case: Case, on: dt.date | None = None) -> list[str]:
+    """The steps this user may take on this case on `on` (today): exactly those the services accept."""
+    return [action for action in STEPS if step_allowed(user, case, action, on=on)]
 
 
 @dataclass(frozen=True)
@@ -72,14 +66,12 @@ class TodoItem:
 def todo_for(*, user: User, on: dt.date) -> list[TodoItem]:
     """What waits for this user, ordered by due date: the next step of each case in scope that their role
     takes. Investigation of staff relatives' applications waits for the county, not the township."""
-    mine = []
-    for status, action in NEXT_STEP.items():
-        step = STEPS[action]
-        if user.has_capability(step.capability):
-            mine.append((status, step))
+    mine = {status for status, action in NEXT_STEP.items() if user.has_capability(STEPS[action].capability)}
+    if user.has_capability(STEPS["refuse"].capability):
+        mine.add(Status.TOWNSHIP_DONE)  # a negative township opinion waits for the county's refusal
     if not mine:
         return []
-    qs = cases_visible(user=user).filter(status__in=[s for s, _ in mine]).order_by("due_date", "id")
+    qs = cases_visible(user=user).filter(status__in=mine).order_by("due_date", "id")
     items = []
     for case in qs:
         action = NEXT_STEP[Status(case.status)]
@@ -88,18 +80,10 @@ def todo_for(*, user: User, on: dt.date) -> list[TodoItem]:
         county_owns = case.staff_relative or action == "record_check"
         if step.county_for_staff_relatives and not county_owns and user.is_county_level:
             continue
-        if step.county_for_staff_relatives and case.staff_relative and not user.is_county_level:
-            continue
-        if action == "confirm" and case.opinion_by_id == user.pk:
-            continue
         if action == "publish_notice" and case.opinion_recommend is False:
-            if not user.is_county_level:
-                continue
-            action = "refuse"
-        if action == "confirm":
-            entry = case.notice_entries.select_related("notice").order_by("-notice__end_date").first()
-            if entry is None or entry.notice.end_date >= on:
-                continue  # still on notice: nothing to do yet
+            action = "refuse"  # a negative opinion is not published: it goes to the county's decision
+        if not step_allowed(user, case, action, on=on):
+            continue  # not theirs (a staff relative's file, their own opinion) or not yet (still on notice)
         items.append(TodoItem(case, action, case.due_date, case.due_date is not None and case.due_date < on))
     return items
 
@@ -144,29 +128,101 @@ class Timeliness:
 
 
 def timeliness(*, user: User, on: dt.date) -> list[Timeliness]:
-    """Per township: working days from acceptance to decision (median), and what is or was late."""
-    townships = Region.objects.filter(prefix_q(user.scope_prefix or "", "code"), level=Level.TOWNSHIP).order_by("code")
+    """Per township: working days from acceptance to decision (median), and what is or was late. A fixed
+    number of queries whatever the number of townships and cases."""
     if not user.scope_prefix:
         return []
+    townships = list(Region.objects.filter(prefix_q(user.scope_prefix, "code"), level=Level.TOWNSHIP).order_by("code"))
+    width = PREFIX_LENGTH[Level.TOWNSHIP]
+    in_scope = Case.objects.filter(prefix_q(user.scope_prefix))
+    decided: dict[str, list[tuple[dt.date | None, dt.date | None, dt.date | None]]] = {}
+    rows = in_scope.filter(status__in=[Status.APPROVED, Status.REFUSED], accepted_at__isnull=False).values_list(
+        "region_code", "accepted_at", "decided_at", "overall_due"
+    )
+    for code, accepted, decided_at, due in rows:
+        decided.setdefault(code[:width], []).append((accepted, decided_at, due))
+    open_counts = {
+        row["township"]: (row["n"], row["overdue"])
+        for row in in_scope.filter(status__in=OPEN)
+        .annotate(township=Substr("region_code", 1, width))
+        .values("township")
+        .annotate(n=Count("id"), overdue=Count("id", filter=Q(due_date__lt=on)))
+    }
+    pairs = [(a, d) for t in townships for a, d, _due in decided.get(t.prefix, []) if a and d]
+    spans = iter(workdays_spans(pairs))
     out = []
     for t in townships:
-        qs = Case.objects.filter(prefix_q(t.prefix))
-        decided = list(
-            qs.filter(status__in=[Status.APPROVED, Status.REFUSED], accepted_at__isnull=False).values_list(
-                "accepted_at", "decided_at", "overall_due"
-            )
-        )
-        spans = [workdays_between(a, d) for a, d, _due in decided if a and d]
-        late = sum(1 for _a, d, due in decided if d and due and d > due)
-        open_qs = qs.filter(status__in=OPEN)
+        mine = decided.get(t.prefix, [])
+        t_spans = [next(spans) for a, d, _due in mine if a and d]
+        n_open, n_overdue = open_counts.get(t.prefix, (0, 0))
         out.append(
             Timeliness(
                 township=t,
-                decided=len(decided),
-                median_days=statistics.median(spans) if spans else None,
-                open_cases=open_qs.count(),
-                overdue_open=open_qs.filter(Q(due_date__lt=on)).count(),
-                late_decisions=late,
+                decided=len(mine),
+                median_days=statistics.median(t_spans) if t_spans else None,
+                open_cases=n_open,
+                overdue_open=n_overdue,
+                late_decisions=sum(1 for _a, d, due in mine if d and due and d > due),
             )
         )
     return out
+
+
+def snapshot_covered_size(case: Case) -> int:
+    """How many people the application is for: what the notice shows as 保障人数."""
+    if case.single_person or engine.is_person_program(case.program):
+        return 1
+    members = case.snapshot.get("members", [])
+    return sum(1 for m in members if not m.get("excluded") and not m.get("date_of_death")) or 1
+
+
+def notice_start_bounds(on: dt.date) -> tuple[dt.date, dt.date]:
+    """A notice is often posted on the village board first and entered later, or prepared a few days
+    ahead: its start date may lie up to 30 days back or 7 days ahead."""
+    return on - dt.timedelta(days=30), on + dt.timedelta(days=7)
+
+
+def refusal_notify_due(case: Case) -> dt.date | None:
+    if case.decided_at is None:
+        return None
+    return deadlines.due_after(case.decided_at, "case.days.refusal_notice", region_code=case.region_code)
+
+
+def reserve_balance(*, township_code: str) -> Decimal:
+    total = ReserveFundEntry.objects.filter(region_code=township_code).aggregate(s=Sum("amount"))["s"]
+    return total or Decimal("0.00")
+
+
+def reserve_townships(*, user: User) -> list[tuple[Region, Decimal]]:
+    """The townships in the user's scope with their reserve-fund balance, in two queries."""
+    if not user.scope_prefix:
+        return []
+    townships = Region.objects.filter(prefix_q(user.scope_prefix, "code"), level=Level.TOWNSHIP).order_by("code")
+    sums = dict(
+        ReserveFundEntry.objects.filter(prefix_q(user.scope_prefix))
+        .values("region_code")
+        .annotate(s=Sum("amount"))
+        .values_list("region_code", "s")
+    )
+    return [(t, sums.get(t.code) or Decimal("0.00")) for t in townships]
+
+
+def reserve_ledger(*, township: Region) -> QuerySet[ReserveFundEntry]:
+    return ReserveFundEntry.objects.filter(region_code=township.code).select_related("case")
+
+
+def _can_work(member: dict[str, Any], on: dt.date) -> bool:
+    birth = dt.date.fromisoformat(member["birth_date"])
+    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    return member.get("labor") == Labor.FULL and 16 <= age < 60 and not member.get("date_of_death")
+
+
+def review_interval_months(*, case: Case, on: dt.date) -> int:
+    """Yearly; every 6 months where income is irregular and a member can work (never for 特困)."""
+    if (
+        case.program not in TEKUN
+        and case.income_irregular
+        and any(_can_work(m, on) for m in case.snapshot.get("members", []))
+    ):
+        return deadlines.months("review.months.irregular", region_code=case.region_code, on=on)
+    return deadlines.months("review.months.stable", region_code=case.region_code, on=on)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -15,15 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.models import Capability
-from jiuzhu.cases import checklists, documents, engine, forms, selectors, services
-from jiuzhu.cases.models import Case, CaseDocument, HolidayOverride, ReserveFundEntry, Status
-from jiuzhu.cases.workflow import STEPS
+from jiuzhu.cases import checklists, documents, engine, forms, selectors, services, steps
+from jiuzhu.cases.models import Case, CaseDocument, Status
+from jiuzhu.cases.workflow import STEPS, step_allowed, step_refusal
+from jiuzhu.core import holidays as core_holidays
 from jiuzhu.core.forms import form_add_errors
 from jiuzhu.core.http import AuthedRequest
-from jiuzhu.core.scope import prefix_q, require_scope
 from jiuzhu.core.workdays import known_years
 from jiuzhu.payments.models import add_months, first_of_month
-from jiuzhu.regions.models import Level, Region
 from jiuzhu.registry import selectors as registry_selectors
 
 PAGE_SIZE = 25
@@ -108,8 +106,8 @@ def case_create(request: AuthedRequest, household_pk: int) -> HttpResponse:
 
 def _case_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
     user = request.user
-    actions = selectors.steps_for(user=user, case=case)
     today = timezone.localdate()
+    actions = selectors.steps_for(user=user, case=case, on=today)
     step_forms = {}
     for a in actions:
         if a in ("confirm", "refuse"):
@@ -133,66 +131,32 @@ def _case_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         "objections": case.objections.all(),
         "notice_entries": case.notice_entries.select_related("notice"),
         "assessments": case.self_care.select_related("person"),
-        "can_assess": case.program in services.TEKUN and user.has_capability(Capability.INVESTIGATE),
-        "can_emergency": case.linshi_kind == "emergency"
-        and case.emergency_paid_at is None
-        and not case.is_closed
-        and user.has_capability(Capability.EMERGENCY_AID),
-        "can_upload": not case.is_closed
-        and any(
-            user.has_capability(c) for c in (Capability.SUBMIT_CASE, Capability.ACCEPT_CASE, Capability.INVESTIGATE)
-        ),
-        "refusal_due": services.refusal_notify_due(case) if case.status == Status.REFUSED else None,
+        "can_assess": step_allowed(user, case, "assess_self_care"),
+        "can_emergency": step_allowed(user, case, "emergency_pay"),
+        "can_upload": step_allowed(user, case, "upload_document"),
+        "can_note": step_allowed(user, case, "add_note"),
+        "refusal_due": selectors.refusal_notify_due(case) if case.status == Status.REFUSED else None,
         "today": today,
         "members": selectors.snapshot_members(case=case),
     }
+
+
+def _refused(request: AuthedRequest, case: Case, action: str) -> HttpResponse | None:
+    """A page offering an action shows only to whoever may take it now: 403 for a role that never may,
+    back to the case with the reason when the case is not in a state for it."""
+    refusal = step_refusal(request.user, case, action)
+    if refusal is None:
+        return None
+    if refusal.forbidden:
+        raise PermissionDenied(refusal.message)
+    messages.error(request, str(refusal.message))
+    return redirect("cases:detail", pk=case.pk)
 
 
 @login_required
 def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
     return render(request, "cases/case_detail.html", _case_context(request, case))
-
-
-def _step_call(action: str) -> Callable[..., Case]:
-    def investigate(actor: Any, case: Case, d: dict[str, Any]) -> Case:
-        names = [d["investigator_1"], d["investigator_2"], d.get("investigator_3") or ""]
-        return services.case_investigate(
-            actor=actor,
-            case=case,
-            visit_date=d["visit_date"],
-            investigators=names,
-            findings=d["findings"],
-            family_confirmed=d["family_confirmed"],
-            income_irregular=d["income_irregular"],
-        )
-
-    calls: dict[str, Callable[..., Case]] = {
-        "accept": lambda a, c, d: services.case_accept(
-            actor=a, case=c, staff_relative=d["staff_relative"], staff_relative_note=d["staff_relative_note"]
-        ),
-        "investigate": investigate,
-        "request_check": lambda a, c, d: services.case_request_check(actor=a, case=c),
-        "record_check": lambda a, c, d: services.case_record_check(
-            actor=a, case=c, result=d["result"], passed=d["passed"]
-        ),
-        "township_opinion": lambda a, c, d: services.case_township_opinion(
-            actor=a, case=c, recommend=d["recommend"], text=d["text"], amount=d["amount"]
-        ),
-        "publish_notice": lambda a, c, d: services.case_publish_notice(actor=a, case=c, start_date=d["start_date"]),
-        "record_objection": lambda a, c, d: services.case_record_objection(
-            actor=a, case=c, content=d["content"], received_on=d["received_on"]
-        ),
-        "resolve_objection": lambda a, c, d: services.case_resolve_objection(
-            actor=a, case=c, resolution=d["resolution"], text=d["text"]
-        ),
-        "confirm": lambda a, c, d: services.case_confirm(
-            actor=a, case=c, amount=d["amount"], override_reason=d["override_reason"]
-        ),
-        "refuse": lambda a, c, d: services.case_refuse(actor=a, case=c, reasons=d["reasons"]),
-        "withdraw": lambda a, c, d: services.case_withdraw(actor=a, case=c, reason=d["reason"]),
-    }
-    return calls[action]
 
 
 @login_required
@@ -204,7 +168,7 @@ def case_step(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     form = forms.STEP_FORMS[action](request.POST, prefix=action)
     if form.is_valid():
         try:
-            _step_call(action)(request.user, case, form.cleaned_data)
+            steps.step_run(action, actor=request.user, case=case, data=form.cleaned_data)
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
@@ -222,7 +186,7 @@ def case_step(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
 
 def _decide_page(request: AuthedRequest, case: Case, bound: dict[str, BaseForm] | None = None) -> HttpResponse:
     today = timezone.localdate()
-    actions = selectors.steps_for(user=request.user, case=case)
+    actions = selectors.steps_for(user=request.user, case=case, on=today)
     on_snapshot = services.engine_for_case(case=case, on=today)
     on_now = services.engine_for_case(case=case, on=today, now=True)
     bound = bound or {}
@@ -298,6 +262,8 @@ def case_note(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def case_self_care(request: AuthedRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
+    if (refused := _refused(request, case, "assess_self_care")) is not None:
+        return refused
     form = forms.SelfCareForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -323,6 +289,8 @@ def case_self_care(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def case_emergency(request: AuthedRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
+    if (refused := _refused(request, case, "emergency_pay")) is not None:
+        return refused
     form = forms.EmergencyPayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -334,7 +302,7 @@ def case_emergency(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已从备用金先行救助"))
             return redirect("cases:detail", pk=case.pk)
-    balance = services.reserve_balance(township_code=case.township_code)
+    balance = selectors.reserve_balance(township_code=case.township_code)
     return render(
         request,
         "cases/form.html",
@@ -488,26 +456,38 @@ def review_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def holidays(request: AuthedRequest) -> HttpResponse:
+    """The 节假日 page, served under cases/ where it always was; the calendar and its overrides are core's."""
     user = request.user
     if not user.has_capability(Capability.MANAGE_PARAMETERS):
         raise PermissionDenied
-    form = forms.HolidayForm(request.POST or None)
+    form = forms.HolidayForm(request.POST if request.method == "POST" and "delete" not in request.POST else None)
+    delete_form = forms.HolidayDeleteForm(request.POST if "delete" in request.POST else None)
     if request.method == "POST":
-        if "delete" in request.POST:
-            from datetime import date
-
-            services.holiday_override_delete(actor=user, date=date.fromisoformat(request.POST["delete"]))
-            return redirect("cases:holidays")
-        if form.is_valid():
-            d = form.cleaned_data
-            services.holiday_override_set(actor=user, date=d["date"], is_workday=d["is_workday"], note=d["note"])
-            messages.success(request, _("已保存"))
-            return redirect("cases:holidays")
+        try:
+            if delete_form.is_bound and delete_form.is_valid():
+                core_holidays.holiday_override_delete(actor=user, date=delete_form.cleaned_data["delete"])
+                return redirect("cases:holidays")
+            if form.is_bound and form.is_valid():
+                d = form.cleaned_data
+                core_holidays.holiday_override_set(
+                    actor=user, date=d["date"], is_workday=d["is_workday"], note=d["note"]
+                )
+                messages.success(request, _("已保存"))
+                return redirect("cases:holidays")
+        except ValidationError as exc:
+            form_add_errors(form, exc)
     first, last = known_years()
     return render(
         request,
         "cases/holidays.html",
-        {"form": form, "rows": HolidayOverride.objects.all(), "first": first, "last": last},
+        {
+            "form": form,
+            "delete_form": delete_form,
+            "rows": core_holidays.holiday_overrides(),
+            "first": first,
+            "last": last,
+        },
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -516,31 +496,29 @@ def reserve_fund(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not (user.has_capability(Capability.EMERGENCY_AID) or user.has_capability(Capability.CONFIRM_CASE)):
         raise PermissionDenied
-    townships = Region.objects.filter(prefix_q(user.scope_prefix or "x", "code"), level=Level.TOWNSHIP).order_by("code")
-    rows = [(t, services.reserve_balance(township_code=t.code)) for t in townships]
+    rows = selectors.reserve_townships(user=user)
     code = request.GET.get("township") or request.POST.get("township") or ""
-    selected = next((t for t in townships if t.code == code), None)
+    selected = next((t for t, _balance in rows if t.code == code), None)
     form = forms.TopupForm(request.POST or None)
     if request.method == "POST" and selected is not None and form.is_valid():
-        require_scope(user, selected.code)
         try:
             services.reserve_fund_topup(
                 actor=user, township=selected, amount=form.cleaned_data["amount"], note=form.cleaned_data["note"]
             )
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, str(exc))
+        except ValidationError as exc:
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("已拨付"))
-        return redirect(f"{request.path}?township={selected.code}")
-    ledger = ReserveFundEntry.objects.filter(region_code=selected.code).select_related("case") if selected else []
+            return redirect(f"{request.path}?township={selected.code}")
     return render(
         request,
         "cases/reserve_fund.html",
         {
             "rows": rows,
             "selected": selected,
-            "ledger": ledger,
+            "ledger": selectors.reserve_ledger(township=selected) if selected else [],
             "form": form,
             "can_topup": user.has_capability(Capability.CONFIRM_CASE),
         },
+        status=422 if form.errors else 200,
     )

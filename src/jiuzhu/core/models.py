@@ -19,6 +19,25 @@ class AuditAction(models.TextChoices):
     LOCKED = "locked", _("账户锁定")
 
 
+class HolidayOverride(models.Model):
+    """A day the county declares different from the shipped State Council schedule (core.workdays reads it).
+    The table keeps the name it had when it lived in the cases app."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是工作日"))
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        db_table = "cases_holidayoverride"
+        ordering = ["date"]
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
+
+    def __str__(self) -> str:
+        return f"{self.date} {'workday' if self.is_workday else 'holiday'}"
+
+
 class AuditEntry(models.Model):
     """One line of the append-only, hash-chained audit log. Never updated, never deleted:
     `jiuzhu audit verify` recomputes the chain and names the first entry that does not fit."""

@@ -1,7 +1,7 @@
 """Working days: the State Council holiday schedule with its swapped working weekends (调休).
 
 The maintained `chinese_calendar` package knows the published years; the county admin's overrides
-(cases.HolidayOverride) win over it, so a year the package does not know yet, or a local change, is a
+(core.HolidayOverride) win over it, so a year the package does not know yet, or a local change, is a
 row on the 节假日 page rather than a code release. Outside the package's years, Monday–Friday.
 """
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 import chinese_calendar
+
+from jiuzhu.core.models import HolidayOverride
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -22,11 +24,16 @@ def _package_workday(day: dt.date) -> bool:
 
 
 def _overrides(first: dt.date, last: dt.date) -> dict[dt.date, bool]:
-    # Imported here: the override table lives in the cases app, which itself imports this module.
-    from jiuzhu.cases.models import HolidayOverride
-
     rows = HolidayOverride.objects.filter(date__range=(first, last)).values_list("date", "is_workday")
     return dict(rows)
+
+
+def workdays_spans(pairs: list[tuple[dt.date, dt.date]]) -> list[int]:
+    """workdays_between for many spans at once, reading the county's overrides once (a report's worth)."""
+    if not pairs:
+        return []
+    overrides = _overrides(min(a for a, _b in pairs), max(b for _a, b in pairs))
+    return [workdays_between(a, b, overrides=overrides) for a, b in pairs]
 
 
 def known_years() -> tuple[int, int]:
@@ -59,11 +66,12 @@ def add_workdays(start: dt.date, n: int) -> dt.date:
     return day
 
 
-def workdays_between(a: dt.date, b: dt.date) -> int:
+def workdays_between(a: dt.date, b: dt.date, *, overrides: dict[dt.date, bool] | None = None) -> int:
     """Working days after `a` up to and including `b` (0 when b ≤ a): how long a step took."""
     if b <= a:
         return 0
-    overrides = _overrides(a, b)
+    if overrides is None:
+        overrides = _overrides(a, b)
     count, day = 0, a
     while day < b:
         day += ONE_DAY

@@ -272,10 +272,10 @@ def person_update(*, actor: User, person: Person, id_number: str | None = None, 
     person.save()
     _refresh_head_name(person.household)
     if before["date_of_death"] is None and person.date_of_death is not None:
-        # A death re-checks the household's assistance within 3 months ([57] art. 30).
-        from jiuzhu.cases.services import recheck_on_death
+        # Higher apps react through the hook (cases: a re-check within 3 months, [57] art. 30).
+        from jiuzhu.registry.hooks import death_recorded
 
-        recheck_on_death(person=person, actor=actor)
+        death_recorded(person=person, actor=actor, on=timezone.localdate())
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,

@@ -1,5 +1,6 @@
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -25,3 +26,12 @@ def test_recording_a_death_in_the_registry_schedules_a_recheck(dibao_household, 
     # Correcting another field afterwards does not schedule a second re-check.
     person_update(actor=caseworker_a, person=members[1], illness_name="肺癌")
     assert Review.objects.filter(entitlement=entitlement).count() == 1
+
+
+def test_cases_reacts_to_a_death_through_the_registry_hook_only():
+    from jiuzhu.cases.services import recheck_on_death
+    from jiuzhu.registry import hooks
+
+    assert recheck_on_death in hooks._ON_DEATH
+    source = (Path(hooks.__file__).parent / "services.py").read_text(encoding="utf-8")
+    assert "jiuzhu.cases" not in source

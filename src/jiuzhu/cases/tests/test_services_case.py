@@ -5,9 +5,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from jiuzhu.cases import services
+from jiuzhu.cases import selectors, services
 from jiuzhu.cases.models import Case, ReserveFundEntry, Review, ReviewKind, Status
 from jiuzhu.cases.tests.conftest import TODAY, at_state
+from jiuzhu.core import holidays as core_holidays
 from jiuzhu.payments.models import Entitlement, EntitlementStatus
 from jiuzhu.registry.models import Person
 
@@ -92,7 +93,7 @@ def test_refusal_needs_written_reasons(new_case, head_a, approver):
         services.case_refuse(actor=approver, case=case, reasons="  ", on=TODAY)
     case = services.case_refuse(actor=approver, case=case, reasons="家庭人均收入高于低保标准", on=TODAY)
     assert case.status == Status.REFUSED
-    assert services.refusal_notify_due(case) == D("2025-06-13")
+    assert selectors.refusal_notify_due(case) == D("2025-06-13")
     assert not Entitlement.objects.exists()
 
 
@@ -197,7 +198,7 @@ def test_emergency_aid_is_paid_from_the_reserve_within_the_cap(new_case, county,
     with pytest.raises(ValidationError, match="额度"):
         services.case_emergency_pay(actor=caseworker_a, case=case, amount=Decimal("2500"), on=TODAY)
     case = services.case_emergency_pay(actor=caseworker_a, case=case, amount=Decimal("1500"), on=TODAY)
-    assert services.reserve_balance(township_code=county.township_a.code) == Decimal("3500")
+    assert selectors.reserve_balance(township_code=county.township_a.code) == Decimal("3500")
     assert ReserveFundEntry.objects.filter(case=case).get().amount == Decimal("-1500")
     with pytest.raises(services.IllegalStep):
         services.case_emergency_pay(actor=caseworker_a, case=case, amount=Decimal("10"), on=TODAY)
@@ -230,9 +231,9 @@ def test_single_person_dibao_covers_only_the_applicant(county, make_household, c
     )
     case = at_state(case, Status.NOTICE, opinion_by=head_a)
     result = services.engine_for_case(case=case, on=TODAY)
-    if result.eligible:
-        case = services.case_confirm(actor=approver, case=case, on=TODAY)
-        assert list(Entitlement.objects.get(source_case=case).persons.all()) == [daughter]
+    assert result.eligible
+    case = services.case_confirm(actor=approver, case=case, on=TODAY)
+    assert list(Entitlement.objects.get(source_case=case).persons.all()) == [daughter]
     assert any("单人保" in line for line in result.lines)
 
 
@@ -333,16 +334,16 @@ def test_review_interval_is_six_months_for_irregular_income_with_capable_members
         actor=clerk_a, household=hh, program="dibao_urban", applicant=hh.members.get(), on=TODAY
     )
     case.income_irregular = True
-    assert services.review_interval_months(case=case, on=TODAY) == 6
+    assert selectors.review_interval_months(case=case, on=TODAY) == 6
     case.income_irregular = False
-    assert services.review_interval_months(case=case, on=TODAY) == 12
+    assert selectors.review_interval_months(case=case, on=TODAY) == 12
 
 
 def test_holiday_overrides_are_the_admins(admin, caseworker_a):
     with pytest.raises(PermissionDenied):
-        services.holiday_override_set(actor=caseworker_a, date=D("2027-10-01"), is_workday=False)
-    services.holiday_override_set(actor=admin, date=D("2027-10-01"), is_workday=False, note="国庆节")
+        core_holidays.holiday_override_set(actor=caseworker_a, date=D("2027-10-01"), is_workday=False)
+    core_holidays.holiday_override_set(actor=admin, date=D("2027-10-01"), is_workday=False, note="国庆节")
     from jiuzhu.core.workdays import is_workday
 
     assert not is_workday(D("2027-10-01"))
-    services.holiday_override_delete(actor=admin, date=D("2027-10-01"))
+    core_holidays.holiday_override_delete(actor=admin, date=D("2027-10-01"))

@@ -89,3 +89,10 @@ def test_the_case_page_shows_labour_capacity_and_disability_in_words(client, new
     html = client.get(f"/cases/{case.pk}/").content.decode()
     assert "肢体残疾2级" in html and "无劳动能力" in html
     assert ">physical" not in html and "<td>none</td>" not in html
+
+
+def test_a_malformed_holiday_date_is_a_form_error_not_a_500(client, admin):
+    client.force_login(admin)
+    response = client.post("/cases/holidays/", {"delete": "2025-13-45"})
+    assert response.status_code == 422
+    assert "日期格式应为" in response.content.decode()

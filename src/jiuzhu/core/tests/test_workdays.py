@@ -3,7 +3,7 @@ import datetime as dt
 import chinese_calendar
 import pytest
 
-from jiuzhu.cases.models import HolidayOverride
+from jiuzhu.core.models import HolidayOverride
 from jiuzhu.core.workdays import add_workdays, is_workday, known_years, workdays_between
 
 D = dt.date.fromisoformat

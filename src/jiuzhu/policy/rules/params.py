@@ -85,6 +85,24 @@ PARAMETER_SPECS: dict[str, ParameterSpec] = {
         _s("weiwen.dibao_urban", _M, "春节慰问金：城市低保", "元/人"),
         _s("weiwen.dibao_rural", _M, "春节慰问金：农村低保", "元/人"),
         _s("weiwen.tekun", _M, "春节慰问金：特困", "元/人"),
+        # The procedure's numbers (cases): deadlines in working days unless marked, review intervals in months.
+        _s("case.days.accept", _I, "办理时限：受理（材料齐全）", "个工作日"),
+        _s("case.days.investigation_start", _I, "办理时限：启动入户调查", "个工作日"),
+        _s("case.days.check_start", _I, "办理时限：启动经济状况核对", "个工作日"),
+        _s("case.days.notice", _I, "办理时限：公示期", "天（自然日）"),
+        _s("case.days.county", _I, "办理时限：县级审核确认", "个工作日"),
+        _s("case.days.refusal_notice", _I, "办理时限：不予确认书面告知", "个工作日"),
+        _s("case.days.overall", _I, "办理时限：全流程", "个工作日"),
+        _s("case.days.overall_delegated", _I, "办理时限：全流程（委托乡镇审核确认）", "个工作日"),
+        _s("case.days.overall_extended", _I, "办理时限：全流程（有异议、人户分离等）", "个工作日"),
+        _s("case.days.tekun_township", _I, "办理时限：特困乡镇审核", "个工作日"),
+        _s("case.days.linshi_paperwork", _I, "办理时限：急难型先行救助补办手续", "个工作日"),
+        _s("case.delegated_confirmation", _I, "审核确认权委托乡镇（1 是，0 否）", "1/0"),
+        _s("case.money.linshi_township_cap", _M, "乡镇急难型临时救助审批额度", "元"),
+        _s("review.months.stable", _I, "定期复核间隔：收入稳定", "个月"),
+        _s("review.months.irregular", _I, "定期复核间隔：收入不稳定且有劳动能力", "个月"),
+        _s("review.months.death", _I, "成员死亡后复核时限", "个月"),
+        _s("review.months.gradual_exit_max", _I, "渐退期上限", "个月"),
     )
 }
 

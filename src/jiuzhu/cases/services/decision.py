@@ -1,0 +1,114 @@
+"""The county's decision: 审核确认 (with the entitlement and its first review) or 不予确认."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jiuzhu.accounts.models import User
+from jiuzhu.cases import engine
+from jiuzhu.cases.models import Case, Status
+from jiuzhu.cases.services._common import _begin, _move, _today
+from jiuzhu.cases.services.reviews import review_schedule
+from jiuzhu.cases.services.snapshot import household_snapshot
+from jiuzhu.cases.workflow import TEKUN
+from jiuzhu.payments import services as payments
+from jiuzhu.payments.models import next_month
+from jiuzhu.registry.models import Person
+
+
+def engine_for_case(*, case: Case, on: dt.date, now: bool = False) -> engine.EngineResult:
+    """The engine's result for the application: on its snapshot, or (now=True) on the household today."""
+    snapshot = household_snapshot(household=case.household) if now else case.snapshot
+    return engine.evaluate_snapshot(
+        snapshot=_with_assessment(case, snapshot),
+        program=case.program,
+        on=on,
+        applicant_id=case.applicant_id,
+        single_person=case.single_person,
+    )
+
+
+def _with_assessment(case: Case, snapshot: dict[str, Any]) -> dict[str, Any]:
+    # The 特困 self-care assessment recorded on the case replaces the registry's count of activities.
+    assessment = case.self_care.first() if case.program in TEKUN else None
+    if assessment is None:
+        return snapshot
+    members = [
+        {**m, "adl_impossible": assessment.impossible} if m["id"] == assessment.person_id else m
+        for m in snapshot["members"]
+    ]
+    return {**snapshot, "members": members}
+
+
+@transaction.atomic
+def case_confirm(
+    *,
+    actor: User,
+    case: Case,
+    amount: Decimal | None = None,
+    override_reason: str = "",
+    on: dt.date | None = None,
+) -> Case:
+    """审核确认. The computed amount (on the snapshot) unless the approver sets another with a reason.
+    A monthly programme gets its entitlement from the month after approval, and its first review.
+    The row lock plus the state check make two approvers confirming at once end with one decision."""
+    on = _today(on)
+    case = _begin(actor, case, "confirm", on=on)
+    result = engine_for_case(case=case, on=on)
+    computed = result.amount
+    final = amount if amount is not None else (computed if computed is not None else case.opinion_amount)
+    if final is None:
+        raise ValidationError({"amount": _("请填写救助金额")})
+    if final < 0:
+        raise ValidationError({"amount": _("金额不能为负数")})
+    if computed is not None and final != computed and not override_reason.strip():
+        raise ValidationError({"override_reason": _("确认金额与系统测算金额不同，请写明理由")})
+    if engine.is_monthly(case.program) and final <= 0:
+        raise ValidationError({"amount": _("月救助金额为 0，应作不予确认处理")})
+    case.computed_amount, case.approved_amount, case.override_reason = computed, final, override_reason
+    case.engine_lines, case.decided_by, case.decided_at = result.lines, actor, on
+    _move(
+        case,
+        actor=actor,
+        action="confirm",
+        to=Status.APPROVED,
+        on=on,
+        audit_after={"computed": computed, "approved": final, "override_reason": override_reason},
+    )
+    if engine.is_monthly(case.program):
+        person_ids = result.persons or _default_persons(case)
+        persons = list(Person.objects.filter(pk__in=person_ids, household=case.household, date_of_death__isnull=True))
+        ent = payments.entitlement_create(
+            actor=actor,
+            household=case.household,
+            program=case.program,
+            persons=persons or [case.applicant],
+            monthly_amount=final,
+            start_month=next_month(on),
+            source_case=case,
+        )
+        review_schedule(entitlement=ent, case=case, after=on)
+    return case
+
+
+def _default_persons(case: Case) -> list[int]:
+    if case.single_person or engine.is_person_program(case.program):
+        return [case.applicant_id]
+    return [int(m["id"]) for m in case.snapshot.get("members", []) if not m.get("excluded")]
+
+
+@transaction.atomic
+def case_refuse(*, actor: User, case: Case, reasons: str, on: dt.date | None = None) -> Case:
+    """不予确认, with written reasons the household receives within 3 working days."""
+    on = _today(on)
+    case = _begin(actor, case, "refuse", on=on)
+    if not reasons.strip():
+        raise ValidationError({"reasons": _("不予确认须写明理由")})
+    case.decision_reasons, case.decided_by, case.decided_at = reasons, actor, on
+    return _move(case, actor=actor, action="refuse", to=Status.REFUSED, on=on, note=reasons)

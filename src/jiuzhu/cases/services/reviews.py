@@ -1,0 +1,129 @@
+"""Dynamic management (动态管理): scheduling reviews, recording their outcome, the re-check on a death."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jiuzhu.accounts.models import Capability, User
+from jiuzhu.cases import deadlines
+from jiuzhu.cases.models import Case, Review, ReviewKind, ReviewOutcome
+from jiuzhu.cases.selectors import review_interval_months
+from jiuzhu.cases.services._common import IllegalStep, _require, _today
+from jiuzhu.core.audit import audit_record
+from jiuzhu.core.models import AuditAction
+from jiuzhu.core.scope import require_scope
+from jiuzhu.payments import services as payments
+from jiuzhu.payments.models import Entitlement, EntitlementStatus, add_months
+from jiuzhu.registry.models import Person
+
+
+def review_schedule(*, entitlement: Entitlement, case: Case | None, after: dt.date) -> Review:
+    months = (
+        review_interval_months(case=case, on=after)
+        if case
+        else deadlines.months("review.months.stable", region_code=entitlement.region_code, on=after)
+    )
+    return Review.objects.create(
+        entitlement=entitlement,
+        region_code=entitlement.region_code,
+        kind=ReviewKind.SCHEDULED,
+        due_date=add_months(after, months),
+    )
+
+
+@transaction.atomic
+def review_record(
+    *,
+    actor: User,
+    review: Review,
+    outcome: str,
+    reasons: str = "",
+    new_amount: Decimal | None = None,
+    exit_months: int | None = None,
+    on: dt.date | None = None,
+) -> Review:
+    """A review's outcome. Continuing is the township's to record; changing, gradual exit and stopping
+    are county decisions and need written reasons. Every change takes effect from next month."""
+    on = _today(on)
+    _require(actor, Capability.REVIEW_ENTITLEMENT)
+    require_scope(actor, review.region_code)
+    review = Review.objects.select_for_update().select_related("entitlement").get(pk=review.pk)
+    if not review.is_open:
+        raise IllegalStep(_("该复核已办结"))
+    if outcome not in ReviewOutcome.values or outcome == ReviewOutcome.PENDING:
+        raise ValidationError({"outcome": _("请选择复核结果")})
+    if outcome != ReviewOutcome.CONTINUE:
+        _require(actor, Capability.CONFIRM_CASE)
+        if not reasons.strip():
+            raise ValidationError({"reasons": _("调整、渐退或停止须写明理由")})
+    ent = review.entitlement
+    case = ent.source_case
+    if outcome == ReviewOutcome.CHANGE:
+        if new_amount is None or new_amount <= 0:
+            raise ValidationError({"new_amount": _("请填写调整后的月金额")})
+        ent = payments.entitlement_change_amount(
+            actor=actor, entitlement=ent, monthly_amount=new_amount, reason=reasons, on=on
+        )
+    elif outcome == ReviewOutcome.GRADUAL_EXIT:
+        max_months = deadlines.months("review.months.gradual_exit_max", region_code=review.region_code, on=on)
+        payments.entitlement_gradual_exit(
+            actor=actor, entitlement=ent, months=exit_months or 0, reason=reasons, on=on, max_months=max_months
+        )
+    elif outcome == ReviewOutcome.STOP:
+        payments.entitlement_stop(actor=actor, entitlement=ent, reason=reasons, on=on)
+    review.outcome, review.reasons, review.new_amount, review.exit_months = outcome, reasons, new_amount, exit_months
+    review.decided_by, review.decided_at = actor, on
+    review.save()
+    if outcome in (ReviewOutcome.CONTINUE, ReviewOutcome.CHANGE):
+        review_schedule(entitlement=ent, case=case, after=on)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="review",
+        object_id=review.pk,
+        region_code=review.region_code,
+        summary=_("复核户 %(h)s：%(o)s")
+        % {"h": review.entitlement.household.number, "o": review.get_outcome_display()},
+        after={"outcome": outcome, "new_amount": new_amount, "exit_months": exit_months},
+    )
+    return review
+
+
+@transaction.atomic
+def recheck_on_death(*, person: Person, actor: User | None = None, on: dt.date | None = None) -> list[Review]:
+    """A member's recorded death: every running entitlement of the household gets a re-check due within
+    3 months ([57] 第三十条). Idempotent: an open death re-check is not created twice.
+
+    Registered with registry.hooks.on_death_recorded in CasesConfig.ready: the registry's person_update
+    calls it when date_of_death is set."""
+    if person.date_of_death is None:
+        return []
+    on = _today(on)
+    months = deadlines.months("review.months.death", region_code=person.household.region_code, on=on)
+    created = []
+    running = Entitlement.objects.filter(household_id=person.household_id).exclude(status=EntitlementStatus.STOPPED)
+    for ent in running:
+        if ent.reviews.filter(kind=ReviewKind.DEATH, outcome="").exists():
+            continue
+        review = Review.objects.create(
+            entitlement=ent,
+            region_code=ent.region_code,
+            kind=ReviewKind.DEATH,
+            due_date=add_months(on, months),
+            note=_("成员 %(p)s 于 %(d)s 死亡") % {"p": person.name, "d": person.date_of_death.isoformat()},
+        )
+        audit_record(
+            actor=actor or "system",
+            action=AuditAction.CREATE,
+            object_type="review",
+            object_id=review.pk,
+            region_code=ent.region_code,
+            summary=review.note,
+        )
+        created.append(review)
+    return created
