@@ -8,8 +8,12 @@ class CasesConfig(AppConfig):
     verbose_name = _("申请与审核确认")
 
     def ready(self) -> None:
+        # The household page shows cases and entitlements without the registry importing this app.
+        from jiuzhu.cases import panels  # noqa: F401
+        from jiuzhu.cases.services import recheck_on_death
         from jiuzhu.core.capabilities import Capability
         from jiuzhu.core.navigation import MenuItem, register_menu
+        from jiuzhu.registry.hooks import on_death_recorded
 
         register_menu(
             MenuItem(40, "cases:todo", _("待办")),
@@ -19,10 +23,5 @@ class CasesConfig(AppConfig):
             MenuItem(80, "cases:timeliness", _("办理时效")),
             MenuItem(110, "cases:holidays", _("节假日"), Capability.MANAGE_PARAMETERS),
         )
-        # The household page shows cases and entitlements without the registry importing this app.
-        from jiuzhu.cases import panels  # noqa: F401
-        from jiuzhu.cases.services import recheck_on_death
-        from jiuzhu.registry.hooks import on_death_recorded
-
         # A death recorded in the registry re-checks the household's assistance ([57] 第三十条).
         on_death_recorded(recheck_on_death)

@@ -12,6 +12,7 @@ from jiuzhu.cases import engine
 from jiuzhu.cases.models import ADL_ACTIVITIES, Case, Notice, Review, SelfCareAssessment
 from jiuzhu.core.money import format_yuan
 from jiuzhu.core.pdf import Block, Facts, Grid, Heading, Para, Signatures, render_pdf
+from jiuzhu.policy.rules.frames import COUNTED_INCOME_FIELDS
 from jiuzhu.registry.models import DisabilityKind, Relation
 
 
@@ -75,21 +76,7 @@ def approval_form_pdf(case: Case) -> bytes:
             m["birth_date"],
             str(dict(DisabilityKind.choices).get(m.get("disability_kind") or "", ""))
             + (f"{m['disability_grade']}级" if m.get("disability_grade") else ""),
-            format_yuan(
-                sum(
-                    (
-                        Decimal(str(m.get(k, 0)))
-                        for k in (
-                            "income_wage",
-                            "income_business",
-                            "income_property",
-                            "income_transfer",
-                            "income_other",
-                        )
-                    ),
-                    Decimal(0),
-                )
-            ),
+            format_yuan(sum((Decimal(str(m.get(k) or 0)) for k in COUNTED_INCOME_FIELDS), Decimal(0))),
         ]
         for m in members
     ]

@@ -4,7 +4,7 @@ The working-day calendar that reads them is core.workdays."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -12,18 +12,15 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from jiuzhu.core.audit import audit_record
+from jiuzhu.core.capabilities import Capability
 from jiuzhu.core.models import AuditAction, HolidayOverride
 
 if TYPE_CHECKING:
-    from jiuzhu.accounts.models import Capability, User
-
-# accounts.Capability.MANAGE_PARAMETERS by its value: core stands below accounts and cannot import it
-# (a test checks the two agree).
-MANAGE_PARAMETERS = "manage_parameters"
+    from jiuzhu.accounts.models import User
 
 
 def _require_manager(actor: User) -> None:
-    if not actor.has_capability(cast("Capability", MANAGE_PARAMETERS)):
+    if not actor.has_capability(Capability.MANAGE_PARAMETERS):
         raise PermissionDenied(_("您的角色无权执行此操作"))
 
 

@@ -3,14 +3,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from jiuzhu.accounts.models import Capability
 from jiuzhu.core import holidays
 from jiuzhu.core.models import HolidayOverride
 from jiuzhu.core.workdays import is_workday
-
-
-def test_the_capability_core_spells_is_the_one_accounts_declares():
-    assert Capability.MANAGE_PARAMETERS.value == holidays.MANAGE_PARAMETERS
 
 
 def test_the_admin_sets_and_removes_an_override_that_the_calendar_reads(admin, caseworker_a):

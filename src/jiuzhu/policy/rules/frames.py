@@ -105,6 +105,9 @@ PERSON_FIELDS: tuple[Field, ...] = (
 
 HOUSEHOLD_BY_NAME = {f.name: f for f in HOUSEHOLD_FIELDS}
 PERSON_BY_NAME = {f.name: f for f in PERSON_FIELDS}
+# Income by type as the applicant declares it; exempt income ([57] 第十四条) is recorded but never counted.
+INCOME_FIELDS = tuple(f.name for f in PERSON_FIELDS if (f.json or "").startswith("income."))
+COUNTED_INCOME_FIELDS = tuple(name for name in INCOME_FIELDS if name != "income_exempt")
 MONEY_FIELDS = tuple(f.name for f in (*HOUSEHOLD_FIELDS, *PERSON_FIELDS) if f.kind is Kind.MONEY)
 
 # Typed frames carry these keys beside the fields: the household's `id`; the person's `id` and `household_id`.
