@@ -28,7 +28,7 @@ _GRADES = {
     **{f"{c}级": g for g, c in zip(range(1, 5), "一二三四", strict=True)},
     **{c: g for g, c in zip(range(1, 5), "一二三四", strict=True)},
 }
-SEXES = {"男": "M", "女": "F", "M": "M", "F": "F", "m": "M", "f": "F"}
+_SEXES = {"男": "M", "女": "F", "M": "M", "F": "F", "m": "M", "f": "F"}
 _ID_STRUCT = pl.Struct(
     {"number": pl.String, "valid": pl.Boolean, "sex": pl.String, "upgraded": pl.Boolean, "birth_date": pl.Date}
 )
@@ -93,7 +93,7 @@ def _id_message(raw: str) -> str:
 
 def parse_id(column: Column) -> Parsed:
     """GB 11643 for the whole column (core.idcard): the value is first a struct of what the number says,
-    then, beside the error, `_<key>` (18 digits, null unless valid), `_<key>_ok`, `_birth`, `_sex`, `_is15`."""
+    then, beside the error, `_<key>` (18 digits, null unless valid) and `_<key>_ok`, `_birth`, `_sex`, `_is15`."""
     raw, _given, out = _raw(column)
     parsed = raw.map_batches(lambda cells: parse_id_numbers(cells).to_struct(), return_dtype=_ID_STRUCT)
     fields = out.struct.field
@@ -175,7 +175,7 @@ def parse_grade(column: Column) -> Parsed:
 
 def parse_sex(column: Column) -> Parsed:
     raw, given, out = _raw(column)
-    value = raw.replace_strict(SEXES, default=None, return_dtype=pl.String)
+    value = raw.replace_strict(_SEXES, default=None, return_dtype=pl.String)
     return Parsed(value, _problem(given & out.is_null(), _("性别应为“男”或“女”")))
 
 
