@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from jiuzhu.core.idcard import check_characters
 from jiuzhu.demo.layout import Place, allocate_households, county_layout, read_table, street_names
 from jiuzhu.registry.models import (
     Area,
@@ -95,8 +96,6 @@ PHONE_PREFIXES = np.array(
     [130, 131, 132, 133, 135, 136, 137, 138, 139, 150, 151, 152, 153, 155, 157, 158, 159, 166, 173, 177, 180,
      181, 182, 183, 185, 187, 188, 189, 191, 198, 199]
 )  # fmt: skip
-_ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
-_ID_CHECK = list("10X98765432")
 
 
 @dataclass
@@ -203,13 +202,8 @@ def id_numbers(region6: Ints, birth_days: Ints, seq3: Ints) -> pl.Series:
     year = months.astype(np.int64) // 12 + 1970
     month = months.astype(np.int64) % 12 + 1
     day = (dates - months).astype(np.int64) + 1
-    first17 = region6 * 10**11 + (year * 10_000 + month * 100 + day) * 1000 + seq3
-    total = np.zeros(len(first17), dtype=np.int64)
-    rest = first17.copy()
-    for weight in _ID_WEIGHTS[::-1]:  # last digit first
-        total += (rest % 10) * weight
-        rest //= 10
-    return pl.Series(first17).cast(pl.String) + _text(_ID_CHECK, total % 11)
+    first17 = pl.Series(region6 * 10**11 + (year * 10_000 + month * 100 + day) * 1000 + seq3, dtype=pl.Int64)
+    return first17.cast(pl.String) + check_characters(first17)
 
 
 # ---------------------------------------------------------------------------------------------------------

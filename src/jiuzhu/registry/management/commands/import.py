@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
@@ -115,7 +115,7 @@ class Command(BaseCommand):
     def _write_report(self, errors: list[RowError], source: Path, chosen: Path | None) -> Path:
         if chosen is not None:
             return write_error_report(chosen, errors).resolve()
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
         name = f"{source.stem}-错误报告-{stamp}.xlsx"
         # Beside the clerk's file is where they will look; a read-only folder falls back to the data dir.
         for folder in (source.resolve().parent, Path(settings.DATA_DIR) / "reports"):
