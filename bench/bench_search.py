@@ -41,7 +41,7 @@ def main() -> None:
 
     datadir.prepare()  # the keys, as the `jiuzhu` command would make them: the settings only read them
     django.setup()
-    from django.db import connection
+    from django.db import DatabaseError, connection
     from django.test import Client
 
     from jiuzhu.accounts.models import User
@@ -50,7 +50,7 @@ def main() -> None:
     def person_count() -> int:
         try:
             return Person.objects.count()
-        except Exception:  # no tables yet
+        except DatabaseError:  # no tables yet
             return 0
 
     if person_count() < args.persons * 0.95:

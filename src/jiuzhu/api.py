@@ -40,7 +40,7 @@ def _error(request: HttpRequest, status: int, code: str, message: str, **extra: 
 
 
 @api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _not_found(request: HttpRequest, _exc: Exception) -> HttpResponse:
     return _error(request, 404, "not_found", _("记录不存在，或不在您的管辖范围内"))
 
 
@@ -50,7 +50,7 @@ def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 @api.exception_handler(AuthenticationError)
-def _unauthorized(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _unauthorized(request: HttpRequest, _exc: Exception) -> HttpResponse:
     return _error(request, 401, "unauthorized", _("缺少或无效的接口令牌"))
 
 

@@ -32,7 +32,7 @@ def chromium_or_skip() -> str:
 
 
 @pytest.fixture
-def page(live_server: Any) -> Iterator[Any]:
+def page(live_server: Any) -> Iterator[Any]:  # noqa: ARG001 - the server the page browses must be up
     """A Playwright page in Chinese, 1366×900, against the live test server."""
     executable = chromium_or_skip()
     from playwright.sync_api import sync_playwright

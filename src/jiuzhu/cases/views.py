@@ -393,7 +393,7 @@ def notice_public(request: AuthedRequest, public_id: str) -> HttpResponse:
     )
 
 
-def notice_public_pdf(request: AuthedRequest, public_id: str) -> HttpResponse:
+def notice_public_pdf(_request: AuthedRequest, public_id: str) -> HttpResponse:
     notice = selectors.notice_public(public_id=public_id)
     return _pdf(documents.notice_pdf(notice), f"notice-{notice.number}.pdf")
 

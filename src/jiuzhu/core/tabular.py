@@ -79,7 +79,7 @@ def _read_xlsx(data: bytes) -> pl.DataFrame:
 
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
         raise TableError(_("无法打开 Excel 文件：%(e)s") % {"e": type(exc).__name__}) from None
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)

@@ -17,7 +17,7 @@ from jiuzhu.core.navigation import home_sections
 from jiuzhu.core.selectors import audit_search
 
 
-def healthz(request: HttpRequest) -> HttpResponse:
+def healthz(_request: HttpRequest) -> HttpResponse:
     return JsonResponse({"ok": True})
 
 

@@ -108,7 +108,7 @@ def import_errors(request: AuthedRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def import_template(request: AuthedRequest) -> HttpResponse:
+def import_template(_request: AuthedRequest) -> HttpResponse:
     response = HttpResponse(import_template_xlsx(), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, _("家庭成员导入模板.xlsx")) or ""
     return response

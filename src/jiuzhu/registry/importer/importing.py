@@ -72,7 +72,7 @@ def household_import(
     households, persons, result.upgraded = checked
     step(_("写入数据库"), 0.4)
 
-    def bulk_step(name: str, done: int, total: int) -> None:
+    def bulk_step(_table: str, done: int, total: int) -> None:
         step(_("写入数据库"), 0.4 + 0.6 * done / max(total, 1))
 
     try:
