@@ -7,7 +7,7 @@ change here is a change of contract. Parameters are the shipped defaults plus th
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -190,51 +190,68 @@ def parse(data: object, *, date: dt.date | None = None) -> Parsed:
         if data.get("date") is None:
             raise top.fail("date", "缺少计算日期（文件中的 date 或 --date）")
         date = _date(top, "date", data["date"])
+    overrides = _overrides(top, data.get("parameters"))
+    households = data.get("households")
+    if not isinstance(households, list):
+        raise top.fail("households", "应为数组 […]", households)
+    rows = _Rows()
+    for h_index, h in enumerate(households):
+        rows.add_household(h_index, h, date)
+    typed_h = pl.DataFrame(rows.households, schema=typed_schema(HOUSEHOLD_FIELDS, HOUSEHOLD_KEYS))
+    typed_p = pl.DataFrame(rows.persons, schema=typed_schema(PERSON_FIELDS, PERSON_KEYS))
+    hh_frame, p_frame = engine_frames(typed_h, typed_p, date)
+    return Parsed(date, overrides, hh_frame, p_frame, rows.household_ids, rows.member_ids)
+
+
+def _overrides(top: _Where, given: object) -> dict[str, str]:
     overrides: dict[str, str] = {}
-    for key, value in _mapping(top, "parameters", data.get("parameters")).items():
+    for key, value in _mapping(top, "parameters", given).items():
         try:
             parsed = parse_value(key, value)
         except ParameterError as exc:
             raise top.fail(f"parameters.{key}", str(exc)) from None
         overrides[key] = parsed if isinstance(parsed, str) else str(parsed)
-    households = data.get("households")
-    if not isinstance(households, list):
-        raise top.fail("households", "应为数组 […]", households)
-    hh_rows: list[dict[str, Any]] = []
-    p_rows: list[dict[str, Any]] = []
-    hh_ids: list[str | int] = []
-    m_ids: list[str | int] = []
-    seen: set[object] = set()
-    for h_index, h in enumerate(households):
-        where = _Where(household=f"#{h_index + 1}")
+    return overrides
+
+
+@dataclass
+class _Rows:
+    """The typed rows of the households read so far; the engine numbers households and persons by their
+    position, and the output maps positions back to the file's ids."""
+
+    households: list[dict[str, Any]] = field(default_factory=list)
+    persons: list[dict[str, Any]] = field(default_factory=list)
+    household_ids: list[str | int] = field(default_factory=list)
+    member_ids: list[str | int] = field(default_factory=list)
+    seen: set[object] = field(default_factory=set)
+
+    def add_household(self, index: int, h: object, date: dt.date) -> None:
+        where = _Where(household=f"#{index + 1}")
         if not isinstance(h, dict):
             raise where.fail("(家庭)", "应为对象 {…}", h)
         hid = _id(where, "id", h.get("id"))
         where = _Where(household=hid)
-        if hid in seen:
+        if hid in self.seen:
             raise where.fail("id", "家庭编号重复", hid)
-        seen.add(hid)
-        hh_rows.append({"id": len(hh_ids), **_fields_of(where, h, HOUSEHOLD_FIELDS)})
+        self.seen.add(hid)
+        self.households.append({"id": len(self.household_ids), **_fields_of(where, h, HOUSEHOLD_FIELDS)})
         members = h.get("members")
         if not isinstance(members, list):
             raise where.fail("members", "应为数组 […]", members)
-        member_seen: set[object] = set()
+        in_household: set[object] = set()
         for m_index, m in enumerate(members):
             mw = _Where(household=hid, member=f"#{m_index + 1}")
             if not isinstance(m, dict):
                 raise mw.fail("(成员)", "应为对象 {…}", m)
             mid = _id(mw, "id", m.get("id"))
             mw = _Where(household=hid, member=mid)
-            if mid in member_seen:
+            if mid in in_household:
                 raise mw.fail("id", "成员编号在本户内重复", mid)
-            member_seen.add(mid)
-            p_rows.append({"id": len(m_ids), "household_id": len(hh_ids), **_person(mw, m, str(mid), date)})
-            m_ids.append(mid)
-        hh_ids.append(hid)
-    typed_h = pl.DataFrame(hh_rows, schema=typed_schema(HOUSEHOLD_FIELDS, HOUSEHOLD_KEYS))
-    typed_p = pl.DataFrame(p_rows, schema=typed_schema(PERSON_FIELDS, PERSON_KEYS))
-    hh_frame, p_frame = engine_frames(typed_h, typed_p, date)
-    return Parsed(date, overrides, hh_frame, p_frame, hh_ids, m_ids)
+            in_household.add(mid)
+            person = _person(mw, m, str(mid), date)
+            self.persons.append({"id": len(self.member_ids), "household_id": len(self.household_ids), **person})
+            self.member_ids.append(mid)
+        self.household_ids.append(hid)
 
 
 def _person(w: _Where, m: dict[str, Any], label: str, date: dt.date) -> dict[str, Any]:
