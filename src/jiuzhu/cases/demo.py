@@ -32,7 +32,7 @@ from jiuzhu.core.scope import prefix_q
 from jiuzhu.core.workdays import add_workdays
 from jiuzhu.payments.models import Entitlement, EntitlementPerson, add_months, next_month
 from jiuzhu.regions.models import Region
-from jiuzhu.registry.models import Household
+from jiuzhu.registry.models import Household, Person
 
 # How many cases of each state per county; the order is the order of the procedure.
 PLAN: tuple[tuple[Status, int], ...] = (
@@ -48,27 +48,23 @@ PLAN: tuple[tuple[Status, int], ...] = (
     (Status.REFUSED, 3),
     (Status.WITHDRAWN, 2),
 )
-ORDER = [s for s, _n in PLAN]
 PROGRAMS = ("dibao_urban", "dibao_rural", "tekun_dispersed", "linshi")
 
 
-def _reached(status: Status, target: Status) -> bool:
-    terminal = (Status.APPROVED, Status.REFUSED, Status.WITHDRAWN)
-    if target in terminal:
-        return (
-            status
-            in (
-                Status.SUBMITTED,
-                Status.ACCEPTED,
-                Status.INVESTIGATED,
-                Status.CHECKING,
-                Status.CHECKED,
-                Status.TOWNSHIP_DONE,
-                Status.NOTICE,
-            )
-            or status == target
-        )
-    return ORDER.index(status) <= ORDER.index(target)
+# The states whose cases carry a record: a later state keeps the records of the steps before it.
+HAS_INVESTIGATION = (
+    Status.INVESTIGATED,
+    Status.CHECKING,
+    Status.CHECKED,
+    Status.TOWNSHIP_DONE,
+    Status.NOTICE,
+    Status.OBJECTED,
+    Status.APPROVED,
+    Status.REFUSED,
+)
+HAS_ECONOMIC_CHECK = HAS_INVESTIGATION[1:]
+HAS_OPINION = (Status.TOWNSHIP_DONE, Status.NOTICE, Status.OBJECTED, Status.APPROVED, Status.REFUSED)
+HAS_NOTICE = (Status.NOTICE, Status.OBJECTED, Status.APPROVED, Status.REFUSED)
 
 
 @transaction.atomic
@@ -90,135 +86,185 @@ def cases_seed(*, county: Region, today: dt.date, rng_seed: int) -> dict[str, in
             applicant = hh.members.filter(date_of_death__isnull=True).order_by("id").first()
             if applicant is None:
                 continue
-            program = "dibao_urban" if hh.area == "urban" else "dibao_rural"
-            if status in (Status.SUBMITTED, Status.ACCEPTED) and rng.random() < 0.3:
-                program = rng.choice(PROGRAMS[2:])
-            overdue = rng.random() < 0.35
-            # Open cases start far enough back that their step is (or is not) overdue today.
-            age_days = rng.randint(25, 45) if overdue else rng.randint(0, 2)
-            if status in (Status.NOTICE, Status.OBJECTED, Status.APPROVED, Status.REFUSED):
-                age_days = max(age_days, rng.randint(20, 40))
-            if status == Status.APPROVED:
-                age_days = rng.randint(330, 380)  # approved about a year ago: review due about now
-            submitted = today - dt.timedelta(days=age_days)
             serial += 1
-            case = Case.objects.create(
-                number=f"{hh.region_code[:9]}{submitted.year}{90000 + serial:05d}",
-                household=hh,
-                region_code=hh.region_code,
-                program=program,
-                channel=rng.choice(Channel.values),
-                applicant=applicant,
-                linshi_kind="expense" if program == "linshi" else "",
-                reason="演示数据",
-                status=status,
-                snapshot=household_snapshot(household=hh),
-                staff_relative=rng.random() < 0.05,
-                staff_relative_note="演示：村干部近亲属",
-                submitted_at=submitted,
-            )
-            if case.staff_relative is False:
-                case.staff_relative_note = ""
-            accepted = add_workdays(submitted, 1)
-            if _reached(Status.ACCEPTED, status) and status != Status.SUBMITTED:
-                case.accepted_at = accepted
-                key = deadlines.overall_key(
-                    region_code=hh.region_code, accepted=accepted, extended=status == Status.OBJECTED
-                )
-                case.overall_due = deadlines.due_after(accepted, key, region_code=hh.region_code)
-            if status not in (Status.SUBMITTED, Status.WITHDRAWN) and ORDER.index(status) >= ORDER.index(
-                Status.INVESTIGATED
-            ):
-                Investigation.objects.create(
-                    case=case,
-                    visit_date=add_workdays(accepted, 2),
-                    investigators=["演示甲", "演示乙"],
-                    findings="演示：入户调查属实",
-                    family_confirmed=True,
-                )
-            if status in (
-                Status.CHECKING,
-                Status.CHECKED,
-                Status.TOWNSHIP_DONE,
-                Status.NOTICE,
-                Status.OBJECTED,
-                Status.APPROVED,
-                Status.REFUSED,
-            ):
-                done = status != Status.CHECKING
-                EconomicCheck.objects.create(
-                    case=case,
-                    requested_at=add_workdays(accepted, 3),
-                    result="演示：未发现异常" if done else "",
-                    passed=True if done else None,
-                    recorded_at=add_workdays(accepted, 6) if done else None,
-                )
-            result = engine.evaluate_snapshot(
-                snapshot=case.snapshot, program=program, on=today, applicant_id=applicant.pk
-            )
-            amount = result.amount if result.amount else Decimal(rng.randint(200, 900))
-            if status in (Status.TOWNSHIP_DONE, Status.NOTICE, Status.OBJECTED, Status.APPROVED, Status.REFUSED):
-                case.opinion_recommend, case.opinion_text = True, "演示：建议纳入"
-                case.opinion_amount, case.opinion_at = amount, add_workdays(accepted, 8)
-            if status in (Status.NOTICE, Status.OBJECTED, Status.APPROVED, Status.REFUSED):
-                start = today - dt.timedelta(days=rng.randint(1, 12))
-                notice = Notice.objects.create(
-                    number=f"GS{hh.region_code}{case.pk:06d}",
-                    village=hh.region,
-                    region_code=hh.region_code,
-                    start_date=start,
-                    end_date=start + dt.timedelta(days=6),
-                )
-                NoticeEntry.objects.create(
-                    notice=notice,
-                    case=case,
-                    masked_name=mask_name(applicant.name),
-                    household_size=snapshot_covered_size(case),
-                    program_name=engine.program_name(program),
-                    amount=amount,
-                )
-            if status == Status.OBJECTED:
-                Objection.objects.create(
-                    case=case, received_on=today - dt.timedelta(days=1), content="演示：群众反映该户有经营性收入"
-                )
-            decided = add_workdays(accepted, rng.randint(15, 40))
-            if status == Status.APPROVED:
-                # Approved in this month a year ago, so the yearly review falls due this month.
-                decided = min(add_months(today.replace(day=1), -12) + dt.timedelta(days=rng.randint(0, 27)), decided)
-            if status in (Status.APPROVED, Status.REFUSED):
-                case.decided_at = decided
-                case.computed_amount = result.amount
-            if status == Status.REFUSED:
-                case.decision_reasons = "演示：家庭人均收入高于当地低保标准"
-            if status == Status.WITHDRAWN:
-                case.withdrawn_reason = "演示：申请人主动撤回"
-            if status == Status.APPROVED:
-                case.approved_amount = amount
-                ent = Entitlement.objects.create(
-                    household=hh,
-                    region_code=hh.region_code,
-                    program=program,
-                    monthly_amount=amount,
-                    start_month=next_month(decided),
-                    source_case=case,
-                )
-                EntitlementPerson.objects.bulk_create(
-                    [
-                        EntitlementPerson(entitlement=ent, person=p)
-                        for p in hh.members.filter(date_of_death__isnull=True)
-                    ]
-                )
-                Review.objects.create(
-                    entitlement=ent,
-                    region_code=hh.region_code,
-                    kind=ReviewKind.SCHEDULED,
-                    due_date=add_months(decided, 12),
-                )
-            case.due_date = _demo_due(case, today, overdue)
-            case.save()
-            CaseEvent.objects.create(case=case, action="submit", to_status=Status.SUBMITTED, on=submitted)
+            _seed_case(hh=hh, applicant=applicant, status=status, serial=serial, today=today, rng=rng)
             counts[status] = counts.get(status, 0) + 1
     return counts
+
+
+def _seed_case(
+    *, hh: Household, applicant: Person, status: Status, serial: int, today: dt.date, rng: random.Random
+) -> None:
+    """One case brought to `status` with the records the procedure leaves on the way there. The random draws
+    come in a fixed order, so a seed always gives the same county."""
+    program = _demo_program(hh, status, rng)
+    overdue = rng.random() < 0.35
+    submitted = today - dt.timedelta(days=_demo_age_days(status, overdue, rng))
+    case = _create_case(
+        hh=hh, applicant=applicant, status=status, program=program, submitted=submitted, serial=serial, rng=rng
+    )
+    accepted = add_workdays(submitted, 1)
+    if status != Status.SUBMITTED:
+        _accept(case, accepted)
+    if status in HAS_INVESTIGATION:
+        _investigate(case, accepted)
+    if status in HAS_ECONOMIC_CHECK:
+        _check_economy(case, accepted, done=status != Status.CHECKING)
+    result = engine.evaluate_snapshot(snapshot=case.snapshot, program=program, on=today, applicant_id=applicant.pk)
+    amount = result.amount if result.amount else Decimal(rng.randint(200, 900))
+    if status in HAS_OPINION:
+        case.opinion_recommend, case.opinion_text = True, "演示：建议纳入"
+        case.opinion_amount, case.opinion_at = amount, add_workdays(accepted, 8)
+    if status in HAS_NOTICE:
+        _post_notice(case, applicant, amount, today, rng)
+    if status == Status.OBJECTED:
+        Objection.objects.create(
+            case=case, received_on=today - dt.timedelta(days=1), content="演示：群众反映该户有经营性收入"
+        )
+    decided = _demo_decided(status, accepted, today, rng)
+    _close(case, status, decided=decided, computed=result.amount, amount=amount)
+    case.due_date = _demo_due(case, today, overdue)
+    case.save()
+    CaseEvent.objects.create(case=case, action="submit", to_status=Status.SUBMITTED, on=submitted)
+
+
+def _demo_program(hh: Household, status: Status, rng: random.Random) -> str:
+    """低保 of the household's area; some fresh applications ask for 特困 or 临时救助 instead."""
+    program = "dibao_urban" if hh.area == "urban" else "dibao_rural"
+    if status in (Status.SUBMITTED, Status.ACCEPTED) and rng.random() < 0.3:
+        program = rng.choice(PROGRAMS[2:])
+    return program
+
+
+def _demo_age_days(status: Status, overdue: bool, rng: random.Random) -> int:
+    """How long ago the case was submitted."""
+    # Open cases start far enough back that their step is (or is not) overdue today.
+    age_days = rng.randint(25, 45) if overdue else rng.randint(0, 2)
+    if status in HAS_NOTICE:
+        age_days = max(age_days, rng.randint(20, 40))
+    if status == Status.APPROVED:
+        age_days = rng.randint(330, 380)  # approved about a year ago: review due about now
+    return age_days
+
+
+def _create_case(
+    *,
+    hh: Household,
+    applicant: Person,
+    status: Status,
+    program: str,
+    submitted: dt.date,
+    serial: int,
+    rng: random.Random,
+) -> Case:
+    channel = rng.choice(Channel.values)
+    staff_relative = rng.random() < 0.05
+    return Case.objects.create(
+        number=f"{hh.region_code[:9]}{submitted.year}{90000 + serial:05d}",
+        household=hh,
+        region_code=hh.region_code,
+        program=program,
+        channel=channel,
+        applicant=applicant,
+        linshi_kind="expense" if program == "linshi" else "",
+        reason="演示数据",
+        status=status,
+        snapshot=household_snapshot(household=hh),
+        staff_relative=staff_relative,
+        staff_relative_note="演示：村干部近亲属" if staff_relative else "",
+        submitted_at=submitted,
+    )
+
+
+def _accept(case: Case, accepted: dt.date) -> None:
+    case.accepted_at = accepted
+    key = deadlines.overall_key(
+        region_code=case.region_code, accepted=accepted, extended=case.status == Status.OBJECTED
+    )
+    case.overall_due = deadlines.due_after(accepted, key, region_code=case.region_code)
+
+
+def _investigate(case: Case, accepted: dt.date) -> None:
+    Investigation.objects.create(
+        case=case,
+        visit_date=add_workdays(accepted, 2),
+        investigators=["演示甲", "演示乙"],
+        findings="演示：入户调查属实",
+        family_confirmed=True,
+    )
+
+
+def _check_economy(case: Case, accepted: dt.date, *, done: bool) -> None:
+    EconomicCheck.objects.create(
+        case=case,
+        requested_at=add_workdays(accepted, 3),
+        result="演示：未发现异常" if done else "",
+        passed=True if done else None,
+        recorded_at=add_workdays(accepted, 6) if done else None,
+    )
+
+
+def _post_notice(case: Case, applicant: Person, amount: Decimal, today: dt.date, rng: random.Random) -> None:
+    hh = case.household
+    start = today - dt.timedelta(days=rng.randint(1, 12))
+    notice = Notice.objects.create(
+        number=f"GS{hh.region_code}{case.pk:06d}",
+        village=hh.region,
+        region_code=hh.region_code,
+        start_date=start,
+        end_date=start + dt.timedelta(days=6),
+    )
+    NoticeEntry.objects.create(
+        notice=notice,
+        case=case,
+        masked_name=mask_name(applicant.name),
+        household_size=snapshot_covered_size(case),
+        program_name=engine.program_name(case.program),
+        amount=amount,
+    )
+
+
+def _demo_decided(status: Status, accepted: dt.date, today: dt.date, rng: random.Random) -> dt.date:
+    decided = add_workdays(accepted, rng.randint(15, 40))
+    if status == Status.APPROVED:
+        # Approved in this month a year ago, so the yearly review falls due this month.
+        decided = min(add_months(today.replace(day=1), -12) + dt.timedelta(days=rng.randint(0, 27)), decided)
+    return decided
+
+
+def _close(case: Case, status: Status, *, decided: dt.date, computed: Decimal | None, amount: Decimal) -> None:
+    """The decision of a closed case; an approval starts the payments and the yearly review."""
+    if status in (Status.APPROVED, Status.REFUSED):
+        case.decided_at = decided
+        case.computed_amount = computed
+    if status == Status.REFUSED:
+        case.decision_reasons = "演示：家庭人均收入高于当地低保标准"
+    if status == Status.WITHDRAWN:
+        case.withdrawn_reason = "演示：申请人主动撤回"
+    if status == Status.APPROVED:
+        case.approved_amount = amount
+        _start_payments(case, decided=decided, amount=amount)
+
+
+def _start_payments(case: Case, *, decided: dt.date, amount: Decimal) -> None:
+    hh = case.household
+    ent = Entitlement.objects.create(
+        household=hh,
+        region_code=hh.region_code,
+        program=case.program,
+        monthly_amount=amount,
+        start_month=next_month(decided),
+        source_case=case,
+    )
+    EntitlementPerson.objects.bulk_create(
+        [EntitlementPerson(entitlement=ent, person=p) for p in hh.members.filter(date_of_death__isnull=True)]
+    )
+    Review.objects.create(
+        entitlement=ent,
+        region_code=hh.region_code,
+        kind=ReviewKind.SCHEDULED,
+        due_date=add_months(decided, 12),
+    )
 
 
 def _demo_due(case: Case, today: dt.date, overdue: bool) -> dt.date | None:

@@ -67,8 +67,13 @@ def _age(birth: dt.date, on: dt.date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
-def _member_facts(m: dict[str, Any], on: dt.date) -> list[str]:
+def _member_facts(m: dict[str, Any]) -> list[str]:
     """What the case says of a member, in words; defaults (full labour, alive, counted …) go unsaid."""
+    return [*_health_facts(m), *_standing_facts(m), *_money_facts(m)]
+
+
+def _health_facts(m: dict[str, Any]) -> list[str]:
+    """Disability, illness, capacity for work and self-care, schooling."""
     facts = []
     disability = m.get("disability")
     if disability:
@@ -82,6 +87,12 @@ def _member_facts(m: dict[str, Any], on: dt.date) -> list[str]:
         facts.append(_("%(n)s 项日常生活活动不能自理") % {"n": m["adl_impossible"]})
     if m.get("student"):
         facts.append(_("在校学生"))
+    return facts
+
+
+def _standing_facts(m: dict[str, Any]) -> list[str]:
+    """Whether and how the member counts in the household: death, exclusion, support, care, a choice made."""
+    facts = []
     if m.get("alive") is False:
         facts.append(_("已故"))
     if m.get("excluded"):
@@ -94,6 +105,12 @@ def _member_facts(m: dict[str, Any], on: dt.date) -> list[str]:
         facts.append(_("机构集中供养/养育"))
     if m.get("prefers_dibao"):
         facts.append(_("自愿选择低保"))
+    return facts
+
+
+def _money_facts(m: dict[str, Any]) -> list[str]:
+    """Each kind of income and of rigid expense the member has, with its amount."""
+    facts = []
     for key, label in INCOME_LABELS.items():
         if (m.get("income") or {}).get(key):
             facts.append(_("%(label)s %(amount)s 元") % {"label": label, "amount": m["income"][key]})
@@ -130,7 +147,7 @@ def _monthly_view(case: dict[str, Any]) -> dict[str, Any]:
             "relation": _label(Relation, m["relation"]) if m.get("relation") else "",
             "birth_date": m.get("birth_date"),
             "age": _age(m["birth_date"], on) if isinstance(m.get("birth_date"), dt.date) else None,
-            "facts": _member_facts(m, on),
+            "facts": _member_facts(m),
         }
         for m in h.get("members", [])
     ]
