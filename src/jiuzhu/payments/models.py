@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiuzhu.regions.models import Region
 from jiuzhu.registry.models import Household, Person
 
 
@@ -102,3 +103,275 @@ class EntitlementPerson(models.Model):
 
     def __str__(self) -> str:
         return f"EntitlementPerson {self.pk}"
+
+
+# ───────────────────────────── history ─────────────────────────────
+
+
+class Cause(models.TextChoices):
+    """Why an entitlement began or changed: what the household ledger and the payroll's differences cite."""
+
+    DECISION = "decision", _("审核确认")
+    REVIEW = "review", _("动态管理复核")
+    RECOMPUTE = "recompute", _("提标重新核定")
+    FINDING = "finding", _("数据比对核实")
+    DEATH = "death", _("死亡")
+    ACCOUNT = "account", _("账户更正")
+    CORRECTION = "correction", _("差错更正")
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("开始享受")
+    AMOUNT = "amount", _("调整金额")
+    SUSPENDED = "suspended", _("暂停发放")
+    RESUMED = "resumed", _("恢复发放")
+    STOPPED = "stopped", _("停止发放")
+    GRADUAL_EXIT = "gradual_exit", _("进入渐退期")
+
+
+class EntitlementEvent(models.Model):
+    """One change of an entitlement's amount or status, with its cause and the month it takes effect. Together
+    with the entitlement chain (Entitlement.previous) the amount due for any month is derivable."""
+
+    entitlement = models.ForeignKey(Entitlement, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("变更"), max_length=15, choices=EventKind.choices)
+    cause = models.CharField(_("原因类别"), max_length=12, choices=Cause.choices)
+    effective_month = models.DateField(_("生效月份"))
+    amount_before = models.DecimalField(_("调整前月额（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    amount_after = models.DecimalField(_("调整后月额（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    recorded_on = models.DateField(_("登记日期"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["effective_month", "id"]
+        indexes = [models.Index(fields=["entitlement", "effective_month"])]
+        verbose_name = _("待遇变更记录")
+        verbose_name_plural = _("待遇变更记录")
+
+    def __str__(self) -> str:
+        return f"{self.entitlement_id} {self.kind} {self.effective_month:%Y-%m}"
+
+
+# ───────────────────────────── payroll ─────────────────────────────
+
+
+class PayrollStatus(models.TextChoices):
+    DRAFT = "draft", _("待复核")
+    CHECKED = "checked", _("已复核")
+    APPROVED = "approved", _("已审批")
+    EXPORTED = "exported", _("已导出银行文件")
+    RECONCILED = "reconciled", _("已对账")
+
+
+class Payroll(models.Model):
+    """The money of one month for a region (county or township), one programme or all ("" = all). A
+    snapshot: later changes to entitlements become next month's adjustments, never edits of these lines."""
+
+    month = models.DateField(_("发放月份"))
+    program = models.CharField(_("救助项目"), max_length=30, blank=True)  # "": every programme
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("区划"))
+    region_code = models.CharField(_("区划代码"), max_length=12, db_index=True, editable=False)
+    status = models.CharField(_("状态"), max_length=10, choices=PayrollStatus.choices, default=PayrollStatus.DRAFT)
+    line_count = models.PositiveIntegerField(_("笔数"), default=0)
+    total_fen = models.BigIntegerField(_("合计（分）"), default=0)
+    generated_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("生成人")
+    )
+    checked_at = models.DateTimeField(_("复核时间"), null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("复核人"),
+    )  # fmt: skip
+    approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("审批人"),
+    )  # fmt: skip
+    exported_at = models.DateTimeField(_("导出时间"), null=True, blank=True)
+    reconciled_at = models.DateTimeField(_("对账时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-month", "region_code", "program"]
+        constraints = [
+            # Generating twice, or from two processes at once, adds nothing: one payroll per month, scope, programme.
+            models.UniqueConstraint(fields=["month", "region", "program"], name="payroll_once_per_scope"),
+            models.CheckConstraint(condition=models.Q(total_fen__gte=0), name="payroll_total_not_negative"),
+        ]
+        verbose_name = _("发放批次")
+        verbose_name_plural = _("发放批次")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.region_code} {self.program or '*'}"
+
+
+class LineKind(models.TextChoices):
+    REGULAR = "regular", _("按月发放")
+    BACKPAY = "backpay", _("补发")
+    RECOVERY = "recovery", _("扣回")
+    ONE_OFF = "one_off", _("一次性发放")
+    INSURANCE = "insurance", _("资助参保")
+
+
+class LineStatus(models.TextChoices):
+    PENDING = "pending", _("待发放")
+    PAID = "paid", _("已发放")
+    FAILED = "failed", _("发放失败")
+
+
+class PayrollLine(models.Model):
+    """One amount to one household for one month it covers (`service_month`): regular pay, back pay or a
+    recovery (negative), or a one-off grant. Money in integer fen. The payee's account is copied at
+    generation, so the bank file is what was approved."""
+
+    payroll = models.ForeignKey(Payroll, on_delete=models.CASCADE, related_name="lines")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="payroll_lines")
+    region_code = models.CharField(max_length=12, editable=False)
+    program = models.CharField(_("救助项目"), max_length=30)
+    entitlement = models.ForeignKey(Entitlement, null=True, blank=True, on_delete=models.PROTECT, related_name="lines")
+    kind = models.CharField(_("类别"), max_length=10, choices=LineKind.choices)
+    service_month = models.DateField(_("所属月份"))
+    amount_fen = models.BigIntegerField(_("金额（分）"))
+    # What a one-off line pays for ("case:123", "weiwen:2027"): never paid twice.
+    source_key = models.CharField(max_length=40, blank=True)
+    payee_name = models.CharField(_("收款人"), max_length=50, blank=True)
+    bank_name = models.CharField(_("开户银行"), max_length=60, blank=True)
+    account_enc = models.TextField(blank=True, editable=False)
+    account_masked = models.CharField(_("银行账号"), max_length=40, blank=True)
+    status = models.CharField(_("发放状态"), max_length=10, choices=LineStatus.choices, default=LineStatus.PENDING)
+    failure_reason = models.CharField(_("失败原因"), max_length=200, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["payroll", "region_code", "household_id", "service_month", "id"]
+        constraints = [
+            # The same entitlement's month is paid once; a line the bank returned may be paid again.
+            models.UniqueConstraint(
+                fields=["entitlement", "service_month"],
+                condition=models.Q(kind="regular") & ~models.Q(status="failed"),
+                name="regular_month_paid_once",
+            ),
+            models.UniqueConstraint(
+                fields=["payroll", "entitlement", "service_month", "kind"],
+                condition=models.Q(entitlement__isnull=False),
+                name="line_once_per_payroll",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "source_key"],
+                condition=~models.Q(source_key="") & ~models.Q(status="failed"),
+                name="one_off_paid_once",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(kind="recovery") & models.Q(amount_fen__lt=0))
+                | (~models.Q(kind="recovery") & models.Q(amount_fen__gt=0)),
+                name="line_amount_sign_by_kind",
+            ),
+            # 10 million yuan: far above any one line, far below what an int64 or a bank file can carry.
+            models.CheckConstraint(
+                condition=models.Q(amount_fen__gt=-1_000_000_000) & models.Q(amount_fen__lt=1_000_000_000),
+                name="line_amount_bounded",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["household", "service_month"]),
+            models.Index(fields=["entitlement", "service_month"]),
+            models.Index(fields=["payroll", "region_code"]),
+        ]
+        verbose_name = _("发放明细")
+        verbose_name_plural = _("发放明细")
+
+    def __str__(self) -> str:
+        return f"{self.payroll_id} {self.household_id} {self.kind} {self.service_month:%Y-%m} {self.amount_fen}"
+
+
+class AccountFlag(models.Model):
+    """A household whose account the bank refused: its money waits until the clerk corrects the account,
+    then the next payroll pays what was returned."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="account_flags")
+    region_code = models.CharField(max_length=12, db_index=True, editable=False)
+    line = models.ForeignKey(PayrollLine, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(_("银行退回原因"), max_length=200)
+    raised_at = models.DateTimeField(_("退回时间"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("更正时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("账户待更正")
+        verbose_name_plural = _("账户待更正")
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.reason}"
+
+
+class CollectionStatus(models.TextChoices):
+    OPEN = "open", _("待追缴")
+    COLLECTED = "collected", _("已追回")
+    WAIVED = "waived", _("依规核销")
+
+
+class Collection(models.Model):
+    """An overpayment that could not be recovered from what the household still receives (追缴清单)."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="collections")
+    region_code = models.CharField(max_length=12, db_index=True, editable=False)
+    entitlement = models.ForeignKey(Entitlement, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    first_month = models.DateField(_("起始月份"))
+    last_month = models.DateField(_("截止月份"))
+    amount_fen = models.BigIntegerField(_("待追缴金额（分）"))
+    status = models.CharField(_("状态"), max_length=10, choices=CollectionStatus.choices, default=CollectionStatus.OPEN)
+    cause = models.CharField(_("原因类别"), max_length=12, choices=Cause.choices)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    payroll = models.ForeignKey(Payroll, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(amount_fen__gt=0), name="collection_positive")]
+        verbose_name = _("追缴")
+        verbose_name_plural = _("追缴")
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.amount_fen}"
+
+
+class BankFile(models.Model):
+    """A bank file written for an approved payroll: its layout, count, total and digest."""
+
+    payroll = models.ForeignKey(Payroll, on_delete=models.PROTECT, related_name="bank_files")
+    layout = models.CharField(_("文件格式"), max_length=40)
+    filename = models.CharField(_("文件名"), max_length=200)
+    line_count = models.PositiveIntegerField(_("笔数"))
+    total_fen = models.BigIntegerField(_("合计（分）"))
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("银行代发文件")
+        verbose_name_plural = _("银行代发文件")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class BankReturn(models.Model):
+    """A return file from the bank, imported: how many lines it confirmed and how many failed."""
+
+    payroll = models.ForeignKey(Payroll, on_delete=models.PROTECT, related_name="bank_returns")
+    filename = models.CharField(_("文件名"), max_length=200)
+    sha256 = models.CharField(max_length=64)
+    paid = models.PositiveIntegerField(_("成功笔数"), default=0)
+    failed = models.PositiveIntegerField(_("失败笔数"), default=0)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["payroll", "sha256"], name="bank_return_once")]
+        verbose_name = _("银行回盘文件")
+        verbose_name_plural = _("银行回盘文件")
+
+    def __str__(self) -> str:
+        return self.filename
