@@ -1,0 +1,18 @@
+"""Writes of the payments app, one module per business area: entitlements (decided amounts and their
+changes), payroll (the month's money), bank files and returns, arrears (back pay and recovery)."""
+
+from jiuzhu.payments.services.entitlements import (
+    entitlement_change_amount,
+    entitlement_create,
+    entitlement_gradual_exit,
+    entitlement_stop,
+    entitlement_suspend,
+)
+
+__all__ = [
+    "entitlement_change_amount",
+    "entitlement_create",
+    "entitlement_gradual_exit",
+    "entitlement_stop",
+    "entitlement_suspend",
+]
