@@ -6,9 +6,9 @@ engine's units. Everything else in this package is machinery.
 """
 
 from jiuzhu.policy.rules.catalogue import MONTHLY_PROGRAMS, PROGRAMS, PROGRAMS_BY_CODE, Periodicity, Program, Unit
+from jiuzhu.policy.rules.engine import Evaluation, evaluate
 from jiuzhu.policy.rules.events import Award, jiage_butie, linshi_suggest, params_for, weiwen, yiliao_bill
 from jiuzhu.policy.rules.frames import HOUSEHOLD_COLUMNS, PERSON_COLUMNS
-from jiuzhu.policy.rules.monthly import Evaluation, evaluate
 from jiuzhu.policy.rules.params import (
     PARAMETER_SPECS,
     Kind,
