@@ -22,7 +22,7 @@ import polars as pl
 from jiuzhu.policy.rules.catalogue import REGISTRY
 from jiuzhu.policy.rules.entry import PersonRule, Program, Registry
 from jiuzhu.policy.rules.frames import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, conform
-from jiuzhu.policy.rules.params import PARAMETER_SPECS, resolve
+from jiuzhu.policy.rules.params import PARAMETER_SPECS, col, resolve
 from jiuzhu.policy.rules.programs import dibao
 from jiuzhu.policy.rules.terms import P
 
@@ -239,12 +239,8 @@ def evaluate(
     ps = ps.with_columns(ctx=pl.lit(hh["ctx"]).gather(pl.col("_row")))
     addon, cls = _addon_tables(ctx)
     mask = _addon_mask()
-    people = ps.lazy().with_columns(
-        look("std"),
-        age=(look("date_key") - _birth_keys(ps["birth_date"])) // 10_000,
-        member=pl.col("alive") & ~pl.col("excluded"),
-    )
-    ps = dibao.person_facts(people, look, pl.lit(addon).gather(mask), pl.lit(cls).gather(mask)).collect()
+    age = (look("date_key") - _birth_keys(ps["birth_date"])) // 10_000
+    ps = dibao.person_facts(ps.lazy(), look, age, pl.lit(addon).gather(mask), pl.lit(cls).gather(mask)).collect()
     sums = _segment_sums(ps.select(dibao.unit_values(explain)), offsets)
     house = dibao.household_decision(hh.hstack(sums), look)
     ps = ps.with_columns(
@@ -272,6 +268,8 @@ def _person_programs(
     c = pl.col("ctx").cast(pl.Int64)
 
     def pick(keys: Sequence[str], tier: pl.Expr) -> pl.Expr:
+        if len(keys) == 1:  # one amount: the context's own value, nothing to interleave
+            return pl.when(tier.is_not_null()).then(look(col(keys[0]))).otherwise(0)
         # Indexed by the number of tiers of this programme: ctx × tiers + tier.
         flat = _flat(ctx, keys)
         return pl.lit(flat).gather(c * len(keys) + tier.fill_null(0)).fill_null(0) * tier.is_not_null()

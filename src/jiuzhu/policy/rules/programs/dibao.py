@@ -61,12 +61,16 @@ CONTEXT = (
 )
 
 
-def person_facts(people: pl.LazyFrame, look: Look, addon: pl.Expr, category: pl.Expr) -> pl.LazyFrame:
-    """Each person's counted income and whether they are in the 低保 unit. `people` has age, member and
-    std; `addon` and `category` give the 分类施保 add-on and its class (index into CLASSIFIED, null when
-    none applies) from the person's categories (see the engine's addon tables)."""
+def person_facts(people: pl.LazyFrame, look: Look, age: pl.Expr, addon: pl.Expr, category: pl.Expr) -> pl.LazyFrame:
+    """Each person's age, counted income and whether they are in the 低保 unit. `age` is the age in whole
+    years on the household's date; `addon` and `category` give the 分类施保 add-on and its class (index
+    into CLASSIFIED, null when none applies) from the person's categories (see the engine's addon tables).
+    A member is living and not excluded by rule from the household."""
     grade, kind = pl.col("disability_grade"), pl.col("disability_kind")
     people = people.with_columns(
+        look("std"),
+        age=age,
+        member=pl.col("alive") & ~pl.col("excluded"),
         job_cost=share(pl.col("income_wage"), look_key(look, "dibao.job_cost_ratio")),
         severe=(grade <= 2).fill_null(False),
         disabled=grade.is_not_null() & kind.is_not_null(),
