@@ -23,7 +23,17 @@ from jiuzhu.policy.rules import fmt
 from jiuzhu.policy.rules.entry import HouseholdRule, Look, Periodicity, Program, Unit, gettext_noop, look_key
 from jiuzhu.policy.rules.params import col
 from jiuzhu.policy.rules.programs import tekun
-from jiuzhu.policy.rules.terms import MENTAL, ROUNDING_MODES, P, disability, rounded, rounding_clause, share, std_text
+from jiuzhu.policy.rules.terms import (
+    IS_MENTAL,
+    MENTAL,
+    ROUNDING_MODES,
+    P,
+    disability,
+    rounded,
+    rounding_clause,
+    share,
+    std_text,
+)
 
 # 分类施保 categories in the order a member is placed when several apply: one add-on per member, the
 # largest, so a severely disabled 75-year-old is not paid twice for the same need.
@@ -74,7 +84,7 @@ def person_facts(people: pl.LazyFrame, look: Look, age: pl.Expr, addon: pl.Expr,
         job_cost=share(pl.col("income_wage"), look_key(look, "dibao.job_cost_ratio")),
         severe=(grade <= 2).fill_null(False),
         disabled=grade.is_not_null() & kind.is_not_null(),
-        single_reason=((grade <= 2) | ((grade == 3) & kind.is_in(MENTAL))).fill_null(False) | pl.col("serious_illness"),
+        single_reason=((grade <= 2) | ((grade == 3) & IS_MENTAL)).fill_null(False) | pl.col("serious_illness"),
         tekun_disabled=tekun.DISABLED,
     )
     people = people.with_columns(

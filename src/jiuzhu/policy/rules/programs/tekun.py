@@ -15,13 +15,13 @@ from jiuzhu.policy.rules import fmt
 from jiuzhu.policy.rules.entry import Look, PersonRule, Pick, Program, Unit, gettext_noop
 from jiuzhu.policy.rules.entry import Periodicity as Per
 from jiuzhu.policy.rules.params import col
-from jiuzhu.policy.rules.terms import MENTAL, P, disability, rounded, share, std_text, who
+from jiuzhu.policy.rules.terms import IS_MENTAL, P, disability, rounded, share, std_text, who
 
 _kind, _grade, _age = pl.col("disability_kind"), pl.col("disability_grade"), pl.col("age")
 
 # [TK] art. 5–6: the disabilities that make a person unable to work.
 DISABLED = (
-    (_kind.is_in(MENTAL) & (_grade <= 3))
+    (IS_MENTAL & (_grade <= 3))
     | ((_kind == "physical") & (_grade <= 2))
     | ((_kind == "visual") & (_grade == 1))
     | ((_kind == "multiple") & (_grade <= 2))
