@@ -10,7 +10,8 @@ the region's rounding mode — all in integer fen, checks that they agree househ
 times them:
   1. jiuzhu `evaluate(..., explain=False)`: all 9 monthly programmes, and only the two 低保 programmes
      (the like-for-like figure); then with explanation lines on a sample;
-  2. a plain per-household Python implementation (timed on a sample, extrapolated linearly);
+  2. the plain per-household Python reference, jiuzhu.policy.rules.reference (timed on a sample,
+     extrapolated linearly);
   3. OpenFisca-core 46 running an equivalent model (`pip install -e .[bench]`).
 Peak memory is the process's maxrss (resource.getrusage) after each stage.
 """
@@ -30,24 +31,14 @@ import polars as pl
 
 from jiuzhu.policy.rules import evaluate, params_frame, resolve
 from jiuzhu.policy.rules.params import col
+from jiuzhu.policy.rules.programs import dibao
+from jiuzhu.policy.rules.reference import CLASSIFIED, dibao_monthly
 from jiuzhu.policy.shipped import shipped_frame
 
 DATES = (dt.date(2025, 6, 1), dt.date(2025, 7, 1))
 DIBAO = ("dibao_urban", "dibao_rural")
-# 分类施保 classes, in the engine's order (one add-on per member: the largest that applies).
-CLASSIFIED = ("disability_severe", "serious_illness", "elderly70", "minor")
-MENTAL = ("intellectual", "mental")
 # Every parameter the 低保 rule reads, 特困 carve-out and 单人保 included.
-DIBAO_KEYS = [
-    "dibao.standard.urban",
-    "dibao.standard.rural",
-    "dibao.rounding",
-    "dibao.edge_ratio",
-    "dibao.job_cost_ratio",
-    "dibao.assets.deposit_months",
-    "dibao.assets.max_homes",
-    *(f"dibao.classified.{c}" for c in CLASSIFIED),
-]
+DIBAO_KEYS = list(dibao.KEYS)
 
 
 def maxrss_mb() -> float:
@@ -135,79 +126,7 @@ def make_input(n: int, seed: int = 7) -> tuple[pl.DataFrame, pl.DataFrame, pl.Da
     return households, persons, params
 
 
-# --- 2. plain Python: the 低保 rule, one household at a time ------------------------------------
-def share(amount: int, bp: int) -> int:
-    """amount × bp / 10 000 (bp: basis points), rounded half up to the fen."""
-    return (amount * bp + 5_000) // 10_000
-
-
-def rounded(raw: int, mode: str) -> int:
-    if mode == "ceil_yuan":
-        return (raw + 99) // 100 * 100
-    if mode == "round_yuan":
-        return (raw + 50) // 100 * 100
-    return raw
-
-
-def age_on(day: dt.date, birth: dt.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
-def dibao_monthly(h: dict[str, Any], people: list[dict[str, Any]], p: dict[str, Any]) -> int:
-    """The household's 低保 money for the month, in fen: the household amount, or in a 低保边缘 household
-    the 单人保 amounts of its members who qualify alone."""
-    std = p["dibao.standard.urban"] if h["urban"] else p["dibao.standard.rural"]
-    unit = []  # (counted income, own income, add-on, 单人保 reason) of each member of the 低保 unit
-    for m in people:
-        if not m["alive"] or m["excluded"]:
-            continue
-        age = age_on(h["date"], m["birth_date"])
-        grade, kind = m["disability_grade"], m["disability_kind"]
-        wage = m["income_wage"]
-        counted = (wage - share(wage, p["dibao.job_cost_ratio"]) + m["income_business"] + m["income_property"]
-                   + m["income_transfer"] + m["income_other"] - m["rigid_medical"] - m["rigid_rehab"])  # fmt: skip
-        own = max(counted, 0)
-        # 特困: the disabilities that make a person unable to work; a 特困 person is paid as such, out of
-        # the 低保 unit, unless they chose 低保.
-        unable = grade is not None and (
-            (kind in MENTAL and grade <= 3)
-            or (kind == "physical" and grade <= 2)
-            or (kind == "visual" and grade == 1)
-            or (kind == "multiple" and grade <= 2)
-        )
-        tekun = (
-            (age >= 60 or age < 18 or unable)
-            and (m["labor"] == "none" or age >= 60 or age < 16 or unable)
-            and own < std
-            and m["supporter"] != "capable"
-            and m["orphan"] == "none"
-        )
-        if tekun and not m["prefers_dibao"]:
-            continue
-        severe = grade is not None and grade <= 2
-        applies = (severe, m["serious_illness"], age >= 70, age < 18)
-        addon = max((share(std, p[f"dibao.classified.{c}"]) for c, a in zip(CLASSIFIED, applies, strict=True) if a),
-                    default=0)  # fmt: skip
-        alone = (grade is not None and (grade <= 2 or (grade == 3 and kind in MENTAL))) or m["serious_illness"]
-        unit.append((counted, own, addon, alone))
-    n = len(unit)
-    if n == 0:
-        return 0
-    income = max(sum(u[0] for u in unit), 0)
-    per_capita = (income * 2 + n) // (2 * n)  # half up to the fen
-    if (
-        h["vehicles"] - h["disability_vehicle"] > 0
-        or h["homes"] > p["dibao.assets.max_homes"]
-        or h["deposits"] > share(std * n, p["dibao.assets.deposit_months"])
-        or h["business"]
-    ):
-        return 0
-    mode = p["dibao.rounding"]
-    if per_capita < std:
-        return rounded((std - per_capita) * n + sum(u[2] for u in unit), mode)
-    if per_capita < share(std, p["dibao.edge_ratio"]):  # 低保边缘: 单人保
-        return sum(rounded(std - own + addon, mode) for _, own, addon, alone in unit if alone and own < std)
-    return 0
+# --- 2. plain Python: the 低保 rule, one household at a time (jiuzhu.policy.rules.reference) ----------
 
 
 def python_params(households: pl.DataFrame, params: pl.DataFrame) -> dict[tuple[str, dt.date], dict[str, Any]]:

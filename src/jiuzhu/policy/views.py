@@ -19,8 +19,8 @@ from jiuzhu.accounts.models import Capability, User
 from jiuzhu.core.http import AuthedRequest
 from jiuzhu.policy import selectors, services
 from jiuzhu.policy.forms import ImpactForm, ParameterAddForm
-from jiuzhu.policy.rules import PROGRAMS, ParameterError
-from jiuzhu.policy.rules.catalogue import PERIODICITY_LABELS, UNIT_LABELS
+from jiuzhu.policy.programs import program_rows
+from jiuzhu.policy.rules import ParameterError
 from jiuzhu.registry.models import Household
 
 
@@ -33,9 +33,6 @@ def _page(request: HttpRequest, form: ParameterAddForm | None = None, status: in
     can_manage = user.has_capability(Capability.MANAGE_PARAMETERS)
     region = user.region
     today = timezone.localdate()
-    programs = [
-        {"p": p, "unit": UNIT_LABELS[p.unit], "periodicity": PERIODICITY_LABELS[p.periodicity]} for p in PROGRAMS
-    ]
     return render(
         request,
         "policy/parameters.html",
@@ -43,7 +40,7 @@ def _page(request: HttpRequest, form: ParameterAddForm | None = None, status: in
             "rows": selectors.parameter_table(region=region, date=today) if region else [],
             "region": region,
             "today": today,
-            "programs": programs,
+            "programs": program_rows(),
             "can_manage": can_manage,
             "can_see_impact": user.has_capability(Capability.VIEW_IMPACT) and region is not None,
             "form": form if form is not None else (ParameterAddForm() if can_manage else None),

@@ -2,13 +2,17 @@
 
 The public face is small: `evaluate` runs every monthly programme for any number of households, the
 event functions decide one-off amounts, and the parameter helpers turn dated regional values into the
-engine's units. Everything else in this package is machinery.
+engine's units.
+
+Inside: programs/ holds one entry per programme (its rule and explanation line together, read by a
+policy officer), reference.py the 低保 rule as plain Python, engine.py the machinery that runs the
+entries over millions of households, catalogue.py the lists derived from the entries.
 """
 
 from jiuzhu.policy.rules.catalogue import MONTHLY_PROGRAMS, PROGRAMS, PROGRAMS_BY_CODE, Periodicity, Program, Unit
+from jiuzhu.policy.rules.engine import Evaluation, evaluate
 from jiuzhu.policy.rules.events import Award, jiage_butie, linshi_suggest, params_for, weiwen, yiliao_bill
 from jiuzhu.policy.rules.frames import HOUSEHOLD_COLUMNS, PERSON_COLUMNS
-from jiuzhu.policy.rules.monthly import Evaluation, evaluate
 from jiuzhu.policy.rules.params import (
     PARAMETER_SPECS,
     Kind,

@@ -13,7 +13,7 @@ from typing import Literal
 
 import polars as pl
 
-from jiuzhu.policy.rules.params import col, resolve
+from jiuzhu.policy.rules.params import resolve
 
 Params = Mapping[str, int | str]
 
@@ -134,4 +134,4 @@ def weiwen(p: Params, *, dibao_urban: int = 0, dibao_rural: int = 0, tekun: int 
     return Award(total, lines)
 
 
-__all__ = ["Award", "col", "jiage_butie", "linshi_suggest", "params_for", "weiwen", "yiliao_bill"]
+__all__ = ["Award", "jiage_butie", "linshi_suggest", "params_for", "weiwen", "yiliao_bill"]

@@ -29,9 +29,6 @@ class Rounding(StrEnum):
     FEN = "fen"
 
 
-ROUNDING_LABELS = {Rounding.CEIL_YUAN: "向上取整到元", Rounding.ROUND_YUAN: "四舍五入到元", Rounding.FEN: "保留到分"}
-
-
 @dataclass(frozen=True, slots=True)
 class ParameterSpec:
     key: str

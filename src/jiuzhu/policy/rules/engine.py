@@ -1,0 +1,393 @@
+"""The machinery that runs the programmes' entries (programs/) for any number of households, column-wise.
+
+One pass: households are numbered by their distinct (region, date) pair, whose parameters are resolved
+once; persons are laid out in household order and get their pair's values by a gather; person facts
+are computed (programs/dibao.py, programs/tekun.py); the 低保 unit is summed per household as
+differences of running sums at the household offsets (no hash group-by); the household decision is
+gathered back for 单人保 and the person programmes, whose amounts are summed the same way; the
+explanation lines are built only when asked for and only for the persons a line is about. All money is
+integer fen; ratios and percents are basis points (see params.py), so every line adds up exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import polars as pl
+
+from jiuzhu.policy.rules.catalogue import REGISTRY
+from jiuzhu.policy.rules.entry import PersonRule, Program, Registry
+from jiuzhu.policy.rules.frames import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, conform
+from jiuzhu.policy.rules.params import PARAMETER_SPECS, col, resolve
+from jiuzhu.policy.rules.programs import dibao
+from jiuzhu.policy.rules.terms import P
+
+NO_MEMBER_LINE = "家庭中无符合条件的成员"
+# The person facts every evaluation returns, before the amount of each person programme (a:CODE).
+PERSON_FACTS = (
+    "person_id",
+    "household_id",
+    "age",
+    "member",
+    "in_unit",
+    "own",
+    "tekun",
+    "tekun_paid",
+    "dibao_covered",
+    "single_ok",
+    "single_amount",
+)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """`households`: one row per household — members, income, per-capita income (fen), class, and for
+    each monthly programme `CODE.eligible`, `CODE.monthly` (fen), `CODE.persons` and `CODE.explain`.
+    `persons`: one row per person with the facts and the fen amount of each person programme."""
+
+    households: pl.DataFrame
+    persons: pl.DataFrame
+
+
+class _Lookup:
+    """Values per context (one (region, date) pair × urban/rural), gathered into a frame of any length by
+    its `ctx` column. The table has a few hundred rows even for a province, so a gather replaces a join."""
+
+    def __init__(self, table: pl.DataFrame) -> None:
+        self.table = table
+
+    def __call__(self, name: str) -> pl.Expr:
+        return pl.lit(self.table[name]).gather(pl.col("ctx")).alias(name)
+
+
+def _unique(items: Iterable[object]) -> list[object]:
+    """Items shared by several entries (the two 特困 entries share their context and columns) once."""
+    seen: dict[int, object] = {}
+    for item in items:
+        seen.setdefault(id(item), item)
+    return list(seen.values())
+
+
+def _contexts(resolved: pl.DataFrame, entries: Sequence[Program]) -> pl.DataFrame:
+    """Per (pair, urban), sorted so that row number = pair × 2 + urban: every parameter a rule needs,
+    already turned into fen where a rule only reads an amount (add-ons, 特困 basic living)."""
+    t = resolved.join(pl.DataFrame({"urban": [False, True]}), how="cross").sort("pair", "urban")
+    first, *rest = dibao.CONTEXT
+    t = t.with_columns(date_key=_date_key(pl.col("date")), **first)
+    for stage in rest:
+        t = t.with_columns(**stage)
+    for stages in _unique(p.person.context for p in entries if p.person is not None):
+        for stage in stages:  # type: ignore[attr-defined]
+            t = t.with_columns(**stage)
+    return t
+
+
+def _addon_tables(ctx: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
+    """For every context and every set of 分类施保 conditions a person meets (a 4-bit mask in the order
+    of CLASSIFIED), the add-on paid — the largest that applies — and its class (index into CLASSIFIED,
+    the first in that order on a tie; null when none applies). Indexed by ctx × 16 + mask."""
+    addon, cls = _addon_exprs()
+    flat = ctx.select(addon=addon, cls=cls).explode("addon", "cls")
+    return flat["addon"], flat["cls"]
+
+
+@cache
+def _addon_exprs() -> tuple[pl.Expr, pl.Expr]:
+    classes = dibao.CLASSIFIED
+    addons, kinds = [], []
+    for mask in range(1 << len(classes)):
+        cands = [pl.col(f"add_{c}") if mask >> i & 1 else pl.lit(0, dtype=pl.Int64) for i, (c, _) in enumerate(classes)]
+        best = pl.max_horizontal(*cands)
+        cls: pl.Expr = pl.lit(None, dtype=pl.Int8)
+        for i in reversed(range(len(classes))):
+            if mask >> i & 1:
+                cls = pl.when((best > 0) & (cands[i] == best)).then(pl.lit(i, dtype=pl.Int8)).otherwise(cls)
+        addons.append(best)
+        kinds.append(cls)
+    return pl.concat_list(addons), pl.concat_list(kinds)
+
+
+def _addon_mask() -> pl.Expr:
+    """The row of the add-on tables for a person: ctx × 2^classes + the mask of their classes."""
+    n = len(dibao.CLASSIFIED_WHEN)
+    return sum(
+        (cond.cast(pl.Int64) * (1 << i) for i, cond in enumerate(dibao.CLASSIFIED_WHEN)),
+        start=pl.col("ctx").cast(pl.Int64) * (1 << n),
+    )
+
+
+def _flat(ctx: pl.DataFrame, keys: Sequence[str]) -> pl.Series:
+    """Amounts of several keys per context interleaved, so `ctx × len(keys) + tier` picks one."""
+    return ctx.select(pl.concat_list([P(k) for k in keys]).alias("v")).explode("v")["v"]
+
+
+def _date_key(d: pl.Expr) -> pl.Expr:
+    """YYYYMMDD as an integer: the difference of two keys floor-divided by 10 000 is the age in years."""
+    return d.dt.year().cast(pl.Int32) * 10_000 + d.dt.month().cast(pl.Int32) * 100 + d.dt.day().cast(pl.Int32)
+
+
+def _birth_keys(birth: pl.Series) -> pl.Expr:
+    """The date key of every birth date, read from a table of the days between the earliest and the
+    latest birth date: a gather instead of three calendar decompositions of millions of dates."""
+    days = birth.cast(pl.Int32)
+    lo, hi = days.min(), days.max()
+    if lo is None or hi is None:
+        return pl.lit(None, dtype=pl.Int32)
+    first = dt.date(1970, 1, 1) + dt.timedelta(days=int(str(lo)))
+    last = dt.date(1970, 1, 1) + dt.timedelta(days=int(str(hi)))
+    table = pl.select(_date_key(pl.date_range(first, last))).to_series()
+    return pl.lit(table).gather(pl.col("birth_date").cast(pl.Int32) - int(str(lo)))
+
+
+def _pairs(hh: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
+    """The distinct (region, date) pairs, numbered, and each household's pair number. Parameters are
+    resolved once per pair. Pairs are told apart by a hash of both, checked against the households'
+    own values, with a join on the text as the fallback should two pairs ever share a hash."""
+    keys = hh.select("region", "date")
+    h = keys.select(pl.struct("region", "date").hash().alias("h"))["h"]
+    first = h.arg_unique()
+    pairs = keys[first].with_columns(h=h.gather(first)).with_row_index("pair")
+    pair = h.to_frame().join(pairs.select("h", "pair"), on="h", how="left", maintain_order="left")["pair"]
+    if keys.equals(pairs.select("region", "date")[pair]):
+        return pairs.drop("h"), pair
+    pairs = keys.unique(maintain_order=True).with_row_index("pair")
+    return pairs, keys.join(pairs, on=["region", "date"], how="left", maintain_order="left")["pair"]
+
+
+def _layout(hh: pl.DataFrame, persons: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
+    """The persons in household order with `_row`, their household's row, and the offsets: household
+    i's persons are rows offsets[i] to offsets[i + 1]. Persons of a household not given are left out.
+
+    Sums per household are then differences of running sums at the offsets, an order of magnitude
+    faster than a hash group-by over a million households. Persons already in the households' order
+    (the usual case: both read from the database by id) are recognised in one pass."""
+    ids, pid = hh["household_id"], persons["household_id"]
+    h = hh.height
+    increasing = ids.is_sorted() and bool((ids.diff().slice(1) > 0).all())
+    if not increasing and ids.n_unique() != h:
+        raise ValueError("household_id must be unique")
+    if increasing and persons.height and pid.is_sorted():
+        starts = (pid != pid.shift(1)).fill_null(True)
+        if starts.sum() == h and pid.filter(starts).equals(ids, check_names=False):
+            rows = (starts.cast(pl.UInt32).cum_sum() - 1).alias("_row")
+            offsets = pl.concat([starts.arg_true(), pl.Series([persons.height], dtype=pl.UInt32)])
+            return persons.with_columns(rows.set_sorted()), offsets.cast(pl.Int64)
+    order = ids.arg_sort()
+    sorted_ids = ids.gather(order)
+    pos = sorted_ids.search_sorted(pid).cast(pl.Int64)
+    found = (pos < h) & (sorted_ids.gather(pos.clip(0, max(h - 1, 0))) == pid) if h else pos < 0
+    people = persons.filter(found).with_columns(_row=order.gather(pos.filter(found)).cast(pl.UInt32))
+    if not people["_row"].is_sorted():
+        people = people.sort("_row", maintain_order=True)
+    counts = np.bincount(people["_row"].to_numpy(), minlength=h)
+    offsets = pl.Series(np.concatenate([[0], np.cumsum(counts)]), dtype=pl.Int64)
+    return people.with_columns(pl.col("_row").set_sorted()), offsets
+
+
+def _segment_sums(values: pl.DataFrame, offsets: pl.Series) -> pl.DataFrame:
+    """Per household, the sum of each column of `values` (one row per person, in household order):
+    differences of the running sum at the offsets."""
+    at = offsets.to_numpy()
+    out = {}
+    for name in values.columns:
+        running = np.zeros(values.height + 1, dtype=np.int64)
+        np.cumsum(values[name].fill_null(0).to_numpy(), out=running[1:])
+        out[name] = np.diff(running[at])
+    return pl.DataFrame(out, schema=dict.fromkeys(values.columns, pl.Int64))
+
+
+def _rule(program: Program) -> PersonRule:
+    assert program.person is not None
+    return program.person
+
+
+def evaluate(
+    households: pl.DataFrame,
+    persons: pl.DataFrame,
+    params: pl.DataFrame,
+    *,
+    date: dt.date | None = None,
+    explain: bool = True,
+    programs: Iterable[str] | None = None,
+    registry: Registry = REGISTRY,
+) -> Evaluation:
+    """Evaluates the monthly programmes, all of them unless `programs` names some (the 低保 decision
+    itself, with its 特困 carve-out and 单人保, is always made: the others depend on it). `date` fills
+    the households' `date` column when it is absent. `explain=False` leaves out the `CODE.persons` and
+    `CODE.explain` columns (the persons frame still says who is covered by what): the monthly run needs
+    amounts, a caseworker's screen the reasons. `registry` is the set of programme entries (tests give
+    their own)."""
+    codes = registry.selected(programs)
+    entries = registry.person_programs(codes)
+    if "date" not in households.columns:
+        if date is None:
+            raise ValueError("evaluate() needs a date column or the date argument")
+        households = households.with_columns(date=pl.lit(date, dtype=pl.Date))
+    hh = conform(households, HOUSEHOLD_COLUMNS, "households").with_row_index("_row")
+    pairs, pair = _pairs(hh)
+    wanted = {*dibao.KEYS, *registry.keys}
+    keys = [k for k in PARAMETER_SPECS if k in wanted]
+    resolved = pairs.join(resolve(pairs, params, keys), on=["region", "date"], how="left").sort("pair")
+    ctx = _contexts(resolved, entries)
+    look = _Lookup(ctx)
+    hh = hh.with_columns(ctx=pair.cast(pl.UInt32) * 2 + pl.col("urban").cast(pl.UInt32))
+    ps, offsets = _layout(hh, conform(persons, PERSON_COLUMNS, "persons"))
+    ps = ps.with_columns(ctx=pl.lit(hh["ctx"]).gather(pl.col("_row")))
+    addon, cls = _addon_tables(ctx)
+    mask = _addon_mask()
+    age = (look("date_key") - _birth_keys(ps["birth_date"])) // 10_000
+    ps = dibao.person_facts(ps.lazy(), look, age, pl.lit(addon).gather(mask), pl.lit(cls).gather(mask)).collect()
+    sums = _segment_sums(ps.select(dibao.unit_values(explain)), offsets)
+    house = dibao.household_decision(hh.hstack(sums), look)
+    ps = ps.with_columns(
+        dibao=pl.lit(house["dibao"]).gather(pl.col("_row")), edge=pl.lit(house["edge"]).gather(pl.col("_row"))
+    )
+    ps = _person_programs(dibao.single_person(ps.lazy(), look), ctx, look, entries).collect()
+    sums = _segment_sums(
+        ps.select(pl.col("single_amount").alias("single_total"), *(pl.col(f"a:{p.code}") for p in entries)),
+        offsets,
+    ).rename({f"a:{p.code}": f"{p.code}.monthly" for p in entries})
+    house = house.hstack(sums)
+    details = _details(ps, house, look, entries) if explain else None
+    out = [*PERSON_FACTS, *(f"a:{p.code}" for p in entries)]
+    return Evaluation(
+        households=_output(house, details, registry.household_programs(codes), entries), persons=ps.select(out)
+    )
+
+
+def _person_programs(
+    people: pl.LazyFrame, ctx: pl.DataFrame, look: _Lookup, entries: Sequence[Program]
+) -> pl.LazyFrame:
+    """Each entry's amount per person: the amount of its tier in the person's context, or its own."""
+    if not entries:
+        return people
+    c = pl.col("ctx").cast(pl.Int64)
+
+    def pick(keys: Sequence[str], tier: pl.Expr) -> pl.Expr:
+        if len(keys) == 1:  # one amount: the context's own value, nothing to interleave
+            return pl.when(tier.is_not_null()).then(look(col(keys[0]))).otherwise(0)
+        # Indexed by the number of tiers of this programme: ctx × tiers + tier.
+        flat = _flat(ctx, keys)
+        return pl.lit(flat).gather(c * len(keys) + tier.fill_null(0)).fill_null(0) * tier.is_not_null()
+
+    for prepare in _unique(_rule(p).prepare for p in entries if _rule(p).prepare is not None):
+        for stage in prepare(pick, look):  # type: ignore[operator]
+            people = people.with_columns(**stage)
+    amounts = {}
+    for p in entries:
+        rule = _rule(p)
+        amounts[f"a:{p.code}"] = rule.amount if rule.amount is not None else pick(rule.tiers, rule.tier)
+    return people.with_columns(**amounts)
+
+
+def _paid_or_about(p: Program) -> pl.Expr:
+    rule = _rule(p)
+    return rule.about if rule.about is not None else pl.col(f"a:{p.code}") > 0
+
+
+def _details(people: pl.DataFrame, house: pl.DataFrame, look: _Lookup, entries: Sequence[Program]) -> pl.DataFrame:
+    """Who is covered and why, per household and programme. Lines are built only for the persons a
+    line is about (covered, 单人保 candidates, those an entry's line is about), so most of a million
+    persons cost nothing."""
+    shown = pl.any_horizontal(pl.col("dibao_covered"), pl.col("single_cand"), *(_paid_or_about(p) for p in entries))
+    reads: list[str] = list(dict.fromkeys(r for p in entries for r in _rule(p).reads))
+    base = (
+        people.lazy()
+        .filter(shown)
+        .with_columns(
+            *(look(r) for r in reads),
+            area_name=_area_name(),
+            label=pl.coalesce("label", pl.col("person_id").cast(pl.String)),
+            addon_bp=pl.coalesce(
+                *(pl.when(pl.col("category") == i).then(look(f"bp_{c}")) for i, (c, _) in enumerate(dibao.CLASSIFIED))
+            ),
+        )
+        .collect()
+        .lazy()
+    )
+    pid = pl.col("person_id")
+    per_house = base.group_by("_row", maintain_order=True).agg(
+        pid.filter("dibao_covered").alias("dibao.persons"),
+        *(pid.filter(pl.col(f"a:{p.code}") > 0).alias(f"{p.code}.persons") for p in entries),
+    )
+    # Each kind of line is built only for the persons it is about: text is the costly part. Entries
+    # sharing a line and whom it is about (the two 特困 entries) build it once.
+    parts: list[tuple[pl.Expr, pl.Expr, dict[str, pl.Expr]]] = [
+        (pl.col("single_cand"), dibao.single_line(), {"single_lines": pl.lit(True)})
+    ]
+    shared: dict[tuple[int, int], dict[str, pl.Expr]] = {}
+    for p in entries:
+        rule, about = _rule(p), _paid_or_about(p)
+        listed = rule.listed if rule.listed is not None else pl.lit(True)
+        group = (id(rule.line), id(rule.about) if rule.about is not None else id(p))
+        if group not in shared:
+            shared[group] = {}
+            parts.append((about, rule.line, shared[group]))
+        shared[group][f"{p.code}.explain"] = listed
+    for rows, line, outputs in parts:
+        # The line is computed before grouping: an expression inside agg() runs group by group.
+        some = base.filter(rows)
+        some = some.with_columns(line.alias("line"))
+        listed_lines = (
+            some.with_columns(**{f"in:{name}": keep for name, keep in outputs.items()})
+            .group_by("_row", maintain_order=True)
+            .agg(pl.col("line").filter(f"in:{name}").alias(name) for name in outputs)
+        )
+        per_house = per_house.join(listed_lines, on="_row", how="left", maintain_order="left")
+    common, granted, refused = dibao.household_lines()
+    hh_lines = house.lazy().with_columns(*(look(r) for r in dibao.HOUSEHOLD_LINE_READS), area_name=_area_name())
+    hh_lines = hh_lines.select(
+        "_row", dibao_lines=pl.concat_list(common, pl.when("dibao").then(granted).otherwise(refused))
+    )
+    return hh_lines.join(per_house, on="_row", how="left", maintain_order="left").collect()
+
+
+def _area_name() -> pl.Expr:
+    return pl.when(pl.col("ctx") % 2 == 1).then(pl.lit("城市")).otherwise(pl.lit("农村")).alias("area_name")
+
+
+def _output(
+    house: pl.DataFrame, details: pl.DataFrame | None, household: Sequence[Program], entries: Sequence[Program]
+) -> pl.DataFrame:
+    h = house if details is None else house.join(details, on="_row", how="left", maintain_order="left")
+    empty_ids = pl.lit([], dtype=pl.List(pl.Int64))
+    dibao_monthly = pl.col("hh_amount") + pl.col("single_total").fill_null(0)
+    out: list[pl.Expr] = [
+        pl.col("household_id", "region", "date", "urban", "members", "income", "per_capita", "class"),
+    ]
+    for p in household:
+        assert p.household is not None
+        applies = pl.col("urban") if p.household.urban else ~pl.col("urban")
+        monthly = pl.when(applies).then(dibao_monthly).otherwise(0)
+        out += [(monthly > 0).alias(f"{p.code}.eligible"), monthly.alias(f"{p.code}.monthly")]
+        if details is not None:
+            lines = pl.concat_list(
+                "dibao_lines", pl.col("single_lines").fill_null(pl.lit([], dtype=pl.List(pl.String)))
+            )
+            out += [
+                pl.when(applies & (monthly > 0))
+                .then(pl.col("dibao.persons").fill_null(empty_ids))
+                .otherwise(empty_ids)
+                .alias(f"{p.code}.persons"),
+                pl.when(applies)
+                .then(lines)
+                .otherwise(pl.concat_list(pl.lit(p.household.other_area_line)))
+                .alias(f"{p.code}.explain"),
+            ]
+    for p in entries:
+        monthly = pl.col(f"{p.code}.monthly").fill_null(0)
+        out += [(monthly > 0).alias(f"{p.code}.eligible"), monthly]
+        if details is not None:
+            lines = pl.col(f"{p.code}.explain")
+            out += [
+                pl.col(f"{p.code}.persons").fill_null(empty_ids),
+                pl.when(lines.list.len().fill_null(0) > 0)
+                .then(lines)
+                .otherwise(pl.concat_list(pl.lit(NO_MEMBER_LINE)))
+                .alias(f"{p.code}.explain"),
+            ]
+    return h.lazy().select(out).collect()

@@ -1,0 +1,30 @@
+"""孤儿、事实无人抚养儿童基本生活费: a living member under 18 who is an orphan (raised in an institution
+or dispersed in the community) or a child in fact without anyone to raise them, by those three tiers."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from jiuzhu.policy.rules import fmt
+from jiuzhu.policy.rules.entry import Periodicity as Per
+from jiuzhu.policy.rules.entry import PersonRule, Program, Unit, gettext_noop, paid
+from jiuzhu.policy.rules.terms import who
+
+_orphan, _institution = pl.col("orphan"), pl.col("institution")
+_TIERS = ("ertong.orphan_institution", "ertong.orphan_dispersed", "ertong.defacto")
+_kind = pl.when(_orphan == "orphan").then(pl.lit("孤儿")).otherwise(pl.lit("事实无人抚养儿童"))
+_raised = pl.when(_institution).then(pl.lit("机构养育")).otherwise(pl.lit("社会散居"))
+
+ERTONG = Program(
+    "ertong", gettext_noop("孤儿、事实无人抚养儿童基本生活费"), Unit.PERSON, Per.MONTHLY,
+    excludes=("tekun_central", "tekun_dispersed"),
+    keys=_TIERS,
+    documents=(("guardian", gettext_noop("监护情况证明")), ("parents", gettext_noop("父母死亡、失踪等证明"))),
+    person=PersonRule(
+        tiers=_TIERS,
+        tier=pl.when(~pl.col("member") | (pl.col("age") >= 18)).then(None)
+        .when(_orphan == "orphan").then(pl.when(_institution).then(0).otherwise(1))
+        .when(_orphan == "defacto").then(2),
+        line=fmt.text(who(), _kind, "，", _raised, "，基本生活费 ", fmt.yuan(paid("ertong")), " 元"),
+    ),
+)  # fmt: skip

@@ -1,0 +1,301 @@
+"""最低生活保障 (低保), urban and rural: one household decision, paid to urban or to rural households.
+
+The unit is the household's living members not excluded by rule, less its 特困 members (programs/
+tekun.py) who did not choose 低保. Each member's counted income is their income less the job cost share
+of wages and their rigid medical and rehabilitation spending; exempt income is not counted. The unit
+qualifies when its per-capita income (half up to the fen) is below the area's standard and its assets
+pass (no vehicle but a disability vehicle, homes up to the limit, deposits up to so many months of the
+standard per member, no registered business). It is paid the gap × members plus one 分类施保 add-on per
+member (the largest that applies), rounded as the region says. A unit that fails only by income but is
+below the 低保边缘 line is 低保边缘; in it, a member severely disabled or seriously ill whose own income is
+below the standard is paid alone (单人保) the gap of one person plus their add-on.
+
+policy/rules/reference.py holds the same rule as plain Python, one household at a time.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import polars as pl
+
+from jiuzhu.policy.rules import fmt
+from jiuzhu.policy.rules.entry import HouseholdRule, Look, Periodicity, Program, Unit, gettext_noop, look_key
+from jiuzhu.policy.rules.params import col
+from jiuzhu.policy.rules.programs import tekun
+from jiuzhu.policy.rules.terms import (
+    IS_MENTAL,
+    MENTAL,
+    ROUNDING_MODES,
+    P,
+    disability,
+    rounded,
+    rounding_clause,
+    share,
+    std_text,
+)
+
+# 分类施保 categories in the order a member is placed when several apply: one add-on per member, the
+# largest, so a severely disabled 75-year-old is not paid twice for the same need.
+CLASSIFIED = (
+    ("disability_severe", "重度残疾"),
+    ("serious_illness", "重病"),
+    ("elderly70", "70周岁以上老年人"),
+    ("minor", "未成年人"),
+)
+# Whether a member is in each category, in CLASSIFIED's order.
+CLASSIFIED_WHEN = (pl.col("severe"), pl.col("serious_illness"), pl.col("age") >= 70, pl.col("age") < 18)
+
+KEYS = (
+    "dibao.standard.urban",
+    "dibao.standard.rural",
+    "dibao.rounding",
+    "dibao.edge_ratio",
+    "dibao.job_cost_ratio",
+    "dibao.assets.deposit_months",
+    "dibao.assets.max_homes",
+    *(f"dibao.classified.{c}" for c, _ in CLASSIFIED),
+)
+
+# Per context (region, date, area): the standard, the rounding mode, each add-on in fen, the edge line.
+CONTEXT = (
+    {
+        "std": pl.when(pl.col("urban")).then(P("dibao.standard.urban")).otherwise(P("dibao.standard.rural")),
+        "rmode": P("dibao.rounding").replace_strict(ROUNDING_MODES, return_dtype=pl.Int8),
+        **{f"bp_{c}": P(f"dibao.classified.{c}") for c, _ in CLASSIFIED},
+    },
+    {
+        **{f"add_{c}": share(pl.col("std"), pl.col(f"bp_{c}")) for c, _ in CLASSIFIED},
+        "edge_line": share(pl.col("std"), P("dibao.edge_ratio")),
+    },
+)
+
+
+def person_facts(people: pl.LazyFrame, look: Look, age: pl.Expr, addon: pl.Expr, category: pl.Expr) -> pl.LazyFrame:
+    """Each person's age, counted income and whether they are in the 低保 unit. `age` is the age in whole
+    years on the household's date; `addon` and `category` give the 分类施保 add-on and its class (index
+    into CLASSIFIED, null when none applies) from the person's categories (see the engine's addon tables).
+    A member is living and not excluded by rule from the household."""
+    grade, kind = pl.col("disability_grade"), pl.col("disability_kind")
+    people = people.with_columns(
+        look("std"),
+        age=age,
+        member=pl.col("alive") & ~pl.col("excluded"),
+        job_cost=share(pl.col("income_wage"), look_key(look, "dibao.job_cost_ratio")),
+        severe=(grade <= 2).fill_null(False),
+        disabled=grade.is_not_null() & kind.is_not_null(),
+        single_reason=((grade <= 2) | ((grade == 3) & IS_MENTAL)).fill_null(False) | pl.col("serious_illness"),
+        tekun_disabled=tekun.DISABLED,
+    )
+    people = people.with_columns(
+        counted=pl.col("income_wage")
+        - pl.col("job_cost")
+        + pl.col("income_business")
+        + pl.col("income_property")
+        + pl.col("income_transfer")
+        + pl.col("income_other")
+        - pl.col("rigid_medical")
+        - pl.col("rigid_rehab"),
+        tekun_group=tekun.GROUP,
+        no_labor=tekun.NO_LABOR,
+    ).with_columns(own=pl.max_horizontal("counted", pl.lit(0)))
+    people = people.with_columns(tekun=tekun.ELIGIBLE).with_columns(tekun_paid=tekun.PAID)
+    return people.with_columns(in_unit=pl.col("member") & ~pl.col("tekun_paid"), addon=addon, category=category)
+
+
+def unit_values(explain: bool) -> list[pl.Expr]:
+    """Per person, what the 低保 unit sums per household: its size, counted income and add-ons; with
+    `explain`, also what the lines count (job costs, rigid spending, the dead, the excluded, each class)."""
+    u = pl.col("in_unit")
+
+    def masked(expr: pl.Expr) -> pl.Expr:
+        return pl.when(u).then(expr).otherwise(0)
+
+    values = [
+        u.alias("members"),
+        masked(pl.col("counted")).alias("income_raw"),
+        masked(pl.col("addon")).alias("addon_total"),
+    ]
+    if explain:
+        values += [
+            masked(pl.col("job_cost")).alias("job_cost_sum"),
+            masked(pl.col("rigid_medical") + pl.col("rigid_rehab")).alias("rigid_sum"),
+            masked(pl.col("income_exempt")).alias("exempt_sum"),
+            (~pl.col("alive")).alias("n_dead"),
+            (pl.col("alive") & pl.col("excluded")).alias("n_excluded"),
+            pl.col("tekun_paid").alias("n_tekun"),
+        ]
+        for i, (c, _) in enumerate(CLASSIFIED):
+            hit = u & (pl.col("category") == i).fill_null(False)
+            values += [hit.alias(f"cnt_{c}"), pl.when(hit).then(pl.col("addon")).otherwise(0).alias(f"add_{c}")]
+    return values
+
+
+def household_decision(hh: pl.DataFrame, look: Look) -> pl.DataFrame:
+    """The household's class (dibao, edge, none) and amount, from the unit's sums."""
+    h = hh.lazy().with_columns(
+        look("std"),
+        look("rmode"),
+        look("edge_line"),
+        look_key(look, "dibao.assets.max_homes"),
+        look_key(look, "dibao.assets.deposit_months"),
+    )
+    n, std = pl.col("members"), pl.col("std")
+    h = h.with_columns(
+        income=pl.max_horizontal("income_raw", pl.lit(0)),
+        vehicles_bad=(pl.col("vehicles") - pl.col("disability_vehicle").cast(pl.Int32)) > 0,
+        homes_bad=pl.col("homes") > P("dibao.assets.max_homes"),
+        deposit_limit=share(std * n, P("dibao.assets.deposit_months")),
+    ).with_columns(
+        # Half up to the fen, so gap × members in the explanation multiplies out exactly.
+        per_capita=pl.when(n > 0).then((pl.col("income") * 2 + n) // (2 * n)).otherwise(0),
+        deposits_bad=pl.col("deposits") > pl.col("deposit_limit"),
+    )
+    h = h.with_columns(
+        assets_ok=~(pl.col("vehicles_bad") | pl.col("homes_bad") | pl.col("deposits_bad") | pl.col("business"))
+    )
+    h = h.with_columns(dibao=(n > 0) & (pl.col("per_capita") < std) & pl.col("assets_ok"))
+    h = h.with_columns(
+        edge=(n > 0) & ~pl.col("dibao") & pl.col("assets_ok") & (pl.col("per_capita") < pl.col("edge_line")),
+        gap=std - pl.col("per_capita"),
+    ).with_columns(
+        **{"class": pl.when("dibao").then(pl.lit("dibao")).when("edge").then(pl.lit("edge")).otherwise(pl.lit("none"))},
+        gap_total=pl.col("gap") * n,
+    )
+    h = h.with_columns(raw=pl.col("gap_total") + pl.col("addon_total"))
+    return h.with_columns(
+        hh_amount=pl.when("dibao").then(rounded(pl.col("raw"), pl.col("rmode"))).otherwise(0)
+    ).collect()
+
+
+def single_person(people: pl.LazyFrame, look: Look) -> pl.LazyFrame:
+    """单人保 in a 低保边缘 household, and who is covered by 低保 at all. `people` has the household's
+    `dibao` and `edge` gathered onto each person."""
+    std = pl.col("std")
+    return (
+        people.with_columns(
+            look("rmode"),
+            single_cand=pl.col("in_unit") & pl.col("edge") & pl.col("single_reason"),
+            single_raw=std - pl.col("own") + pl.col("addon"),
+        )
+        .with_columns(single_ok=pl.col("single_cand") & (pl.col("own") < std))
+        .with_columns(
+            single_amount=pl.when("single_ok").then(rounded(pl.col("single_raw"), pl.col("rmode"))).otherwise(0),
+            dibao_covered=(pl.col("in_unit") & pl.col("dibao")) | pl.col("single_ok"),
+        )
+    )
+
+
+@cache  # expressions are immutable: built once per process
+def household_lines() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """The lines every household gets, and the last line when 低保 is granted and when it is refused."""
+    n, y = pl.col("members"), fmt.yuan
+    notes = fmt.join(
+        fmt.clause(pl.col("n_dead") > 0, "已故 ", pl.col("n_dead").cast(pl.String), " 人"),
+        fmt.clause(pl.col("n_excluded") > 0, "按规定不计入 ", pl.col("n_excluded").cast(pl.String), " 人"),
+        fmt.clause(pl.col("n_tekun") > 0, "纳入特困供养单列 ", pl.col("n_tekun").cast(pl.String), " 人"),
+        separator="、",
+    )
+    counted = fmt.text("计入共同生活家庭成员 ", n.cast(pl.String), " 人")
+    no_notes = (pl.col("n_dead") + pl.col("n_excluded") + pl.col("n_tekun")) == 0
+    members = (
+        pl.when(no_notes)
+        .then(counted)
+        .otherwise(
+            fmt.text(counted, pl.concat_str(pl.lit("（不计入：", dtype=pl.String), notes, pl.lit("）")).fill_null(""))
+        )
+    )
+    income = fmt.join(
+        fmt.text("家庭月收入合计 ", y(pl.col("income")), " 元"),
+        fmt.clause(pl.col("job_cost_sum") > 0, "工资性收入已扣除就业成本 ", y(pl.col("job_cost_sum")), " 元"),
+        fmt.clause(pl.col("rigid_sum") > 0, "已扣除刚性支出 ", y(pl.col("rigid_sum")), " 元"),
+        fmt.clause(pl.col("exempt_sum") > 0, "豁免收入 ", y(pl.col("exempt_sum")), " 元不计入"),
+    )
+    assets = pl.when("assets_ok").then(pl.lit("家庭财产状况符合规定")).otherwise(
+        fmt.text(
+            "家庭财产不符合规定：",
+            fmt.join(
+                fmt.clause(pl.col("vehicles_bad"), "有机动车辆（残疾人代步车除外）"),
+                fmt.clause(pl.col("homes_bad"), "房产 ", pl.col("homes").cast(pl.String), " 套，超过 ",
+                           P("dibao.assets.max_homes").cast(pl.String), " 套"),
+                fmt.clause(pl.col("deposits_bad"), "存款等 ", y(pl.col("deposits")), " 元，超过限额 ",
+                           y(pl.col("deposit_limit")), " 元（", fmt.multiple(P("dibao.assets.deposit_months")),
+                           " 个月标准 × ", n.cast(pl.String), " 人）"),
+                fmt.clause(pl.col("business"), "有工商登记"),
+                separator="、",
+            ),
+        )
+    )  # fmt: skip
+    pc_text = fmt.text("家庭月人均收入 ", y(pl.col("per_capita")), " 元")
+    addons = [
+        fmt.clause(pl.col(f"cnt_{c}") > 0, name, " ", pl.col(f"cnt_{c}").cast(pl.String), " 人加发 ",
+                   fmt.percent(pl.col(f"bp_{c}")), "% 标准 ", y(pl.col(f"add_{c}")), " 元")
+        for c, name in CLASSIFIED
+    ]  # fmt: skip
+    granted = fmt.join(
+        fmt.text(pc_text, " < ", std_text()),
+        fmt.text("差额 ", y(pl.col("gap")), " 元 × ", n.cast(pl.String), " 人 = ", y(pl.col("gap_total")), " 元"),
+        *addons,
+        rounding_clause(pl.col("raw"), pl.col("hh_amount")),
+    )
+    refused = (
+        pl.when(n == 0)
+        .then(pl.lit("家庭无在世且计入的成员，不享受低保"))
+        .when(pl.col("per_capita") < pl.col("std"))
+        .then(fmt.text(pc_text, " < ", std_text(), "，但家庭财产不符合规定，不享受低保"))
+        .otherwise(
+            fmt.text(
+                pc_text, " ≥ ", std_text(), "，不符合低保条件",
+                pl.when("edge").then(fmt.text("；低于低保边缘标准 ", y(pl.col("edge_line")), " 元（",
+                                              fmt.multiple(P("dibao.edge_ratio")), " 倍），属低保边缘家庭"))
+                .otherwise(pl.lit("")),
+            )
+        )
+    )  # fmt: skip
+    return pl.concat_list(members, income, assets), granted, refused
+
+
+# The context columns the household lines read.
+HOUSEHOLD_LINE_READS = (*(f"bp_{c}" for c, _ in CLASSIFIED), col("dibao.edge_ratio"))
+
+
+@cache
+def single_line() -> pl.Expr:
+    """单人保: one line per candidate member of a 低保边缘 household, paid or not."""
+    std, y, grade = pl.col("std"), fmt.yuan, pl.col("disability_grade")
+    mental = pl.col("disability_kind").is_in(MENTAL)
+    reason = pl.when(pl.col("severe") | ((grade == 3) & mental)).then(disability()).otherwise(pl.lit("患重特大疾病"))
+    addon_name = pl.col("category").replace_strict(
+        {i: name for i, (_, name) in enumerate(CLASSIFIED)}, default="", return_dtype=pl.String
+    )
+    return fmt.text(
+        "单人保：", pl.col("label"), "（", reason, "）在低保边缘家庭中按单人户审核：个人月收入 ",
+        y(pl.col("own")),
+        " 元",
+        pl.when("single_ok").then(fmt.join(
+            fmt.text(" < ", std_text()),
+            fmt.text("差额 ", y(std - pl.col("own")), " 元 × 1 人 = ", y(std - pl.col("own")), " 元"),
+            fmt.clause(pl.col("addon") > 0, addon_name, " 1 人加发 ", fmt.percent(pl.col("addon_bp")), "% 标准 ",
+                       y(pl.col("addon")), " 元"),
+            rounding_clause(pl.col("single_raw"), pl.col("single_amount")),
+        )).otherwise(fmt.text(" ≥ ", std_text(), "，不能单人保")),
+    )  # fmt: skip
+
+
+_DOCUMENTS = (("income", gettext_noop("家庭收入情况说明")), ("assets", gettext_noop("家庭财产申报")))
+
+URBAN = Program(
+    "dibao_urban", gettext_noop("城市最低生活保障"), Unit.HOUSEHOLD, Periodicity.MONTHLY,
+    excludes=("dibao_rural", "tekun_central", "tekun_dispersed"),
+    keys=KEYS,
+    documents=_DOCUMENTS,
+    household=HouseholdRule(urban=True, other_area_line="本户为农村家庭，适用农村最低生活保障"),
+)  # fmt: skip
+
+RURAL = Program(
+    "dibao_rural", gettext_noop("农村最低生活保障"), Unit.HOUSEHOLD, Periodicity.MONTHLY,
+    excludes=("dibao_urban", "tekun_central", "tekun_dispersed"),
+    keys=KEYS,
+    documents=_DOCUMENTS,
+    household=HouseholdRule(urban=False, other_area_line="本户为城镇家庭，适用城市最低生活保障"),
+)  # fmt: skip

@@ -1,0 +1,137 @@
+"""特困人员救助供养 ([TK]): who is 特困, and what 集中供养 and 分散供养 pay.
+
+A person is 特困 when they are in the group (60 or over, under 18, or disabled so as to be unable to
+work), unable to work, with personal income below the 低保 standard, without a supporter able to
+support them, and not provided for as an orphan. A 特困 person leaves the 低保 unit (programs/dibao.py)
+unless they chose 低保. The amount is the basic living standard (a multiple of the 低保 standard, rounded
+as 低保 is) plus the care tier of their self-care assessment (of six daily activities they cannot do).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from jiuzhu.policy.rules import fmt
+from jiuzhu.policy.rules.entry import Look, PersonRule, Pick, Program, Unit, gettext_noop
+from jiuzhu.policy.rules.entry import Periodicity as Per
+from jiuzhu.policy.rules.params import col
+from jiuzhu.policy.rules.terms import IS_MENTAL, P, disability, rounded, share, std_text, who
+
+_kind, _grade, _age = pl.col("disability_kind"), pl.col("disability_grade"), pl.col("age")
+
+# [TK] art. 5–6: the disabilities that make a person unable to work.
+DISABLED = (
+    (IS_MENTAL & (_grade <= 3))
+    | ((_kind == "physical") & (_grade <= 2))
+    | ((_kind == "visual") & (_grade == 1))
+    | ((_kind == "multiple") & (_grade <= 2))
+).fill_null(False)
+GROUP = (_age >= 60) | (_age < 18) | pl.col("tekun_disabled")
+# [TK] art. 6: the elderly, children under 16 and those disabilities count as unable to work whatever
+# the labour field says.
+NO_LABOR = (pl.col("labor") == "none") | (_age >= 60) | (_age < 16) | pl.col("tekun_disabled")
+ELIGIBLE = (
+    pl.col("member")
+    & pl.col("tekun_group")
+    & pl.col("no_labor")
+    & (pl.col("own") < pl.col("std"))
+    & (pl.col("supporter") != "capable")
+    & (pl.col("orphan") == "none")
+)
+PAID = pl.col("tekun") & ~pl.col("prefers_dibao")
+
+CARE = ("tekun.care.self_sufficient", "tekun.care.partly_dependent", "tekun.care.fully_dependent")
+_adl = pl.col("adl_impossible")
+CARE_TIER = pl.when(_adl == 0).then(0).when(_adl <= 3).then(1).otherwise(2)
+KEYS = ("tekun.basic_ratio", *CARE)
+
+
+def _prepare(pick: Pick, look: Look) -> list[dict[str, pl.Expr]]:
+    return [
+        {"tekun_basic": look("tekun_basic"), "care": pick(CARE, CARE_TIER)},
+        {"tekun_amount": pl.when("tekun_paid").then(pl.col("tekun_basic") + pl.col("care")).otherwise(0)},
+    ]
+
+
+_CONTEXT = (
+    {"tekun_basic_raw": share(pl.col("std"), P("tekun.basic_ratio"))},
+    {"tekun_basic": rounded(pl.col("tekun_basic_raw"), pl.col("rmode"))},
+)
+
+
+def _line() -> pl.Expr:
+    """Every candidate's line, granted or not: the reasons a caseworker is asked for."""
+    y, std = fmt.yuan, pl.col("std")
+    category = (
+        pl.when(_age >= 60)
+        .then(pl.lit("年满60周岁"))
+        .when(_age < 18)
+        .then(pl.lit("未满18周岁"))
+        .otherwise(disability())
+    )
+    supporter = (
+        pl.when(pl.col("supporter") == "none")
+        .then(pl.lit("无法定赡养抚养扶养义务人"))
+        .otherwise(pl.lit("法定义务人无赡养抚养扶养能力"))
+    )
+    tier = (
+        pl.when(_adl == 0)
+        .then(pl.lit("生活自理"))
+        .when(_adl <= 3)
+        .then(pl.lit("部分失能"))
+        .otherwise(pl.lit("完全失能"))
+    )
+    granted = fmt.text(
+        who(), category, "，无劳动能力，", supporter, "，个人月收入 ", y(pl.col("own")), " 元 < ", std_text(),
+        "，符合特困人员认定条件",
+        pl.when("tekun_paid").then(fmt.text(
+            "；基本生活费 ", fmt.multiple(P("tekun.basic_ratio")), " 倍标准 ", y(pl.col("tekun_basic_raw")), " 元",
+            pl.when(pl.col("tekun_basic") != pl.col("tekun_basic_raw"))
+            .then(fmt.text("，按规定取整为 ", y(pl.col("tekun_basic")), " 元")).otherwise(pl.lit("")),
+            "；", tier, "照料护理费 ", y(pl.col("care")), " 元；合计 ", y(pl.col("tekun_amount")), " 元（",
+            pl.when("institution").then(pl.lit("集中供养")).otherwise(pl.lit("分散供养")), "）",
+        )).otherwise(pl.lit("；本人自愿选择低保，按低保家庭成员计算")),
+    )  # fmt: skip
+    refused = fmt.text(
+        who(), category, "，不符合特困人员认定条件：",
+        fmt.join(
+            fmt.clause(~pl.col("no_labor"), "有劳动能力"),
+            fmt.clause(pl.col("own") >= std, "个人月收入 ", y(pl.col("own")), " 元 ≥ ", std_text()),
+            fmt.clause(pl.col("supporter") == "capable", "有具备能力的赡养抚养扶养人"),
+            fmt.clause(pl.col("orphan") != "none", "按孤儿、事实无人抚养儿童保障"),
+            separator="、",
+        ),
+    )  # fmt: skip
+    return pl.when("tekun").then(granted).otherwise(refused)
+
+
+LINE = _line()
+CANDIDATE = pl.col("member") & pl.col("tekun_group")
+_READS = (col("tekun.basic_ratio"), "tekun_basic_raw")
+_DOCUMENTS = (("self_care", gettext_noop("生活自理能力评估表")), ("support", gettext_noop("赡养抚养扶养情况说明")))
+
+CENTRAL = Program(
+    "tekun_central", gettext_noop("特困人员救助供养（集中供养）"), Unit.PERSON, Per.MONTHLY,
+    excludes=("tekun_dispersed", "dibao_urban", "dibao_rural", "ertong"),
+    keys=KEYS,
+    documents=_DOCUMENTS,
+    person=PersonRule(
+        tiers=CARE, tier=pl.when(pl.col("tekun_paid") & pl.col("institution")).then(CARE_TIER), line=LINE,
+        amount=pl.when(pl.col("institution")).then(pl.col("tekun_amount")).otherwise(0),
+        context=_CONTEXT, prepare=_prepare, about=CANDIDATE, listed=pl.col("institution") | ~pl.col("tekun_paid"),
+        reads=_READS,
+    ),
+)  # fmt: skip
+
+DISPERSED = Program(
+    "tekun_dispersed", gettext_noop("特困人员救助供养（分散供养）"), Unit.PERSON, Per.MONTHLY,
+    excludes=("tekun_central", "dibao_urban", "dibao_rural", "ertong"),
+    keys=KEYS,
+    documents=_DOCUMENTS,
+    person=PersonRule(
+        tiers=CARE, tier=pl.when(pl.col("tekun_paid") & ~pl.col("institution")).then(CARE_TIER), line=LINE,
+        amount=pl.when(~pl.col("institution")).then(pl.col("tekun_amount")).otherwise(0),
+        context=_CONTEXT, prepare=_prepare, about=CANDIDATE, listed=~(pl.col("institution") & pl.col("tekun_paid")),
+        reads=_READS,
+    ),
+)  # fmt: skip
