@@ -15,9 +15,13 @@ import polars as pl
 
 from jiuzhu.core.money import fen_to_yuan
 from jiuzhu.policy.inputs import snapshot_frames
-from jiuzhu.policy.rules import PROGRAMS, PROGRAMS_BY_CODE, Periodicity, Unit, evaluate
+from jiuzhu.policy.programs import program_choices, program_name
+from jiuzhu.policy.rules import PROGRAMS_BY_CODE, Periodicity, Unit, evaluate
 from jiuzhu.policy.selectors import parameters_frame
 from jiuzhu.regions.models import Region
+
+# The programmes by name, in the user's language (policy.programs), for the forms and documents of cases.
+__all__ = ["EngineResult", "evaluate_snapshot", "is_monthly", "is_person_program", "program_choices", "program_name"]
 
 
 @dataclass(frozen=True)
@@ -27,15 +31,6 @@ class EngineResult:
     amount: Decimal | None  # yuan per month
     persons: list[int] = field(default_factory=list)  # person ids the amount covers
     lines: list[str] = field(default_factory=list)  # the explanation a caseworker reads
-
-
-def program_choices() -> list[tuple[str, str]]:
-    return [(p.code, p.name) for p in PROGRAMS]
-
-
-def program_name(code: str) -> str:
-    program = PROGRAMS_BY_CODE.get(code)
-    return program.name if program else code
 
 
 def is_monthly(code: str) -> bool:

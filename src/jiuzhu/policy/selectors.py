@@ -18,10 +18,10 @@ from jiuzhu.core.pii import mask_name
 from jiuzhu.core.scope import prefix_q
 from jiuzhu.policy import inputs
 from jiuzhu.policy.models import Parameter
+from jiuzhu.policy.programs import program_name
 from jiuzhu.policy.rules import (
     MONTHLY_PROGRAMS,
     PARAMETER_SPECS,
-    PROGRAMS_BY_CODE,
     canonical_text,
     evaluate,
     params_frame,
@@ -133,7 +133,7 @@ def household_evaluation(*, household: Household, date: dt.date) -> HouseholdEva
     programs = [
         ProgramResult(
             code=code,
-            name=PROGRAMS_BY_CODE[code].name,
+            name=program_name(code),
             eligible=row[f"{code}.eligible"],
             monthly=fen_to_yuan(row[f"{code}.monthly"]),
             persons=[names[i] for i in row[f"{code}.persons"]],
@@ -349,7 +349,7 @@ def reevaluation(
     programs = [
         _row(
             code,
-            PROGRAMS_BY_CODE[code].name,
+            program_name(code),
             frame.select(_stats(pl.col(f"b:{code}"), pl.col(f"a:{code}"))).row(0, named=True),
         )
         for code in MONTHLY_PROGRAMS
@@ -396,7 +396,7 @@ def reevaluation(
             total_before=fen_to_yuan(r["b:total"]),
             total_after=fen_to_yuan(r["a:total"]),
             programs=[
-                ProgramChange(PROGRAMS_BY_CODE[code].name, fen_to_yuan(r[f"b:{code}"]), fen_to_yuan(r[f"a:{code}"]))
+                ProgramChange(program_name(code), fen_to_yuan(r[f"b:{code}"]), fen_to_yuan(r[f"a:{code}"]))
                 for code in MONTHLY_PROGRAMS
                 if r[f"b:{code}"] != r[f"a:{code}"]
             ],

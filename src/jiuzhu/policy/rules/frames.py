@@ -186,7 +186,3 @@ def conform(frame: pl.DataFrame, columns: dict[str, tuple[Any, object]], what: s
         else:
             exprs.append(pl.lit(default, dtype=dtype).alias(name))
     return frame.select(exprs)
-
-
-def empty(columns: dict[str, tuple[Any, object]]) -> pl.DataFrame:
-    return pl.DataFrame(schema={name: dtype for name, (dtype, _default) in columns.items()})
