@@ -13,6 +13,8 @@ from jiuzhu.cases.models import ADL_ACTIVITIES, Case, Notice, Review, SelfCareAs
 from jiuzhu.core.money import format_yuan
 from jiuzhu.core.pdf import Block, Facts, Grid, Heading, Para, Signatures, render_pdf
 from jiuzhu.policy.rules.frames import COUNTED_INCOME_FIELDS
+from jiuzhu.policy.rules.programs.tekun import PARTLY_MAX
+from jiuzhu.policy.selectors import parameter_value
 from jiuzhu.registry.models import DisabilityKind, Relation
 
 
@@ -180,9 +182,11 @@ def refusal_notice_pdf(case: Case) -> bytes:
 
 
 def self_care_pdf(assessment: SelfCareAssessment) -> bytes:
-    tier = (
-        _("生活自理") if assessment.impossible == 0 else _("部分失能") if assessment.impossible <= 3 else _("完全失能")
-    )
+    # The county's own line between partly and fully dependent, as the engine pays the care allowance by it.
+    value = parameter_value(PARTLY_MAX, assessment.case.household.region, assessment.assessed_on)
+    partly_max = 3 if value is None else int(value)
+    n = assessment.impossible
+    tier = _("生活自理") if n == 0 else _("部分失能") if n <= partly_max else _("完全失能")
     rows = [[str(label), _("能") if getattr(assessment, code) else _("不能")] for code, label in ADL_ACTIVITIES]
     blocks: list[Block] = [
         Facts(

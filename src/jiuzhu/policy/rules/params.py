@@ -60,6 +60,7 @@ PARAMETER_SPECS: dict[str, ParameterSpec] = {
         _s("tekun.care.self_sufficient", _M, "特困照料护理：生活自理", "元/月"),
         _s("tekun.care.partly_dependent", _M, "特困照料护理：部分失能", "元/月"),
         _s("tekun.care.fully_dependent", _M, "特困照料护理：完全失能", "元/月"),
+        _s("tekun.care.partly_max_impossible", _I, "部分失能：不能完成的日常生活活动最多项数", "项（六项中）"),
         _s("canji.shenghuo", _M, "困难残疾人生活补贴", "元/人/月"),
         _s("canji.huli.grade1", _M, "重度残疾人护理补贴：一级", "元/人/月"),
         _s("canji.huli.grade2", _M, "重度残疾人护理补贴：二级", "元/人/月"),

@@ -100,3 +100,24 @@ def test_an_entry_not_listing_its_tiers_keys_is_refused():
     entry = toy("toy", TWO)
     with pytest.raises(ValueError, match="does not list its tiers"):
         Registry((Program("toy", "玩具补贴", Unit.PERSON, Periodicity.MONTHLY, person=entry.person),))
+
+
+def test_the_line_between_partly_and_fully_dependent_is_the_countys_parameter():
+    """四 activities impossible: fully dependent under the shipped line (3), partly where a county sets 4."""
+    import datetime as dt
+
+    from jiuzhu.policy.calc import parameters_with
+    from jiuzhu.policy.rules import evaluate
+
+    households = pl.DataFrame({"household_id": [1], "urban": [True], "date": [dt.date(2026, 6, 1)]})
+    persons = pl.DataFrame(
+        {"person_id": [1], "household_id": [1], "birth_date": [dt.date(1940, 1, 1)], "labor": ["none"],
+         "supporter": ["none"], "adl_impossible": [4]}
+    )  # fmt: skip
+    shipped = evaluate(households, persons, parameters_with({}), explain=True).households
+    local = evaluate(
+        households, persons, parameters_with({"tekun.care.partly_max_impossible": "4"}), explain=True
+    ).households
+    assert shipped["tekun_dispersed.monthly"][0] - local["tekun_dispersed.monthly"][0] == 80_000 - 40_000
+    assert "完全失能照料护理费 800 元" in " ".join(shipped["tekun_dispersed.explain"][0])
+    assert "部分失能照料护理费 400 元" in " ".join(local["tekun_dispersed.explain"][0])

@@ -41,14 +41,18 @@ ELIGIBLE = (
 PAID = pl.col("tekun") & ~pl.col("prefers_dibao")
 
 CARE = ("tekun.care.self_sufficient", "tekun.care.partly_dependent", "tekun.care.fully_dependent")
+# [TK] 生活自理能力: all six activities → self-sufficient; up to this many impossible → partly dependent;
+# more → fully dependent.
+PARTLY_MAX = "tekun.care.partly_max_impossible"
 _adl = pl.col("adl_impossible")
-CARE_TIER = pl.when(_adl == 0).then(0).when(_adl <= 3).then(1).otherwise(2)
-KEYS = ("tekun.basic_ratio", *CARE)
+KEYS = ("tekun.basic_ratio", *CARE, PARTLY_MAX)
 
 
 def _prepare(pick: Pick, look: Look) -> list[dict[str, pl.Expr]]:
+    tier = pl.when(_adl == 0).then(0).when(_adl <= look(col(PARTLY_MAX))).then(1).otherwise(2)
     return [
-        {"tekun_basic": look("tekun_basic"), "care": pick(CARE, CARE_TIER)},
+        {"care_tier": tier},
+        {"tekun_basic": look("tekun_basic"), "care": pick(CARE, pl.col("care_tier"))},
         {"tekun_amount": pl.when("tekun_paid").then(pl.col("tekun_basic") + pl.col("care")).otherwise(0)},
     ]
 
@@ -75,9 +79,9 @@ def _line() -> pl.Expr:
         .otherwise(pl.lit("法定义务人无赡养抚养扶养能力"))
     )
     tier = (
-        pl.when(_adl == 0)
+        pl.when(pl.col("care_tier") == 0)
         .then(pl.lit("生活自理"))
-        .when(_adl <= 3)
+        .when(pl.col("care_tier") == 1)
         .then(pl.lit("部分失能"))
         .otherwise(pl.lit("完全失能"))
     )
@@ -116,7 +120,7 @@ CENTRAL = Program(
     keys=KEYS,
     documents=_DOCUMENTS,
     person=PersonRule(
-        tiers=CARE, tier=pl.when(pl.col("tekun_paid") & pl.col("institution")).then(CARE_TIER), line=LINE,
+        tiers=CARE, tier=pl.when(pl.col("tekun_paid") & pl.col("institution")).then(pl.col("care_tier")), line=LINE,
         amount=pl.when(pl.col("institution")).then(pl.col("tekun_amount")).otherwise(0),
         context=_CONTEXT, prepare=_prepare, about=CANDIDATE, listed=pl.col("institution") | ~pl.col("tekun_paid"),
         reads=_READS,
@@ -129,7 +133,7 @@ DISPERSED = Program(
     keys=KEYS,
     documents=_DOCUMENTS,
     person=PersonRule(
-        tiers=CARE, tier=pl.when(pl.col("tekun_paid") & ~pl.col("institution")).then(CARE_TIER), line=LINE,
+        tiers=CARE, tier=pl.when(pl.col("tekun_paid") & ~pl.col("institution")).then(pl.col("care_tier")), line=LINE,
         amount=pl.when(~pl.col("institution")).then(pl.col("tekun_amount")).otherwise(0),
         context=_CONTEXT, prepare=_prepare, about=CANDIDATE, listed=~(pl.col("institution") & pl.col("tekun_paid")),
         reads=_READS,
