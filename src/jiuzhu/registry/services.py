@@ -3,7 +3,6 @@ transaction and leaves an audit entry; bad input raises ValidationError and chan
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from jiuzhu.accounts.models import Capability, User
 from jiuzhu.core import pii
@@ -289,15 +289,13 @@ def person_update(*, actor: User, person: Person, id_number: str | None = None, 
     return person
 
 
-def person_record_death(*, actor: User, person: Person, date_of_death: dt.date) -> Person:
-    return person_update(actor=actor, person=person, date_of_death=date_of_death)
-
-
 REVEALABLE = {
     ("person", "id_number"): lambda obj: obj.id_number,
     ("household", "phone"): lambda obj: obj.phone,
     ("household", "bank_account"): lambda obj: obj.bank_account,
 }
+# What the audit log calls each revealed field.
+REVEALABLE_LABELS = {"id_number": _lazy("身份证号"), "phone": _lazy("联系电话"), "bank_account": _lazy("银行账号")}
 
 
 @transaction.atomic
@@ -316,7 +314,7 @@ def pii_reveal(*, actor: User, obj: Household | Person, field_name: str) -> str:
         object_type=kind,
         object_id=obj.pk,
         region_code=region_code,
-        summary=_("查看完整%(f)s：%(o)s") % {"f": field_name, "o": str(obj)},
+        summary=_("查看完整%(f)s：%(o)s") % {"f": REVEALABLE_LABELS[field_name], "o": str(obj)},
     )
     return value
 

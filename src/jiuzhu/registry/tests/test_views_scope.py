@@ -124,6 +124,7 @@ def test_revealing_needs_the_permission_and_is_logged(client, request, household
     assert response.status_code == 200 and person.id_number in response.content.decode()
     entry = AuditEntry.objects.filter(action="reveal").get()
     assert entry.actor_name == "caseworker_a" and entry.object_id == str(person.pk)
+    assert entry.summary.startswith("查看完整身份证号：")  # the field in words, not its code
     phone = client.post(reverse("registry:household_reveal", args=[households["a1"].pk, "phone"]))
     assert "13812345678" in phone.content.decode()
     assert client.get(url).status_code == 405
