@@ -10,9 +10,10 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # The household page shows cases and entitlements without the registry importing this app.
         from jiuzhu.cases import panels  # noqa: F401
+        from jiuzhu.cases.home import home_section
         from jiuzhu.cases.services import recheck_on_death
         from jiuzhu.core.capabilities import Capability
-        from jiuzhu.core.navigation import MenuItem, register_menu
+        from jiuzhu.core.navigation import MenuItem, register_home_section, register_menu
         from jiuzhu.registry.hooks import on_death_recorded
 
         register_menu(
@@ -23,5 +24,6 @@ class CasesConfig(AppConfig):
             MenuItem(80, "cases:timeliness", _("办理时效")),
             MenuItem(110, "cases:holidays", _("节假日"), Capability.MANAGE_PARAMETERS),
         )
+        register_home_section(20, "cases", home_section)
         # A death recorded in the registry re-checks the household's assistance ([57] 第三十条).
         on_death_recorded(recheck_on_death)

@@ -41,3 +41,14 @@ def test_the_home_page_carries_the_registry_section_with_the_users_counts(client
     assert f'action="{reverse("registry:search")}"' in body
     assert '<div class="n">1</div><div class="l">登记家庭（户）</div>' in body
     assert "云山社区" in body and "管头村" not in body
+
+
+def test_the_home_page_shows_what_waits_for_the_user(client, county, caseworker_a, clerk_a, make_household):
+    from jiuzhu.cases.services import case_submit
+
+    household = make_household(county.village_a1)
+    case_submit(actor=clerk_a, household=household, program="dibao_urban", applicant=household.members.first())
+    client.force_login(caseworker_a)
+    body = client.get(reverse("core:home")).content.decode()
+    assert '<div class="n">1</div><div class="l">待我办理的申请</div>' in body
+    assert body.index("登记家庭（户）") < body.index("待我办理的申请")  # the registry's section first

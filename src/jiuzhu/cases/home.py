@@ -1,0 +1,27 @@
+"""The cases app's section of the home page: what waits for this user today, the late first."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from jiuzhu.cases.selectors import reviews_due, todo_for
+from jiuzhu.payments.models import next_month
+
+
+def home_section(request: HttpRequest) -> str:
+    user = request.user
+    today = timezone.localdate()
+    items = todo_for(user=user, on=today)  # type: ignore[arg-type]
+    # Reviews due by the end of this month, and of those the ones already past their date.
+    reviews = reviews_due(user=user, until=next_month(today) - dt.timedelta(days=1))  # type: ignore[arg-type]
+    context = {
+        "todo": len(items),
+        "overdue": sum(1 for item in items if item.overdue),
+        "reviews": reviews.count(),
+        "reviews_late": reviews.filter(due_date__lt=today).count(),
+    }
+    return render_to_string("cases/_home.html", context, request=request)
