@@ -14,16 +14,24 @@ are dropped, and the rest become the person rows, ordered by household and slot.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from jiuzhu.core.idcard import check_characters
-from jiuzhu.demo.layout import Place, allocate_households, county_layout, read_table, street_names
+from jiuzhu.demo.layout import Place, allocate_households, county_layout, street_names
+from jiuzhu.demo.tables import (
+    assign_sequences,
+    birthplace_table,
+    given_tables,
+    id_numbers,
+    illness_table,
+    surname_table,
+    table,
+    text,
+)
 from jiuzhu.registry.models import (
     Area,
     DisabilityKind,
@@ -48,7 +56,6 @@ NEAR_POOR_SHARE = 0.04  # between 1 and 1.5 × the standard (低保边缘)
 DISABILITY_SHARE = 0.06
 ILLNESS_SHARE = 0.02
 DEATH_SHARE = 0.01
-SEQ_SLOTS = 500  # sequence numbers per (region, birth date, sex): 3 digits, odd for men, even for women
 
 # Household shapes and their shares, for a mountain county whose young adults largely work elsewhere.
 ELDERLY_ALONE, ELDERLY_COUPLE, SINGLE, COUPLE, NUCLEAR = range(5)
@@ -104,110 +111,6 @@ class DemoData:
     households: pl.DataFrame  # HOUSEHOLD_FRAME columns without region_id, in household-number order
     persons: pl.DataFrame  # PERSON_FRAME columns, ordered by household and then member
     members: Ints  # persons per household, aligned with `households`, to slice both frames together
-
-
-@dataclass(frozen=True)
-class _Table:
-    """Values and their cumulative weights: draws are indices, turned into text only at the end (a Polars
-    gather), because building millions of Python strings one by one is what makes generators slow."""
-
-    values: pl.Series
-    cdf: Floats
-
-    def draw(self, rng: np.random.Generator, n: int) -> Ints:
-        return np.searchsorted(self.cdf, rng.random(n), side="right").astype(np.int64)
-
-
-def _table(values: Sequence[str], weights: Sequence[float]) -> _Table:
-    w = np.asarray(weights, dtype=np.float64)
-    cdf = np.cumsum(w / w.sum())
-    cdf[-1] = 1.0 + 1e-12  # a draw of exactly 1.0 never falls off the end
-    return _Table(pl.Series(list(values), dtype=pl.String), cdf)
-
-
-def _text(values: Sequence[str], idx: Ints) -> pl.Series:
-    """values[idx] as a Polars string column."""
-    return pl.Series(list(values), dtype=pl.String).gather(idx)
-
-
-@cache
-def surname_table() -> _Table:
-    rows = read_table("surnames.csv")
-    return _table([r["surname"] for r in rows], [float(r["weight"]) for r in rows])
-
-
-@cache
-def given_tables() -> dict[tuple[bool, bool], _Table]:
-    """(male, born before 1985) → characters and weights."""
-    rows = read_table("given_names.csv")
-    out = {}
-    for male in (True, False):
-        for old in (True, False):
-            sel = [r for r in rows if (r["sex"] == "M") == male and (r["era"] == "old") == old]
-            out[male, old] = _table([r["char"] for r in sel], [float(r["weight"]) for r in sel])
-    return out
-
-
-@cache
-def birthplace_table() -> _Table:
-    rows = read_table("birthplaces.csv")
-    return _table([r["code"] for r in rows], [float(r["weight"]) for r in rows])
-
-
-@cache
-def illness_table() -> tuple[_Table, Ints]:
-    rows = read_table("illnesses.csv")
-    return _table([r["name"] for r in rows], [float(r["weight"]) for r in rows]), np.array(
-        [int(r["monthly"]) for r in rows], dtype=np.int64
-    )
-
-
-# ---------------------------------------------------------------------------------------------------------
-# ID numbers
-
-
-def assign_sequences(region6: Ints, birth_days: Ints, male: Bools) -> tuple[Ints, Ints]:
-    """(region6, 3-digit sequence) for every person, unique per (region, birth date, sex).
-
-    Persons sharing a birth date and sex are ranked; a rank maps to a sequence through a stride coprime to
-    500, so sequences look scattered yet never collide. The rare person past 500 on one day (only at
-    millions of people) moves to the next birthplace code in data/birthplaces.csv, until everyone fits."""
-    region6 = region6.copy()
-    fallbacks = [int(c) for c in birthplace_table().values]
-    for attempt in range(len(fallbacks) + 1):
-        key = (region6 * 100_000 + birth_days + 40_000) * 2 + male.astype(np.int64)
-        order = np.argsort(key, kind="stable")
-        sorted_key = key[order]
-        starts = np.ones(len(key), dtype=bool)
-        starts[1:] = sorted_key[1:] != sorted_key[:-1]
-        positions = np.arange(len(key), dtype=np.int64)
-        rank_sorted = positions - np.maximum.accumulate(np.where(starts, positions, 0))
-        rank = np.empty_like(rank_sorted)
-        rank[order] = rank_sorted
-        overflow = rank >= SEQ_SLOTS
-        if not overflow.any():
-            offset = (birth_days * 7919 + region6 * 104_729) % SEQ_SLOTS
-            seq = (offset + rank * 37) % SEQ_SLOTS
-            return region6, seq * 2 + male.astype(np.int64)
-        if attempt == len(fallbacks):
-            break
-        region6[overflow] = fallbacks[attempt]
-    raise ValueError("too many persons born on one day to give each a unique ID number")
-
-
-def id_numbers(region6: Ints, birth_days: Ints, seq3: Ints) -> pl.Series:
-    """18-character numbers with the GB 11643 check character, from days since 1970-01-01."""
-    dates = birth_days.astype("datetime64[D]")
-    months = dates.astype("datetime64[M]")
-    year = months.astype(np.int64) // 12 + 1970
-    month = months.astype(np.int64) % 12 + 1
-    day = (dates - months).astype(np.int64) + 1
-    first17 = pl.Series(region6 * 10**11 + (year * 10_000 + month * 100 + day) * 1000 + seq3, dtype=pl.Int64)
-    return first17.cast(pl.String) + check_characters(first17)
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Households and members
 
 
 def _between(rng: np.random.Generator, lo: Floats, hi: Floats) -> Floats:
@@ -334,16 +237,16 @@ def _given_names(rng: np.random.Generator, male: Bools, old: Bools) -> pl.Series
     chars: list[str] = []
     first = np.zeros(n, dtype=np.int64)
     second = np.zeros(n, dtype=np.int64)
-    for (is_male, is_old), table in given_tables().items():
+    for (is_male, is_old), names in given_tables().items():
         mask = (male == is_male) & (old == is_old)
         k = int(mask.sum())
-        first[mask] = table.draw(rng, k) + len(chars)
-        second[mask] = table.draw(rng, k) + len(chars)
-        chars += table.values.to_list()
+        first[mask] = names.draw(rng, k) + len(chars)
+        second[mask] = names.draw(rng, k) + len(chars)
+        chars += names.values.to_list()
     single = rng.random(n) < np.where(old, 0.3, 0.2)
     second[single] = len(chars)
     chars.append("")
-    return _text(chars, first) + _text(chars, second)
+    return text(chars, first) + text(chars, second)
 
 
 def _money(values: Ints) -> pl.Series:
@@ -415,7 +318,7 @@ def generate(*, households: int, seed: int, today: dt.date) -> DemoData:
     w_dis = np.array([0.3, 0.8, 1.2, 2.0, 3.0])[age_band]
     disabled = rng_health.random(P) < DISABILITY_SHARE * w_dis / w_dis.mean()
     grade = DISABILITY_GRADES[rng_health.choice(4, size=P, p=DISABILITY_GRADE_SHARE)]
-    kinds = _table([k.value for k, _s, _d in DISABILITY_KINDS], [s for _k, s, _d in DISABILITY_KINDS])
+    kinds = table([k.value for k, _s, _d in DISABILITY_KINDS], [s for _k, s, _d in DISABILITY_KINDS])
     kind_idx = kinds.draw(rng_health, P)
     kind_digit = np.array([d for _k, _s, d in DISABILITY_KINDS])[kind_idx]
     w_ill = np.array([0.2, 0.5, 1.2, 2.0, 2.0])[age_band]
@@ -452,8 +355,8 @@ def generate(*, households: int, seed: int, today: dt.date) -> DemoData:
     working_age = (years >= 16) & (years < 60) & ~student & (labor != L_NONE)
     work = (Employment.FARMING, Employment.EMPLOYED, Employment.SELF_EMPLOYED, Employment.UNEMPLOYED, Employment.NONE)
     kinds_of_work = [_JOB[e] for e in work]
-    jobs_rural = _table(["", "", "", "", ""], [0.30, 0.42, 0.08, 0.08, 0.12]).draw(rng_work, P)
-    jobs_urban = _table(["", "", "", "", ""], [0.0, 0.62, 0.12, 0.10, 0.16]).draw(rng_work, P)
+    jobs_rural = table(["", "", "", "", ""], [0.30, 0.42, 0.08, 0.08, 0.12]).draw(rng_work, P)
+    jobs_urban = table(["", "", "", "", ""], [0.0, 0.62, 0.12, 0.10, 0.16]).draw(rng_work, P)
     job = np.array(kinds_of_work)[np.where(p_urban, jobs_urban, jobs_rural)]
     employment = np.full(P, _JOB[Employment.NONE], dtype=np.int64)
     employment[working_age] = job[working_age]
@@ -561,19 +464,19 @@ def generate(*, households: int, seed: int, today: dt.date) -> DemoData:
             "name": names,
             "id_number": ids,
             "birth_date": pl.Series(birth_days, dtype=pl.Int32).cast(pl.Date),
-            "sex": _text(["F", "M"], male.astype(np.int64)),
-            "relation": _text(RELATIONS, relation),
+            "sex": text(["F", "M"], male.astype(np.int64)),
+            "relation": text(RELATIONS, relation),
             "disability_kind": kinds.values.gather(kind_idx),
             "disability_grade": pl.Series(grade),
             "disability_cert": disability_cert,
             "serious_illness": pl.Series(ill),
             "illness_name": illnesses.values.gather(illness_idx),
-            "labor": _text(LABORS, labor),
+            "labor": text(LABORS, labor),
             "adl_impossible": pl.Series(adl),
             "student": pl.Series(student),
-            "employment": _text(JOBS, employment),
-            "supporter": _text(SUPPORTERS, supporter),
-            "orphan": _text(ORPHANS, orphan),
+            "employment": text(JOBS, employment),
+            "supporter": text(SUPPORTERS, supporter),
+            "orphan": text(ORPHANS, orphan),
             "institution": pl.Series(institution),
             "date_of_death": pl.Series(death_days, dtype=pl.Int32).cast(pl.Date),
             "income_wage": _money(incomes[:, 0]),
@@ -620,10 +523,10 @@ def generate(*, households: int, seed: int, today: dt.date) -> DemoData:
         rng_contact, H, 8
     )
     phone = phone.zip_with(pl.Series(rng_contact.random(H) < 0.92), pl.Series([""] * H))
-    banks = _table([b[0] for b in BANKS], [b[1] for b in BANKS])
+    banks = table([b[0] for b in BANKS], [b[1] for b in BANKS])
     bank_idx = banks.draw(rng_contact, H)
     has_bank = rng_contact.random(H) < 0.97
-    bins = _text([b[2] for b in BANKS], bank_idx)
+    bins = text([b[2] for b in BANKS], bank_idx)
     account = (bins + _digits(rng_contact, H, 13)).zip_with(pl.Series(has_bank), pl.Series([""] * H))
     bank_name = banks.values.gather(bank_idx).zip_with(pl.Series(has_bank), pl.Series([""] * H))
     u = rng_money.random(H)
@@ -641,7 +544,7 @@ def generate(*, households: int, seed: int, today: dt.date) -> DemoData:
         {
             "number": numbers,
             "region_code": village_code,
-            "area": _text([Area.RURAL.value, Area.URBAN.value], urban_h.astype(np.int64)),
+            "area": text([Area.RURAL.value, Area.URBAN.value], urban_h.astype(np.int64)),
             "address": address,
             "phone": phone,
             "bank_name": bank_name,

@@ -8,15 +8,9 @@ import polars as pl
 import pytest
 
 from jiuzhu.core.idcard import parse_id_number
-from jiuzhu.demo.generator import (
-    STANDARD_RURAL,
-    STANDARD_URBAN,
-    DemoData,
-    assign_sequences,
-    generate,
-    id_numbers,
-)
+from jiuzhu.demo.generator import STANDARD_RURAL, STANDARD_URBAN, DemoData, generate
 from jiuzhu.demo.layout import allocate_households, county_layout
+from jiuzhu.demo.tables import assign_sequences, id_numbers
 from jiuzhu.registry.services import HOUSEHOLD_FRAME, PERSON_FRAME
 
 TODAY = dt.date(2026, 3, 1)
