@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jiuzhu.policy.rules import PARAMETER_SPECS, ParameterError
+from jiuzhu.policy.parameters import parameter_choices
+from jiuzhu.policy.rules import ParameterError
 from jiuzhu.policy.selectors import ProposedValue, proposed_value
 
 
@@ -17,7 +18,7 @@ class ParameterAddForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["key"].choices = [(k, f"{s.label}（{k}）") for k, s in PARAMETER_SPECS.items()]  # type: ignore[attr-defined]
+        self.fields["key"].choices = parameter_choices()  # type: ignore[attr-defined]
 
 
 class ImpactForm(forms.Form):
@@ -35,7 +36,7 @@ class ImpactForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["key"].choices = [(k, f"{s.label}（{k}）") for k, s in PARAMETER_SPECS.items()]  # type: ignore[attr-defined]
+        self.fields["key"].choices = parameter_choices()  # type: ignore[attr-defined]
         self.proposal: ProposedValue | None = None
 
     @property

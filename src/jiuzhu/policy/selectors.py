@@ -18,6 +18,7 @@ from jiuzhu.core.pii import mask_name
 from jiuzhu.core.scope import prefix_q
 from jiuzhu.policy import inputs
 from jiuzhu.policy.models import Parameter
+from jiuzhu.policy.parameters import parameter_label, parameter_shown, parameter_unit
 from jiuzhu.policy.programs import program_name
 from jiuzhu.policy.rules import (
     MONTHLY_PROGRAMS,
@@ -78,6 +79,8 @@ class ParameterRow:
     unit: str
     current: Parameter | None
     history: list[Parameter] = field(default_factory=list)
+    shown: str = ""  # the current value as the page shows it (a rounding mode by its name)
+    entries: list[tuple[Parameter, str]] = field(default_factory=list)  # the history with each value shown
 
 
 def parameter_table(*, region: Region, date: dt.date) -> list[ParameterRow]:
@@ -85,12 +88,14 @@ def parameter_table(*, region: Region, date: dt.date) -> list[ParameterRow]:
     of the rows that apply to it, newest first."""
     rows = list(parameters_for_region(region=region))
     out = []
-    for key, spec in PARAMETER_SPECS.items():
+    for key in PARAMETER_SPECS:
         mine = sorted((p for p in rows if p.key == key), key=lambda p: (p.effective_from, len(p.region.prefix)),
                       reverse=True)  # fmt: skip
         in_force = [p for p in mine if p.effective_from <= date]
         current = max(in_force, key=lambda p: (len(p.region.prefix), p.effective_from), default=None)
-        out.append(ParameterRow(key, spec.label, spec.unit, current, mine))
+        shown = parameter_shown(key, current.value) if current else ""
+        entries = [(p, parameter_shown(key, p.value)) for p in mine]
+        out.append(ParameterRow(key, parameter_label(key), parameter_unit(key), current, mine, shown, entries))
     return out
 
 
@@ -161,11 +166,15 @@ class ProposedValue:
 
     @property
     def label(self) -> str:
-        return PARAMETER_SPECS[self.key].label
+        return parameter_label(self.key)
 
     @property
     def unit(self) -> str:
-        return PARAMETER_SPECS[self.key].unit
+        return parameter_unit(self.key)
+
+    @property
+    def shown(self) -> str:
+        return parameter_shown(self.key, self.value)
 
 
 def proposed_value(*, key: str, value: str, effective_from: dt.date) -> ProposedValue:
@@ -186,7 +195,7 @@ def parameter_changes(*, region: Region, until: dt.date) -> list[ParameterChange
     by_date: dict[dt.date, list[str]] = {}
     for p in parameters_for_region(region=region).filter(effective_from__lte=until).order_by("-effective_from"):
         labels = by_date.setdefault(p.effective_from, [])
-        label = PARAMETER_SPECS[p.key].label if p.key in PARAMETER_SPECS else p.key
+        label = parameter_label(p.key)
         if label not in labels:
             labels.append(label)
     return [ParameterChange(d, labels) for d, labels in by_date.items()]

@@ -17,6 +17,7 @@ from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import in_scope
 from jiuzhu.core.tabular import write_xlsx
 from jiuzhu.policy.models import Parameter
+from jiuzhu.policy.parameters import parameter_label
 from jiuzhu.policy.rules import PARAMETER_SPECS, ParameterError, canonical_text
 from jiuzhu.policy.selectors import Reevaluation
 from jiuzhu.policy.shipped import shipped_values
@@ -57,7 +58,7 @@ def parameter_add(
             object_id=row.pk,
             region_code=region.code,
             summary=_("%(label)s 自 %(date)s 起为 %(value)s（%(source)s）")
-            % {"label": PARAMETER_SPECS[key].label, "date": effective_from, "value": value, "source": source},
+            % {"label": parameter_label(key), "date": effective_from, "value": value, "source": source},
             after={"key": key, "value": value, "effective_from": effective_from.isoformat(), "source": source},
         )
     return row

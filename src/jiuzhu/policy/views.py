@@ -19,6 +19,7 @@ from jiuzhu.accounts.models import Capability, User
 from jiuzhu.core.http import AuthedRequest
 from jiuzhu.policy import selectors, services
 from jiuzhu.policy.forms import ImpactForm, ParameterAddForm
+from jiuzhu.policy.parameters import parameter_shown
 from jiuzhu.policy.programs import program_rows
 from jiuzhu.policy.rules import ParameterError
 from jiuzhu.registry.models import Household
@@ -114,7 +115,9 @@ def impact(request: AuthedRequest) -> HttpResponse | FileResponse:
     proposal = form.proposal
     if proposal is not None:
         before = after = proposal.effective_from
-        context["current"] = selectors.parameter_value(proposal.key, region, proposal.effective_from)
+        current = selectors.parameter_value(proposal.key, region, proposal.effective_from)
+        # A rounding mode by its name; numbers stay Decimals for the template to format.
+        context["current"] = parameter_shown(proposal.key, current) if isinstance(current, str) else current
     else:
         chosen: dt.date | None = form.cleaned_data.get("date") or (changes[0].date if changes else None)
         if chosen is None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuzhu.policy import casebook
-from jiuzhu.policy.rules import PARAMETER_SPECS
+from jiuzhu.policy.parameters import parameter_label
 from jiuzhu.registry.models import DisabilityKind, Labor, OrphanKind, Relation, Supporter
 
 INCOME_LABELS = {
@@ -124,11 +124,9 @@ def _settings(case: dict[str, Any]) -> list[str]:
     """The parameters a case sets itself (overrides, or a dated history such as a 提标)."""
     out = []
     for key, value in (case.get("parameters") or {}).items():
-        spec = PARAMETER_SPECS.get(key)
-        out.append(f"{spec.label if spec else key} = {value}")
+        out.append(f"{parameter_label(key)} = {value}")
     for key, entries in (case.get("history") or {}).items():
-        spec = PARAMETER_SPECS.get(key)
-        label = spec.label if spec else key
+        label = parameter_label(key)
         for e in entries:
             out.append(_("%(label)s 自 %(date)s 起为 %(value)s") % {"label": label, "date": e["effective_from"],
                                                                    "value": e["value"]})  # fmt: skip

@@ -14,13 +14,8 @@ from enum import StrEnum
 
 import polars as pl
 
+from jiuzhu.policy.rules.i18n import gettext_noop as gettext_noop  # re-exported: the entries mark names with it
 from jiuzhu.policy.rules.params import PARAMETER_SPECS, col
-
-
-def gettext_noop(message: str) -> str:
-    """Marks a name for the translation catalogue (makemessages looks for this name); the rules stay
-    free of Django, and the Django side translates the name where it shows it (policy/programs.py)."""
-    return message
 
 
 class Unit(StrEnum):

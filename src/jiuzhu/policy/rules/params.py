@@ -14,6 +14,8 @@ from enum import StrEnum
 
 import polars as pl
 
+from jiuzhu.policy.rules.i18n import gettext_noop
+
 
 class Kind(StrEnum):
     MONEY = "money"  # 元, two decimals at most
@@ -27,6 +29,14 @@ class Rounding(StrEnum):
     CEIL_YUAN = "ceil_yuan"
     ROUND_YUAN = "round_yuan"
     FEN = "fen"
+
+
+# How the settings page names a rounding mode; the value stored and typed stays the code.
+ROUNDING_LABELS = {
+    Rounding.CEIL_YUAN: gettext_noop("向上取整到元"),
+    Rounding.ROUND_YUAN: gettext_noop("四舍五入到元"),
+    Rounding.FEN: gettext_noop("保留到分"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,62 +55,84 @@ _M, _N, _P, _I = Kind.MONEY, Kind.NUMBER, Kind.PERCENT, Kind.INTEGER
 PARAMETER_SPECS: dict[str, ParameterSpec] = {
     s.key: s
     for s in (
-        _s("dibao.standard.urban", _M, "城市低保标准", "元/人/月"),
-        _s("dibao.standard.rural", _M, "农村低保标准", "元/人/月"),
-        _s("dibao.rounding", Kind.ROUNDING, "低保金取整方式"),
-        _s("dibao.edge_ratio", _N, "低保边缘倍数", "倍"),
-        _s("dibao.job_cost_ratio", _N, "就业成本扣除比例", "工资性收入的比例"),
-        _s("dibao.assets.deposit_months", _N, "人均存款限额", "个月低保标准"),
-        _s("dibao.assets.max_homes", _I, "房产套数上限", "套"),
-        _s("dibao.classified.elderly70", _P, "分类施保：70周岁以上老年人", "% 标准"),
-        _s("dibao.classified.minor", _P, "分类施保：未成年人", "% 标准"),
-        _s("dibao.classified.disability_severe", _P, "分类施保：重度残疾人", "% 标准"),
-        _s("dibao.classified.serious_illness", _P, "分类施保：重病患者", "% 标准"),
-        _s("tekun.basic_ratio", _N, "特困基本生活标准", "倍低保标准"),
-        _s("tekun.care.self_sufficient", _M, "特困照料护理：生活自理", "元/月"),
-        _s("tekun.care.partly_dependent", _M, "特困照料护理：部分失能", "元/月"),
-        _s("tekun.care.fully_dependent", _M, "特困照料护理：完全失能", "元/月"),
-        _s("tekun.care.partly_max_impossible", _I, "部分失能：不能完成的日常生活活动最多项数", "项（六项中）"),
-        _s("canji.shenghuo", _M, "困难残疾人生活补贴", "元/人/月"),
-        _s("canji.huli.grade1", _M, "重度残疾人护理补贴：一级", "元/人/月"),
-        _s("canji.huli.grade2", _M, "重度残疾人护理补贴：二级", "元/人/月"),
-        _s("canji.huli.grade3_mental", _M, "重度残疾人护理补贴：三级智力、精神（0 为不覆盖）", "元/人/月"),
-        _s("gaoling.age80", _M, "高龄津贴：80—89周岁", "元/人/月"),
-        _s("gaoling.age90", _M, "高龄津贴：90—99周岁", "元/人/月"),
-        _s("gaoling.age100", _M, "高龄津贴：100周岁以上", "元/人/月"),
-        _s("laonian.amount", _M, "经济困难老年人补贴", "元/人/月"),
-        _s("ertong.orphan_institution", _M, "孤儿基本生活费：机构养育", "元/人/月"),
-        _s("ertong.orphan_dispersed", _M, "孤儿基本生活费：社会散居", "元/人/月"),
-        _s("ertong.defacto", _M, "事实无人抚养儿童基本生活费", "元/人/月"),
-        _s("linshi.cap_months", _N, "临时救助上限", "个月低保标准/人"),
-        _s("yiliao.ratio.tekun", _N, "医疗救助比例：特困", "比例"),
-        _s("yiliao.ratio.dibao", _N, "医疗救助比例：低保", "比例"),
-        _s("yiliao.ratio.edge", _N, "医疗救助比例：低保边缘", "比例"),
-        _s("yiliao.deductible", _M, "医疗救助起付线", "元/年"),
-        _s("yiliao.annual_cap", _M, "医疗救助年度限额", "元/年"),
-        _s("jiage.cpi_trigger", _P, "价格补贴启动条件：CPI同比涨幅", "%"),
-        _s("jiage.food_cpi_trigger", _P, "价格补贴启动条件：食品CPI同比涨幅", "%"),
-        _s("weiwen.dibao_urban", _M, "春节慰问金：城市低保", "元/人"),
-        _s("weiwen.dibao_rural", _M, "春节慰问金：农村低保", "元/人"),
-        _s("weiwen.tekun", _M, "春节慰问金：特困", "元/人"),
+        _s("dibao.standard.urban", _M, gettext_noop("城市低保标准"), gettext_noop("元/人/月")),
+        _s("dibao.standard.rural", _M, gettext_noop("农村低保标准"), gettext_noop("元/人/月")),
+        _s("dibao.rounding", Kind.ROUNDING, gettext_noop("低保金取整方式")),
+        _s("dibao.edge_ratio", _N, gettext_noop("低保边缘倍数"), gettext_noop("倍")),
+        _s("dibao.job_cost_ratio", _N, gettext_noop("就业成本扣除比例"), gettext_noop("工资性收入的比例")),
+        _s("dibao.assets.deposit_months", _N, gettext_noop("人均存款限额"), gettext_noop("个月低保标准")),
+        _s("dibao.assets.max_homes", _I, gettext_noop("房产套数上限"), gettext_noop("套")),
+        _s("dibao.classified.elderly70", _P, gettext_noop("分类施保：70周岁以上老年人"), gettext_noop("% 标准")),
+        _s("dibao.classified.minor", _P, gettext_noop("分类施保：未成年人"), gettext_noop("% 标准")),
+        _s("dibao.classified.disability_severe", _P, gettext_noop("分类施保：重度残疾人"), gettext_noop("% 标准")),
+        _s("dibao.classified.serious_illness", _P, gettext_noop("分类施保：重病患者"), gettext_noop("% 标准")),
+        _s("tekun.basic_ratio", _N, gettext_noop("特困基本生活标准"), gettext_noop("倍低保标准")),
+        _s("tekun.care.self_sufficient", _M, gettext_noop("特困照料护理：生活自理"), gettext_noop("元/月")),
+        _s("tekun.care.partly_dependent", _M, gettext_noop("特困照料护理：部分失能"), gettext_noop("元/月")),
+        _s("tekun.care.fully_dependent", _M, gettext_noop("特困照料护理：完全失能"), gettext_noop("元/月")),
+        _s(
+            "tekun.care.partly_max_impossible",
+            _I,
+            gettext_noop("部分失能：不能完成的日常生活活动最多项数"),
+            gettext_noop("项（六项中）"),
+        ),
+        _s("canji.shenghuo", _M, gettext_noop("困难残疾人生活补贴"), gettext_noop("元/人/月")),
+        _s("canji.huli.grade1", _M, gettext_noop("重度残疾人护理补贴：一级"), gettext_noop("元/人/月")),
+        _s("canji.huli.grade2", _M, gettext_noop("重度残疾人护理补贴：二级"), gettext_noop("元/人/月")),
+        _s(
+            "canji.huli.grade3_mental",
+            _M,
+            gettext_noop("重度残疾人护理补贴：三级智力、精神（0 为不覆盖）"),
+            gettext_noop("元/人/月"),
+        ),
+        _s("gaoling.age80", _M, gettext_noop("高龄津贴：80—89周岁"), gettext_noop("元/人/月")),
+        _s("gaoling.age90", _M, gettext_noop("高龄津贴：90—99周岁"), gettext_noop("元/人/月")),
+        _s("gaoling.age100", _M, gettext_noop("高龄津贴：100周岁以上"), gettext_noop("元/人/月")),
+        _s("laonian.amount", _M, gettext_noop("经济困难老年人补贴"), gettext_noop("元/人/月")),
+        _s("ertong.orphan_institution", _M, gettext_noop("孤儿基本生活费：机构养育"), gettext_noop("元/人/月")),
+        _s("ertong.orphan_dispersed", _M, gettext_noop("孤儿基本生活费：社会散居"), gettext_noop("元/人/月")),
+        _s("ertong.defacto", _M, gettext_noop("事实无人抚养儿童基本生活费"), gettext_noop("元/人/月")),
+        _s("linshi.cap_months", _N, gettext_noop("临时救助上限"), gettext_noop("个月低保标准/人")),
+        _s("yiliao.ratio.tekun", _N, gettext_noop("医疗救助比例：特困"), gettext_noop("比例")),
+        _s("yiliao.ratio.dibao", _N, gettext_noop("医疗救助比例：低保"), gettext_noop("比例")),
+        _s("yiliao.ratio.edge", _N, gettext_noop("医疗救助比例：低保边缘"), gettext_noop("比例")),
+        _s("yiliao.deductible", _M, gettext_noop("医疗救助起付线"), gettext_noop("元/年")),
+        _s("yiliao.annual_cap", _M, gettext_noop("医疗救助年度限额"), gettext_noop("元/年")),
+        _s("jiage.cpi_trigger", _P, gettext_noop("价格补贴启动条件：CPI同比涨幅"), gettext_noop("%")),
+        _s("jiage.food_cpi_trigger", _P, gettext_noop("价格补贴启动条件：食品CPI同比涨幅"), gettext_noop("%")),
+        _s("weiwen.dibao_urban", _M, gettext_noop("春节慰问金：城市低保"), gettext_noop("元/人")),
+        _s("weiwen.dibao_rural", _M, gettext_noop("春节慰问金：农村低保"), gettext_noop("元/人")),
+        _s("weiwen.tekun", _M, gettext_noop("春节慰问金：特困"), gettext_noop("元/人")),
         # The procedure's numbers (cases): deadlines in working days unless marked, review intervals in months.
-        _s("case.days.accept", _I, "办理时限：受理（材料齐全）", "个工作日"),
-        _s("case.days.investigation_start", _I, "办理时限：启动入户调查", "个工作日"),
-        _s("case.days.check_start", _I, "办理时限：启动经济状况核对", "个工作日"),
-        _s("case.days.notice", _I, "办理时限：公示期", "天（自然日）"),
-        _s("case.days.county", _I, "办理时限：县级审核确认", "个工作日"),
-        _s("case.days.refusal_notice", _I, "办理时限：不予确认书面告知", "个工作日"),
-        _s("case.days.overall", _I, "办理时限：全流程", "个工作日"),
-        _s("case.days.overall_delegated", _I, "办理时限：全流程（委托乡镇审核确认）", "个工作日"),
-        _s("case.days.overall_extended", _I, "办理时限：全流程（有异议、人户分离等）", "个工作日"),
-        _s("case.days.tekun_township", _I, "办理时限：特困乡镇审核", "个工作日"),
-        _s("case.days.linshi_paperwork", _I, "办理时限：急难型先行救助补办手续", "个工作日"),
-        _s("case.delegated_confirmation", _I, "审核确认权委托乡镇（1 是，0 否）", "1/0"),
-        _s("case.money.linshi_township_cap", _M, "乡镇急难型临时救助审批额度", "元"),
-        _s("review.months.stable", _I, "定期复核间隔：收入稳定", "个月"),
-        _s("review.months.irregular", _I, "定期复核间隔：收入不稳定且有劳动能力", "个月"),
-        _s("review.months.death", _I, "成员死亡后复核时限", "个月"),
-        _s("review.months.gradual_exit_max", _I, "渐退期上限", "个月"),
+        _s("case.days.accept", _I, gettext_noop("办理时限：受理（材料齐全）"), gettext_noop("个工作日")),
+        _s("case.days.investigation_start", _I, gettext_noop("办理时限：启动入户调查"), gettext_noop("个工作日")),
+        _s("case.days.check_start", _I, gettext_noop("办理时限：启动经济状况核对"), gettext_noop("个工作日")),
+        _s("case.days.notice", _I, gettext_noop("办理时限：公示期"), gettext_noop("天（自然日）")),
+        _s("case.days.county", _I, gettext_noop("办理时限：县级审核确认"), gettext_noop("个工作日")),
+        _s("case.days.refusal_notice", _I, gettext_noop("办理时限：不予确认书面告知"), gettext_noop("个工作日")),
+        _s("case.days.overall", _I, gettext_noop("办理时限：全流程"), gettext_noop("个工作日")),
+        _s(
+            "case.days.overall_delegated",
+            _I,
+            gettext_noop("办理时限：全流程（委托乡镇审核确认）"),
+            gettext_noop("个工作日"),
+        ),
+        _s(
+            "case.days.overall_extended",
+            _I,
+            gettext_noop("办理时限：全流程（有异议、人户分离等）"),
+            gettext_noop("个工作日"),
+        ),
+        _s("case.days.tekun_township", _I, gettext_noop("办理时限：特困乡镇审核"), gettext_noop("个工作日")),
+        _s(
+            "case.days.linshi_paperwork", _I, gettext_noop("办理时限：急难型先行救助补办手续"), gettext_noop("个工作日")
+        ),
+        _s("case.delegated_confirmation", _I, gettext_noop("审核确认权委托乡镇（1 是，0 否）"), gettext_noop("1/0")),
+        _s("case.money.linshi_township_cap", _M, gettext_noop("乡镇急难型临时救助审批额度"), gettext_noop("元")),
+        _s("review.months.stable", _I, gettext_noop("定期复核间隔：收入稳定"), gettext_noop("个月")),
+        _s("review.months.irregular", _I, gettext_noop("定期复核间隔：收入不稳定且有劳动能力"), gettext_noop("个月")),
+        _s("review.months.death", _I, gettext_noop("成员死亡后复核时限"), gettext_noop("个月")),
+        _s("review.months.gradual_exit_max", _I, gettext_noop("渐退期上限"), gettext_noop("个月")),
     )
 }
 
