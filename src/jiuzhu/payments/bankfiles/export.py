@@ -4,6 +4,7 @@ as columns into Polars; the only per-row work is decrypting the account into the
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -56,6 +57,11 @@ def require_bank_capability(actor: User | None, region_code: str) -> None:
 def line_reference(payroll_id: int, household_id: int) -> str:
     """What the bank echoes in its return: the payroll and the household, 20 characters."""
     return f"P{payroll_id:08d}H{household_id:010d}"
+
+
+def reference_expr(payroll_id: int) -> pl.Expr:
+    """line_reference over the household_id column."""
+    return (pl.lit(f"P{payroll_id:08d}H") + pl.col("household_id").cast(pl.String).str.zfill(10)).alias("reference")
 
 
 def _lines(payroll: Payroll) -> pl.DataFrame:
@@ -114,72 +120,111 @@ class Rendered:
     data: bytes
     count: int
     total_fen: int
+    settled: list[int]  # households whose lines net to zero: nothing to transfer
 
 
-def _records(layout: Layout, payroll: Payroll, households: pl.DataFrame) -> list[dict[str, Any]]:
+def records_frame(layout: Layout, payroll: Payroll, households: pl.DataFrame) -> pl.DataFrame:
+    """One row a household to transfer to, every detail field as text, in file order."""
     paying = households.filter(pl.col("amount_fen") != 0)
     if paying.filter(pl.col("amount_fen") < 0).height:
         raise BankFileError(_("有家庭本月合计为负数，不能写入银行文件，请检查扣回明细"))
-    if paying.filter(pl.col("account_enc") == "").height:
-        raise BankFileError(
-            _("有%(n)s户没有银行账号，请先补录账号后重新生成发放批次")
-            % {"n": paying.filter(pl.col("account_enc") == "").height}
-        )
-    fields = {c.field for c in layout.columns}
+    missing = paying.filter(pl.col("account_enc") == "").height
+    if missing:
+        raise BankFileError(_("有%(n)s户没有银行账号，请先补录账号后重新生成发放批次") % {"n": missing})
     ids = paying["household_id"].to_list()
     id_numbers = (
         [pii.decrypt(t or "") for t in _head_ids(payroll, ids)["enc"].to_list()]
-        if "id_number" in fields
+        if "id_number" in {c.field for c in layout.columns}
         else [""] * len(ids)
     )
-    summary = SUMMARY.format(month=payroll.month)
-    records = []
     # The one per-row step: the account is decrypted only into the file.
-    for seq, (row, id_number) in enumerate(zip(paying.iter_rows(named=True), id_numbers, strict=True), start=1):
-        records.append(
-            {
-                "seq": seq,
-                "reference": line_reference(payroll.pk, row["household_id"]),
-                "household_number": row["household_number"],
-                "payee_name": row["payee_name"],
-                "id_number": id_number,
-                "bank_name": row["bank_name"],
-                "account": pii.decrypt(row["account_enc"]),
-                "amount": fen_text(row["amount_fen"], layout.amount),
-                "summary": summary,
-            }
-        )
-    return records
+    accounts = [pii.decrypt(t) for t in paying["account_enc"].to_list()]
+    amount = pl.col("amount_fen")
+    amount_text = (
+        amount.cast(pl.String)
+        if layout.amount == "fen"
+        else (amount // 100).cast(pl.String) + "." + (amount % 100).cast(pl.String).str.zfill(2)
+    )
+    return paying.select(
+        pl.int_range(1, pl.len() + 1).cast(pl.String).alias("seq"),
+        reference_expr(payroll.pk),
+        pl.col("household_number").fill_null(""),
+        pl.col("payee_name"),
+        pl.Series("id_number", id_numbers, dtype=pl.String),
+        pl.col("bank_name"),
+        pl.Series("account", accounts, dtype=pl.String),
+        amount_text.alias("amount"),
+        pl.lit(SUMMARY.format(month=payroll.month)).alias("summary"),
+    )
 
 
-def _fixed(layout: Layout, records: list[dict[str, Any]], context: dict[str, Any]) -> bytes:
+def _byte_len(value: pl.Expr, encoding: str) -> pl.Expr:
+    name = codecs.lookup(encoding).name
+    if name == "gbk":  # one byte for ASCII, two for every other character GBK can carry
+        return value.str.len_chars() + value.str.count_matches(r"[^\x00-\x7f]")
+    if name.startswith("utf-8"):
+        return value.str.len_bytes()
+    return value.map_elements(lambda v: len(v.encode(encoding)), return_dtype=pl.UInt32)
+
+
+def _fixed_body(layout: Layout, records: pl.DataFrame) -> str:
+    """The detail records as one text, padded to byte widths in Polars (a Chinese name is two bytes a
+    character in GBK); a value too long for its field is refused, never cut."""
+    exprs = []
+    for col in layout.columns:
+        value = pl.col(col.field) if col.field else pl.lit(col.value)
+        nbytes = _byte_len(value, layout.encoding)
+        if col.field:
+            too_long = records.filter(nbytes > col.width)
+            if too_long.height:
+                fixed_cell(str(too_long[col.field][0]), col, layout.encoding)  # raises with the message
+        keep = pl.lit(col.width) - (nbytes - value.str.len_chars())
+        if col.align == "right":
+            exprs.append(value.str.pad_start(col.width, col.pad).str.tail(keep))
+        else:
+            exprs.append(value.str.pad_end(col.width, col.pad).str.head(keep))
+    if records.height == 0:
+        return ""
+    return str(records.select(pl.concat_str(exprs).str.join("\r\n"))[0, 0]) + "\r\n"
+
+
+def _fixed(layout: Layout, records: pl.DataFrame, context: dict[str, Any]) -> bytes:
     enc = layout.encoding
 
-    def record(columns: Any, values: dict[str, Any]) -> bytes:
-        return b"".join(fixed_cell(cell_value(c, values), c, enc) for c in columns)
+    def record(columns: Any) -> bytes:
+        return b"".join(fixed_cell(cell_value(c, context), c, enc) for c in columns) + b"\r\n"
 
-    out = []
-    if layout.header:
-        out.append(record(layout.header, context))
-    out.extend(record(layout.columns, r) for r in records)
-    if layout.footer:
-        out.append(record(layout.footer, context))
-    return b"".join(line + b"\r\n" for line in out)
+    head = record(layout.header) if layout.header else b""
+    foot = record(layout.footer) if layout.footer else b""
+    return head + _fixed_body(layout, records).encode(enc) + foot
 
 
-def _table_rows(layout: Layout, records: list[dict[str, Any]], context: dict[str, Any]) -> list[list[str]]:
+def _safe(col: str) -> pl.Expr:
+    """core.tabular.safe_cell over a column: a cell starting like a formula is prefixed with '."""
+    value = pl.col(col)
+    return pl.when(value.str.contains(r"^[=+\-@\t\r]")).then(pl.lit("'") + value).otherwise(value).alias(col)
+
+
+def _csv_rows(rows: list[list[str]]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows([[safe_cell(c) for c in row] for row in rows])
+    return buf.getvalue()
+
+
+def _csv(layout: Layout, records: pl.DataFrame, context: dict[str, Any]) -> bytes:
+    head = [[batch_text(c, context) for c in row] for row in layout.preamble] + [[c.title for c in layout.columns]]
+    foot = [[batch_text(c, context) for c in row] for row in layout.footer_rows]
+    body = records.select([_safe(c.field).alias(f"c{i}") for i, c in enumerate(layout.columns)])
+    text = body.write_csv(include_header=False, line_terminator="\r\n") if body.height else ""
+    return (_csv_rows(head) + text + _csv_rows(foot)).encode(layout.encoding)
+
+
+def _table_rows(layout: Layout, records: pl.DataFrame, context: dict[str, Any]) -> list[list[str]]:
     rows = [[batch_text(c, context) for c in row] for row in layout.preamble]
     rows.append([c.title for c in layout.columns])
-    rows.extend([cell_value(c, r) for c in layout.columns] for r in records)
+    rows.extend([list(r) for r in records.select([pl.col(c.field) for c in layout.columns]).iter_rows()])
     rows.extend([batch_text(c, context) for c in row] for row in layout.footer_rows)
     return rows
-
-
-def _csv(layout: Layout, rows: list[list[str]]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerows([[safe_cell(c) for c in row] for row in rows])
-    return buf.getvalue().encode(layout.encoding)
 
 
 def _xlsx(layout: Layout, rows: list[list[str]], day: dt.date) -> bytes:
@@ -219,8 +264,8 @@ def render(layout: Layout, payroll: Payroll, *, day: dt.date) -> Rendered:
                 "pt": fen_text(payroll.total_fen, "yuan"),
             }
         )
-    records = _records(layout, payroll, households)
-    count = len(records)
+    records = records_frame(layout, payroll, households)
+    count = records.height
     context = {
         "batch": f"P{payroll.pk:08d}",
         "date": day,
@@ -235,7 +280,7 @@ def render(layout: Layout, payroll: Payroll, *, day: dt.date) -> Rendered:
         if layout.format == "fixed":
             data = _fixed(layout, records, context)
         elif layout.format == "csv":
-            data = _csv(layout, _table_rows(layout, records, context))
+            data = _csv(layout, records, context)
         else:
             data = _xlsx(layout, _table_rows(layout, records, context), day)
     except UnicodeEncodeError as exc:
@@ -243,7 +288,8 @@ def render(layout: Layout, payroll: Payroll, *, day: dt.date) -> Rendered:
             _("“%(v)s”无法用%(e)s编码写入银行文件，请换用其他格式")
             % {"v": exc.object[exc.start : exc.end], "e": layout.encoding}
         ) from None
-    return Rendered(filename=batch_text(layout.filename, context), data=data, count=count, total_fen=total)
+    settled = households.filter(pl.col("amount_fen") == 0)["household_id"].to_list()
+    return Rendered(batch_text(layout.filename, context), data, count, total, settled)
 
 
 @transaction.atomic
@@ -269,10 +315,10 @@ def bank_file_export(*, actor: User | None, payroll: Payroll, layout: str) -> tu
         sha256=hashlib.sha256(rendered.data).hexdigest(),
         created_by=actor,
     )
-    households = payees(payroll)[1]
-    settled = households.filter(pl.col("amount_fen") == 0)["household_id"].to_list()
-    if settled:
-        PayrollLine.objects.filter(payroll=payroll, household_id__in=settled).update(status=LineStatus.PAID)
+    for start in range(0, len(rendered.settled), 10_000):
+        PayrollLine.objects.filter(payroll=payroll, household_id__in=rendered.settled[start : start + 10_000]).update(
+            status=LineStatus.PAID
+        )
     payroll.status = PayrollStatus.EXPORTED
     payroll.exported_at = timezone.now()
     payroll.save(update_fields=["status", "exported_at"])

@@ -24,7 +24,7 @@ from jiuzhu.core.audit import audit_record
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import in_scope
 from jiuzhu.core.tabular import TableError, _cell_text, decode_text
-from jiuzhu.payments.bankfiles.export import line_reference, payees, require_bank_capability
+from jiuzhu.payments.bankfiles.export import payees, reference_expr, require_bank_capability
 from jiuzhu.payments.bankfiles.layouts import BankFileError, Column, Layout, layout_get, layouts_all, text_fen
 from jiuzhu.payments.models import AccountFlag, BankReturn, LineStatus, Payroll, PayrollLine, PayrollStatus
 from jiuzhu.registry.models import Household
@@ -214,9 +214,7 @@ def _check(parsed: Parsed, payroll: Payroll) -> pl.DataFrame:
         pl.col("household_id"),
         pl.col("amount_fen").alias("exported_fen"),
         pl.col("region_code"),
-        pl.col("household_id")
-        .map_elements(lambda h: line_reference(payroll.pk, h), return_dtype=pl.String)
-        .alias("reference"),
+        reference_expr(payroll.pk),
     )
     joined = frame.join(exported, on="reference", how="left")
     unknown = joined.filter(pl.col("household_id").is_null())["reference"].to_list()

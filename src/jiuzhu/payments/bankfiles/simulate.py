@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from jiuzhu.payments.bankfiles.export import _records, payees
+from jiuzhu.payments.bankfiles.export import payees, records_frame
 from jiuzhu.payments.bankfiles.layouts import Layout, cell_value, fen_text, fixed_cell, layout_get
 from jiuzhu.payments.models import Payroll
 
@@ -59,7 +59,7 @@ def bank_return_simulate(*, payroll: Payroll, layout: str, failures: dict[int, s
     chosen = layout_get(layout)
     failures = failures or {}
     households = payees(payroll)[1]
-    records = _records(chosen, payroll, households)
+    records = records_frame(chosen, payroll, households).to_dicts()
     ids = households.filter(households["amount_fen"] != 0)["household_id"].to_list()
     for record, household_id in zip(records, ids, strict=True):
         reason = failures.get(household_id)
