@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from typing import Any
@@ -110,7 +111,7 @@ def _head_ids(payroll: Payroll, household_ids: list[int]) -> pl.DataFrame:
     frame = pl.DataFrame(list(rows), schema={"household_id": pl.Int64, "enc": pl.String}, orient="row")
     frame = frame.unique("household_id", keep="first")
     return pl.DataFrame({"household_id": household_ids}, schema={"household_id": pl.Int64}).join(
-        frame, on="household_id", how="left"
+        frame, on="household_id", how="left", maintain_order="left"
     )
 
 
@@ -243,9 +244,14 @@ def _xlsx(layout: Layout, rows: list[list[str]], day: dt.date) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            dst.writestr(
-                zipfile.ZipInfo(info.filename, date_time=(day.year, day.month, day.day, 0, 0, 0)), src.read(info)
-            )
+            body = src.read(info)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving in it
+                body = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(<)",
+                    rb"\g<1>" + f"{day:%Y-%m-%d}T00:00:00Z".encode() + rb"\g<2>",
+                    body,
+                )
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=(day.year, day.month, day.day, 0, 0, 0)), body)
     return out.getvalue()
 
 

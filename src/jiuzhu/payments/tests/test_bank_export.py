@@ -10,6 +10,7 @@ from jiuzhu.payments.bankfiles.export import bank_file_export, bank_file_render,
 from jiuzhu.payments.bankfiles.layouts import BankFileError, fen_text, layout_get, layouts_all, text_fen
 from jiuzhu.payments.models import BankFile, LineStatus, PayrollLine, PayrollStatus
 from jiuzhu.payments.tests.bank_support import build_payroll
+from jiuzhu.registry.models import Person
 
 
 @pytest.fixture
@@ -71,7 +72,8 @@ def test_yikatong_sheet_totals_equal_the_lines(built, approver):
     assert sum(amounts) == built.payroll.total_fen
     assert rows[-1][0] == "合计" and rows[-1][6] == "1522.00" and rows[-1][7] == "3笔"
     # The head's ID number, as the 一卡通 sheet carries it.
-    assert all(len(r[header.index("身份证号码")]) == 18 for r in body)
+    heads = {p.household.number: p.id_number for p in Person.objects.select_related("household")}
+    assert all(heads[r[header.index("户编号")]] == r[header.index("身份证号码")] for r in body)
     # The same bytes again for a lost download.
     assert bank_file_render(actor=approver, bank_file=bank_file) == data
 
