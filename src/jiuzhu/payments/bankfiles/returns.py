@@ -6,6 +6,7 @@ The same file twice changes nothing (BankReturn unique on its digest)."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -52,22 +53,88 @@ class ReturnResult:
 # ───────────────────────────── reading ─────────────────────────────
 
 
-def _frame(rows: list[dict[str, str]], layout: Layout) -> pl.DataFrame:
-    success = layout.returns.success
-    references, amounts, oks, reasons = [], [], [], []
-    for i, row in enumerate(rows, start=1):
-        references.append(row["reference"])
+def _amounts(texts: pl.Series, unit: str) -> pl.Series:
+    """text_fen over a column: plain amounts in Polars, anything unusual ("1.000", an error) one by one."""
+    cleaned = texts.str.replace_all(",", "", literal=True).str.strip_chars()
+    plain = cleaned.str.contains(r"^\d{1,15}$" if unit == "fen" else r"^\d{1,13}(\.\d{1,2})?$")
+    frame = pl.DataFrame({"t": cleaned})
+    if unit == "fen":
+        fen = frame.select(pl.col("t").cast(pl.Int64, strict=False)).to_series()
+    else:
+        parts = pl.col("t").str.split_exact(".", 1).struct
+        fen = frame.select(
+            parts.field("field_0").cast(pl.Int64, strict=False) * 100
+            + parts.field("field_1").fill_null("").str.pad_end(2, "0").cast(pl.Int64, strict=False)
+        ).to_series()
+    odd = (~plain).arg_true().to_list()
+    values = []
+    for i in odd:
         try:
-            amounts.append(text_fen(row["amount"], layout.amount))
+            values.append(text_fen(texts[i], unit))
         except BankFileError as exc:
-            raise BankFileError(_("第%(i)s条：%(e)s") % {"i": i, "e": exc.message}) from None
-        ok = row["result"] in success
-        oks.append(ok)
-        reasons.append("" if ok else (row.get("reason") or row["result"] or _("银行未说明原因")))
-    return pl.DataFrame(
-        {"reference": references, "amount_fen": amounts, "ok": oks, "reason": reasons},
-        schema={"reference": pl.String, "amount_fen": pl.Int64, "ok": pl.Boolean, "reason": pl.String},
+            raise BankFileError(_("第%(i)s条：%(e)s") % {"i": i + 1, "e": exc.message}) from None
+    if odd:
+        if any(abs(v) >= 10**15 for v in values):
+            raise BankFileError(_("回盘文件中有超出范围的金额"))
+        fen = fen.scatter(odd, values)
+    return fen.alias("amount_fen")
+
+
+def _frame(rows: pl.DataFrame, layout: Layout) -> pl.DataFrame:
+    """reference, amount_fen, ok, reason from the return's text columns."""
+    if "reason" not in rows.columns:
+        rows = rows.with_columns(pl.lit("").alias("reason"))
+    reason, result = pl.col("reason"), pl.col("result")
+    ok = result.is_in(sorted(layout.returns.success))
+    return rows.select(
+        pl.col("reference"),
+        _amounts(rows["amount"], layout.amount),
+        ok.alias("ok"),
+        pl.when(ok)
+        .then(pl.lit(""))
+        .when(reason != "")
+        .then(reason)
+        .when(result != "")
+        .then(result)
+        .otherwise(pl.lit(_("银行未说明原因")))
+        .alias("reason"),
     )
+
+
+def _widen(line: pl.Expr, encoding: str) -> pl.Expr:
+    """The line with a filler after each character for every byte beyond its first in `encoding`, so that
+    character offsets are byte offsets: the fixed-width fields are sliced in Polars."""
+    name = codecs.lookup(encoding).name
+    if name == "gbk":
+        return line.str.replace_all(r"([^\x00-\x7f])", "${1}\x00")
+    if name.startswith("utf-8"):
+        line = line.str.replace_all(r"([\x{80}-\x{7ff}])", "${1}\x00")
+        line = line.str.replace_all(r"([\x{800}-\x{ffff}])", "${1}\x00\x00")
+        return line.str.replace_all(r"([\x{10000}-\x{10ffff}])", "${1}\x00\x00\x00")
+    return line.map_elements(
+        lambda v: "".join(c + "\x00" * (len(c.encode(encoding)) - 1) for c in v), return_dtype=pl.String
+    )
+
+
+def _details(frame: pl.DataFrame, columns: tuple[Column, ...], encoding: str) -> pl.DataFrame:
+    width = sum(c.width for c in columns)
+    wide = frame.with_columns(_widen(pl.col("line"), encoding).alias("wide"))
+    wrong = wide.filter(pl.col("wide").str.len_chars() != width)
+    if wrong.height:
+        n, got = wrong["n"][0], wrong["wide"].str.len_chars()[0]
+        raise BankFileError(_("第%(n)s行长度为%(l)s字节，应为%(w)s字节") % {"n": n, "l": got, "w": width})
+    exprs, pos = [], 0
+    for i, col in enumerate(columns):
+        piece = pl.col("wide").str.slice(pos, col.width).str.replace_all("\x00", "", literal=True).str.strip_chars()
+        exprs.append(piece.alias(col.field or f"_const{i}"))
+        pos += col.width
+    fields = wide.select(pl.col("n"), *exprs)
+    for i, col in enumerate(columns):
+        if not col.field:
+            bad = fields.filter(pl.col(f"_const{i}") != col.value)
+            if bad.height:
+                raise BankFileError(_("第%(n)s行的记录类型应为“%(v)s”") % {"n": bad["n"][0], "v": col.value})
+    return fields.select([c.field for c in columns if c.field])
 
 
 def _split(line: bytes, columns: tuple[Column, ...], encoding: str, n: int) -> dict[str, str]:
@@ -94,21 +161,32 @@ def _kind(columns: tuple[Column, ...]) -> bytes | None:
 
 def _parse_fixed(layout: Layout, data: bytes) -> Parsed:
     spec = layout.returns
-    encoding = spec.encoding or decode_text(data)[1]
-    lines = [(n, raw.rstrip(b"\r")) for n, raw in enumerate(data.split(b"\n"), start=1) if raw.strip()]
+    try:
+        encoding = spec.encoding or decode_text(data)[1]
+        text = data.decode(encoding)
+    except (TableError, UnicodeDecodeError):
+        raise BankFileError(_("无法识别文件编码：请保存为 UTF-8 或 GBK 编码")) from None
+    lines = (
+        pl.DataFrame({"line": text.split("\n")})
+        .with_row_index("n", offset=1)
+        .with_columns(pl.col("line").str.strip_chars_end("\r"))
+        .filter(pl.col("line").str.strip_chars() != "")
+    )
     head, foot, detail = _kind(spec.header), _kind(spec.footer), _kind(spec.columns)
-    rows, trailer = [], None
-    for n, line in lines:
-        if head and line.startswith(head) and n == lines[0][0]:
-            _split(line, spec.header, encoding, n)
-        elif foot and line.startswith(foot) and n == lines[-1][0]:
-            trailer = _split(line, spec.footer, encoding, n)
-        elif detail is None or line.startswith(detail):
-            rows.append(_split(line, spec.columns, encoding, n))
-        else:
-            raise BankFileError(_("第%(n)s行不是本格式的记录") % {"n": n})
+    trailer = None
+    if head and lines.height and lines["line"][0].startswith(head.decode()):
+        _split(lines["line"][0].encode(encoding), spec.header, encoding, lines["n"][0])
+        lines = lines.slice(1)
+    if foot and lines.height and lines["line"][-1].startswith(foot.decode()):
+        trailer = _split(lines["line"][-1].encode(encoding), spec.footer, encoding, lines["n"][-1])
+        lines = lines.slice(0, lines.height - 1)
     if foot and trailer is None:
         raise BankFileError(_("回盘文件缺少尾记录（笔数和合计），可能不完整"))
+    if detail is not None:
+        stray = lines.filter(~pl.col("line").str.starts_with(detail.decode()))
+        if stray.height:
+            raise BankFileError(_("第%(n)s行不是本格式的记录") % {"n": stray["n"][0]})
+    rows = _details(lines, spec.columns, encoding)
     count = int(trailer["count"]) if trailer and trailer.get("count", "").isdigit() else None
     total = text_fen(trailer["total"], layout.amount) if trailer and trailer.get("total") else None
     return Parsed(_frame(rows, layout), count, total)
@@ -149,7 +227,8 @@ def _parse_table(layout: Layout, data: bytes) -> Parsed:
             total = text_fen(row[where["amount"]], layout.amount) if row[where["amount"]] else None
             break
         rows.append({field: row[i] for field, i in where.items()})
-    return Parsed(_frame(rows, layout), len(rows) if total is not None else None, total)
+    frame = pl.DataFrame(rows, schema=dict.fromkeys(where, pl.String))
+    return Parsed(_frame(frame, layout), len(rows) if total is not None else None, total)
 
 
 def return_parse(layout: Layout, data: bytes) -> Parsed:
@@ -216,7 +295,7 @@ def _check(parsed: Parsed, payroll: Payroll) -> pl.DataFrame:
         pl.col("region_code"),
         reference_expr(payroll.pk),
     )
-    joined = frame.join(exported, on="reference", how="left")
+    joined = frame.join(exported, on="reference", how="left", maintain_order="left")
     unknown = joined.filter(pl.col("household_id").is_null())["reference"].to_list()
     if unknown:
         raise BankFileError(_("业务编号“%(r)s”不在本批次的银行文件中") % {"r": unknown[0]})
