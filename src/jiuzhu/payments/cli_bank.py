@@ -14,7 +14,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Protocol
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import User
@@ -112,4 +114,8 @@ def run(options: dict[str, Any], stdout: _Out) -> bool:
         (_export if command == "export" else _returns)(options, stdout)
     except BankFileError as exc:
         raise CommandError(exc.message) from None
+    except (PermissionDenied, Http404):
+        raise CommandError(
+            _("用户 %(u)s 无权导出银行文件或导入回盘，或该批次不在其区划内") % {"u": options["user"]}
+        ) from None
     return True

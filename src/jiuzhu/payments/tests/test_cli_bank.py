@@ -52,3 +52,9 @@ def test_refusals_are_command_errors(county, make_household, tmp_path):
         _run("returns", bad, "--layout", "csv")
     with pytest.raises(CommandError, match="不存在"):
         _run("returns", tmp_path / "none.txt")
+
+
+def test_a_user_who_may_not_is_told(county, make_household, caseworker_a, tmp_path):
+    build_payroll(county, make_household)
+    with pytest.raises(CommandError, match="无权"):
+        _run("export", "--month", "2027-01", "--layout", "csv", "--out", tmp_path, "--user", "caseworker_a")
