@@ -6,7 +6,6 @@ The same file twice changes nothing (BankReturn unique on its digest)."""
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
@@ -101,40 +100,37 @@ def _frame(rows: pl.DataFrame, layout: Layout) -> pl.DataFrame:
     )
 
 
-def _widen(line: pl.Expr, encoding: str) -> pl.Expr:
-    """The line with a filler after each character for every byte beyond its first in `encoding`, so that
-    character offsets are byte offsets: the fixed-width fields are sliced in Polars."""
-    name = codecs.lookup(encoding).name
-    if name == "gbk":
-        return line.str.replace_all(r"([^\x00-\x7f])", "${1}\x00")
-    if name.startswith("utf-8"):
-        line = line.str.replace_all(r"([\x{80}-\x{7ff}])", "${1}\x00")
-        line = line.str.replace_all(r"([\x{800}-\x{ffff}])", "${1}\x00\x00")
-        return line.str.replace_all(r"([\x{10000}-\x{10ffff}])", "${1}\x00\x00\x00")
-    return line.map_elements(
-        lambda v: "".join(c + "\x00" * (len(c.encode(encoding)) - 1) for c in v), return_dtype=pl.String
-    )
+# Fields of a return record that are read; the others (name, account, summary) are the bank's echo.
+_READ = ("reference", "amount", "result", "reason")
 
 
 def _details(frame: pl.DataFrame, columns: tuple[Column, ...], encoding: str) -> pl.DataFrame:
+    """The detail records sliced at byte offsets: the lines come as Latin-1 text (one character a byte),
+    and the few fields read that hold other characters are decoded again from their bytes."""
     width = sum(c.width for c in columns)
-    wide = frame.with_columns(_widen(pl.col("line"), encoding).alias("wide"))
-    wrong = wide.filter(pl.col("wide").str.len_chars() != width)
+    wrong = frame.filter(pl.col("line").str.len_chars() != width)
     if wrong.height:
-        n, got = wrong["n"][0], wrong["wide"].str.len_chars()[0]
+        n, got = wrong["n"][0], wrong["line"].str.len_chars()[0]
         raise BankFileError(_("第%(n)s行长度为%(l)s字节，应为%(w)s字节") % {"n": n, "l": got, "w": width})
     exprs, pos = [], 0
     for i, col in enumerate(columns):
-        piece = pl.col("wide").str.slice(pos, col.width).str.replace_all("\x00", "", literal=True).str.strip_chars()
-        exprs.append(piece.alias(col.field or f"_const{i}"))
+        if not col.field or col.field in _READ:
+            exprs.append(pl.col("line").str.slice(pos, col.width).str.strip_chars().alias(col.field or f"_const{i}"))
         pos += col.width
-    fields = wide.select(pl.col("n"), *exprs)
+    fields = frame.select(pl.col("n"), *exprs)
     for i, col in enumerate(columns):
         if not col.field:
             bad = fields.filter(pl.col(f"_const{i}") != col.value)
             if bad.height:
                 raise BankFileError(_("第%(n)s行的记录类型应为“%(v)s”") % {"n": bad["n"][0], "v": col.value})
-    return fields.select([c.field for c in columns if c.field])
+    fields = fields.select([c.field for c in columns if c.field in _READ])
+    for name in fields.columns:
+        series = fields[name]
+        odd = series.str.contains(r"[^\x00-\x7f]").arg_true().to_list()
+        if odd:
+            again = [series[i].encode("latin-1").decode(encoding, errors="replace") for i in odd]
+            fields = fields.with_columns(series.scatter(odd, again))
+    return fields
 
 
 def _split(line: bytes, columns: tuple[Column, ...], encoding: str, n: int) -> dict[str, str]:
@@ -163,9 +159,10 @@ def _parse_fixed(layout: Layout, data: bytes) -> Parsed:
     spec = layout.returns
     try:
         encoding = spec.encoding or decode_text(data)[1]
-        text = data.decode(encoding)
+        data.decode(encoding)  # the whole file is in its encoding; then read byte by byte
     except (TableError, UnicodeDecodeError):
         raise BankFileError(_("无法识别文件编码：请保存为 UTF-8 或 GBK 编码")) from None
+    text = data.decode("latin-1")
     lines = (
         pl.DataFrame({"line": text.split("\n")})
         .with_row_index("n", offset=1)
@@ -175,10 +172,10 @@ def _parse_fixed(layout: Layout, data: bytes) -> Parsed:
     head, foot, detail = _kind(spec.header), _kind(spec.footer), _kind(spec.columns)
     trailer = None
     if head and lines.height and lines["line"][0].startswith(head.decode()):
-        _split(lines["line"][0].encode(encoding), spec.header, encoding, lines["n"][0])
+        _split(lines["line"][0].encode("latin-1"), spec.header, encoding, lines["n"][0])
         lines = lines.slice(1)
     if foot and lines.height and lines["line"][-1].startswith(foot.decode()):
-        trailer = _split(lines["line"][-1].encode(encoding), spec.footer, encoding, lines["n"][-1])
+        trailer = _split(lines["line"][-1].encode("latin-1"), spec.footer, encoding, lines["n"][-1])
         lines = lines.slice(0, lines.height - 1)
     if foot and trailer is None:
         raise BankFileError(_("回盘文件缺少尾记录（笔数和合计），可能不完整"))
