@@ -1,13 +1,14 @@
 """Reactions of higher apps to what happens in the registry. A higher app registers a callback here (in its
 AppConfig.ready), the registry calls whoever registered, so the registry never imports them: a death
-recorded → cases schedules a re-check of the household's assistance (and, later, payments a stop)."""
+recorded → cases schedules a re-check of the household's assistance (and, later, payments a stop); a bank
+account corrected → payments releases the money the bank returned."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING, Protocol
 
-from jiuzhu.registry.models import Person
+from jiuzhu.registry.models import Household, Person
 
 if TYPE_CHECKING:
     from jiuzhu.accounts.models import User
@@ -32,3 +33,23 @@ def death_recorded(*, person: Person, actor: User | None, on: dt.date) -> None:
     reaction that fails rolls the recording back with it."""
     for callback in _ON_DEATH:
         callback(person=person, actor=actor, on=on)
+
+
+class BankAccountCallback(Protocol):
+    def __call__(self, *, household: Household, actor: User | None) -> object: ...
+
+
+_ON_BANK_ACCOUNT: list[BankAccountCallback] = []
+
+
+def on_bank_account_changed(callback: BankAccountCallback) -> BankAccountCallback:
+    """Register a reaction to a household's bank account being changed; registering twice is one."""
+    if callback not in _ON_BANK_ACCOUNT:
+        _ON_BANK_ACCOUNT.append(callback)
+    return callback
+
+
+def bank_account_changed(*, household: Household, actor: User | None) -> None:
+    """Called by household_update inside its transaction once a changed account is saved."""
+    for callback in _ON_BANK_ACCOUNT:
+        callback(household=household, actor=actor)

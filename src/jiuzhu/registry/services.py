@@ -192,6 +192,7 @@ def household_update(
         "phone": household.phone_masked,
         "bank_account": household.bank_account_masked,
     }
+    old_account = household.bank_account
     for name, value in changes.items():
         setattr(household, name, value)
     _set_contact(household, phone=phone, bank_account=bank_account)
@@ -201,9 +202,15 @@ def household_update(
         "bank_account": household.bank_account_masked,
     }
     old, new = _diff(before, after)
-    if not new:
+    # Compared in the clear: a new account may end in the same four digits as the old one.
+    account_changed = bank_account is not None and household.bank_account != old_account
+    if not new and not account_changed:
         return household
     household.save()
+    if account_changed:
+        from jiuzhu.registry.hooks import bank_account_changed
+
+        bank_account_changed(household=household, actor=actor)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
