@@ -120,3 +120,47 @@ def test_every_difference_from_last_month_is_explained(county, paying, approver)
 def test_a_village_is_not_a_payroll_scope(county, paying, approver):
     with pytest.raises(ValidationError):
         generate(approver, county, region=county.village_a1)
+
+
+def test_the_command_line(county, paying, approver, approver2, caseworker_b, caseworker_a):
+    import json
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("payroll", "generate", "--month", "2026-12", "--user", "approver", "--quiet", stdout=out)
+    assert "5 笔，合计 2220.50 元" in out.getvalue()
+    with pytest.raises(CommandError, match="生成人以外"):
+        call_command("payroll", "check", "--month", "2026-12", "--user", "approver", stdout=out)
+    with pytest.raises(CommandError, match="--user"):
+        call_command("payroll", "approve", "--month", "2026-12", stdout=out)
+    call_command("payroll", "check", "--month", "2026-12", "--user", "approver2", stdout=out)
+    call_command("payroll", "approve", "--month", "2026-12", "--user", "approver2", stdout=out)
+    assert Payroll.objects.get().status == PayrollStatus.APPROVED
+    out = StringIO()
+    call_command("payroll", "show", "--month", "2026-12", "--region", "330727101", "--format", "json", stdout=out)
+    doc = json.loads(out.getvalue())
+    number = paying["b1"].household.number
+    assert doc == {
+        "month": "2026-12",
+        "count": 1,
+        "total": "396.00",
+        "lines": [
+            {
+                "household": number,
+                "program": "dibao_rural",
+                "kind": "regular",
+                "service_month": "2026-12",
+                "amount": "396.00",
+                "status": "pending",
+            }
+        ],
+    }
+    out = StringIO()
+    call_command("payroll", "show", "--month", "2026-12", "--user", "caseworker_b", stdout=out)
+    assert f"{number}\tdibao_rural\tregular\t2026-12\t396.00" in out.getvalue()
+    assert out.getvalue().count("\n") == 3
+    out = StringIO()
+    call_command("payroll", "show", "--month", "2027-01", "--user", "caseworker_a", stdout=out)
+    assert "合计：0 笔，0.00 元" in out.getvalue()
