@@ -6,3 +6,11 @@ class PaymentsConfig(AppConfig):
     name = "jiuzhu.payments"
     label = "payments"
     verbose_name = _("待遇与发放")
+
+    def ready(self) -> None:
+        # The household page shows the payment ledger without the registry importing this app.
+        from jiuzhu.core.capabilities import Capability
+        from jiuzhu.core.navigation import MenuItem, register_menu
+        from jiuzhu.payments import panels  # noqa: F401
+
+        register_menu(MenuItem(85, "payments:list", _("资金发放"), Capability.VIEW_PAYROLL))
