@@ -24,3 +24,9 @@ def program_label(code: str) -> str:
         return gettext("全部项目")
     program = PROGRAMS_BY_CODE.get(code)
     return str(program.name) if program else code
+
+
+@register.filter
+def neg(value: int) -> int:
+    """A part that lowers the total (stopped, last month's one-time items), shown with its sign."""
+    return -value
