@@ -54,9 +54,8 @@ def main() -> None:
     from jiuzhu.regions.services import region_ensure
     from jiuzhu.registry.models import Household
 
-    print(
-        f"cores: {os.cpu_count()}, load {os.getloadavg()[0]:.1f}, python {sys.version.split()[0]}, n={args.households:,}"
-    )
+    load = os.getloadavg()[0]
+    print(f"cores: {os.cpu_count()}, load {load:.1f}, python {sys.version.split()[0]}, n={args.households:,}")
     call_command("migrate", verbosity=0)
     rng = random.Random(args.seed)
     region_ensure(code="330000000000", name="浙江省")
