@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from jiuzhu.accounts.models import User
-from jiuzhu.core.scope import prefix_q, scope_q
+from jiuzhu.core.scope import in_scope, prefix_q, scope_q
 from jiuzhu.payments.models import Entitlement, LineKind, Payroll, PayrollLine, first_of_month
 from jiuzhu.regions.models import PREFIX_LENGTH, Level, Region
 from jiuzhu.registry.models import Household
@@ -77,6 +77,15 @@ def payroll_totals(*, user: User, payroll: Payroll) -> tuple[int, int]:
     """(count, total fen) of the lines this user sees: the payroll's own totals for the county."""
     agg = payroll_lines_visible(user=user, payroll=payroll).aggregate(n=Count("id"), total=Sum("amount_fen"))
     return int(agg["n"] or 0), int(agg["total"] or 0)
+
+
+def payroll_rows(*, user: User, payrolls: list[Payroll]) -> list[tuple[Payroll, int, int]]:
+    """Each payroll with the count and total this user may see: a township officer looking at the county's
+    payroll sees its own township's figures, never the county's."""
+    return [
+        (p, p.line_count, p.total_fen) if in_scope(user, p.region_code) else (p, *payroll_totals(user=user, payroll=p))
+        for p in payrolls
+    ]
 
 
 def ledger_of_household(*, household: Household, limit: int = 60) -> QuerySet[PayrollLine]:

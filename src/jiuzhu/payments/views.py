@@ -60,7 +60,8 @@ def payroll_list(request: AuthedRequest) -> HttpResponse:
     _require(user, Capability.VIEW_PAYROLL)
     page = Paginator(selectors.payrolls_visible(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
     form = PayrollGenerateForm(user=user) if user.has_capability(Capability.GENERATE_PAYROLL) else None
-    return render(request, "payments/payroll_list.html", {"page": page, "form": form})
+    rows = selectors.payroll_rows(user=user, payrolls=list(page))
+    return render(request, "payments/payroll_list.html", {"page": page, "rows": rows, "form": form})
 
 
 @login_required

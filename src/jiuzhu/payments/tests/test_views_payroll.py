@@ -43,6 +43,8 @@ def test_a_township_sees_its_lines_only_and_no_buttons(client, county, paying, a
     payroll = services.payroll_generate(actor=approver, month=D("2026-12-01"), region=county.county)
     township_a = services.payroll_generate(actor=approver, month=D("2027-01-01"), region=county.township_a)
     login(client, caseworker_b)
+    listing = client.get(reverse("payments:list")).content.decode()
+    assert "396.00" in listing and "2,220.50" not in listing
     page = client.get(reverse("payments:detail", args=[payroll.pk])).content.decode()
     assert "396.00" in page and "2,220.50" not in page and "payroll-check" not in page
     lines = client.get(reverse("payments:lines", args=[payroll.pk])).content.decode()
