@@ -14,8 +14,10 @@ peak RSS.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
 import os
+import pstats
 import random
 import resource
 import sys
@@ -31,6 +33,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--profile", action="store_true", help="cProfile the generation: where the time goes")
     args = parser.parse_args()
     data_dir = tempfile.TemporaryDirectory(prefix="jz-bench-payroll-")
     os.environ.setdefault("JIUZHU_DATA_DIR", data_dir.name)
@@ -114,8 +117,14 @@ def main() -> None:
     print(f"setup: {time.perf_counter() - started:.1f} s, peak RSS {rss_mib():.0f} MiB")
     month = dt.date(2027, 1, 1)
     started = time.perf_counter()
+    prof = cProfile.Profile()
+    if args.profile:
+        prof.enable()
     payroll = payroll_generate(actor=None, month=month, region=county)
     generate = time.perf_counter() - started
+    if args.profile:
+        prof.disable()
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
     print(f"generate: {generate:.1f} s — {payroll.line_count:,} lines, {payroll.total_fen / 100:,.2f} yuan, "
           f"peak RSS {rss_mib():.0f} MiB")  # fmt: skip
     started = time.perf_counter()

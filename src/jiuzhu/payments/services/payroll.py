@@ -13,7 +13,8 @@ from decimal import Decimal
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import BigIntegerField, F, Q, Value
+from django.db.models.functions import Cast, Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,29 +49,30 @@ def _require(actor: User | None, capability: Capability) -> None:
         raise PermissionDenied(_("您的角色无权执行此操作"))
 
 
-def _fen(amount: Decimal) -> int:
-    return int(amount * 100)
-
-
 def _regular_lines(*, month: dt.date, prefix: str, program: str) -> pl.DataFrame:
-    """One line per entitlement paying in `month` (Entitlement.pays_in as a filter), amount in fen."""
+    """One line per entitlement paying in `month` (Entitlement.pays_in as a filter), amount in fen. The fen
+    are computed by the database (amounts have two decimals, so rounding the hundredfold is exact), which
+    spares a million Decimal conversions in Python."""
     qs = Entitlement.objects.filter(prefix_q(prefix), start_month__lte=month)
     qs = qs.filter(Q(end_month__isnull=True) | Q(end_month__gte=month)).exclude(suspended_from__lte=month)
     if program:
         qs = qs.filter(program=program)
-    rows = list(qs.values_list("id", "household_id", "program", "monthly_amount"))
-    return pl.DataFrame(
-        {
-            "household_id": [r[1] for r in rows],
-            "entitlement_id": [r[0] for r in rows],
-            "program": [r[2] for r in rows],
-            "service_month": [month] * len(rows),
-            "kind": [LineKind.REGULAR.value] * len(rows),
-            "amount_fen": [_fen(r[3]) for r in rows],
-            "note": [""] * len(rows),
-        },
-        schema=arrears.ADJUSTMENT_SCHEMA,
-    ).filter(pl.col("amount_fen") > 0)
+    fen = Cast(Round(F("monthly_amount") * Value(Decimal(100))), BigIntegerField())
+    rows = list(qs.annotate(fen=fen).values_list("household_id", "id", "program", "fen"))
+    frame = pl.DataFrame(
+        rows,
+        schema={"household_id": pl.Int64, "entitlement_id": pl.Int64, "program": pl.String, "amount_fen": pl.Int64},
+        orient="row",
+    )
+    return frame.filter(pl.col("amount_fen") > 0).select(
+        "household_id",
+        "entitlement_id",
+        "program",
+        pl.lit(month).alias("service_month"),
+        pl.lit(LineKind.REGULAR.value).alias("kind"),
+        "amount_fen",
+        pl.lit("").alias("note"),
+    )
 
 
 def _already_paid(*, month: dt.date, prefix: str) -> pl.DataFrame:

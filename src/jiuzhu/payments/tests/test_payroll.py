@@ -164,3 +164,14 @@ def test_the_command_line(county, paying, approver, approver2, caseworker_b, cas
     out = StringIO()
     call_command("payroll", "show", "--month", "2027-01", "--user", "caseworker_a", stdout=out)
     assert "合计：0 笔，0.00 元" in out.getvalue()
+
+
+def test_fen_are_exact_whatever_the_amount(county, make_household, approver):
+    from jiuzhu.payments.tests.conftest import entitle
+
+    amounts = ["0.29", "0.01", "1234.57", "999.99", "10.10"]
+    for amount in amounts:
+        entitle(approver, make_household(county.village_a1), "dibao_urban", amount, "2026-10-01")
+    payroll = generate(approver, county)
+    assert sorted(payroll.lines.values_list("amount_fen", flat=True)) == [1, 29, 1010, 99999, 123457]
+    assert payroll.total_fen == 1 + 29 + 1010 + 99999 + 123457
