@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from argparse import RawDescriptionHelpFormatter
+from argparse import ArgumentTypeError, RawDescriptionHelpFormatter
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,7 +37,8 @@ def _month(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value + "-01" if len(value) == 7 else value).replace(day=1)
     except ValueError:
-        raise CommandError(_("月份格式应为 YYYY-MM：%(v)s") % {"v": value}) from None
+        # argparse turns this into a usage error (status 2), not a traceback.
+        raise ArgumentTypeError(_("月份格式应为 YYYY-MM：%(v)s") % {"v": value}) from None
 
 
 class Command(BaseCommand):
