@@ -27,6 +27,7 @@ from jiuzhu.payments.forms import PayrollGenerateForm
 from jiuzhu.payments.models import LineKind, Payroll, PayrollStatus
 from jiuzhu.payments.services.payroll import fen_to_yuan
 from jiuzhu.payments.tasks import payroll_generate_job
+from jiuzhu.payments.templatetags.payments_tags import program_label
 from jiuzhu.regions.models import Level, Region
 
 PAGE_SIZE = 50
@@ -184,7 +185,7 @@ def payroll_roster(request: AuthedRequest, pk: int, village: str) -> FileRespons
             i,
             ln.household.number,
             mask_name(ln.payee_name),
-            ln.program,
+            program_label(ln.program),
             ln.get_kind_display(),
             f"{ln.service_month:%Y-%m}",
             fen_to_yuan(ln.amount_fen),
