@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +24,7 @@ from jiuzhu.core.scope import in_scope, prefix_q
 from jiuzhu.core.tabular import write_xlsx
 from jiuzhu.payments import selectors, services
 from jiuzhu.payments.forms import PayrollGenerateForm
-from jiuzhu.payments.models import LineKind, Payroll, PayrollStatus
+from jiuzhu.payments.models import LineKind, Payroll, PayrollJob, PayrollStatus
 from jiuzhu.payments.services.payroll import fen_to_yuan
 from jiuzhu.payments.tasks import payroll_generate_job
 from jiuzhu.payments.templatetags.payments_tags import program_label
@@ -75,16 +75,27 @@ def payroll_generate(request: AuthedRequest) -> HttpResponse:
         messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("payments:list")
     d = form.cleaned_data
-    month, region, program = d["month"].replace(day=1), d["region"], d["program"] or ""
-    # A background job (django-tasks): in a deployment `jiuzhu db_worker` runs it; the list shows the payroll
-    # once written. Enqueuing twice is harmless: the second run finds the payroll and adds nothing.
-    payroll_generate_job.enqueue(user.pk, month.isoformat(), region.pk, program)
-    payroll = Payroll.objects.filter(month=month, region=region, program=program).first()
-    if payroll is None:
-        messages.info(request, _("已提交生成任务，完成后显示在列表中"))
-        return redirect("payments:list")
-    messages.success(request, _("发放批次已生成：%(n)d 笔") % {"n": payroll.line_count})
-    return redirect("payments:detail", pk=payroll.pk)
+    job = PayrollJob.objects.create(
+        user=user,
+        region=d["region"],
+        region_code=d["region"].code,
+        month=d["month"].replace(day=1),
+        program=d["program"] or "",
+    )
+    # A background job (django-tasks): in a deployment `jiuzhu db_worker` runs it and the job page follows
+    # it. Enqueuing twice is harmless: the second run finds the payroll and adds nothing.
+    payroll_generate_job.enqueue(job.pk)
+    return redirect("payments:job", pk=job.pk)
+
+
+@login_required
+def payroll_job(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The generation job's status; refreshes itself until the payroll is written, then opens it."""
+    job = get_object_or_404(PayrollJob.objects.select_related("region"), pk=pk, user=request.user)
+    if job.status == PayrollJob.Status.DONE and job.payroll_id is not None:
+        messages.success(request, _("发放批次已生成"))
+        return redirect("payments:detail", pk=job.payroll_id)
+    return render(request, "payments/payroll_job.html", {"job": job})
 
 
 @login_required

@@ -75,3 +75,18 @@ def test_who_may_not_open_the_payroll(client, county, clerk_a):
     login(client, clerk_a)
     assert client.get(reverse("payments:list")).status_code == 403
     assert "资金发放" not in client.get("/").content.decode()
+
+
+def test_a_generation_job_that_fails_says_why(client, county, paying, admin):
+    from jiuzhu.payments.models import PayrollJob
+
+    login(client, admin)
+    # A village is not a payroll scope: the form offers none, so the job is made by hand here.
+    job = PayrollJob.objects.create(
+        user=admin, region=county.village_a1, region_code=county.village_a1.code, month=D("2026-12-01")
+    )
+    from jiuzhu.payments.tasks import payroll_generate_job
+
+    payroll_generate_job.enqueue(job.pk)
+    page = client.get(reverse("payments:job", args=[job.pk])).content.decode()
+    assert "生成失败" in page and "县或乡镇" in page and not Payroll.objects.exists()
