@@ -10,6 +10,7 @@ urlpatterns = [
     path("registry/", include("jiuzhu.registry.urls")),
     path("policy/", include("jiuzhu.policy.urls")),
     path("cases/", include("jiuzhu.cases.urls")),
+    path("payments/", include("jiuzhu.payments.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

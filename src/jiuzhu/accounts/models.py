@@ -43,9 +43,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.PUBLISH_NOTICE,
             Capability.REVIEW_ENTITLEMENT,
             Capability.EMERGENCY_AID,
+            Capability.VIEW_PAYROLL,
         }
     ),
-    Role.TOWNSHIP_HEAD: frozenset({Capability.EXPORT_REGISTRY, Capability.TOWNSHIP_OPINION, Capability.PUBLISH_NOTICE}),
+    Role.TOWNSHIP_HEAD: frozenset(
+        {Capability.EXPORT_REGISTRY, Capability.TOWNSHIP_OPINION, Capability.PUBLISH_NOTICE, Capability.VIEW_PAYROLL}
+    ),
     # The county investigates the applications of staff relatives itself ([57]), hence INVESTIGATE.
     Role.COUNTY_APPROVER: frozenset(
         {
@@ -54,6 +57,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.CONFIRM_CASE,
             Capability.REVIEW_ENTITLEMENT,
             Capability.VIEW_IMPACT,
+            Capability.GENERATE_PAYROLL,
+            Capability.CHECK_PAYROLL,
+            Capability.APPROVE_PAYROLL,
+            Capability.EXPORT_BANK_FILE,
+            Capability.VIEW_PAYROLL,
         }
     ),
     Role.COUNTY_ADMIN: frozenset(
@@ -65,9 +73,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_USERS,
             Capability.MANAGE_PARAMETERS,
             Capability.VIEW_IMPACT,
+            # The county admin may prepare or check a payroll (maker-checker needs two people at the county);
+            # approving the money stays with the approver.
+            Capability.GENERATE_PAYROLL,
+            Capability.CHECK_PAYROLL,
+            Capability.VIEW_PAYROLL,
         }
     ),
-    Role.AUDITOR: frozenset({Capability.VIEW_AUDIT}),
+    Role.AUDITOR: frozenset({Capability.VIEW_AUDIT, Capability.VIEW_PAYROLL}),
 }
 
 

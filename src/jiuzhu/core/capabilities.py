@@ -29,3 +29,10 @@ class Capability(models.TextChoices):
     CONFIRM_CASE = "confirm_case", _("审核确认或不予确认")
     REVIEW_ENTITLEMENT = "review_entitlement", _("动态管理复核")
     EMERGENCY_AID = "emergency_aid", _("急难型临时救助先行发放")
+    # The month's money (资金发放): one person generates the payroll, another checks it, the county approves it
+    # and hands the bank its file; nobody both makes and checks the same payroll (the services enforce it).
+    GENERATE_PAYROLL = "generate_payroll", _("生成发放批次")
+    CHECK_PAYROLL = "check_payroll", _("复核发放批次")
+    APPROVE_PAYROLL = "approve_payroll", _("审批发放批次")
+    EXPORT_BANK_FILE = "export_bank_file", _("导出银行代发文件与导入回盘")
+    VIEW_PAYROLL = "view_payroll", _("查看资金发放")

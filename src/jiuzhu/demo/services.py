@@ -18,6 +18,7 @@ from jiuzhu.accounts.services import user_create
 from jiuzhu.cases.demo import cases_seed
 from jiuzhu.demo.generator import DemoData, generate
 from jiuzhu.demo.layout import CITY, COUNTY, PROVINCE
+from jiuzhu.payments.demo import payroll_seed
 from jiuzhu.policy.services import parameters_load, parameters_load_defaults
 from jiuzhu.regions.models import Level, Region
 from jiuzhu.regions.services import region_ensure
@@ -69,6 +70,7 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     parameters: int = 0
     cases: dict[str, int] = field(default_factory=dict)  # cases seeded, by status
+    payrolls: dict[str, int] = field(default_factory=dict)  # lines of the payrolls seeded, by month
 
 
 def demo_state() -> str:
@@ -208,7 +210,15 @@ def demo_build(
     report.cases = cases_seed(county=Region.objects.get(code=COUNTY[0]), today=today, rng_seed=seed)
     t = step("cases", t)
     _users_write()
-    step("users", t)
+    t = step("users", t)
+    # The payrolls need the logins (maker and checker are different people), so they come last.
+    report.payrolls = payroll_seed(
+        county=Region.objects.get(code=COUNTY[0]),
+        today=today,
+        maker=User.objects.get(username="admin"),
+        checker=User.objects.get(username="approver"),
+    )
+    step("payroll", t)
     return report
 
 

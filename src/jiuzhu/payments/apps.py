@@ -8,8 +8,13 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("待遇与发放")
 
     def ready(self) -> None:
-        # A corrected bank account releases the money the bank returned (helper "bank"'s hook).
+        # The household page shows the payment ledger without the registry importing this app.
+        from jiuzhu.core.capabilities import Capability
+        from jiuzhu.core.navigation import MenuItem, register_menu
+        from jiuzhu.payments import panels  # noqa: F401
         from jiuzhu.payments.bankfiles.returns import account_flags_resolve
         from jiuzhu.registry.hooks import on_bank_account_changed
 
+        register_menu(MenuItem(85, "payments:list", _("资金发放"), Capability.VIEW_PAYROLL))
+        # A corrected bank account releases the money the bank returned: the next payroll pays it.
         on_bank_account_changed(account_flags_resolve)

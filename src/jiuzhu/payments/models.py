@@ -375,3 +375,33 @@ class BankReturn(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class PayrollJob(models.Model):
+    """A payroll generated from the web page by a background worker: what the status page shows. The
+    payroll itself is written in one transaction, so a job shows its stage, not a percentage of rows."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已生成")
+        FAILED = "failed", _("生成失败")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField(max_length=12, db_index=True, editable=False)
+    month = models.DateField(_("发放月份"))
+    program = models.CharField(_("救助项目"), max_length=30, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    message = models.CharField(max_length=300, blank=True)
+    payroll = models.ForeignKey(Payroll, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("发放批次生成任务")
+        verbose_name_plural = _("发放批次生成任务")
+
+    def __str__(self) -> str:
+        return f"PayrollJob {self.pk} {self.status}"

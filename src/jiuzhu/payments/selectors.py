@@ -1,15 +1,18 @@
-"""Reads of entitlements, always limited to the user's region subtree."""
+"""Reads of entitlements and payrolls, always limited to the user's region subtree."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+import polars as pl
+from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from jiuzhu.accounts.models import User
-from jiuzhu.core.scope import scope_q
-from jiuzhu.payments.models import Entitlement, first_of_month
+from jiuzhu.core.scope import in_scope, prefix_q, scope_q
+from jiuzhu.payments.models import Entitlement, LineKind, Payroll, PayrollLine, first_of_month
+from jiuzhu.regions.models import PREFIX_LENGTH, Level, Region
 from jiuzhu.registry.models import Household
 
 
@@ -33,3 +36,175 @@ def entitlements_paying(*, month: dt.date, region_prefix_q: Q | None = None) -> 
     if region_prefix_q is not None:
         qs = qs.filter(region_prefix_q)
     return qs
+
+
+# ───────────────────────────── payroll ─────────────────────────────
+
+
+def _ancestor_codes(prefix: str) -> list[str]:
+    """The 12-digit codes of the regions above a prefix: a township user sees the county's payroll too
+    (only its own township's lines of it)."""
+    return [prefix[:n].ljust(12, "0") for n in PREFIX_LENGTH.values() if n < len(prefix)]
+
+
+def payrolls_visible(*, user: User) -> QuerySet[Payroll]:
+    prefix = getattr(user, "scope_prefix", None)
+    if not prefix:
+        return Payroll.objects.none()
+    return Payroll.objects.filter(scope_q(user) | Q(region_code__in=_ancestor_codes(prefix))).select_related(
+        "region", "generated_by", "checked_by", "approved_by"
+    )
+
+
+def payroll_get(*, user: User, pk: int) -> Payroll:
+    return get_object_or_404(payrolls_visible(user=user), pk=pk)
+
+
+def payroll_lines_visible(*, user: User, payroll: Payroll) -> QuerySet[PayrollLine]:
+    """The payroll's lines within the user's region: a township user sees only its township's."""
+    return payroll.lines.filter(scope_q(user)).select_related("household")
+
+
+def payroll_lines_of_month(*, user: User, month: dt.date, region_prefix: str = "") -> QuerySet[PayrollLine]:
+    """Every line of every payroll of `month` the user may see, optionally narrowed to a region."""
+    qs = PayrollLine.objects.filter(scope_q(user), payroll__month=first_of_month(month))
+    if region_prefix:
+        qs = qs.filter(prefix_q(region_prefix))
+    return qs.select_related("household").order_by("region_code", "household__number", "program", "service_month")
+
+
+def payroll_totals(*, user: User, payroll: Payroll) -> tuple[int, int]:
+    """(count, total fen) of the lines this user sees: the payroll's own totals for the county."""
+    agg = payroll_lines_visible(user=user, payroll=payroll).aggregate(n=Count("id"), total=Sum("amount_fen"))
+    return int(agg["n"] or 0), int(agg["total"] or 0)
+
+
+def payroll_rows(*, user: User, payrolls: list[Payroll]) -> list[tuple[Payroll, int, int]]:
+    """Each payroll with the count and total this user may see: a township officer looking at the county's
+    payroll sees its own township's figures, never the county's."""
+    return [
+        (p, p.line_count, p.total_fen) if in_scope(user, p.region_code) else (p, *payroll_totals(user=user, payroll=p))
+        for p in payrolls
+    ]
+
+
+def ledger_of_household(*, household: Household, limit: int = 60) -> QuerySet[PayrollLine]:
+    """The household page's payment ledger, newest month first. The page itself checks the scope."""
+    return household.payroll_lines.select_related("payroll").order_by(
+        "-service_month", "-payroll__month", "program", "kind", "-id"
+    )[:limit]
+
+
+def _previous_month(month: dt.date) -> dt.date:
+    return (month.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+@dataclass(frozen=True)
+class TownshipDiff:
+    """One township's total this month beside last month's, the difference split by cause. The parts
+    always add up: last + new − stopped + changed + backpay + recovery + one_off − last_adjustments = this."""
+
+    code: str
+    name: str
+    last_count: int
+    last_fen: int
+    count: int
+    total_fen: int
+    new_fen: int
+    stopped_fen: int
+    changed_fen: int
+    backpay_fen: int
+    recovery_fen: int
+    one_off_fen: int
+    last_adjustments_fen: int
+
+    @property
+    def diff_fen(self) -> int:
+        return self.total_fen - self.last_fen
+
+    @property
+    def explained_fen(self) -> int:
+        return (
+            self.new_fen
+            - self.stopped_fen
+            + self.changed_fen
+            + self.backpay_fen
+            + self.recovery_fen
+            + self.one_off_fen
+            - self.last_adjustments_fen
+        )
+
+
+_LINE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "township": pl.String,
+    "household_id": pl.Int64,
+    "program": pl.String,
+    "kind": pl.String,
+    "amount_fen": pl.Int64,
+}
+
+
+def _lines_frame(qs: QuerySet[PayrollLine]) -> pl.DataFrame:
+    rows = list(qs.values_list("region_code", "household_id", "program", "kind", "amount_fen"))
+    frame = pl.DataFrame(rows, schema=_LINE_SCHEMA, orient="row")
+    return frame.with_columns(pl.col("township").str.slice(0, PREFIX_LENGTH[Level.TOWNSHIP]))
+
+
+def payroll_compare(*, user: User, payroll: Payroll) -> list[TownshipDiff]:
+    """Totals by township beside last month's lines of the same region and programme, every difference
+    explained: new (regular pay this month, none last), stopped, changed amount, back pay, recovery,
+    one-off, and last month's adjustments that do not recur. Set-based: two column reads, Polars joins."""
+    base = PayrollLine.objects.filter(scope_q(user), prefix_q(payroll.region.prefix))
+    if payroll.program:
+        base = base.filter(program=payroll.program)
+    now = _lines_frame(base.filter(payroll=payroll))
+    last = _lines_frame(base.filter(payroll__month=_previous_month(payroll.month)))
+    keys = ["township", "household_id", "program"]
+    regular = pl.col("kind") == LineKind.REGULAR.value
+
+    def regular_by_household(frame: pl.DataFrame, name: str) -> pl.DataFrame:
+        return frame.filter(regular).group_by(keys).agg(pl.col("amount_fen").sum().alias(name))
+
+    pairs = regular_by_household(now, "now").join(
+        regular_by_household(last, "last"), on=keys, how="full", coalesce=True
+    )
+    pairs = pairs.with_columns(pl.col("now").fill_null(0), pl.col("last").fill_null(0))
+    reg = pairs.group_by("township").agg(
+        new_fen=pl.when(pl.col("last") == 0).then(pl.col("now")).otherwise(0).sum(),
+        stopped_fen=pl.when(pl.col("now") == 0).then(pl.col("last")).otherwise(0).sum(),
+        changed_fen=pl.when((pl.col("now") > 0) & (pl.col("last") > 0))
+        .then(pl.col("now") - pl.col("last"))
+        .otherwise(0)
+        .sum(),
+    )
+
+    def kind_sum(kinds: list[str], name: str) -> pl.Expr:
+        return pl.when(pl.col("kind").is_in(kinds)).then(pl.col("amount_fen")).otherwise(0).sum().alias(name)
+
+    one_off = [LineKind.ONE_OFF.value, LineKind.INSURANCE.value]
+    adjustments = [LineKind.BACKPAY.value, LineKind.RECOVERY.value, *one_off]
+    now_t = now.group_by("township").agg(
+        pl.len().alias("count"),
+        pl.col("amount_fen").sum().alias("total_fen"),
+        kind_sum([LineKind.BACKPAY.value], "backpay_fen"),
+        kind_sum([LineKind.RECOVERY.value], "recovery_fen"),
+        kind_sum(one_off, "one_off_fen"),
+    )
+    last_t = last.group_by("township").agg(
+        pl.len().alias("last_count"),
+        pl.col("amount_fen").sum().alias("last_fen"),
+        kind_sum(adjustments, "last_adjustments_fen"),
+    )
+    table = now_t.join(last_t, on="township", how="full", coalesce=True).join(
+        reg, on="township", how="full", coalesce=True
+    )
+    table = table.fill_null(0).sort("township")
+    names = dict(
+        Region.objects.filter(code__in=[t.ljust(12, "0") for t in table["township"]]).values_list("code", "name")
+    )
+    return [
+        TownshipDiff(code=row["township"], name=names.get(row["township"].ljust(12, "0"), row["township"]), **{
+            k: int(v) for k, v in row.items() if k != "township"
+        })
+        for row in table.iter_rows(named=True)
+    ]  # fmt: skip

@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from jiuzhu.accounts.models import ROLE_LEVEL, Role, User
 from jiuzhu.core.models import AuditEntry
 from jiuzhu.demo.services import DEMO_PASSWORD, DEMO_USERS
+from jiuzhu.payments.models import Payroll, PayrollStatus
 from jiuzhu.regions.models import Level, Region
 from jiuzhu.registry.models import Household, Person
 
@@ -47,6 +48,10 @@ def test_demo_builds_a_county_with_logins_for_every_role() -> None:
     assert DEMO_PASSWORD in output and "http://127.0.0.1:8000/" in output
     assert "村居经办" in output and "监督审计" in output
     assert AuditEntry.objects.filter(action="import", object_type="household").exists()
+    # Last month's payroll reconciled, this month's generated and waiting for its check.
+    last, current = Payroll.objects.order_by("month")
+    assert (last.status, current.status) == (PayrollStatus.RECONCILED, PayrollStatus.DRAFT)
+    assert current.line_count > 0 and current.generated_by == users["admin"] and "资金发放" in output
 
 
 @pytest.mark.django_db

@@ -40,8 +40,8 @@ from jiuzhu.payments.bankfiles.layouts import (
 from jiuzhu.payments.models import BankFile, LineStatus, Payroll, PayrollLine, PayrollStatus
 from jiuzhu.registry.models import Household, Person, Relation
 
-# Until helper "payroll" adds EXPORT_BANK_FILE: the county approver's capability, who approves the payroll.
-BANK_CAPABILITY = Capability.CONFIRM_CASE
+# Who writes the bank file and reads its return: the county approver, who approved the payroll.
+BANK_CAPABILITY = Capability.EXPORT_BANK_FILE
 # What the recipient's passbook shows; bank data, so not translated with the user's language.
 SUMMARY = "{month:%Y年%m月}社会救助金"
 

@@ -10,6 +10,12 @@ from jiuzhu.payments.services.entitlements import (
     entitlement_stop,
     entitlement_suspend,
 )
+from jiuzhu.payments.services.payroll import (
+    payroll_approve,
+    payroll_check,
+    payroll_discard,
+    payroll_generate,
+)
 
 __all__ = [
     "account_flags_resolve",
@@ -21,4 +27,8 @@ __all__ = [
     "entitlement_gradual_exit",
     "entitlement_stop",
     "entitlement_suspend",
+    "payroll_approve",
+    "payroll_check",
+    "payroll_discard",
+    "payroll_generate",
 ]

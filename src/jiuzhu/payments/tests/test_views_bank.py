@@ -5,8 +5,6 @@ from jiuzhu.payments.bankfiles.simulate import bank_return_simulate
 from jiuzhu.payments.models import AccountFlag, BankFile, PayrollStatus
 from jiuzhu.payments.tests.bank_support import build_payroll
 
-pytestmark = pytest.mark.urls("jiuzhu.payments.tests.urls_bank_test")
-
 
 @pytest.fixture
 def built(county, make_household):

@@ -80,6 +80,7 @@ class Command(BaseCommand):
             "households": _("写入家庭和成员"),
             "cases": _("载入标准参数、生成救助申请"),
             "users": _("创建账号"),
+            "payroll": _("生成资金发放批次"),
         }
         self.stdout.write(_("正在生成演示县：%(n)d 户，随机种子 %(s)d …") % {"n": households, "s": seed})
         bar = tqdm(total=households, unit=_("户"), desc=_("写入家庭"), disable=None, file=sys.stderr)
@@ -102,6 +103,10 @@ class Command(BaseCommand):
         self.stdout.write(
             _("载入标准参数 %(n)d 项；救助申请 %(c)d 件（各办理环节均有，部分已逾期）。")
             % {"n": report.parameters, "c": sum(report.cases.values())}
+        )
+        self.stdout.write(
+            _("资金发放：%(p)s（上月已对账，本月待复核）。")
+            % {"p": "，".join(_("%(m)s 共 %(n)d 笔") % {"m": m, "n": n} for m, n in report.payrolls.items())}
         )
 
     def _print_logins(self, addr: str) -> None:

@@ -1,0 +1,147 @@
+"""The month's payroll over N active entitlements: `payroll_generate` for a whole county, on SQLite.
+
+    .venv/bin/python bench/bench_payroll.py [--households 1000000] [--seed 7]
+
+A fresh data directory (unless DATABASE_URL is set: then that database, which must be a throwaway one),
+`migrate`, one county of 12 townships × 20 villages, N households and N active entitlements written with
+core.bulk (not timed), a month of back pay none (services.arrears decides that). Timed: generating the
+county's payroll of every programme (reading the columns, Polars, bulk insert of N lines, the totals), then
+generating it again (must add nothing), then the township comparison beside an empty last month. Target
+with the bank file (helper "bank"'s export, timed by its own bench): ≤ 30 s. Prints cores, load average and
+peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import os
+import pstats
+import random
+import resource
+import sys
+import tempfile
+import time
+
+
+def rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--households", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--profile", action="store_true", help="cProfile the generation: where the time goes")
+    args = parser.parse_args()
+    data_dir = tempfile.TemporaryDirectory(prefix="jz-bench-payroll-")
+    os.environ.setdefault("JIUZHU_DATA_DIR", data_dir.name)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiuzhu.settings")
+    import django
+
+    from jiuzhu import datadir
+
+    datadir.prepare()
+    django.setup()
+    import polars as pl
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+
+    from jiuzhu.core import pii
+    from jiuzhu.core.bulk import bulk_insert
+    from jiuzhu.payments.models import Entitlement
+    from jiuzhu.payments.selectors import payroll_compare
+    from jiuzhu.payments.services.payroll import payroll_generate
+    from jiuzhu.regions.services import region_ensure
+    from jiuzhu.registry.models import Household
+
+    load = os.getloadavg()[0]
+    print(f"cores: {os.cpu_count()}, load {load:.1f}, python {sys.version.split()[0]}, n={args.households:,}")
+    call_command("migrate", verbosity=0)
+    rng = random.Random(args.seed)
+    region_ensure(code="330000000000", name="浙江省")
+    region_ensure(code="330700000000", name="金华市")
+    county = region_ensure(code="330727000000", name="磐安县")
+    villages = []
+    for t in range(12):
+        region_ensure(code=f"330727{100 + t:03d}000", name=f"第{t + 1}镇")
+        for v in range(20):
+            villages.append(region_ensure(code=f"330727{100 + t:03d}{200 + v:03d}", name=f"第{t + 1}镇第{v + 1}村"))
+    n = args.households
+    started = time.perf_counter()
+    # A thousand distinct accounts, encrypted once: AES-GCM per household is the import's cost, not payroll's.
+    accounts = [f"62170{rng.randrange(10**13):013d}" for _ in range(1000)]
+    enc = [pii.encrypt(a) for a in accounts]
+    masked = [pii.mask_account(a) for a in accounts]
+    village_of = [villages[rng.randrange(len(villages))] for _ in range(n)]
+    now = timezone.now()
+    households = pl.DataFrame(
+        {
+            "id": range(1, n + 1),
+            "number": [f"B{i:011d}" for i in range(1, n + 1)],
+            "region_id": [v.pk for v in village_of],
+            "region_code": [v.code for v in village_of],
+            "area": ["rural"] * n,
+            "head_name": [f"户主{i % 997}" for i in range(n)],
+            "bank_name": ["农商银行"] * n,
+            "bank_account_enc": [enc[i % 1000] for i in range(n)],
+            "bank_account_masked": [masked[i % 1000] for i in range(n)],
+            "deposits": ["0"] * n,
+            "vehicles": [0] * n,
+            "disability_vehicle": [False] * n,
+            "homes": [1] * n,
+            "business": [False] * n,
+        }
+    ).with_columns(
+        address=pl.lit(""), phone_enc=pl.lit(""), phone_masked=pl.lit(""), notes=pl.lit(""),
+        created_at=pl.lit(now), updated_at=pl.lit(now),
+    )  # fmt: skip
+    programs = ["dibao_urban", "dibao_rural", "tekun_central"]
+    entitlements = pl.DataFrame(
+        {
+            "household_id": range(1, n + 1),
+            "region_code": [v.code for v in village_of],
+            "program": [programs[i % 3] for i in range(n)],
+            "monthly_amount": [f"{rng.randrange(10000, 120000) / 100:.2f}" for _ in range(n)],
+            "start_month": [dt.date(2026, 1 + i % 12, 1) for i in range(n)],
+            "status": ["active"] * n,
+            "gradual_exit": [False] * n,
+            "reason": [""] * n,
+        }
+    ).with_columns(created_at=pl.lit(now))
+    with transaction.atomic():
+        bulk_insert(Household, households)
+        bulk_insert(Entitlement, entitlements)
+    print(f"setup: {time.perf_counter() - started:.1f} s, peak RSS {rss_mib():.0f} MiB")
+    month = dt.date(2027, 1, 1)
+    started = time.perf_counter()
+    prof = cProfile.Profile()
+    if args.profile:
+        prof.enable()
+    payroll = payroll_generate(actor=None, month=month, region=county)
+    generate = time.perf_counter() - started
+    if args.profile:
+        prof.disable()
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
+    print(f"generate: {generate:.1f} s — {payroll.line_count:,} lines, {payroll.total_fen / 100:,.2f} yuan, "
+          f"peak RSS {rss_mib():.0f} MiB")  # fmt: skip
+    started = time.perf_counter()
+    again = payroll_generate(actor=None, month=month, region=county)
+    assert again.pk == payroll.pk and again.line_count == payroll.line_count
+    print(f"generate again (adds nothing): {time.perf_counter() - started:.3f} s")
+
+    class System:  # the comparison reads through the scope of a county-wide user
+        scope_prefix = "330727"
+
+    started = time.perf_counter()
+    rows = payroll_compare(user=System(), payroll=payroll)  # type: ignore[arg-type]
+    assert sum(r.total_fen for r in rows) == payroll.total_fen
+    print(f"township comparison: {time.perf_counter() - started:.1f} s, {len(rows)} townships, "
+          f"peak RSS {rss_mib():.0f} MiB")  # fmt: skip
+    data_dir.cleanup()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,20 @@
+"""The household page's payment ledger, month by month (registered with registry.panels)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from jiuzhu.payments.selectors import ledger_of_household
+from jiuzhu.registry.models import Household
+from jiuzhu.registry.panels import register_panel
+
+
+def ledger_panel(request: HttpRequest, household: Household) -> str:
+    # The household page has already checked the scope: whoever sees the household sees what it was paid.
+    return render_to_string(
+        "payments/_ledger_panel.html", {"lines": ledger_of_household(household=household)}, request=request
+    )
+
+
+register_panel(40, ledger_panel)

@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from jiuzhu.payments import views
+
+app_name = "payments"
+urlpatterns = [
+    path("", views.payroll_list, name="list"),
+    path("generate/", views.payroll_generate, name="generate"),
+    path("jobs/<int:pk>/", views.payroll_job, name="job"),
+    path("<int:pk>/", views.payroll_detail, name="detail"),
+    path("<int:pk>/lines/", views.payroll_lines, name="lines"),
+    path("<int:pk>/roster/<str:village>.xlsx", views.payroll_roster, name="roster"),
+    path("<int:pk>/<str:action>/", views.payroll_step, name="step"),
+    path("", include("jiuzhu.payments.urls_bank")),  # bank files and returns of a payroll
+]
