@@ -10,8 +10,10 @@ from jiuzhu.payments.services.entitlements import (
     entitlement_suspend,
     entitlements_stop_on_death,
 )
+from jiuzhu.payments.services.recompute import RecomputeResult, entitlements_recompute
 
 __all__ = [
+    "RecomputeResult",
     "adjustments",
     "cap_recoveries",
     "collections_insert",
@@ -20,5 +22,6 @@ __all__ = [
     "entitlement_gradual_exit",
     "entitlement_stop",
     "entitlement_suspend",
+    "entitlements_recompute",
     "entitlements_stop_on_death",
 ]

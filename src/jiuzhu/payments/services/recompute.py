@@ -75,7 +75,9 @@ class RecomputeResult:
     for_decision: list[ForDecision] = field(default_factory=list)
 
 
-def _require(actor: User, region: Region) -> None:
+def _require(actor: User | None, region: Region) -> None:
+    if actor is None:
+        return  # the system operator, from the command line: holds the server and its database already
     may = actor.has_capability(Capability.MANAGE_PARAMETERS) or actor.has_capability(Capability.CONFIRM_CASE)
     if not may or not in_scope(actor, region.code):
         raise PermissionDenied(_("无权按调整后的标准重新核定待遇"))
@@ -158,11 +160,11 @@ def _falls(frame: pl.DataFrame, why: str) -> list[ForDecision]:
     ]
 
 
-def entitlements_recompute(*, actor: User, key: str, region: Region, effective_from: dt.date) -> RecomputeResult:
+def entitlements_recompute(*, actor: User | None, key: str, region: Region, effective_from: dt.date) -> RecomputeResult:
     """Re-decides the running entitlements under `region` after a saved change of `key` effective from
     `effective_from` (a row must exist for that key, date and region or a region above it). Rises are
     applied from that month, retroactively; falls are listed, not applied. Idempotent: applying the same
-    date again changes nothing that was already raised."""
+    date again changes nothing that was already raised. `actor` None: the system operator (audited "system")."""
     _require(actor, region)
     if key not in PARAMETER_SPECS:
         raise ValidationError({"key": _("未知参数：%(key)s") % {"key": key}})
@@ -205,7 +207,7 @@ def entitlements_recompute(*, actor: User, key: str, region: Region, effective_f
         _apply(actor=actor, rises=rises, month=month, key=key)
         increase = int(rises["delta"].sum() or 0)
         audit_record(
-            actor=actor,
+            actor=actor or "system",
             action=AuditAction.UPDATE,
             object_type="entitlement",
             region_code=region.code,
@@ -237,7 +239,7 @@ def entitlements_recompute(*, actor: User, key: str, region: Region, effective_f
     )
 
 
-def _apply(*, actor: User, rises: pl.DataFrame, month: dt.date, key: str) -> None:
+def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str) -> None:
     """The old links end the month before `month`; new links from `month` at the raised amount, covering the
     same persons, each with its event."""
     n = rises.height
@@ -267,7 +269,7 @@ def _apply(*, actor: User, rises: pl.DataFrame, month: dt.date, key: str) -> Non
             pl.col("id").alias("previous_id"),
             pl.lit(reason).alias("reason"),
             pl.lit(now).alias("created_at"),
-            pl.lit(actor.pk, dtype=pl.Int64).alias("created_by_id"),
+            pl.lit(actor.pk if actor else None, dtype=pl.Int64).alias("created_by_id"),
         ),
     )
     bulk_insert(
@@ -282,7 +284,7 @@ def _apply(*, actor: User, rises: pl.DataFrame, month: dt.date, key: str) -> Non
             pl.lit(reason).alias("note"),
             pl.lit(timezone.localdate()).alias("recorded_on"),
             pl.lit(now).alias("created_at"),
-            pl.lit(actor.pk, dtype=pl.Int64).alias("created_by_id"),
+            pl.lit(actor.pk if actor else None, dtype=pl.Int64).alias("created_by_id"),
         ),
     )
     ent = connection.ops.quote_name(Entitlement._meta.db_table)

@@ -86,3 +86,25 @@ def test_apply_needs_a_saved_value_and_the_right_to_decide(standards, dibao, adm
     raise_standard(standards, admin, "600")
     with pytest.raises(PermissionDenied):
         entitlements_recompute(actor=caseworker_a, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
+
+
+def test_params_set_and_apply_from_the_command_line(standards, dibao, admin):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from jiuzhu.policy.models import Parameter
+
+    out = StringIO()
+    args = ["--region", standards.county.code, "--from", "2026-04-01"]
+    call_command("params", "set", KEY, "600", *args, "--source", "县政府文件", stdout=out)
+    assert Parameter.objects.get(key=KEY, effective_from=D("2026-04-01")).value == "600"
+    assert "城市低保标准" in out.getvalue()
+    with pytest.raises(CommandError, match="已有取值"):
+        call_command("params", "set", KEY, "610", *args, "--source", "县政府文件", stdout=out)
+    with pytest.raises(CommandError, match="无权"):
+        call_command("params", "set", KEY, "610", "--region", standards.county.code, "--from", "2026-05-01",
+                     "--source", "x", "--user", "approver", stdout=out)  # fmt: skip
+    call_command("params", "apply", KEY, *args, "--user", admin.username, stdout=out)
+    assert "调高 1 项" in out.getvalue()
+    assert Entitlement.objects.get(previous=dibao).monthly_amount == Decimal("600.00")
