@@ -12,23 +12,9 @@ from jiuzhu.payments.models import Cause, Entitlement, EntitlementEvent, Entitle
 from jiuzhu.payments.services.recompute import entitlements_recompute
 from jiuzhu.payments.tests.test_arrears import pay_months
 from jiuzhu.policy.services import parameter_add
-from jiuzhu.registry.models import Relation
 
 D = dt.date.fromisoformat
 KEY = "dibao.standard.urban"
-
-
-@pytest.fixture
-def dibao(standards, make_household, approver):
-    hh = make_household(standards.village_a1, [("赵六", D("1976-05-01"), Relation.SELF, {})])
-    return services.entitlement_create(
-        actor=approver,
-        household=hh,
-        program="dibao_urban",
-        persons=list(hh.members.all()),
-        monthly_amount=Decimal("528"),
-        start_month=D("2026-01-01"),
-    )
 
 
 def raise_standard(county, admin, value: str, on: str = "2026-04-01") -> None:
