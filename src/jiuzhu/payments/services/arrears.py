@@ -15,11 +15,13 @@ difference is computed exactly from the chain and the lines.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 import polars as pl
 from django.db.models import Min, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jiuzhu.core.bulk import bulk_insert
 from jiuzhu.core.scope import prefix_q
@@ -69,13 +71,13 @@ WINDOW_MONTHS = "payments.arrears.window_months"
 
 # How a note names the cause of a difference: "2026-06 提标补发", "2026-05 死亡扣回".
 _CAUSE_WORD = {
-    Cause.DECISION: "审核确认",
-    Cause.REVIEW: "复核调整",
-    Cause.RECOMPUTE: "提标",
-    Cause.FINDING: "核实",
-    Cause.DEATH: "死亡",
-    Cause.ACCOUNT: "账户更正",
-    Cause.CORRECTION: "差错更正",
+    Cause.DECISION: gettext_lazy("审核确认"),
+    Cause.REVIEW: gettext_lazy("复核调整"),
+    Cause.RECOMPUTE: gettext_lazy("提标"),
+    Cause.FINDING: gettext_lazy("核实"),
+    Cause.DEATH: gettext_lazy("死亡"),
+    Cause.ACCOUNT: gettext_lazy("账户更正"),
+    Cause.CORRECTION: gettext_lazy("差错更正"),
 }
 
 
@@ -105,8 +107,9 @@ def _since(month: dt.date) -> dt.datetime | None:
     return Payroll.objects.filter(month=prev).aggregate(t=Min("generated_at"))["t"]
 
 
-def _candidates(*, month: dt.date, lo: dt.date, scope: Q) -> set[tuple[int, str]]:
+def _candidates(*, month: dt.date, lo: dt.date, prefix: str, program: str) -> set[tuple[int, str]]:
     """(household_id, program) pairs whose past months may differ from what was paid."""
+    scope = prefix_q(prefix) & (Q(program=program) if program else Q())
     since = _since(month)
     changed = Q(created_at__gte=since) if since is not None else Q()
     pairs: set[tuple[int, str]] = set(
@@ -120,7 +123,7 @@ def _candidates(*, month: dt.date, lo: dt.date, scope: Q) -> set[tuple[int, str]
     pairs |= set(events.values_list("entitlement__household_id", "entitlement__program").distinct())
     failed = PayrollLine.objects.filter(scope, status=LineStatus.FAILED, service_month__gte=lo, service_month__lt=month)
     pairs |= set(failed.values_list("household_id", "program").distinct())
-    resolved = AccountFlag.objects.filter(scope, resolved_at__isnull=False)
+    resolved = AccountFlag.objects.filter(prefix_q(prefix), resolved_at__isnull=False)
     if since is not None:
         resolved = resolved.filter(resolved_at__gte=since)
     households = set(resolved.values_list("household_id", flat=True))
@@ -131,15 +134,38 @@ def _candidates(*, month: dt.date, lo: dt.date, scope: Q) -> set[tuple[int, str]
     return pairs
 
 
-def _pairs_q(pairs: set[tuple[int, str]], household: str = "household_id", program: str = "program") -> Q:
-    """Rows of the given household × programme pairs, one IN list per programme (programmes are few)."""
-    by_program: dict[str, list[int]] = {}
-    for h, p in pairs:
-        by_program.setdefault(p, []).append(h)
-    q = Q(pk__in=[])
-    for p, hs in by_program.items():
-        q |= Q(**{program: p, f"{household}__in": hs})
-    return q
+# Up to this many pairs are read by IN lists; beyond, the whole scope is read and narrowed in Polars (a
+# recompute over a county changes every household: a million ids do not belong in one SQL statement).
+_IN_LIMIT = 2_000
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    """The household × programme pairs to settle, and the scope they were found in."""
+
+    pairs: set[tuple[int, str]]
+    prefix: str
+    program: str
+
+    def q(self, *, household: str = "household_id", program: str = "program", region: str = "region_code") -> Q:
+        """A filter for rows of these pairs: one IN list per programme, or the whole scope when they are many
+        (then narrow the frame with `only`)."""
+        if len(self.pairs) > _IN_LIMIT:
+            where = prefix_q(self.prefix, region)
+            return where & Q(**{program: self.program}) if self.program else where
+        by_program: dict[str, list[int]] = {}
+        for h, p in self.pairs:
+            by_program.setdefault(p, []).append(h)
+        q = Q(pk__in=[])
+        for p, hs in by_program.items():
+            q |= Q(**{program: p, f"{household}__in": hs})
+        return q
+
+    def only(self, frame: pl.DataFrame) -> pl.DataFrame:
+        if len(self.pairs) <= _IN_LIMIT:
+            return frame
+        keys = pl.DataFrame(list(self.pairs), schema={"household_id": pl.Int64, "program": pl.String}, orient="row")
+        return frame.join(keys, on=["household_id", "program"], how="semi")
 
 
 def _due(entitlements: pl.DataFrame, *, lo: dt.date, hi: dt.date) -> pl.DataFrame:
@@ -178,23 +204,24 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
         return _empty_lines()  # months before the first payroll were paid outside jiuzhu
     lo = max(lo, first_payroll)
     hi = add_months(month, -1)
-    scope = prefix_q(region_code_prefix) & (Q(program=program) if program else Q())
-    pairs = _candidates(month=month, lo=lo, scope=scope)
+    found = _candidates(month=month, lo=lo, prefix=region_code_prefix, program=program)
     flagged = set(
         AccountFlag.objects.filter(prefix_q(region_code_prefix), resolved_at__isnull=True).values_list(
             "household_id", flat=True
         )
     )
-    pairs = {(h, p) for h, p in pairs if h not in flagged}
-    if not pairs:
+    pairs = _Pairs({(h, p) for h, p in found if h not in flagged}, region_code_prefix, program)
+    if not pairs.pairs:
         return _empty_lines()
-    which = _pairs_q(pairs)
+    which = pairs.q()
     ents = pl.DataFrame(
         [
             (i, h, p, int(a * 100), s, e, f)
-            for i, h, p, a, s, e, f in Entitlement.objects.filter(which).values_list(
+            for i, h, p, a, s, e, f in Entitlement.objects.filter(which)
+            .values_list(
                 "id", "household_id", "program", "monthly_amount", "start_month", "end_month", "suspended_from"
             )
+            .iterator(chunk_size=20_000)
         ],
         schema={
             "id": pl.Int64,
@@ -208,7 +235,7 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
         orient="row",
     )
     keys = ["household_id", "program", "service_month"]
-    due = _due(ents, lo=lo, hi=hi)
+    due = _due(pairs.only(ents), lo=lo, hi=hi)
     due_sum = due.group_by(keys).agg(
         pl.col("due_fen").sum(), pl.col("entitlement_id").sort_by("entitlement_id").last().alias("due_ent")
     )
@@ -219,7 +246,7 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
         .values_list("household_id", "program", "service_month", "amount_fen", "entitlement_id")
     )
     coll_rows = Collection.objects.filter(
-        _pairs_q(pairs, program="entitlement__program"),
+        pairs.q(program="entitlement__program"),
         first_month__gte=lo,
         first_month__lte=hi,
     ).values_list("household_id", "entitlement__program", "first_month", "amount_fen", "entitlement_id")
@@ -237,7 +264,7 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
             pl.DataFrame([(h, p, m, -a, e) for h, p, m, a, e in coll_rows], schema=settled_schema, orient="row"),
         ]
     )
-    paid_sum = paid.group_by(keys).agg(pl.col("paid_fen").sum(), pl.col("paid_ent").max())
+    paid_sum = pairs.only(paid).group_by(keys).agg(pl.col("paid_fen").sum(), pl.col("paid_ent").max())
     failed_months = pl.DataFrame(
         list(
             PayrollLine.objects.filter(which, in_window, status=LineStatus.FAILED)
@@ -247,6 +274,7 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
         schema={"household_id": pl.Int64, "program": pl.String, "service_month": pl.Date},
         orient="row",
     ).with_columns(failed=pl.lit(True))
+    failed_months = pairs.only(failed_months)
     diff = (
         due_sum.join(paid_sum, on=keys, how="full", coalesce=True)
         .with_columns(
@@ -277,10 +305,12 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
     )
 
 
-def _causes(diff: pl.DataFrame, pairs: set[tuple[int, str]]) -> pl.DataFrame:
+def _causes(diff: pl.DataFrame, pairs: _Pairs) -> pl.DataFrame:
     """Per household × programme × month, the cause of the latest change in force that month."""
     rows = EntitlementEvent.objects.filter(
-        _pairs_q(pairs, household="entitlement__household_id", program="entitlement__program")
+        pairs.q(
+            household="entitlement__household_id", program="entitlement__program", region="entitlement__region_code"
+        )
     ).values_list("entitlement__household_id", "entitlement__program", "effective_month", "cause", "id")
     events = pl.DataFrame(
         list(rows),
@@ -305,9 +335,15 @@ def _causes(diff: pl.DataFrame, pairs: set[tuple[int, str]]) -> pl.DataFrame:
 
 
 def _note_expr() -> pl.Expr:
-    word = pl.col("cause").replace_strict({k.value: _(v) for k, v in _CAUSE_WORD.items()}, default=_("差错更正"))
-    kind = pl.when(pl.col("amount_fen") > 0).then(pl.lit(_("补发"))).otherwise(pl.lit(_("扣回")))
-    return pl.concat_str(pl.col("service_month").dt.strftime("%Y-%m"), pl.lit(" "), word, kind)
+    """ "2026-06 提标补发": the month, then the cause and the kind as one translatable phrase."""
+    phrases = {
+        f"{cause.value}|{sign}": _("%(cause)s%(kind)s") % {"cause": word, "kind": kind}
+        for cause, word in _CAUSE_WORD.items()
+        for sign, kind in (("+", _("补发")), ("-", _("扣回")))
+    }
+    sign = pl.when(pl.col("amount_fen") > 0).then(pl.lit("+")).otherwise(pl.lit("-"))
+    phrase = pl.concat_str(pl.col("cause"), pl.lit("|"), sign).replace_strict(phrases, default=_("差错更正"))
+    return pl.concat_str(pl.col("service_month").dt.strftime("%Y-%m"), pl.lit(" "), phrase)
 
 
 def cap_recoveries(
@@ -349,14 +385,20 @@ def cap_recoveries(
         .sort(order)
         .drop(order, "__amount")
     )
-    death = _("死亡")
-    rest = taken.filter(pl.col("rest") > 0).select(
+    rest = taken.filter(pl.col("rest") > 0)
+    # The cause a collection cites: a death recorded on the entitlement, else a correction.
+    dead = set(
+        EntitlementEvent.objects.filter(
+            entitlement_id__in=rest["entitlement_id"].unique().to_list(), cause=Cause.DEATH
+        ).values_list("entitlement_id", flat=True)
+    )
+    rest = rest.select(
         "household_id",
         "entitlement_id",
         pl.col("service_month").alias("first_month"),
         pl.col("service_month").alias("last_month"),
         pl.col("rest").cast(pl.Int64).alias("amount_fen"),
-        pl.when(pl.col("note").str.contains(death, literal=True))
+        pl.when(pl.col("entitlement_id").is_in(list(dead)))
         .then(pl.lit(Cause.DEATH.value))
         .otherwise(pl.lit(Cause.CORRECTION.value))
         .alias("cause"),

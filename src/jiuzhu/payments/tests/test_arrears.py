@@ -21,12 +21,20 @@ from jiuzhu.payments.models import (
     PayrollLine,
     add_months,
 )
+from jiuzhu.payments.services import arrears
 from jiuzhu.payments.services.arrears import LINE_SCHEMA
 from jiuzhu.registry.models import Relation
 from jiuzhu.registry.services import person_update
 
 D = dt.date.fromisoformat
 JAN = D("2026-01-01")
+
+
+@pytest.fixture(autouse=True, params=["in-lists", "whole-scope"])
+def _reading(request, monkeypatch):
+    """Every case twice: pairs read by IN lists, and the whole scope narrowed in Polars (a county recompute)."""
+    if request.param == "whole-scope":
+        monkeypatch.setattr(arrears, "_IN_LIMIT", 0)
 
 
 def pay(county, entitlements, month: dt.date, **line) -> Payroll:
