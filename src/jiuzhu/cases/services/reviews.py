@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import Capability, User
@@ -133,3 +134,16 @@ def recheck_on_death(*, person: Person, actor: User | None = None, on: dt.date |
         )
         created.append(review)
     return created
+
+
+def reviews_follow_entitlements(*, old_ids: list[int]) -> int:
+    """Open reviews of entitlements replaced in bulk (提标 recompute) move to the new link of the chain, in one
+    UPDATE per chunk. Registered with payments.hooks.on_entitlements_replaced in CasesConfig.ready."""
+    moved = 0
+    for start in range(0, len(old_ids), 10_000):
+        chunk = old_ids[start : start + 10_000]
+        newer = Entitlement.objects.filter(previous=OuterRef("entitlement")).values("id")[:1]
+        moved += Review.objects.filter(entitlement_id__in=chunk, outcome=ReviewOutcome.PENDING).update(
+            entitlement=Subquery(newer)
+        )
+    return moved

@@ -30,6 +30,7 @@ from jiuzhu.core.bulk import bulk_insert, reserve_ids
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.money import fen_to_yuan
 from jiuzhu.core.scope import in_scope, prefix_q
+from jiuzhu.payments.hooks import entitlements_replaced
 from jiuzhu.payments.models import (
     Cause,
     Entitlement,
@@ -304,3 +305,5 @@ def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str)
             params: list[Any] = [EntitlementStatus.STOPPED.value, last_old, reason, *old]
             old_marks = ", ".join(["%s"] * len(old))
             cur.execute(f"UPDATE {ent} SET status = %s, end_month = %s, reason = %s WHERE id IN ({old_marks})", params)
+    # Higher apps follow the chain (cases: open reviews move to the new link).
+    entitlements_replaced(old_ids=old_ids)
