@@ -50,7 +50,9 @@ def main() -> None:
     from jiuzhu.core.bulk import bulk_insert, reserve_ids
     from jiuzhu.payments.models import Entitlement, EntitlementPerson, Payroll, PayrollLine, add_months, first_of_month
     from jiuzhu.payments.services.arrears import adjustments
-    from jiuzhu.payments.services.recompute import _engine_amounts, entitlements_recompute
+    from jiuzhu.payments.services.recompute import entitlements_recompute
+    from jiuzhu.policy.rules import evaluate
+    from jiuzhu.policy.selectors import parameters_frame, population_frames
     from jiuzhu.policy.services import parameter_add
     from jiuzhu.regions.models import Level, Region
     from jiuzhu.registry.models import Person, Relation
@@ -59,8 +61,13 @@ def main() -> None:
     admin = User.objects.filter(role=Role.COUNTY_ADMIN).first()
     this_month = first_of_month(timezone.localdate())
     effective = add_months(this_month, -args.months)
-    amounts = _engine_amounts(county, effective).filter(
-        pl.col("program").is_in(["dibao_urban", "dibao_rural"]) & (pl.col("before_fen") > 0)
+    households, persons = population_frames(region_code_prefix=county.prefix, date=effective)
+    evaluated = evaluate(households, persons, parameters_frame(regions=[county], below=True), explain=False)
+    amounts = (
+        evaluated.households.select("household_id", "dibao_urban.monthly", "dibao_rural.monthly")
+        .unpivot(index="household_id", variable_name="program", value_name="before_fen")
+        .with_columns(pl.col("program").str.replace(".monthly", "", literal=True), pl.col("before_fen").cast(pl.Int64))
+        .filter(pl.col("before_fen") > 0)
     )
     heads = pl.DataFrame(
         list(Person.objects.filter(relation=Relation.SELF).values_list("household_id", "id", "household__region_code")),

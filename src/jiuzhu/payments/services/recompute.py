@@ -21,6 +21,7 @@ from typing import Any
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,9 +42,10 @@ from jiuzhu.payments.models import (
     add_months,
     first_of_month,
 )
+from jiuzhu.policy import inputs
 from jiuzhu.policy.models import Parameter
 from jiuzhu.policy.rules import MONTHLY_PROGRAMS, PARAMETER_SPECS, evaluate
-from jiuzhu.policy.selectors import ancestor_codes, parameters_frame, population_frames
+from jiuzhu.policy.selectors import ancestor_codes, parameters_frame
 from jiuzhu.regions.models import Region
 from jiuzhu.registry.models import Household
 
@@ -86,8 +88,14 @@ def _require(actor: User | None, region: Region) -> None:
 
 def _engine_amounts(region: Region, on: dt.date) -> pl.DataFrame:
     """household_id, program, before_fen, after_fen: every monthly programme's amount with the parameters in
-    force the day before `on` and on `on`, both on the households' facts of `on`."""
-    households, persons = population_frames(region_code_prefix=region.prefix, date=on)
+    force the day before `on` and on `on`, both on the households' facts of `on`. Only households with a
+    running entitlement are read (a subquery, not a list of ids): most of a registry receives nothing."""
+    entitled = Entitlement.objects.filter(prefix_q(region.prefix), status=EntitlementStatus.ACTIVE).values(
+        "household_id"
+    )
+    where = prefix_q(region.prefix)
+    raw = inputs.registry_raw(where & Q(pk__in=entitled), person_where=where & Q(household_id__in=entitled))
+    households, persons = inputs.registry_frames(raw, on)
     schema = {"household_id": pl.Int64, "program": pl.String, "before_fen": pl.Int64, "after_fen": pl.Int64}
     if households.height == 0:
         return pl.DataFrame(schema=schema)
