@@ -1,14 +1,17 @@
 """Benchmark of the 提标 apply (issue 9): entitlements_recompute over a county, then the next payroll's
 adjustments() turning the arrears into back pay. A script, not part of the test run:
 
-    .venv/bin/python bench/bench_recompute.py [--households 1000000] [--months 6] [--seed 1]
+    .venv/bin/python bench/bench_recompute.py [--households 1000000] [--months 6] [--seed 1] [--all]
 
-Builds the demo county (`jiuzhu demo --no-serve`) in a fresh data dir (SQLite unless DATABASE_URL is set), gives
-every household the engine's 低保 amount as a running entitlement, pays it for `--months` months (one payroll
-per month, regular lines, bulk), saves a raise of both 低保 standards effective `--months` months ago, then times:
+Builds the demo county (`jiuzhu demo --no-serve`) in a fresh data dir (SQLite unless DATABASE_URL is set),
+gives every household the engine finds eligible its 低保 amount as a running entitlement, pays it for
+`--months` months (one payroll per month, regular lines, bulk), saves a raise of both 低保 standards
+effective `--months` months ago, then times:
   1. entitlements_recompute (engine twice on every household, bulk new links, persons, events);
   2. adjustments() for the current month (back pay for every raised entitlement × month).
-Set-up is not timed. Peak memory is the process's maxrss after each stage.
+With --all every household gets one (100 yuan where the engine gives nothing): the issue's worst case, in
+which the whole registry is read and evaluated. Set-up is not timed. Peak memory is the process's maxrss
+after each stage.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--months", type=int, default=6)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--all", action="store_true", help="every household entitled (100 yuan where the engine gives nothing)"
+    )
     args = parser.parse_args()
     os.environ["JIUZHU_DATA_DIR"] = tempfile.mkdtemp(prefix="jz-bench-recompute-")
     started = time.perf_counter()
@@ -67,8 +73,15 @@ def main() -> None:
         evaluated.households.select("household_id", "dibao_urban.monthly", "dibao_rural.monthly")
         .unpivot(index="household_id", variable_name="program", value_name="before_fen")
         .with_columns(pl.col("program").str.replace(".monthly", "", literal=True), pl.col("before_fen").cast(pl.Int64))
-        .filter(pl.col("before_fen") > 0)
     )
+    if args.all:
+        # One running 低保 entitlement per household: the worst case, every household read and evaluated.
+        amounts = (
+            amounts.sort("household_id", "before_fen", descending=[False, True])
+            .unique("household_id", keep="first")
+            .with_columns(pl.max_horizontal("before_fen", pl.lit(10_000)).alias("before_fen"))
+        )
+    amounts = amounts.filter(pl.col("before_fen") > 0)
     heads = pl.DataFrame(
         list(Person.objects.filter(relation=Relation.SELF).values_list("household_id", "id", "household__region_code")),
         schema={"household_id": pl.Int64, "person_id": pl.Int64, "region_code": pl.String},
