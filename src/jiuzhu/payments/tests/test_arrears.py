@@ -242,3 +242,17 @@ def test_a_household_entitlement_continues_while_a_covered_member_lives(county, 
     person_update(actor=caseworker_a, person=first, date_of_death=D("2026-03-01"))
     ent.refresh_from_db()
     assert ent.status == EntitlementStatus.STOPPED and ent.end_month == D("2026-03-01")
+
+
+def test_a_programme_payroll_gets_its_programme_only(county, single, approver):
+    pay_months(county, [single], JAN, 6)
+    services.entitlement_change_amount(
+        actor=approver, entitlement=single, monthly_amount=Decimal("600"), reason="提标", on=D("2026-04-10")
+    )
+    AccountFlag.objects.create(household=single.household, region_code=single.region_code, reason="x",
+                               resolved_at=dt.datetime.now(tz=dt.UTC))  # fmt: skip
+    month = D("2026-07-01")
+    assert services.adjustments(month=month, region_code_prefix="330727", program="canji_shenghuo").height == 0
+    assert services.adjustments(month=month, region_code_prefix="330727", program="dibao_urban").height == 2
+    # Another township's payroll does not see the household.
+    assert services.adjustments(month=month, region_code_prefix="330727101").height == 0
