@@ -27,3 +27,8 @@ class CasesConfig(AppConfig):
         register_home_section(20, "cases", home_section)
         # A death recorded in the registry re-checks the household's assistance ([57] 第三十条).
         on_death_recorded(recheck_on_death)
+        # A 提标 recompute replaces entitlements by new links: their open reviews follow.
+        from jiuzhu.cases.services.reviews import reviews_follow_entitlements
+        from jiuzhu.payments.hooks import on_entitlements_replaced
+
+        on_entitlements_replaced(reviews_follow_entitlements)

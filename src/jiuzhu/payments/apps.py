@@ -13,8 +13,11 @@ class PaymentsConfig(AppConfig):
         from jiuzhu.core.navigation import MenuItem, register_menu
         from jiuzhu.payments import panels  # noqa: F401
         from jiuzhu.payments.bankfiles.returns import account_flags_resolve
-        from jiuzhu.registry.hooks import on_bank_account_changed
+        from jiuzhu.payments.services.entitlements import entitlements_stop_on_death
+        from jiuzhu.registry.hooks import on_bank_account_changed, on_death_recorded
 
         register_menu(MenuItem(85, "payments:list", _("资金发放"), Capability.VIEW_PAYROLL))
         # A corrected bank account releases the money the bank returned: the next payroll pays it.
         on_bank_account_changed(account_flags_resolve)
+        # A death recorded in the registry stops what paid for the dead person from the next month.
+        on_death_recorded(entitlements_stop_on_death)

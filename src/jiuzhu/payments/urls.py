@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/roster/<str:village>.xlsx", views.payroll_roster, name="roster"),
     path("<int:pk>/<str:action>/", views.payroll_step, name="step"),
     path("", include("jiuzhu.payments.urls_bank")),  # bank files and returns of a payroll
+    path("", include("jiuzhu.payments.urls_recompute")),  # 提标 apply, from the impact page
 ]

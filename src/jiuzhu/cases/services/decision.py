@@ -18,7 +18,7 @@ from jiuzhu.cases.services.reviews import review_schedule
 from jiuzhu.cases.services.snapshot import household_snapshot
 from jiuzhu.cases.workflow import TEKUN
 from jiuzhu.payments import services as payments
-from jiuzhu.payments.models import next_month
+from jiuzhu.payments.models import Cause, next_month
 from jiuzhu.registry.models import Person
 
 
@@ -92,6 +92,7 @@ def case_confirm(
             monthly_amount=final,
             start_month=next_month(on),
             source_case=case,
+            cause=Cause.DECISION,
         )
         review_schedule(entitlement=ent, case=case, after=on)
     return case

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import Capability, User
@@ -18,7 +19,7 @@ from jiuzhu.core.audit import audit_record
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import require_scope
 from jiuzhu.payments import services as payments
-from jiuzhu.payments.models import Entitlement, EntitlementStatus, add_months
+from jiuzhu.payments.models import Cause, Entitlement, EntitlementStatus, add_months
 from jiuzhu.registry.models import Person
 
 
@@ -67,15 +68,21 @@ def review_record(
         if new_amount is None or new_amount <= 0:
             raise ValidationError({"new_amount": _("请填写调整后的月金额")})
         ent = payments.entitlement_change_amount(
-            actor=actor, entitlement=ent, monthly_amount=new_amount, reason=reasons, on=on
+            actor=actor, entitlement=ent, monthly_amount=new_amount, reason=reasons, on=on, cause=Cause.REVIEW
         )
     elif outcome == ReviewOutcome.GRADUAL_EXIT:
         max_months = deadlines.months("review.months.gradual_exit_max", region_code=review.region_code, on=on)
         payments.entitlement_gradual_exit(
-            actor=actor, entitlement=ent, months=exit_months or 0, reason=reasons, on=on, max_months=max_months
+            actor=actor,
+            entitlement=ent,
+            months=exit_months or 0,
+            reason=reasons,
+            on=on,
+            max_months=max_months,
+            cause=Cause.REVIEW,
         )
     elif outcome == ReviewOutcome.STOP:
-        payments.entitlement_stop(actor=actor, entitlement=ent, reason=reasons, on=on)
+        payments.entitlement_stop(actor=actor, entitlement=ent, reason=reasons, on=on, cause=Cause.REVIEW)
     review.outcome, review.reasons, review.new_amount, review.exit_months = outcome, reasons, new_amount, exit_months
     review.decided_by, review.decided_at = actor, on
     review.save()
@@ -127,3 +134,16 @@ def recheck_on_death(*, person: Person, actor: User | None = None, on: dt.date |
         )
         created.append(review)
     return created
+
+
+def reviews_follow_entitlements(*, old_ids: list[int]) -> int:
+    """Open reviews of entitlements replaced in bulk (提标 recompute) move to the new link of the chain, in one
+    UPDATE per chunk. Registered with payments.hooks.on_entitlements_replaced in CasesConfig.ready."""
+    moved = 0
+    for start in range(0, len(old_ids), 10_000):
+        chunk = old_ids[start : start + 10_000]
+        newer = Entitlement.objects.filter(previous=OuterRef("entitlement")).values("id")[:1]
+        moved += Review.objects.filter(entitlement_id__in=chunk, outcome=ReviewOutcome.PENDING).update(
+            entitlement=Subquery(newer)
+        )
+    return moved

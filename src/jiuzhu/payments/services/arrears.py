@@ -1,14 +1,51 @@
-"""Back pay and recovery (helper "arrears" replaces this module): a stub with the agreed contract, so the
-payroll can call it before the real computation is merged. Both functions are set-based (Polars frames)."""
+"""Back pay and recovery: what a household was due for a past month against what it was paid for it.
+
+The amount due for a month follows from the entitlement chain (Entitlement.pays_in and monthly_amount); what
+was paid is the sum of the non-failed payroll lines of that household, programme and month, plus what went
+to the collection list (追缴清单). Any difference becomes one line in the next payroll: back pay (补发) when
+positive, recovery (扣回) when negative, one per household × programme × service month, citing its cause.
+
+A normal month must cost little at a million entitlements, so only the household × programme pairs that
+could differ are read: entitlements created or changed since the previous payroll was generated (a
+decision taken after a month's payroll, a retroactive 提标, a death found late), lines the bank returned,
+and households whose account was corrected. Being too generous here costs time, never money: every
+difference is computed exactly from the chain and the lines.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 
 import polars as pl
+from django.db.models import Min, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-# The columns of an adjustment line (what payroll_generate adds to the month's regular lines).
-ADJUSTMENT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+from jiuzhu.core.bulk import bulk_insert
+from jiuzhu.core.scope import prefix_q
+from jiuzhu.payments.models import (
+    AccountFlag,
+    Cause,
+    Collection,
+    CollectionStatus,
+    Entitlement,
+    EntitlementEvent,
+    LineKind,
+    LineStatus,
+    Payroll,
+    PayrollLine,
+    add_months,
+    first_of_month,
+)
+from jiuzhu.policy.rules.params import parse_value
+from jiuzhu.policy.selectors import parameter_value
+from jiuzhu.policy.shipped import shipped_values
+from jiuzhu.regions.models import Region
+
+# The frame payroll_generate takes adjustment lines in (and cap_recoveries returns).
+LINE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "household_id": pl.Int64,
     "entitlement_id": pl.Int64,
     "program": pl.String,
@@ -17,8 +54,8 @@ ADJUSTMENT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "amount_fen": pl.Int64,
     "note": pl.String,
 }
-
-# The columns of a collection to create (追缴清单) when a recovery finds nothing left to take from.
+# The collections cap_recoveries leaves over: one row per household × entitlement × service month, so the
+# next payroll's adjustments see that month as settled.
 COLLECTION_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "household_id": pl.Int64,
     "entitlement_id": pl.Int64,
@@ -29,13 +66,372 @@ COLLECTION_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "note": pl.String,
 }
 
+ALLOW_NEGATIVE = "payments.recovery.allow_negative"
+WINDOW_MONTHS = "payments.arrears.window_months"
 
-def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -> pl.DataFrame:  # noqa: ARG001
-    """Back pay (positive) and recovery (negative) lines for service months before `month`. Stub: none."""
-    return pl.DataFrame(schema=ADJUSTMENT_SCHEMA)
+# How a note names the cause of a difference: "2026-06 提标补发", "2026-05 死亡扣回".
+_CAUSE_WORD = {
+    Cause.DECISION: gettext_lazy("审核确认"),
+    Cause.REVIEW: gettext_lazy("复核调整"),
+    Cause.RECOMPUTE: gettext_lazy("提标"),
+    Cause.FINDING: gettext_lazy("核实"),
+    Cause.DEATH: gettext_lazy("死亡"),
+    Cause.ACCOUNT: gettext_lazy("账户更正"),
+    Cause.CORRECTION: gettext_lazy("差错更正"),
+}
 
 
-def cap_recoveries(lines: pl.DataFrame, *, payroll_month: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:  # noqa: ARG001
-    """The lines with recoveries capped so no household's month goes below zero, and the collections for
-    what could not be recovered. Stub: the lines unchanged, no collections."""
-    return lines, pl.DataFrame(schema=COLLECTION_SCHEMA)
+def payment_parameter(key: str, *, region_code: str = "", on: dt.date) -> int:
+    """An integer payments parameter for a region (a 12-digit code or a prefix) on a date: the nearest
+    region up the tree with a value in force; the shipped value where none has one."""
+    value: Decimal | str | None = None
+    region = Region.objects.filter(code=region_code.ljust(12, "0")).first() if region_code else None
+    if region is not None:
+        value = parameter_value(key, region, on)
+    if value is None:
+        rows = sorted((v for v in shipped_values() if v.key == key), key=lambda v: v.effective_from)
+        in_force = [v for v in rows if v.effective_from <= on] or rows[:1]
+        value = parse_value(key, in_force[-1].value)
+    return int(Decimal(value))
+
+
+def _empty_lines() -> pl.DataFrame:
+    return pl.DataFrame(schema=LINE_SCHEMA)
+
+
+def _since(month: dt.date) -> dt.datetime | None:
+    """When the previous month's payrolls began to be generated: what changed after that may not be in them."""
+    prev = Payroll.objects.filter(month__lt=month).order_by("-month").values_list("month", flat=True).first()
+    if prev is None:
+        return None
+    return Payroll.objects.filter(month=prev).aggregate(t=Min("generated_at"))["t"]
+
+
+def _candidates(*, month: dt.date, lo: dt.date, prefix: str, program: str) -> set[tuple[int, str]]:
+    """(household_id, program) pairs whose past months may differ from what was paid."""
+    scope = prefix_q(prefix) & (Q(program=program) if program else Q())
+    since = _since(month)
+    changed = Q(created_at__gte=since) if since is not None else Q()
+    pairs: set[tuple[int, str]] = set(
+        Entitlement.objects.filter(scope, changed).values_list("household_id", "program").distinct()
+    )
+    events = EntitlementEvent.objects.filter(
+        effective_month__lt=month, entitlement__in=Entitlement.objects.filter(scope)
+    )
+    if since is not None:
+        events = events.filter(created_at__gte=since)
+    pairs |= set(events.values_list("entitlement__household_id", "entitlement__program").distinct())
+    failed = PayrollLine.objects.filter(scope, status=LineStatus.FAILED, service_month__gte=lo, service_month__lt=month)
+    pairs |= set(failed.values_list("household_id", "program").distinct())
+    resolved = AccountFlag.objects.filter(prefix_q(prefix), resolved_at__isnull=False)
+    if since is not None:
+        resolved = resolved.filter(resolved_at__gte=since)
+    households = set(resolved.values_list("household_id", flat=True))
+    if households:
+        pairs |= set(
+            Entitlement.objects.filter(scope, household_id__in=households).values_list("household_id", "program")
+        )
+    return pairs
+
+
+# Up to this many pairs are read by IN lists; beyond, the whole scope is read and narrowed in Polars (a
+# recompute over a county changes every household: a million ids do not belong in one SQL statement).
+_IN_LIMIT = 2_000
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    """The household × programme pairs to settle, and the scope they were found in."""
+
+    pairs: set[tuple[int, str]]
+    prefix: str
+    program: str
+
+    def q(self, *, household: str = "household_id", program: str = "program", region: str = "region_code") -> Q:
+        """A filter for rows of these pairs: one IN list per programme, or the whole scope when they are many
+        (then narrow the frame with `only`)."""
+        if len(self.pairs) > _IN_LIMIT:
+            where = prefix_q(self.prefix, region)
+            return where & Q(**{program: self.program}) if self.program else where
+        by_program: dict[str, list[int]] = {}
+        for h, p in self.pairs:
+            by_program.setdefault(p, []).append(h)
+        q = Q(pk__in=[])
+        for p, hs in by_program.items():
+            q |= Q(**{program: p, f"{household}__in": hs})
+        return q
+
+    def only(self, frame: pl.DataFrame) -> pl.DataFrame:
+        if len(self.pairs) <= _IN_LIMIT:
+            return frame
+        keys = pl.DataFrame(list(self.pairs), schema={"household_id": pl.Int64, "program": pl.String}, orient="row")
+        return frame.join(keys, on=["household_id", "program"], how="semi")
+
+
+def _due(entitlements: pl.DataFrame, *, lo: dt.date, hi: dt.date) -> pl.DataFrame:
+    """One row per entitlement × month it pays in [lo, hi]: household_id, program, service_month, due_fen,
+    entitlement_id (the Entitlement.pays_in rule, over columns)."""
+    start = pl.max_horizontal(pl.col("start_month"), pl.lit(lo))
+    end = pl.min_horizontal(pl.col("end_month").fill_null(pl.lit(hi)), pl.lit(hi))
+    end = (
+        pl.when(pl.col("suspended_from").is_not_null())
+        .then(pl.min_horizontal(end, pl.col("suspended_from").dt.offset_by("-1mo")))
+        .otherwise(end)
+    )
+    return (
+        entitlements.with_columns(start=start, end=end)
+        .filter(pl.col("start") <= pl.col("end"))
+        .with_columns(service_month=pl.date_ranges("start", "end", "1mo"))
+        .explode("service_month")
+        .select(
+            "household_id",
+            "program",
+            "service_month",
+            pl.col("id").alias("entitlement_id"),
+            pl.col("amount_fen").alias("due_fen"),
+        )
+    )
+
+
+def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -> pl.DataFrame:
+    """Back pay and recovery lines for service months before `month` (columns of LINE_SCHEMA). Households
+    whose account waits for correction are left out: their money waits with them."""
+    month = first_of_month(month)
+    window = payment_parameter(WINDOW_MONTHS, region_code=region_code_prefix, on=month)
+    lo = add_months(month, -window)
+    first_payroll = Payroll.objects.filter(month__lt=month).aggregate(m=Min("month"))["m"]
+    if first_payroll is None:
+        return _empty_lines()  # months before the first payroll were paid outside jiuzhu
+    lo = max(lo, first_payroll)
+    hi = add_months(month, -1)
+    found = _candidates(month=month, lo=lo, prefix=region_code_prefix, program=program)
+    flagged = set(
+        AccountFlag.objects.filter(prefix_q(region_code_prefix), resolved_at__isnull=True).values_list(
+            "household_id", flat=True
+        )
+    )
+    pairs = _Pairs({(h, p) for h, p in found if h not in flagged}, region_code_prefix, program)
+    if not pairs.pairs:
+        return _empty_lines()
+    which = pairs.q()
+    ents = pl.DataFrame(
+        [
+            (i, h, p, int(a * 100), s, e, f)
+            for i, h, p, a, s, e, f in Entitlement.objects.filter(which)
+            .values_list(
+                "id", "household_id", "program", "monthly_amount", "start_month", "end_month", "suspended_from"
+            )
+            .iterator(chunk_size=20_000)
+        ],
+        schema={
+            "id": pl.Int64,
+            "household_id": pl.Int64,
+            "program": pl.String,
+            "amount_fen": pl.Int64,
+            "start_month": pl.Date,
+            "end_month": pl.Date,
+            "suspended_from": pl.Date,
+        },
+        orient="row",
+    )
+    keys = ["household_id", "program", "service_month"]
+    due = _due(pairs.only(ents), lo=lo, hi=hi)
+    due_sum = due.group_by(keys).agg(
+        pl.col("due_fen").sum(), pl.col("entitlement_id").sort_by("entitlement_id").last().alias("due_ent")
+    )
+    in_window = Q(service_month__gte=lo, service_month__lte=hi)
+    paid_rows = (
+        PayrollLine.objects.filter(which, in_window)
+        .exclude(status=LineStatus.FAILED)
+        .values_list("household_id", "program", "service_month", "amount_fen", "entitlement_id")
+    )
+    coll_rows = Collection.objects.filter(
+        pairs.q(program="entitlement__program"),
+        first_month__gte=lo,
+        first_month__lte=hi,
+    ).values_list("household_id", "entitlement__program", "first_month", "amount_fen", "entitlement_id")
+    settled_schema = {
+        "household_id": pl.Int64,
+        "program": pl.String,
+        "service_month": pl.Date,
+        "paid_fen": pl.Int64,
+        "paid_ent": pl.Int64,
+    }
+    paid = pl.concat(
+        [
+            pl.DataFrame(list(paid_rows), schema=settled_schema, orient="row"),
+            # A month put on the collection list counts as recovered: it is settled outside the payroll.
+            pl.DataFrame([(h, p, m, -a, e) for h, p, m, a, e in coll_rows], schema=settled_schema, orient="row"),
+        ]
+    )
+    paid_sum = pairs.only(paid).group_by(keys).agg(pl.col("paid_fen").sum(), pl.col("paid_ent").max())
+    failed_months = pl.DataFrame(
+        list(
+            PayrollLine.objects.filter(which, in_window, status=LineStatus.FAILED)
+            .values_list("household_id", "program", "service_month")
+            .distinct()
+        ),
+        schema={"household_id": pl.Int64, "program": pl.String, "service_month": pl.Date},
+        orient="row",
+    ).with_columns(failed=pl.lit(True))
+    failed_months = pairs.only(failed_months)
+    diff = (
+        due_sum.join(paid_sum, on=keys, how="full", coalesce=True)
+        .with_columns(
+            pl.col("due_fen").fill_null(0),
+            pl.col("paid_fen").fill_null(0),
+        )
+        .with_columns(amount_fen=pl.col("due_fen") - pl.col("paid_fen"))
+        .filter(pl.col("amount_fen") != 0)
+        .join(failed_months, on=keys, how="left")
+    )
+    if diff.height == 0:
+        return _empty_lines()
+    causes = _causes(diff, pairs)
+    return (
+        diff.join(causes, on=keys, how="left")
+        .with_columns(
+            entitlement_id=pl.coalesce("due_ent", "paid_ent"),
+            kind=pl.when(pl.col("amount_fen") > 0)
+            .then(pl.lit(LineKind.BACKPAY.value))
+            .otherwise(pl.lit(LineKind.RECOVERY.value)),
+            cause=pl.when(pl.col("failed").fill_null(False))
+            .then(pl.lit(Cause.ACCOUNT.value))
+            .otherwise(pl.col("cause").fill_null(Cause.CORRECTION.value)),
+        )
+        .with_columns(note=_note_expr())
+        .select(list(LINE_SCHEMA))
+        .sort(keys)
+    )
+
+
+def _causes(diff: pl.DataFrame, pairs: _Pairs) -> pl.DataFrame:
+    """Per household × programme × month, the cause of the latest change in force that month."""
+    rows = EntitlementEvent.objects.filter(
+        pairs.q(
+            household="entitlement__household_id", program="entitlement__program", region="entitlement__region_code"
+        )
+    ).values_list("entitlement__household_id", "entitlement__program", "effective_month", "cause", "id")
+    events = pl.DataFrame(
+        list(rows),
+        schema={
+            "household_id": pl.Int64,
+            "program": pl.String,
+            "effective_month": pl.Date,
+            "cause": pl.String,
+            "id": pl.Int64,
+        },
+        orient="row",
+    ).sort("effective_month", "id")
+    months = diff.select("household_id", "program", "service_month").sort("service_month")
+    return months.join_asof(
+        events,
+        left_on="service_month",
+        right_on="effective_month",
+        by=["household_id", "program"],
+        strategy="backward",
+        check_sortedness=False,
+    ).select("household_id", "program", "service_month", "cause")
+
+
+def _note_expr() -> pl.Expr:
+    """ "2026-06 提标补发": the month, then the cause and the kind as one translatable phrase."""
+    phrases = {
+        f"{cause.value}|{sign}": _("%(cause)s%(kind)s") % {"cause": word, "kind": kind}
+        for cause, word in _CAUSE_WORD.items()
+        for sign, kind in (("+", _("补发")), ("-", _("扣回")))
+    }
+    sign = pl.when(pl.col("amount_fen") > 0).then(pl.lit("+")).otherwise(pl.lit("-"))
+    phrase = pl.concat_str(pl.col("cause"), pl.lit("|"), sign).replace_strict(phrases, default=_("差错更正"))
+    return pl.concat_str(pl.col("service_month").dt.strftime("%Y-%m"), pl.lit(" "), phrase)
+
+
+def cap_recoveries(
+    lines: pl.DataFrame, *, payroll_month: dt.date, region_code: str = ""
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Recoveries taken from the household's positive lines of this payroll, oldest month first, never
+    taking the household's total below zero (unless payments.recovery.allow_negative is 1 for `region_code`).
+    Returns the lines (recoveries cut down or dropped; other columns kept) and the rest as collections
+    (COLLECTION_SCHEMA, cause death or correction as the line's note says)."""
+    empty = pl.DataFrame(schema=COLLECTION_SCHEMA)
+    recovery = pl.col("kind") == LineKind.RECOVERY.value
+    if lines.height == 0 or lines.filter(recovery).height == 0:
+        return lines, empty
+    if payment_parameter(ALLOW_NEGATIVE, region_code=region_code, on=first_of_month(payroll_month)):
+        return lines, empty
+    order = "__order"
+    framed = lines.with_row_index(order)
+    available = (
+        framed.filter(pl.col("amount_fen") > 0)
+        .group_by("household_id")
+        .agg(pl.col("amount_fen").sum().alias("available"))
+    )
+    taken = (
+        framed.filter(recovery)
+        .join(available, on="household_id", how="left")
+        .with_columns(pl.col("available").fill_null(0), owed=-pl.col("amount_fen"))
+        .sort("household_id", "service_month", order)
+        .with_columns(before=pl.col("owed").cum_sum().over("household_id") - pl.col("owed"))
+        .with_columns(take=pl.min_horizontal("owed", pl.max_horizontal(pl.col("available") - pl.col("before"), 0)))
+        .with_columns(rest=pl.col("owed") - pl.col("take"))
+    )
+    kept = taken.filter(pl.col("take") > 0).select(order, pl.col("take").neg().alias("__amount"))
+    out = (
+        framed.join(kept, on=order, how="left")
+        .filter(~recovery | pl.col("__amount").is_not_null())
+        .with_columns(
+            amount_fen=pl.when(recovery).then(pl.col("__amount")).otherwise(pl.col("amount_fen")).cast(pl.Int64)
+        )
+        .sort(order)
+        .drop(order, "__amount")
+    )
+    rest = taken.filter(pl.col("rest") > 0)
+    # The cause a collection cites: a death recorded on the entitlement, else a correction.
+    dead = set(
+        EntitlementEvent.objects.filter(
+            entitlement_id__in=rest["entitlement_id"].unique().to_list(), cause=Cause.DEATH
+        ).values_list("entitlement_id", flat=True)
+    )
+    rest = rest.select(
+        "household_id",
+        "entitlement_id",
+        pl.col("service_month").alias("first_month"),
+        pl.col("service_month").alias("last_month"),
+        pl.col("rest").cast(pl.Int64).alias("amount_fen"),
+        pl.when(pl.col("entitlement_id").is_in(list(dead)))
+        .then(pl.lit(Cause.DEATH.value))
+        .otherwise(pl.lit(Cause.CORRECTION.value))
+        .alias("cause"),
+        pl.concat_str(pl.col("note"), pl.lit(_("（当月无可扣回金额，列入追缴）"))).alias("note"),
+    )
+    return out, rest
+
+
+def collections_insert(*, collections: pl.DataFrame, payroll: Payroll) -> int:
+    """Writes cap_recoveries' left-over as Collection rows of `payroll` (追缴清单), in one bulk insert. Call
+    inside payroll generation's transaction, so a discarded payroll takes its collections with it."""
+    if collections.height == 0:
+        return 0
+    region = pl.DataFrame(
+        list(
+            Entitlement.objects.filter(pk__in=collections["entitlement_id"].unique().to_list()).values_list(
+                "id", "region_code"
+            )
+        ),
+        schema={"entitlement_id": pl.Int64, "region_code": pl.String},
+        orient="row",
+    )
+    frame = collections.join(region, on="entitlement_id", how="left").select(
+        "household_id",
+        "region_code",
+        "entitlement_id",
+        "first_month",
+        "last_month",
+        "amount_fen",
+        pl.lit(CollectionStatus.OPEN.value).alias("status"),
+        "cause",
+        pl.col("note").str.slice(0, 300),
+        pl.lit(dt.datetime.now(tz=dt.UTC)).alias("created_at"),
+        pl.lit(payroll.pk, dtype=pl.Int64).alias("payroll_id"),
+    )
+    return bulk_insert(Collection, frame)

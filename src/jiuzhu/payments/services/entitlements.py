@@ -1,5 +1,6 @@
 """Writes to entitlements. Changes take effect from the next month ([57] 第三十二条): the month in which a
-decision is taken is still paid as before."""
+decision is taken is still paid as before. Every change writes an EntitlementEvent with its cause, so the
+household ledger and the payroll's differences can say why an amount began, changed or stopped."""
 
 from __future__ import annotations
 
@@ -17,9 +18,12 @@ from jiuzhu.core.audit import audit_record
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import require_scope
 from jiuzhu.payments.models import (
+    Cause,
     Entitlement,
+    EntitlementEvent,
     EntitlementPerson,
     EntitlementStatus,
+    EventKind,
     add_months,
     first_of_month,
     next_month,
@@ -35,7 +39,7 @@ def _require(actor: User, capability: Capability) -> None:
         raise PermissionDenied(_("您的角色无权执行此操作"))
 
 
-def _audit(actor: User, ent: Entitlement, action: str, summary: str, after: Any) -> None:
+def _audit(actor: User | str, ent: Entitlement, action: str, summary: str, after: Any) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -44,6 +48,31 @@ def _audit(actor: User, ent: Entitlement, action: str, summary: str, after: Any)
         region_code=ent.region_code,
         summary=summary,
         after=after,
+    )
+
+
+def _event(
+    ent: Entitlement,
+    *,
+    actor: User | None,
+    kind: str,
+    cause: str,
+    month: dt.date,
+    before: Decimal | None = None,
+    after: Decimal | None = None,
+    note: str = "",
+    recorded_on: dt.date | None = None,
+) -> EntitlementEvent:
+    return EntitlementEvent.objects.create(
+        entitlement=ent,
+        kind=kind,
+        cause=cause,
+        effective_month=first_of_month(month),
+        amount_before=before,
+        amount_after=after,
+        note=note[:300],
+        recorded_on=recorded_on or timezone.localdate(),
+        created_by=actor,
     )
 
 
@@ -61,6 +90,7 @@ def entitlement_create(
     gradual_exit: bool = False,
     end_month: dt.date | None = None,
     reason: str = "",
+    cause: Cause = Cause.DECISION,
 ) -> Entitlement:
     _require(actor, _DECIDE)
     require_scope(actor, household.region_code)
@@ -84,6 +114,9 @@ def entitlement_create(
         created_by=actor,
     )
     EntitlementPerson.objects.bulk_create([EntitlementPerson(entitlement=ent, person=p) for p in persons])
+    if previous is None:
+        _event(ent, actor=actor, kind=EventKind.CREATED, cause=cause, month=ent.start_month, after=monthly_amount,
+               note=reason)  # fmt: skip
     _audit(
         actor,
         ent,
@@ -106,7 +139,7 @@ def _require_open(ent: Entitlement, on: dt.date) -> None:
 
 @transaction.atomic
 def entitlement_suspend(
-    *, actor: User, entitlement: Entitlement, reason: str, on: dt.date | None = None
+    *, actor: User, entitlement: Entitlement, reason: str, on: dt.date | None = None, cause: Cause = Cause.REVIEW
 ) -> Entitlement:
     _require(actor, _DECIDE)
     require_scope(actor, entitlement.region_code)
@@ -119,6 +152,7 @@ def entitlement_suspend(
         raise ValidationError(_("该待遇已暂停"))
     ent.status, ent.suspended_from, ent.reason = EntitlementStatus.SUSPENDED, next_month(on), reason
     ent.save(update_fields=["status", "suspended_from", "reason"])
+    _event(ent, actor=actor, kind=EventKind.SUSPENDED, cause=cause, month=ent.suspended_from, note=reason)
     _audit(
         actor,
         ent,
@@ -130,10 +164,27 @@ def entitlement_suspend(
 
 
 @transaction.atomic
-def entitlement_stop(*, actor: User, entitlement: Entitlement, reason: str, on: dt.date | None = None) -> Entitlement:
-    """Stops payment from the month after `on`; this month is the last one paid."""
-    _require(actor, _DECIDE)
-    require_scope(actor, entitlement.region_code)
+def entitlement_stop(
+    *, actor: User, entitlement: Entitlement, reason: str, on: dt.date | None = None, cause: Cause = Cause.REVIEW
+) -> Entitlement:
+    """Stops payment from the month after `on`; this month is the last one paid. `on` may lie in the past
+    (a death found late): the months paid since then become a recovery in the next payroll."""
+    ent = _stop(actor=actor, entitlement=entitlement, reason=reason, on=on)
+    _event(ent, actor=actor, kind=EventKind.STOPPED, cause=cause, month=next_month(ent.end_month or ent.start_month),
+           before=ent.monthly_amount, note=reason)  # fmt: skip
+    return ent
+
+
+def _stop(
+    *, actor: User | None, entitlement: Entitlement, reason: str, on: dt.date | None, check: bool = True
+) -> Entitlement:
+    """The stop itself, without its event: a change of amount records one event for the whole change.
+    `check=False` for a stop that follows a recorded fact (a death), not a decision."""
+    if check:
+        if actor is None:
+            raise PermissionDenied(_("您的角色无权执行此操作"))
+        _require(actor, _DECIDE)
+        require_scope(actor, entitlement.region_code)
     on = on or timezone.localdate()
     if not reason.strip():
         raise ValidationError({"reason": _("停止发放须写明理由")})
@@ -144,7 +195,7 @@ def entitlement_stop(*, actor: User, entitlement: Entitlement, reason: str, on: 
     ent.status, ent.reason = EntitlementStatus.STOPPED, reason
     ent.save(update_fields=["status", "end_month", "reason"])
     _audit(
-        actor,
+        actor or "system",
         ent,
         AuditAction.UPDATE,
         _("停止发放，自 %(m)s 起") % {"m": f"{next_month(on):%Y-%m}"},
@@ -155,15 +206,22 @@ def entitlement_stop(*, actor: User, entitlement: Entitlement, reason: str, on: 
 
 @transaction.atomic
 def entitlement_change_amount(
-    *, actor: User, entitlement: Entitlement, monthly_amount: Decimal, reason: str, on: dt.date | None = None
+    *,
+    actor: User,
+    entitlement: Entitlement,
+    monthly_amount: Decimal,
+    reason: str,
+    on: dt.date | None = None,
+    cause: Cause = Cause.REVIEW,
 ) -> Entitlement:
-    """A new entitlement from next month, the old one ending this month: history keeps both amounts."""
+    """A new entitlement from next month, the old one ending this month: history keeps both amounts. With
+    `on` in the past the change is retroactive (提标 recompute): the difference becomes back pay."""
     _require(actor, _DECIDE)
     on = on or timezone.localdate()
     if not reason.strip():
         raise ValidationError({"reason": _("调整金额须写明理由")})
-    old = entitlement_stop(actor=actor, entitlement=entitlement, reason=reason, on=on)
-    return entitlement_create(
+    old = _stop(actor=actor, entitlement=entitlement, reason=reason, on=on)
+    new = entitlement_create(
         actor=actor,
         household=old.household,
         program=old.program,
@@ -173,12 +231,24 @@ def entitlement_change_amount(
         source_case=old.source_case,
         previous=old,
         reason=reason,
+        cause=cause,
     )
+    # One event on the new link of the chain tells the whole change: from which month, from what to what.
+    _event(new, actor=actor, kind=EventKind.AMOUNT, cause=cause, month=new.start_month, before=old.monthly_amount,
+           after=monthly_amount, note=reason)  # fmt: skip
+    return new
 
 
 @transaction.atomic
 def entitlement_gradual_exit(
-    *, actor: User, entitlement: Entitlement, months: int, reason: str, on: dt.date | None = None, max_months: int = 6
+    *,
+    actor: User,
+    entitlement: Entitlement,
+    months: int,
+    reason: str,
+    on: dt.date | None = None,
+    max_months: int = 6,
+    cause: Cause = Cause.REVIEW,
 ) -> Entitlement:
     """渐退: keep paying for `months` more months (at most `max_months`), then stop by itself."""
     _require(actor, _DECIDE)
@@ -192,6 +262,7 @@ def entitlement_gradual_exit(
     _require_open(ent, on)
     ent.end_month, ent.gradual_exit, ent.reason = add_months(first_of_month(on), months), True, reason
     ent.save(update_fields=["end_month", "gradual_exit", "reason"])
+    _event(ent, actor=actor, kind=EventKind.GRADUAL_EXIT, cause=cause, month=next_month(on), note=reason)
     _audit(
         actor,
         ent,
@@ -200,3 +271,32 @@ def entitlement_gradual_exit(
         {"end_month": ent.end_month, "gradual_exit": True, "reason": reason},
     )
     return ent
+
+
+@transaction.atomic
+def entitlements_stop_on_death(*, person: Person, actor: User | None, on: dt.date) -> list[Entitlement]:
+    """A member's recorded death stops what paid for them from the month after death, retroactively when the
+    date lies in the past (what was paid since becomes a recovery): a one-person entitlement, and a household
+    entitlement whose last living covered member died. Other household entitlements are left to the re-check
+    cases schedules ([57] 第三十条). Registered with registry.hooks.on_death_recorded; idempotent."""
+    died = person.date_of_death
+    if died is None:
+        return []
+    last_month = first_of_month(died)
+    open_ = (
+        Entitlement.objects.filter(covered__person=person)
+        .exclude(status=EntitlementStatus.STOPPED)
+        .exclude(end_month__lt=last_month)
+        .distinct()
+    )
+    stopped = []
+    for ent in open_:
+        alive = ent.persons.filter(date_of_death__isnull=True).exclude(pk=person.pk).exists()
+        if alive:
+            continue
+        reason = _("保障对象 %(p)s 于 %(d)s 死亡") % {"p": person.name, "d": died.isoformat()}
+        ent = _stop(actor=actor, entitlement=ent, reason=reason, on=died, check=False)
+        _event(ent, actor=actor, kind=EventKind.STOPPED, cause=Cause.DEATH, month=next_month(died),
+               before=ent.monthly_amount, note=reason, recorded_on=on)  # fmt: skip
+        stopped.append(ent)
+    return stopped

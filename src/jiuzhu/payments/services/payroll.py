@@ -40,7 +40,7 @@ from jiuzhu.registry.models import Household
 
 Progress = Callable[[int, str], None]  # percent 0..100, stage
 
-_LINE_COLUMNS = ["household_id", "entitlement_id", "program", "service_month", "kind", "amount_fen", "note"]
+_LINE_COLUMNS = list(arrears.LINE_SCHEMA)
 
 
 def _require(actor: User | None, capability: Capability) -> None:
@@ -116,18 +116,27 @@ def payroll_lines_frame(*, month: dt.date, region: Region, program: str = "") ->
     regular = _regular_lines(month=month, prefix=prefix, program=program)
     regular = regular.join(_already_paid(month=month, prefix=prefix), on="entitlement_id", how="anti")
     adjust = arrears.adjustments(month=month, region_code_prefix=prefix, program=program).select(_LINE_COLUMNS)
-    lines = pl.concat([regular, adjust.cast(arrears.ADJUSTMENT_SCHEMA)], how="vertical")  # type: ignore[arg-type]
+    lines = pl.concat([regular, adjust.cast(arrears.LINE_SCHEMA)], how="vertical")  # type: ignore[arg-type]
     # A household whose account the bank refused waits: its money is paid as back pay once corrected.
     lines = lines.join(_flagged_households(prefix), on="household_id", how="anti")
-    lines, collections = arrears.cap_recoveries(lines, payroll_month=month)
+    lines, collections = arrears.cap_recoveries(lines, payroll_month=month, region_code=region.code)
     payees = _payees(prefix)
+    # An adjustment of one month, settled in this payroll month, is keyed: two overlapping payrolls (a
+    # county's and a township's generated at the same moment) cannot both pay it (one_off_paid_once).
+    adjustment_key = pl.format(
+        "adj:{}:{}:{}",
+        pl.coalesce(pl.col("entitlement_id").cast(pl.String), pl.format("h{}", "household_id")),
+        pl.col("service_month").dt.strftime("%Y%m"),
+        pl.lit(f"{month:%Y%m}"),
+    )
     lines = lines.join(payees, on="household_id", how="inner").with_columns(
         status=pl.lit(LineStatus.PENDING.value),
-        source_key=pl.lit(""),
+        source_key=pl.when(pl.col("kind").is_in([LineKind.BACKPAY.value, LineKind.RECOVERY.value]))
+        .then(adjustment_key)
+        .otherwise(pl.lit("")),
         failure_reason=pl.lit(""),
     )
     lines = lines.sort(["region_code", "household_id", "program", "service_month", "kind"])
-    collections = collections.join(payees.select("household_id", "region_code"), on="household_id", how="inner")
     return lines, collections
 
 
@@ -166,15 +175,7 @@ def payroll_generate(
             lines, collections = payroll_lines_frame(month=month, region=region, program=program)
             report(60, _("写入发放明细"))
             bulk_insert(PayrollLine, lines.with_columns(payroll_id=pl.lit(payroll.pk, dtype=pl.Int64)))
-            if collections.height:
-                bulk_insert(
-                    Collection,
-                    collections.with_columns(
-                        payroll_id=pl.lit(payroll.pk, dtype=pl.Int64),
-                        status=pl.lit("open"),
-                        created_at=pl.lit(timezone.now()),
-                    ),
-                )
+            arrears.collections_insert(collections=collections, payroll=payroll)
             payroll.line_count = lines.height
             payroll.total_fen = int(lines["amount_fen"].sum()) if lines.height else 0
             payroll.save(update_fields=["line_count", "total_fen"])

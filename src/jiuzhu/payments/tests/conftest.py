@@ -53,3 +53,10 @@ def paying(county: Any, make_household: Any, approver: User) -> dict[str, Entitl
         "a3": entitle(approver, a3, "dibao_rural", "100", "2026-10-01"),
         "b1": entitle(approver, b1, "dibao_rural", "396", "2026-10-01"),
     }
+
+
+@pytest.fixture
+def dibao(standards: Any, make_household: Any, approver: User) -> Entitlement:
+    """A one-person urban 低保 household paid 528 a month from January 2026, with the shipped standards."""
+    hh = make_household(standards.village_a1, [("赵六", dt.date(1976, 5, 1), Relation.SELF, {})])
+    return entitle(approver, hh, "dibao_urban", "528", "2026-01-01")

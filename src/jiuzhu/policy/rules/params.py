@@ -133,6 +133,14 @@ PARAMETER_SPECS: dict[str, ParameterSpec] = {
         _s("review.months.irregular", _I, gettext_noop("定期复核间隔：收入不稳定且有劳动能力"), gettext_noop("个月")),
         _s("review.months.death", _I, gettext_noop("成员死亡后复核时限"), gettext_noop("个月")),
         _s("review.months.gradual_exit_max", _I, gettext_noop("渐退期上限"), gettext_noop("个月")),
+        # Payments: how far back arrears are settled, and whether a recovery may take a month below zero.
+        _s(
+            "payments.recovery.allow_negative",
+            _I,
+            gettext_noop("扣回可使当月实发为负（1 是，0 否）"),
+            gettext_noop("1/0"),
+        ),
+        _s("payments.arrears.window_months", _I, gettext_noop("补发、扣回的追溯期限"), gettext_noop("个月")),
     )
 }
 

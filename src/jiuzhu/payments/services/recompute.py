@@ -1,0 +1,317 @@
+"""提标 apply: a saved change of a standard re-decides the running entitlements from its effective date.
+
+Every household under the region is evaluated by the engine twice on the effective date, with the
+parameters in force the day before and with those in force that day: the difference is the effect of the
+change alone (what the 提标影响测算 page shows), so an age or income change since the last decision is
+left to the review that is due for it. A rise becomes a new link of the entitlement chain from the
+effective month (cause recompute), retroactive when the date is past: the months already paid at the old
+amount become back pay in the next payroll (arrears.adjustments). A fall is never applied here: it is
+listed for a person to decide, with a written notice, as a reduction needs ([57] 第三十二条).
+
+Set-based: one read of the households and entitlements into Polars, bulk writes of the new links, their
+covered persons and their events, one UPDATE per chunk for the old links, one audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiuzhu.accounts.models import Capability, User
+from jiuzhu.core.audit import audit_record
+from jiuzhu.core.bulk import bulk_insert, reserve_ids
+from jiuzhu.core.models import AuditAction
+from jiuzhu.core.money import fen_to_yuan
+from jiuzhu.core.scope import in_scope, prefix_q
+from jiuzhu.payments.hooks import entitlements_replaced
+from jiuzhu.payments.models import (
+    Cause,
+    Entitlement,
+    EntitlementEvent,
+    EntitlementPerson,
+    EntitlementStatus,
+    EventKind,
+    add_months,
+    first_of_month,
+)
+from jiuzhu.policy import inputs
+from jiuzhu.policy.models import Parameter
+from jiuzhu.policy.rules import MONTHLY_PROGRAMS, PARAMETER_SPECS, evaluate
+from jiuzhu.policy.selectors import ancestor_codes, parameters_frame
+from jiuzhu.regions.models import Region
+from jiuzhu.registry.models import Household
+
+_CHUNK = 10_000
+
+
+@dataclass(frozen=True)
+class ForDecision:
+    """An entitlement the recompute did not change, for a person to decide (a fall, or no single link)."""
+
+    entitlement_id: int
+    household_id: int
+    number: str
+    program: str
+    current: Decimal
+    proposed: Decimal
+    why: str
+
+
+@dataclass(frozen=True)
+class RecomputeResult:
+    key: str
+    region_code: str
+    effective_month: dt.date
+    evaluated: int  # running entitlements looked at
+    raised: int  # re-decided upward, from effective_month
+    monthly_increase: Decimal  # the sum of the rises, per month
+    unchanged: int
+    already: int  # raised by an earlier apply of the same date
+    for_decision: list[ForDecision] = field(default_factory=list)
+
+
+def _require(actor: User | None, region: Region) -> None:
+    if actor is None:
+        return  # the system operator, from the command line: holds the server and its database already
+    may = actor.has_capability(Capability.MANAGE_PARAMETERS) or actor.has_capability(Capability.CONFIRM_CASE)
+    if not may or not in_scope(actor, region.code):
+        raise PermissionDenied(_("无权按调整后的标准重新核定待遇"))
+
+
+def _engine_amounts(region: Region, on: dt.date) -> pl.DataFrame:
+    """household_id, program, before_fen, after_fen: every monthly programme's amount with the parameters in
+    force the day before `on` and on `on`, both on the households' facts of `on`. Only households with a
+    running entitlement are read (a subquery, not a list of ids): most of a registry receives nothing."""
+    entitled = Entitlement.objects.filter(prefix_q(region.prefix), status=EntitlementStatus.ACTIVE).values(
+        "household_id"
+    )
+    where = prefix_q(region.prefix)
+    raw = inputs.registry_raw(where & Q(pk__in=entitled), person_where=where & Q(household_id__in=entitled))
+    households, persons = inputs.registry_frames(raw, on)
+    schema = {"household_id": pl.Int64, "program": pl.String, "before_fen": pl.Int64, "after_fen": pl.Int64}
+    if households.height == 0:
+        return pl.DataFrame(schema=schema)
+    stored = parameters_frame(regions=[region], below=True)
+    sides = []
+    for tag, params in (("before_fen", stored.filter(pl.col("effective_from") < on)), ("after_fen", stored)):
+        out = evaluate(households, persons, params, explain=False).households
+        sides.append(
+            out.select("household_id", *(pl.col(f"{c}.monthly").fill_null(0).alias(c) for c in MONTHLY_PROGRAMS))
+            .unpivot(index="household_id", variable_name="program", value_name=tag)
+            .with_columns(pl.col(tag).cast(pl.Int64))
+        )
+    return sides[0].join(sides[1], on=["household_id", "program"]).select(list(schema))
+
+
+def _running(region: Region, month: dt.date) -> pl.DataFrame:
+    """Active entitlements under `region` that pay in `month` and began by then, one row each."""
+    qs = (
+        Entitlement.objects.filter(prefix_q(region.prefix), start_month__lte=month, status=EntitlementStatus.ACTIVE)
+        .exclude(end_month__lt=month)
+        .values_list(
+            "id",
+            "household_id",
+            "region_code",
+            "program",
+            "monthly_amount",
+            "start_month",
+            "end_month",
+            "gradual_exit",
+            "source_case_id",
+        )
+    )
+    rows = [(i, h, r, p, int(a * 100), s, e, g, c) for i, h, r, p, a, s, e, g, c in qs.iterator(chunk_size=20_000)]
+    return pl.DataFrame(
+        rows,
+        schema={
+            "id": pl.Int64,
+            "household_id": pl.Int64,
+            "region_code": pl.String,
+            "program": pl.String,
+            "current_fen": pl.Int64,
+            "start_month": pl.Date,
+            "end_month": pl.Date,
+            "gradual_exit": pl.Boolean,
+            "source_case_id": pl.Int64,
+        },
+        orient="row",
+    )
+
+
+def _yuan_text(fen: pl.Expr) -> pl.Expr:
+    """Fen as the text of a Decimal in yuan ("560.50"), exact: what DecimalField columns take in bulk."""
+    return pl.format("{}.{}", fen // 100, (fen % 100).cast(pl.String).str.zfill(2))
+
+
+def _falls(frame: pl.DataFrame, why: str) -> list[ForDecision]:
+    if frame.height == 0:
+        return []
+    numbers = dict(Household.objects.filter(pk__in=frame["household_id"].to_list()).values_list("id", "number"))
+    return [
+        ForDecision(
+            entitlement_id=r["id"],
+            household_id=r["household_id"],
+            number=numbers.get(r["household_id"], ""),
+            program=r["program"],
+            current=fen_to_yuan(r["current_fen"]),
+            proposed=fen_to_yuan(r["current_fen"] + r["delta"]),
+            why=why,
+        )
+        for r in frame.sort("household_id", "program").iter_rows(named=True)
+    ]
+
+
+def entitlements_recompute(*, actor: User | None, key: str, region: Region, effective_from: dt.date) -> RecomputeResult:
+    """Re-decides the running entitlements under `region` after a saved change of `key` effective from
+    `effective_from` (a row must exist for that key, date and region or a region above it). Rises are
+    applied from that month, retroactively; falls are listed, not applied. Idempotent: applying the same
+    date again changes nothing that was already raised. `actor` None: the system operator (audited "system")."""
+    _require(actor, region)
+    if key not in PARAMETER_SPECS:
+        raise ValidationError({"key": _("未知参数：%(key)s") % {"key": key}})
+    codes = ancestor_codes(region.code)
+    if not Parameter.objects.filter(key=key, effective_from=effective_from, region__code__in=codes).exists():
+        raise ValidationError(
+            {
+                "effective_from": _("%(key)s 在 %(d)s 没有已保存的取值，请先保存再执行")
+                % {"key": key, "d": effective_from}
+            }
+        )
+    month = first_of_month(effective_from)
+    if effective_from != month:
+        # A standard that changes mid-month applies from the next whole month (paid monthly).
+        month = add_months(month, 1)
+    amounts = _engine_amounts(region, month)
+    running = _running(region, month)
+    already_ids = set(
+        EntitlementEvent.objects.filter(
+            entitlement_id__in=running.filter(pl.col("start_month") == month)["id"].to_list(),
+            kind=EventKind.AMOUNT,
+            cause=Cause.RECOMPUTE,
+            effective_month=month,
+        ).values_list("entitlement_id", flat=True)
+    )
+    frame = (
+        running.filter(~pl.col("id").is_in(list(already_ids)))
+        .join(amounts, on=["household_id", "program"], how="left")
+        .with_columns(delta=(pl.col("after_fen") - pl.col("before_fen")).fill_null(0))
+        .with_columns(links=pl.len().over("household_id", "program"))
+    )
+    several = frame.filter((pl.col("delta") != 0) & (pl.col("links") > 1))
+    single = frame.filter(pl.col("links") == 1)
+    rises = single.filter(pl.col("delta") > 0)
+    falls = single.filter(pl.col("delta") < 0)
+    for_decision = _falls(falls, _("按调整后的标准测算金额降低，须人工核定并书面告知")) + _falls(
+        several, _("同一项目有多条待遇，须人工核定")
+    )
+    with transaction.atomic():
+        _apply(actor=actor, rises=rises, month=month, key=key)
+        increase = int(rises["delta"].sum() or 0)
+        audit_record(
+            actor=actor or "system",
+            action=AuditAction.UPDATE,
+            object_type="entitlement",
+            region_code=region.code,
+            summary=_("提标重新核定：%(key)s 自 %(m)s 起，调高 %(n)d 项待遇，每月增加 %(a)s 元；%(d)d 项待人工核定")
+            % {
+                "key": key,
+                "m": f"{month:%Y-%m}",
+                "n": rises.height,
+                "a": fen_to_yuan(increase),
+                "d": len(for_decision),
+            },
+            after={
+                "key": key,
+                "effective_month": month.isoformat(),
+                "raised": rises.height,
+                "for_decision": len(for_decision),
+            },
+        )
+    return RecomputeResult(
+        key=key,
+        region_code=region.code,
+        effective_month=month,
+        evaluated=running.height,
+        raised=rises.height,
+        monthly_increase=fen_to_yuan(increase),
+        unchanged=frame.filter(pl.col("delta") == 0).height,
+        already=len(already_ids),
+        for_decision=for_decision,
+    )
+
+
+def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str) -> None:
+    """The old links end the month before `month`; new links from `month` at the raised amount, covering the
+    same persons, each with its event."""
+    n = rises.height
+    if n == 0:
+        return
+    now = timezone.now()
+    reason = _("提标重新核定（%(key)s 自 %(m)s 起）") % {"key": key, "m": f"{month:%Y-%m}"}
+    last_old = add_months(month, -1)
+    new_ids = reserve_ids(Entitlement, n)
+    new = rises.with_columns(
+        new_id=pl.Series(new_ids, dtype=pl.Int64), after_fen=pl.col("current_fen") + pl.col("delta")
+    )
+    bulk_insert(
+        Entitlement,
+        new.select(
+            pl.col("new_id").alias("id"),
+            "household_id",
+            "region_code",
+            "program",
+            _yuan_text(pl.col("after_fen")).alias("monthly_amount"),
+            pl.lit(month).alias("start_month"),
+            "end_month",
+            pl.lit(None, dtype=pl.Date).alias("suspended_from"),
+            pl.lit(EntitlementStatus.ACTIVE.value).alias("status"),
+            "gradual_exit",
+            "source_case_id",
+            pl.col("id").alias("previous_id"),
+            pl.lit(reason).alias("reason"),
+            pl.lit(now).alias("created_at"),
+            pl.lit(actor.pk if actor else None, dtype=pl.Int64).alias("created_by_id"),
+        ),
+    )
+    bulk_insert(
+        EntitlementEvent,
+        new.select(
+            pl.col("new_id").alias("entitlement_id"),
+            pl.lit(EventKind.AMOUNT.value).alias("kind"),
+            pl.lit(Cause.RECOMPUTE.value).alias("cause"),
+            pl.lit(month).alias("effective_month"),
+            _yuan_text(pl.col("current_fen")).alias("amount_before"),
+            _yuan_text(pl.col("after_fen")).alias("amount_after"),
+            pl.lit(reason).alias("note"),
+            pl.lit(timezone.localdate()).alias("recorded_on"),
+            pl.lit(now).alias("created_at"),
+            pl.lit(actor.pk if actor else None, dtype=pl.Int64).alias("created_by_id"),
+        ),
+    )
+    ent = connection.ops.quote_name(Entitlement._meta.db_table)
+    link = connection.ops.quote_name(EntitlementPerson._meta.db_table)
+    old_ids = rises["id"].to_list()
+    with connection.cursor() as cur:
+        for start in range(0, n, _CHUNK):
+            ids = new_ids[start : start + _CHUNK]
+            marks = ", ".join(["%s"] * len(ids))
+            # The new link covers whom the old one covered: copied in the database, by the previous pointer.
+            cur.execute(
+                f"INSERT INTO {link} (entitlement_id, person_id) SELECT e.id, ep.person_id FROM {ent} e "
+                f"JOIN {link} ep ON ep.entitlement_id = e.previous_id WHERE e.id IN ({marks})",
+                ids,
+            )
+            old = old_ids[start : start + _CHUNK]
+            params: list[Any] = [EntitlementStatus.STOPPED.value, last_old, reason, *old]
+            old_marks = ", ".join(["%s"] * len(old))
+            cur.execute(f"UPDATE {ent} SET status = %s, end_month = %s, reason = %s WHERE id IN ({old_marks})", params)
+    # Higher apps follow the chain (cases: open reviews move to the new link).
+    entitlements_replaced(old_ids=old_ids)

@@ -1,0 +1,96 @@
+"""提标 apply: rises re-decided from the effective month as a new link of the chain, back pay following in
+the next payroll; falls listed for a person to decide, never lowered here."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from jiuzhu.payments import services
+from jiuzhu.payments.models import Cause, Entitlement, EntitlementEvent, EntitlementStatus, EventKind
+from jiuzhu.payments.services.recompute import entitlements_recompute
+from jiuzhu.payments.tests.test_arrears import pay_months
+from jiuzhu.policy.services import parameter_add
+
+D = dt.date.fromisoformat
+KEY = "dibao.standard.urban"
+
+
+def raise_standard(county, admin, value: str, on: str = "2026-04-01") -> None:
+    parameter_add(actor=admin, region=county.county, key=KEY, value=value, effective_from=D(on), source="县政府文件")
+
+
+def test_a_raise_becomes_a_new_link_from_its_month_and_back_pay(standards, dibao, admin):
+    pay_months(standards, [dibao], D("2026-01-01"), 6)
+    raise_standard(standards, admin, "600")
+    result = entitlements_recompute(actor=admin, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
+    assert (result.raised, result.monthly_increase, result.for_decision) == (1, Decimal("72.00"), [])
+    dibao.refresh_from_db()
+    assert dibao.status == EntitlementStatus.STOPPED and dibao.end_month == D("2026-03-01")
+    new = Entitlement.objects.get(previous=dibao)
+    assert (new.monthly_amount, new.start_month, new.status) == (Decimal("600.00"), D("2026-04-01"), "active")
+    assert list(new.persons.all()) == list(dibao.persons.all())
+    event = EntitlementEvent.objects.get(entitlement=new)
+    assert (event.kind, event.cause, event.amount_before, event.amount_after) == (
+        EventKind.AMOUNT,
+        Cause.RECOMPUTE,
+        Decimal("528.00"),
+        Decimal("600.00"),
+    )
+    lines = services.adjustments(month=D("2026-07-01"), region_code_prefix="330727")
+    assert lines.select("service_month", "kind", "amount_fen").rows() == [
+        (D("2026-04-01"), "backpay", 7200),
+        (D("2026-05-01"), "backpay", 7200),
+        (D("2026-06-01"), "backpay", 7200),
+    ]
+    assert lines["note"].to_list()[0] == "2026-04 提标补发"
+    # Applying the same date again changes nothing.
+    again = entitlements_recompute(actor=admin, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
+    assert (again.raised, again.already) == (0, 1)
+    assert Entitlement.objects.filter(household=dibao.household).count() == 2
+
+
+def test_a_fall_is_listed_for_a_person_to_decide_not_applied(standards, dibao, admin):
+    raise_standard(standards, admin, "500")
+    result = entitlements_recompute(actor=admin, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
+    assert result.raised == 0
+    [row] = result.for_decision
+    assert (row.entitlement_id, row.current, row.proposed, row.number) == (
+        dibao.pk,
+        Decimal("528.00"),
+        Decimal("500.00"),
+        dibao.household.number,
+    )
+    dibao.refresh_from_db()
+    assert dibao.status == EntitlementStatus.ACTIVE and dibao.end_month is None
+
+
+def test_apply_needs_a_saved_value_and_the_right_to_decide(standards, dibao, admin, caseworker_a):
+    with pytest.raises(ValidationError):
+        entitlements_recompute(actor=admin, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
+    raise_standard(standards, admin, "600")
+    with pytest.raises(PermissionDenied):
+        entitlements_recompute(actor=caseworker_a, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
+
+
+def test_params_set_and_apply_from_the_command_line(standards, dibao, admin):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from jiuzhu.policy.models import Parameter
+
+    out = StringIO()
+    args = ["--region", standards.county.code, "--from", "2026-04-01"]
+    call_command("params", "set", KEY, "600", *args, "--source", "县政府文件", stdout=out)
+    assert Parameter.objects.get(key=KEY, effective_from=D("2026-04-01")).value == "600"
+    assert "城市低保标准" in out.getvalue()
+    with pytest.raises(CommandError, match="已有取值"):
+        call_command("params", "set", KEY, "610", *args, "--source", "县政府文件", stdout=out)
+    with pytest.raises(CommandError, match="无权"):
+        call_command("params", "set", KEY, "610", "--region", standards.county.code, "--from", "2026-05-01",
+                     "--source", "x", "--user", "approver", stdout=out)  # fmt: skip
+    call_command("params", "apply", KEY, *args, "--user", admin.username, stdout=out)
+    assert "调高 1 项" in out.getvalue()
+    assert Entitlement.objects.get(previous=dibao).monthly_amount == Decimal("600.00")

@@ -1,0 +1,46 @@
+"""The 提标 apply button of the 提标影响测算 page (policy links here by the URL name payments:recompute): runs
+the recompute for the user's region and shows what it raised and what waits for a person to decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from jiuzhu.core.http import AuthedRequest
+from jiuzhu.payments.services.recompute import entitlements_recompute
+from jiuzhu.policy.models import Parameter
+from jiuzhu.policy.rules import PROGRAMS_BY_CODE
+from jiuzhu.policy.selectors import ancestor_codes
+
+
+@login_required
+@require_POST
+def recompute(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    region = user.region
+    if region is None:
+        raise PermissionDenied
+    try:
+        day = dt.date.fromisoformat(request.POST.get("effective_from", ""))
+    except ValueError:
+        return render(request, "payments/recompute.html", {"result": None, "error": "effective_from"}, status=400)
+    # The saved change of that date: its first key names it (the recompute covers every key of the date).
+    key = (
+        Parameter.objects.filter(effective_from=day, region__code__in=ancestor_codes(region.code))
+        .order_by("key")
+        .values_list("key", flat=True)
+        .first()
+    )
+    try:
+        result = entitlements_recompute(actor=user, key=key or "", region=region, effective_from=day)
+    except ValidationError as exc:
+        messages = [m for ms in exc.message_dict.values() for m in ms]
+        return render(request, "payments/recompute.html", {"result": None, "error": "；".join(messages)}, status=400)
+    names = {code: p.name for code, p in PROGRAMS_BY_CODE.items()}
+    rows = [(r, names.get(r.program, r.program)) for r in result.for_decision]
+    return render(request, "payments/recompute.html", {"result": result, "rows": rows, "error": "", "region": region})
