@@ -22,6 +22,7 @@ from jiuzhu.core.audit import audit_record
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import prefix_q
 from jiuzhu.payments.models import (
+    AccountFlag,
     Entitlement,
     EntitlementPerson,
     LineKind,
@@ -79,10 +80,12 @@ def _month_set(params: pl.DataFrame, key: str, month: dt.date) -> bool:
     return any(int(Decimal(v)) == month.month for v in values)
 
 
-def _covered(*, month: dt.date, prefix: str, programs: list[str]) -> pl.DataFrame:
+def _covered(*, month: dt.date, prefix: str, programs: list[str], households: set[int] | None = None) -> pl.DataFrame:
     """One row per person covered in `month` by a running entitlement of `programs`: person, household,
     the household's region, the programme. Alive at the start of the month."""
     running = Entitlement.objects.filter(prefix_q(prefix), program__in=programs, start_month__lte=month)
+    if households is not None:
+        running = running.filter(household_id__in=households)
     running = running.filter(Q(end_month__isnull=True) | Q(end_month__gte=month)).exclude(suspended_from__lte=month)
     alive = Q(person__date_of_death__isnull=True) | Q(person__date_of_death__gte=month)
     rows = EntitlementPerson.objects.filter(alive, entitlement__in=running).values_list(
@@ -104,12 +107,14 @@ def _category(program: pl.Expr) -> pl.Expr:
     return pl.when(program.is_in(TEKUN)).then(pl.lit("tekun")).otherwise(program.replace_strict(DIBAO, default=None))
 
 
-def _weiwen_lines(*, month: dt.date, prefix: str, params: pl.DataFrame) -> pl.DataFrame:
+def _weiwen_lines(
+    *, month: dt.date, prefix: str, params: pl.DataFrame, households: set[int] | None = None
+) -> pl.DataFrame:
     """春节慰问金: one line per person covered by a running 低保/特困 entitlement in the region's weiwen
     month, the amount the engine's rule gives for one person of the category."""
     if not _month_set(params, "weiwen.month", month):
         return _empty()
-    covered = _covered(month=month, prefix=prefix, programs=[*DIBAO, *TEKUN])
+    covered = _covered(month=month, prefix=prefix, programs=[*DIBAO, *TEKUN], households=households)
     if covered.height == 0:
         return _empty()
     resolved = _resolved(covered, params, month).filter(pl.col(col("weiwen.month")) == month.month)
@@ -129,6 +134,25 @@ def _weiwen_lines(*, month: dt.date, prefix: str, params: pl.DataFrame) -> pl.Da
         key="weiwen",
         note=_("%(y)d年春节慰问金") % {"y": month.year},
     )
+
+
+def _weiwen_waited(*, month: dt.date, prefix: str, params: pl.DataFrame) -> pl.DataFrame:
+    """The 慰问金 of households whose account the bank had refused in an earlier weiwen month of this year
+    (their lines were held back, or returned): paid in the first payroll after the account is corrected,
+    for the weiwen month (service_month), as covered then. Only households with a flag resolved lately are
+    looked at, so a normal month costs one small query; "lately" reaches into the previous year because
+    payrolls are prepared ahead of their month. What was paid already is left out by its key."""
+    since = dt.datetime(month.year - 1, 1, 1, tzinfo=dt.UTC)
+    households = set(
+        AccountFlag.objects.filter(prefix_q(prefix), resolved_at__gte=since).values_list("household_id", flat=True)
+    )
+    months = {int(Decimal(v)) for v in params.filter(pl.col("key") == "weiwen.month")["value"].to_list()}
+    frames = [
+        _weiwen_lines(month=month.replace(month=m), prefix=prefix, params=params, households=households)
+        for m in sorted(months)
+        if households and 1 <= m < month.month
+    ]
+    return pl.concat([_empty(), *frames], how="vertical")
 
 
 def _canbao_lines(*, month: dt.date, prefix: str, params: pl.DataFrame) -> pl.DataFrame:
@@ -218,9 +242,11 @@ def one_off_lines(*, month: dt.date, region: Region, program: str = "") -> pl.Da
         params = _params(region)
         if program in ("", WEIWEN):
             frames.append(_weiwen_lines(month=month, prefix=prefix, params=params))
+            frames.append(_weiwen_waited(month=month, prefix=prefix, params=params))
         if program in ("", CANBAO):
             frames.append(_canbao_lines(month=month, prefix=prefix, params=params))
-    lines = pl.concat(frames, how="vertical")
+    # One line per key: a weiwen month moved within the year must not offer the same person twice.
+    lines = pl.concat(frames, how="vertical").unique("source_key", keep="first", maintain_order=True)
     if lines.height == 0:
         return lines
     paid = _already_paid(month=month, prefix=prefix, keys=lines["source_key"].to_list())

@@ -10,7 +10,15 @@ from django.urls import reverse
 from jiuzhu.payments import services
 from jiuzhu.payments.bankfiles.export import fund_summary
 from jiuzhu.payments.bankfiles.simulate import bank_return_simulate
-from jiuzhu.payments.models import Collection, LineKind, LineStatus, OneOffGrant, PayrollLine, PayrollStatus
+from jiuzhu.payments.models import (
+    AccountFlag,
+    Collection,
+    LineKind,
+    LineStatus,
+    OneOffGrant,
+    PayrollLine,
+    PayrollStatus,
+)
 from jiuzhu.payments.services.oneoff import FUND_PAYEE
 from jiuzhu.payments.tests.conftest import entitle
 from jiuzhu.policy.services import parameter_add
@@ -214,3 +222,18 @@ def test_a_grant_decided_after_the_month_waits_for_its_month(county, covered, ap
     )  # fmt: skip
     assert not generate(approver, county, DEC).lines.filter(source_key="linshi:7").exists()
     assert generate(approver, county, JAN).lines.filter(source_key="linshi:7").count() == 1
+
+
+def test_the_weiwen_of_a_refused_account_waits_for_the_correction(county, covered, approver):
+    urban = covered["urban"].household
+    AccountFlag.objects.create(household=urban, region_code=urban.region_code, reason="账户已冻结")
+    january = generate(approver, county, JAN)
+    assert not january.lines.filter(household=urban).exclude(kind=LineKind.INSURANCE).exists()
+    assert january.lines.filter(kind=LineKind.INSURANCE).count() == 5  # the fund is paid regardless
+    assert not generate(approver, county, FEB).lines.filter(household=urban, kind=LineKind.ONE_OFF).exists()
+    services.account_flags_resolve(household=urban)
+    march = generate(approver, county, D("2027-03-01"))
+    weiwen = march.lines.filter(kind=LineKind.ONE_OFF)
+    assert sorted(weiwen.values_list("household_id", "amount_fen", "service_month")) == [(urban.pk, 30000, JAN)] * 2
+    assert march.lines.filter(household=urban, kind=LineKind.BACKPAY).count() == 2  # January and February
+    assert not generate(approver, county, D("2027-04-01")).lines.filter(kind=LineKind.ONE_OFF).exists()
