@@ -80,9 +80,20 @@ def _month_set(params: pl.DataFrame, key: str, month: dt.date) -> bool:
     return any(int(Decimal(v)) == month.month for v in values)
 
 
-def _covered(*, month: dt.date, prefix: str, programs: list[str], households: set[int] | None = None) -> pl.DataFrame:
-    """One row per person covered in `month` by a running entitlement of `programs`: person, household,
-    the household's region, the programme. Alive at the start of the month."""
+# Who is covered in a month, read once per payroll: 慰问金 and 资助参保 often fall in the same month.
+Memo = dict[tuple[dt.date, frozenset[int] | None], pl.DataFrame]
+
+
+def _covered(*, month: dt.date, prefix: str, memo: Memo, households: set[int] | None = None) -> pl.DataFrame:
+    """One row per person covered in `month` by a running 低保/特困 entitlement: person, household, the
+    household's region, the programme. Alive at the start of the month."""
+    key = (month, None if households is None else frozenset(households))
+    if key not in memo:
+        memo[key] = _covered_read(month=month, prefix=prefix, programs=[*DIBAO, *TEKUN], households=households)
+    return memo[key]
+
+
+def _covered_read(*, month: dt.date, prefix: str, programs: list[str], households: set[int] | None) -> pl.DataFrame:
     running = Entitlement.objects.filter(prefix_q(prefix), program__in=programs, start_month__lte=month)
     if households is not None:
         running = running.filter(household_id__in=households)
@@ -108,13 +119,13 @@ def _category(program: pl.Expr) -> pl.Expr:
 
 
 def _weiwen_lines(
-    *, month: dt.date, prefix: str, params: pl.DataFrame, households: set[int] | None = None
+    *, month: dt.date, prefix: str, params: pl.DataFrame, memo: Memo, households: set[int] | None = None
 ) -> pl.DataFrame:
     """春节慰问金: one line per person covered by a running 低保/特困 entitlement in the region's weiwen
     month, the amount the engine's rule gives for one person of the category."""
     if not _month_set(params, "weiwen.month", month):
         return _empty()
-    covered = _covered(month=month, prefix=prefix, programs=[*DIBAO, *TEKUN], households=households)
+    covered = _covered(month=month, prefix=prefix, memo=memo, households=households)
     if covered.height == 0:
         return _empty()
     resolved = _resolved(covered, params, month).filter(pl.col(col("weiwen.month")) == month.month)
@@ -136,7 +147,7 @@ def _weiwen_lines(
     )
 
 
-def _weiwen_waited(*, month: dt.date, prefix: str, params: pl.DataFrame) -> pl.DataFrame:
+def _weiwen_waited(*, month: dt.date, prefix: str, params: pl.DataFrame, memo: Memo) -> pl.DataFrame:
     """The 慰问金 of households whose account the bank had refused in an earlier weiwen month of this year
     (their lines were held back, or returned): paid in the first payroll after the account is corrected,
     for the weiwen month (service_month), as covered then. Only households with a flag resolved lately are
@@ -148,19 +159,19 @@ def _weiwen_waited(*, month: dt.date, prefix: str, params: pl.DataFrame) -> pl.D
     )
     months = {int(Decimal(v)) for v in params.filter(pl.col("key") == "weiwen.month")["value"].to_list()}
     frames = [
-        _weiwen_lines(month=month.replace(month=m), prefix=prefix, params=params, households=households)
+        _weiwen_lines(month=month.replace(month=m), prefix=prefix, params=params, memo=memo, households=households)
         for m in sorted(months)
         if households and 1 <= m < month.month
     ]
     return pl.concat([_empty(), *frames], how="vertical")
 
 
-def _canbao_lines(*, month: dt.date, prefix: str, params: pl.DataFrame) -> pl.DataFrame:
+def _canbao_lines(*, month: dt.date, prefix: str, params: pl.DataFrame, memo: Memo) -> pl.DataFrame:
     """资助参保: once a year, per 特困 member the whole individual contribution, per 低保 member the
     dibao share of it, paid to the medical insurance fund."""
     if not _month_set(params, "zizhu_canbao.month", month):
         return _empty()
-    covered = _covered(month=month, prefix=prefix, programs=[*DIBAO, *TEKUN])
+    covered = _covered(month=month, prefix=prefix, memo=memo)
     if covered.height == 0:
         return _empty()
     resolved = _resolved(covered, params, month).filter(pl.col(col("zizhu_canbao.month")) == month.month)
@@ -239,12 +250,12 @@ def one_off_lines(*, month: dt.date, region: Region, program: str = "") -> pl.Da
     prefix = region.prefix
     frames = [_grant_lines(month=month, prefix=prefix, program=program)]
     if program in ("", WEIWEN, CANBAO):
-        params = _params(region)
+        params, memo = _params(region), Memo()
         if program in ("", WEIWEN):
-            frames.append(_weiwen_lines(month=month, prefix=prefix, params=params))
-            frames.append(_weiwen_waited(month=month, prefix=prefix, params=params))
+            frames.append(_weiwen_lines(month=month, prefix=prefix, params=params, memo=memo))
+            frames.append(_weiwen_waited(month=month, prefix=prefix, params=params, memo=memo))
         if program in ("", CANBAO):
-            frames.append(_canbao_lines(month=month, prefix=prefix, params=params))
+            frames.append(_canbao_lines(month=month, prefix=prefix, params=params, memo=memo))
     # One line per key: a weiwen month moved within the year must not offer the same person twice.
     lines = pl.concat(frames, how="vertical").unique("source_key", keep="first", maintain_order=True)
     if lines.height == 0:
