@@ -332,7 +332,8 @@ def _apply(payroll: Payroll, joined: pl.DataFrame) -> None:
             )
         )
         first_line = dict(
-            PayrollLine.objects.filter(payroll=payroll, household_id__in=ids)
+            household_lines(payroll)
+            .filter(household_id__in=ids)
             .values("household_id")
             .annotate(first=Min("id"))
             .values_list("household_id", "first")
