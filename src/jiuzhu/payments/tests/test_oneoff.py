@@ -1,11 +1,13 @@
 """One-off lines of the payroll: 春节慰问金, 资助参保 to the insurance fund, one-off grants — each paid once."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from jiuzhu.payments import services
 from jiuzhu.payments.bankfiles.export import fund_summary
@@ -149,11 +151,22 @@ def test_insurance_stays_out_of_the_household_bank_file(county, covered, approve
     assert january.status == PayrollStatus.RECONCILED
 
 
-def test_the_payroll_page_lists_the_fund_apart(client, county, covered, approver):
+def test_the_payroll_page_lists_the_fund_apart(client, county, covered, approver, caseworker_b):
     january = generate(approver, county, JAN)
     client.force_login(approver)
     html = client.get(reverse("payments:detail", args=[january.pk])).content.decode()
     assert 'id="payroll-fund"' in html and FUND_PAYEE in html and "1,200.00" in html
+    # A township sees its own persons only: township B has one rural 低保 member, 200.00.
+    client.force_login(caseworker_b)
+    html = client.get(reverse("payments:detail", args=[january.pk])).content.decode()
+    assert '<dd id="payroll-fund-count">1</dd>' in html and '<dd id="payroll-fund-total">200.00</dd>' in html
+    # The village roster is for the household's signature: the fund's lines are not on it.
+    client.force_login(approver)
+    roster = client.get(reverse("payments:roster", args=[january.pk, county.village_a2.code]))
+    assert roster.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(roster.streaming_content))).active
+    cells = {str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert "资助参保" not in cells and "一次性发放" in cells
 
 
 def test_a_grant_is_paid_once_and_again_only_when_the_bank_returns_it(county, covered, approver, approver2):
