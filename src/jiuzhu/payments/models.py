@@ -405,3 +405,29 @@ class PayrollJob(models.Model):
 
     def __str__(self) -> str:
         return f"PayrollJob {self.pk} {self.status}"
+
+
+class OneOffGrant(models.Model):
+    """A one-off amount decided outside the payroll (a county-approved 临时救助 beyond what the township's
+    reserve fund paid at once), waiting for the next payroll. `line` is the payroll line that pays it:
+    empty while unpaid, and again when that payroll is discarded; a line the bank returned is paid again."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="one_off_grants")
+    region_code = models.CharField(max_length=12, db_index=True, editable=False)
+    program = models.CharField(_("救助项目"), max_length=30)
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
+    # What the grant pays for ("linshi:123" for case 123): recording it again adds nothing.
+    source_key = models.CharField(max_length=40, unique=True)
+    decided_on = models.DateField(_("决定日期"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    line = models.ForeignKey(PayrollLine, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="one_off_grant_positive")]
+        verbose_name = _("一次性救助待发放")
+        verbose_name_plural = _("一次性救助待发放")
+
+    def __str__(self) -> str:
+        return f"{self.source_key} {self.amount}"

@@ -79,6 +79,14 @@ def payroll_totals(*, user: User, payroll: Payroll) -> tuple[int, int]:
     return int(agg["n"] or 0), int(agg["total"] or 0)
 
 
+def payroll_fund_totals(*, user: User, payroll: Payroll) -> tuple[int, int]:
+    """(persons, fen) of the 资助参保 lines this user sees: transferred to the medical insurance fund in one
+    amount, outside the household bank file."""
+    lines = payroll_lines_visible(user=user, payroll=payroll).filter(kind=LineKind.INSURANCE)
+    agg = lines.aggregate(n=Count("id"), total=Sum("amount_fen"))
+    return int(agg["n"] or 0), int(agg["total"] or 0)
+
+
 def payroll_rows(*, user: User, payrolls: list[Payroll]) -> list[tuple[Payroll, int, int]]:
     """Each payroll with the count and total this user may see: a township officer looking at the county's
     payroll sees its own township's figures, never the county's."""

@@ -25,6 +25,7 @@ from jiuzhu.core.tabular import write_xlsx
 from jiuzhu.payments import selectors, services
 from jiuzhu.payments.forms import PayrollGenerateForm
 from jiuzhu.payments.models import LineKind, Payroll, PayrollJob, PayrollStatus
+from jiuzhu.payments.services.oneoff import FUND_PAYEE
 from jiuzhu.payments.services.payroll import fen_to_yuan
 from jiuzhu.payments.tasks import payroll_generate_job
 from jiuzhu.payments.templatetags.payments_tags import program_label
@@ -109,6 +110,7 @@ def payroll_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     payroll = selectors.payroll_get(user=user, pk=pk)
     count, total = selectors.payroll_totals(user=user, payroll=payroll)
     rows = selectors.payroll_compare(user=user, payroll=payroll)
+    fund_count, fund_total = selectors.payroll_fund_totals(user=user, payroll=payroll)
     villages = Region.objects.filter(
         prefix_q(payroll.region.prefix, "code"), prefix_q(user.scope_prefix or "-", "code"), level=Level.VILLAGE
     ).order_by("code")
@@ -120,6 +122,7 @@ def payroll_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "count": count,
             "total": total,
             "rows": rows,
+            "fund": {"count": fund_count, "total": fund_total, "payee": FUND_PAYEE},
             "sums": {
                 field: sum(getattr(r, field) for r in rows)
                 for field in [f.name for f in dataclasses.fields(selectors.TownshipDiff) if f.name.endswith("_fen")]
@@ -193,6 +196,7 @@ def payroll_roster(request: AuthedRequest, pk: int, village: str) -> FileRespons
     lines = list(
         selectors.payroll_lines_visible(user=user, payroll=payroll)
         .filter(region_code=village)
+        .exclude(kind=LineKind.INSURANCE)  # paid to the insurance fund, nothing for the household to sign
         .order_by("household__number", "program", "service_month", "kind")
     )
     rows: list[tuple[object, ...]] = [

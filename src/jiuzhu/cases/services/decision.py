@@ -95,6 +95,20 @@ def case_confirm(
             cause=Cause.DECISION,
         )
         review_schedule(entitlement=ent, case=case, after=on)
+    elif case.program == "linshi":
+        # What the township's reserve fund paid at once is paid; the rest of the approved amount waits
+        # for the next payroll (payments stands below cases, so cases hands it over).
+        rest = final - (case.emergency_paid_amount or Decimal(0))
+        if rest > 0:
+            payments.one_off_grant_record(
+                actor=actor,
+                household=case.household,
+                program=case.program,
+                amount=rest,
+                source_key=f"linshi:{case.pk}",
+                decided_on=on,
+                note=_("临时救助 %(n)s") % {"n": case.number},
+            )
     return case
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Subquery
+from django.db.models import Count, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +37,7 @@ from jiuzhu.payments.bankfiles.layouts import (
     fixed_cell,
     layout_get,
 )
-from jiuzhu.payments.models import BankFile, LineStatus, Payroll, PayrollLine, PayrollStatus
+from jiuzhu.payments.models import BankFile, LineKind, LineStatus, Payroll, PayrollLine, PayrollStatus
 from jiuzhu.registry.models import Household, Person, Relation
 
 # Who writes the bank file and reads its return: the county approver, who approved the payroll.
@@ -65,9 +65,23 @@ def reference_expr(payroll_id: int) -> pl.Expr:
     return (pl.lit(f"P{payroll_id:08d}H") + pl.col("household_id").cast(pl.String).str.zfill(10)).alias("reference")
 
 
+def household_lines(payroll: Payroll) -> QuerySet[PayrollLine]:
+    """The lines paid to households' accounts. 资助参保 (kind INSURANCE) goes to the medical insurance fund
+    in one transfer of its own (fund_summary), never into the household bank file."""
+    return PayrollLine.objects.filter(payroll=payroll).exclude(kind=LineKind.INSURANCE)
+
+
+def fund_summary(payroll: Payroll) -> tuple[int, int]:
+    """(persons, fen) of the payroll's 资助参保 lines: what is transferred to the insurance fund."""
+    got = PayrollLine.objects.filter(payroll=payroll, kind=LineKind.INSURANCE).aggregate(
+        n=Count("id"), t=Sum("amount_fen")
+    )
+    return int(got["n"] or 0), int(got["t"] or 0)
+
+
 def _lines(payroll: Payroll) -> pl.DataFrame:
     rows = (
-        PayrollLine.objects.filter(payroll=payroll)
+        household_lines(payroll)
         .order_by("id")
         .values_list("id", "household_id", "amount_fen", "payee_name", "bank_name", "account_enc")
     )
@@ -93,7 +107,7 @@ def payees(payroll: Payroll) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.col("account_enc").first(),
         pl.len().alias("line_count"),
     )
-    ids = Subquery(PayrollLine.objects.filter(payroll=payroll).values("household_id"))
+    ids = Subquery(household_lines(payroll).values("household_id"))
     known = pl.DataFrame(
         list(Household.objects.filter(id__in=ids).values_list("id", "number", "region_code")),
         schema={"household_id": pl.Int64, "household_number": pl.String, "region_code": pl.String},
@@ -260,12 +274,13 @@ def render(layout: Layout, payroll: Payroll, *, day: dt.date) -> Rendered:
     is handed out."""
     lines, households = payees(payroll)
     total = int(lines["amount_fen"].sum() or 0)
-    if lines.height != payroll.line_count or total != payroll.total_fen:
+    fund_count, fund_fen = fund_summary(payroll)
+    if lines.height + fund_count != payroll.line_count or total + fund_fen != payroll.total_fen:
         raise BankFileError(
             _("发放明细（%(n)s笔，%(t)s元）与批次合计（%(pn)s笔，%(pt)s元）不符，不能导出")
             % {
-                "n": lines.height,
-                "t": fen_text(total, "yuan"),
+                "n": lines.height + fund_count,
+                "t": fen_text(total + fund_fen, "yuan"),
                 "pn": payroll.line_count,
                 "pt": fen_text(payroll.total_fen, "yuan"),
             }
@@ -325,6 +340,9 @@ def bank_file_export(*, actor: User | None, payroll: Payroll, layout: str) -> tu
         PayrollLine.objects.filter(payroll=payroll, household_id__in=rendered.settled[start : start + 10_000]).update(
             status=LineStatus.PAID
         )
+    # 资助参保 is handed over with the payroll as one transfer to the insurance fund, not through the bank
+    # file: nothing comes back for it in a return, so it is settled here.
+    PayrollLine.objects.filter(payroll=payroll, kind=LineKind.INSURANCE).update(status=LineStatus.PAID)
     payroll.status = PayrollStatus.EXPORTED
     payroll.exported_at = timezone.now()
     payroll.save(update_fields=["status", "exported_at"])

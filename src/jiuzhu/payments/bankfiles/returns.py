@@ -24,7 +24,7 @@ from jiuzhu.core.audit import audit_record
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import in_scope
 from jiuzhu.core.tabular import TableError, _cell_text, decode_text
-from jiuzhu.payments.bankfiles.export import payees, reference_expr, require_bank_capability
+from jiuzhu.payments.bankfiles.export import household_lines, payees, reference_expr, require_bank_capability
 from jiuzhu.payments.bankfiles.layouts import BankFileError, Column, Layout, layout_get, layouts_all, text_fen
 from jiuzhu.payments.models import AccountFlag, BankReturn, LineStatus, Payroll, PayrollLine, PayrollStatus
 from jiuzhu.registry.models import Household
@@ -300,10 +300,7 @@ def _check(parsed: Parsed, payroll: Payroll) -> pl.DataFrame:
     if wrong:
         raise BankFileError(_("业务编号“%(r)s”的金额与导出的银行文件不符") % {"r": wrong[0]})
     answered = set(
-        PayrollLine.objects.filter(payroll=payroll)
-        .exclude(status=LineStatus.PENDING)
-        .values_list("household_id", flat=True)
-        .distinct()
+        household_lines(payroll).exclude(status=LineStatus.PENDING).values_list("household_id", flat=True).distinct()
     )
     again = joined.filter(pl.col("household_id").is_in(list(answered)))["reference"].to_list()
     if again:
@@ -324,7 +321,7 @@ def _apply(payroll: Payroll, joined: pl.DataFrame) -> None:
     for (reason,), group in failed.group_by("reason"):
         ids = group["household_id"].to_list()
         for start in range(0, len(ids), _CHUNK):
-            PayrollLine.objects.filter(payroll=payroll, household_id__in=ids[start : start + _CHUNK]).update(
+            household_lines(payroll).filter(household_id__in=ids[start : start + _CHUNK]).update(
                 status=LineStatus.FAILED, failure_reason=str(reason)[:200]
             )
     if failed.height:
@@ -335,7 +332,8 @@ def _apply(payroll: Payroll, joined: pl.DataFrame) -> None:
             )
         )
         first_line = dict(
-            PayrollLine.objects.filter(payroll=payroll, household_id__in=ids)
+            household_lines(payroll)
+            .filter(household_id__in=ids)
             .values("household_id")
             .annotate(first=Min("id"))
             .values_list("household_id", "first")

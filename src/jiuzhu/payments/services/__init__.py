@@ -13,6 +13,7 @@ from jiuzhu.payments.services.entitlements import (
     entitlement_suspend,
     entitlements_stop_on_death,
 )
+from jiuzhu.payments.services.oneoff import one_off_grant_record, one_off_lines
 from jiuzhu.payments.services.payroll import (
     payroll_approve,
     payroll_check,
@@ -37,6 +38,8 @@ __all__ = [
     "entitlement_suspend",
     "entitlements_recompute",
     "entitlements_stop_on_death",
+    "one_off_grant_record",
+    "one_off_lines",
     "payroll_approve",
     "payroll_check",
     "payroll_discard",

@@ -66,6 +66,9 @@ COLLECTION_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "note": pl.String,
 }
 
+# The kinds of line that pay an entitlement's month: what back pay and recovery weigh against what was due.
+MONTHLY_KINDS = [LineKind.REGULAR.value, LineKind.BACKPAY.value, LineKind.RECOVERY.value]
+
 ALLOW_NEGATIVE = "payments.recovery.allow_negative"
 WINDOW_MONTHS = "payments.arrears.window_months"
 
@@ -121,7 +124,9 @@ def _candidates(*, month: dt.date, lo: dt.date, prefix: str, program: str) -> se
     if since is not None:
         events = events.filter(created_at__gte=since)
     pairs |= set(events.values_list("entitlement__household_id", "entitlement__program").distinct())
-    failed = PayrollLine.objects.filter(scope, status=LineStatus.FAILED, service_month__gte=lo, service_month__lt=month)
+    failed = PayrollLine.objects.filter(
+        scope, status=LineStatus.FAILED, service_month__gte=lo, service_month__lt=month, kind__in=MONTHLY_KINDS
+    )
     pairs |= set(failed.values_list("household_id", "program").distinct())
     resolved = AccountFlag.objects.filter(prefix_q(prefix), resolved_at__isnull=False)
     if since is not None:
@@ -239,7 +244,8 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
     due_sum = due.group_by(keys).agg(
         pl.col("due_fen").sum(), pl.col("entitlement_id").sort_by("entitlement_id").last().alias("due_ent")
     )
-    in_window = Q(service_month__gte=lo, service_month__lte=hi)
+    # One-off lines (services.oneoff) are settled by their source_key, never against an entitlement's month.
+    in_window = Q(service_month__gte=lo, service_month__lte=hi, kind__in=MONTHLY_KINDS)
     paid_rows = (
         PayrollLine.objects.filter(which, in_window)
         .exclude(status=LineStatus.FAILED)

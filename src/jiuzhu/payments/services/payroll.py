@@ -34,7 +34,7 @@ from jiuzhu.payments.models import (
     PayrollStatus,
     first_of_month,
 )
-from jiuzhu.payments.services import arrears
+from jiuzhu.payments.services import arrears, oneoff
 from jiuzhu.regions.models import Level, Region
 from jiuzhu.registry.models import Household
 
@@ -116,10 +116,16 @@ def payroll_lines_frame(*, month: dt.date, region: Region, program: str = "") ->
     regular = _regular_lines(month=month, prefix=prefix, program=program)
     regular = regular.join(_already_paid(month=month, prefix=prefix), on="entitlement_id", how="anti")
     adjust = arrears.adjustments(month=month, region_code_prefix=prefix, program=program).select(_LINE_COLUMNS)
-    lines = pl.concat([regular, adjust.cast(arrears.LINE_SCHEMA)], how="vertical")  # type: ignore[arg-type]
+    adjust = adjust.cast(arrears.LINE_SCHEMA)  # type: ignore[arg-type]
+    extra = oneoff.one_off_lines(month=month, region=region, program=program)
+    fund = pl.col("kind") == LineKind.INSURANCE.value
+    no_key = pl.lit("").alias("source_key")
+    lines = pl.concat([regular.with_columns(no_key), adjust.with_columns(no_key), extra.filter(~fund)])
     # A household whose account the bank refused waits: its money is paid as back pay once corrected.
     lines = lines.join(_flagged_households(prefix), on="household_id", how="anti")
     lines, collections = arrears.cap_recoveries(lines, payroll_month=month, region_code=region.code)
+    # 资助参保 goes to the insurance fund: neither a refused household account nor a recovery touches it.
+    lines = pl.concat([lines, extra.filter(fund)])
     payees = _payees(prefix)
     # An adjustment of one month, settled in this payroll month, is keyed: two overlapping payrolls (a
     # county's and a township's generated at the same moment) cannot both pay it (one_off_paid_once).
@@ -133,9 +139,10 @@ def payroll_lines_frame(*, month: dt.date, region: Region, program: str = "") ->
         status=pl.lit(LineStatus.PENDING.value),
         source_key=pl.when(pl.col("kind").is_in([LineKind.BACKPAY.value, LineKind.RECOVERY.value]))
         .then(adjustment_key)
-        .otherwise(pl.lit("")),
+        .otherwise(pl.col("source_key")),
         failure_reason=pl.lit(""),
     )
+    lines = oneoff.fund_payee(lines)
     lines = lines.sort(["region_code", "household_id", "program", "service_month", "kind"])
     return lines, collections
 
@@ -176,6 +183,7 @@ def payroll_generate(
             report(60, _("写入发放明细"))
             bulk_insert(PayrollLine, lines.with_columns(payroll_id=pl.lit(payroll.pk, dtype=pl.Int64)))
             arrears.collections_insert(collections=collections, payroll=payroll)
+            oneoff.one_off_grants_link(payroll=payroll)
             payroll.line_count = lines.height
             payroll.total_fen = int(lines["amount_fen"].sum()) if lines.height else 0
             payroll.save(update_fields=["line_count", "total_fen"])

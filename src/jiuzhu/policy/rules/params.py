@@ -141,6 +141,11 @@ PARAMETER_SPECS: dict[str, ParameterSpec] = {
             gettext_noop("1/0"),
         ),
         _s("payments.arrears.window_months", _I, gettext_noop("补发、扣回的追溯期限"), gettext_noop("个月")),
+        # One-off lines of the payroll: the month they are paid in, and the yearly 资助参保 amounts.
+        _s("weiwen.month", _I, gettext_noop("春节慰问金发放月份"), gettext_noop("月（1–12）")),
+        _s("zizhu_canbao.month", _I, gettext_noop("资助参保划拨月份"), gettext_noop("月（1–12）")),
+        _s("zizhu_canbao.contribution", _M, gettext_noop("城乡居民医保个人缴费标准"), gettext_noop("元/人/年")),
+        _s("zizhu_canbao.dibao_share", _P, gettext_noop("资助参保：低保对象资助比例"), gettext_noop("%")),
     )
 }
 
@@ -173,6 +178,8 @@ def parse_value(key: str, raw: object) -> Decimal | str:
     places = {Kind.MONEY: 2, Kind.NUMBER: 4, Kind.PERCENT: 2, Kind.INTEGER: 0}[spec.kind]
     if value != value.quantize(Decimal(1).scaleb(-places)):
         raise ParameterError(f"{spec.label}最多保留 {places} 位小数，收到“{text}”")
+    if key.endswith(".month") and not 1 <= value <= 12:
+        raise ParameterError(f"{spec.label}应为 1 至 12，收到“{text}”")
     return value
 
 

@@ -1,0 +1,328 @@
+"""One-off lines of the payroll: the 春节慰问金 (weiwen), the yearly 资助参保 paid to the medical insurance
+fund, and one-off grants decided elsewhere (a county-approved 临时救助 not paid from the reserve fund).
+
+Each line carries a `source_key` naming what it pays for ("weiwen:2027:42", "canbao:2027:42", a grant's
+key), and the database's one_off_paid_once constraint keeps any of them from being paid twice — whichever
+payroll, month or scope. Lines already paid are left out here first, so two overlapping payrolls (a
+county's and a township's) do not run into the constraint in the normal course.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import polars as pl
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from jiuzhu.accounts.models import User
+from jiuzhu.core.audit import audit_record
+from jiuzhu.core.models import AuditAction
+from jiuzhu.core.scope import prefix_q
+from jiuzhu.payments.models import (
+    AccountFlag,
+    Entitlement,
+    EntitlementPerson,
+    LineKind,
+    LineStatus,
+    OneOffGrant,
+    Payroll,
+    PayrollLine,
+    first_of_month,
+    next_month,
+)
+from jiuzhu.payments.services.arrears import LINE_SCHEMA
+from jiuzhu.policy.rules.events import weiwen
+from jiuzhu.policy.rules.params import col, resolve
+from jiuzhu.policy.selectors import parameters_frame
+from jiuzhu.policy.shipped import shipped_frame
+from jiuzhu.regions.models import Region
+from jiuzhu.registry.models import Household
+
+# The columns payroll_lines_frame takes one-off lines in: an adjustment line's plus what it pays for.
+ONE_OFF_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {**LINE_SCHEMA, "source_key": pl.String}
+
+WEIWEN = "weiwen"
+CANBAO = "zizhu_canbao"
+# The payee of 资助参保 lines: money for the fund, never for the household's account. Bank data, the
+# name the fund's account carries, so not translated.
+FUND_PAYEE = "城乡居民医保基金"
+
+DIBAO = {"dibao_urban": "dibao_urban", "dibao_rural": "dibao_rural"}
+TEKUN = ("tekun_central", "tekun_dispersed")
+_KEYS = [
+    "weiwen.month",
+    "weiwen.dibao_urban",
+    "weiwen.dibao_rural",
+    "weiwen.tekun",
+    "zizhu_canbao.month",
+    "zizhu_canbao.contribution",
+    "zizhu_canbao.dibao_share",
+]
+
+
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame(schema=ONE_OFF_SCHEMA)
+
+
+def _params(region: Region) -> pl.DataFrame:
+    """The parameter rows that can apply in `region` (its own, its ancestors', those below it), over the
+    shipped values at the root: a county that never loaded a key still has one."""
+    rows = parameters_frame(regions=[region], below=True)
+    return pl.concat([shipped_frame(""), rows.select(shipped_frame("").columns)], how="vertical")
+
+
+def _month_set(params: pl.DataFrame, key: str, month: dt.date) -> bool:
+    """Cheap pre-check before reading who is covered: does any row of `key` name this calendar month?"""
+    values = params.filter(pl.col("key") == key)["value"].to_list()
+    return any(int(Decimal(v)) == month.month for v in values)
+
+
+# Who is covered in a month, read once per payroll: 慰问金 and 资助参保 often fall in the same month.
+Memo = dict[tuple[dt.date, frozenset[int] | None], pl.DataFrame]
+
+
+def _covered(*, month: dt.date, prefix: str, memo: Memo, households: set[int] | None = None) -> pl.DataFrame:
+    """One row per person covered in `month` by a running 低保/特困 entitlement: person, household, the
+    household's region, the programme. Alive at the start of the month."""
+    key = (month, None if households is None else frozenset(households))
+    if key not in memo:
+        memo[key] = _covered_read(month=month, prefix=prefix, programs=[*DIBAO, *TEKUN], households=households)
+    return memo[key]
+
+
+def _covered_read(*, month: dt.date, prefix: str, programs: list[str], households: set[int] | None) -> pl.DataFrame:
+    running = Entitlement.objects.filter(prefix_q(prefix), program__in=programs, start_month__lte=month)
+    if households is not None:
+        running = running.filter(household_id__in=households)
+    running = running.filter(Q(end_month__isnull=True) | Q(end_month__gte=month)).exclude(suspended_from__lte=month)
+    alive = Q(person__date_of_death__isnull=True) | Q(person__date_of_death__gte=month)
+    rows = EntitlementPerson.objects.filter(alive, entitlement__in=running).values_list(
+        "person_id", "entitlement__household_id", "entitlement__region_code", "entitlement__program"
+    )
+    return pl.DataFrame(
+        list(rows),
+        schema={"person_id": pl.Int64, "household_id": pl.Int64, "region": pl.String, "program": pl.String},
+        orient="row",
+    )
+
+
+def _resolved(covered: pl.DataFrame, params: pl.DataFrame, month: dt.date) -> pl.DataFrame:
+    pairs = covered.select("region").unique().with_columns(date=pl.lit(month))
+    return resolve(pairs, params, _KEYS).drop("date")
+
+
+def _category(program: pl.Expr) -> pl.Expr:
+    return pl.when(program.is_in(TEKUN)).then(pl.lit("tekun")).otherwise(program.replace_strict(DIBAO, default=None))
+
+
+def _weiwen_lines(
+    *, month: dt.date, prefix: str, params: pl.DataFrame, memo: Memo, households: set[int] | None = None
+) -> pl.DataFrame:
+    """春节慰问金: one line per person covered by a running 低保/特困 entitlement in the region's weiwen
+    month, the amount the engine's rule gives for one person of the category."""
+    if not _month_set(params, "weiwen.month", month):
+        return _empty()
+    covered = _covered(month=month, prefix=prefix, memo=memo, households=households)
+    if covered.height == 0:
+        return _empty()
+    resolved = _resolved(covered, params, month).filter(pl.col(col("weiwen.month")) == month.month)
+    amounts = []
+    for row in resolved.iter_rows(named=True):
+        p = {k[2:]: v for k, v in row.items() if k.startswith("p:")}
+        for category in ("dibao_urban", "dibao_rural", "tekun"):
+            amounts.append((row["region"], category, weiwen(p, **{category: 1}).amount))
+    table = pl.DataFrame(
+        amounts, schema={"region": pl.String, "category": pl.String, "amount_fen": pl.Int64}, orient="row"
+    )
+    return _person_lines(
+        covered.with_columns(category=_category(pl.col("program"))).join(table, on=["region", "category"]),
+        month=month,
+        program=WEIWEN,
+        kind=LineKind.ONE_OFF,
+        key="weiwen",
+        note=_("%(y)d年春节慰问金") % {"y": month.year},
+    )
+
+
+def _weiwen_waited(*, month: dt.date, prefix: str, params: pl.DataFrame, memo: Memo) -> pl.DataFrame:
+    """The 慰问金 of households whose account the bank had refused in an earlier weiwen month of this year
+    (their lines were held back, or returned): paid in the first payroll after the account is corrected,
+    for the weiwen month (service_month), as covered then. Only households with a flag resolved lately are
+    looked at, so a normal month costs one small query; "lately" reaches into the previous year because
+    payrolls are prepared ahead of their month. What was paid already is left out by its key."""
+    since = dt.datetime(month.year - 1, 1, 1, tzinfo=dt.UTC)
+    households = set(
+        AccountFlag.objects.filter(prefix_q(prefix), resolved_at__gte=since).values_list("household_id", flat=True)
+    )
+    months = {int(Decimal(v)) for v in params.filter(pl.col("key") == "weiwen.month")["value"].to_list()}
+    frames = [
+        _weiwen_lines(month=month.replace(month=m), prefix=prefix, params=params, memo=memo, households=households)
+        for m in sorted(months)
+        if households and 1 <= m < month.month
+    ]
+    return pl.concat([_empty(), *frames], how="vertical")
+
+
+def _canbao_lines(*, month: dt.date, prefix: str, params: pl.DataFrame, memo: Memo) -> pl.DataFrame:
+    """资助参保: once a year, per 特困 member the whole individual contribution, per 低保 member the
+    dibao share of it, paid to the medical insurance fund."""
+    if not _month_set(params, "zizhu_canbao.month", month):
+        return _empty()
+    covered = _covered(month=month, prefix=prefix, memo=memo)
+    if covered.height == 0:
+        return _empty()
+    resolved = _resolved(covered, params, month).filter(pl.col(col("zizhu_canbao.month")) == month.month)
+    contribution = pl.col(col("zizhu_canbao.contribution"))
+    # The share is in basis points of the whole (50 % → 5000); half a fen and more rounds up.
+    share = (contribution * pl.col(col("zizhu_canbao.dibao_share")) + 5_000) // 10_000
+    frame = covered.join(resolved, on="region").with_columns(
+        amount_fen=pl.when(pl.col("program").is_in(TEKUN)).then(contribution).otherwise(share)
+    )
+    return _person_lines(
+        frame,
+        month=month,
+        program=CANBAO,
+        kind=LineKind.INSURANCE,
+        key="canbao",
+        note=_("%(y)d年度资助参保") % {"y": month.year},
+    )
+
+
+def _person_lines(
+    frame: pl.DataFrame, *, month: dt.date, program: str, kind: LineKind, key: str, note: str
+) -> pl.DataFrame:
+    # A person in two programmes at once (it should not happen) is paid once, the larger amount.
+    frame = frame.filter(pl.col("amount_fen") > 0).sort("amount_fen", "person_id", descending=[True, False])
+    return (
+        frame.unique("person_id", keep="first", maintain_order=True)
+        .select(
+            "household_id",
+            pl.lit(None, dtype=pl.Int64).alias("entitlement_id"),
+            pl.lit(program).alias("program"),
+            pl.lit(month).alias("service_month"),
+            pl.lit(kind.value).alias("kind"),
+            pl.col("amount_fen").cast(pl.Int64),
+            pl.lit(note).alias("note"),
+            pl.format(f"{key}:{month.year}:{{}}", "person_id").alias("source_key"),
+        )
+        .cast(ONE_OFF_SCHEMA)  # type: ignore[arg-type]
+    )
+
+
+def _grant_lines(*, month: dt.date, prefix: str, program: str) -> pl.DataFrame:
+    """Grants decided by the end of `month` and not yet paid (no line, or the bank returned it)."""
+    grants = OneOffGrant.objects.filter(prefix_q(prefix), decided_on__lt=next_month(month))
+    grants = grants.filter(Q(line__isnull=True) | Q(line__status=LineStatus.FAILED))
+    if program:
+        grants = grants.filter(program=program)
+    rows = [
+        (h, None, p, month, LineKind.ONE_OFF.value, int(a * 100), n or _("一次性救助"), k)
+        for h, p, a, n, k in grants.values_list("household_id", "program", "amount", "note", "source_key")
+    ]
+    return pl.DataFrame(rows, schema=ONE_OFF_SCHEMA, orient="row")
+
+
+def _already_paid(*, month: dt.date, prefix: str, keys: list[str]) -> pl.DataFrame:
+    """The keys among `keys` a line of this year already pays (and the bank did not return)."""
+    year = dt.date(month.year, 1, 1)
+    paid = (
+        PayrollLine.objects.filter(prefix_q(prefix), kind__in=[LineKind.ONE_OFF, LineKind.INSURANCE])
+        .filter(service_month__gte=year, service_month__lt=year.replace(year=year.year + 1))
+        .exclude(status=LineStatus.FAILED)
+        .exclude(source_key="")
+        .values_list("source_key", flat=True)
+    )
+    wanted = set(keys)
+    # A grant paid in an earlier year keeps its line; those are matched by key, they are few.
+    grants = [k for k in keys if not k.startswith(("weiwen:", "canbao:"))]
+    earlier = PayrollLine.objects.filter(source_key__in=grants).exclude(status=LineStatus.FAILED)
+    found = {k for k in paid if k in wanted} | set(earlier.values_list("source_key", flat=True))
+    return pl.DataFrame({"source_key": sorted(found)}, schema={"source_key": pl.String})
+
+
+def one_off_lines(*, month: dt.date, region: Region, program: str = "") -> pl.DataFrame:
+    """The one-off lines a payroll of `month` for `region` and `program` ("" = all) adds: columns of
+    ONE_OFF_SCHEMA, none already paid. Kind INSURANCE lines are paid to the medical insurance fund."""
+    month = first_of_month(month)
+    prefix = region.prefix
+    frames = [_grant_lines(month=month, prefix=prefix, program=program)]
+    if program in ("", WEIWEN, CANBAO):
+        params, memo = _params(region), Memo()
+        if program in ("", WEIWEN):
+            frames.append(_weiwen_lines(month=month, prefix=prefix, params=params, memo=memo))
+            frames.append(_weiwen_waited(month=month, prefix=prefix, params=params, memo=memo))
+        if program in ("", CANBAO):
+            frames.append(_canbao_lines(month=month, prefix=prefix, params=params, memo=memo))
+    # One line per key: a weiwen month moved within the year must not offer the same person twice.
+    lines = pl.concat(frames, how="vertical").unique("source_key", keep="first", maintain_order=True)
+    if lines.height == 0:
+        return lines
+    paid = _already_paid(month=month, prefix=prefix, keys=lines["source_key"].to_list())
+    return lines.join(paid, on="source_key", how="anti")
+
+
+def fund_payee(lines: pl.DataFrame) -> pl.DataFrame:
+    """资助参保 lines are paid to the fund: its name as payee, no household account copied onto them."""
+    fund = pl.col("kind") == LineKind.INSURANCE.value
+    return lines.with_columns(
+        payee_name=pl.when(fund).then(pl.lit(FUND_PAYEE)).otherwise(pl.col("payee_name")),
+        bank_name=pl.when(fund).then(pl.lit("")).otherwise(pl.col("bank_name")),
+        account_enc=pl.when(fund).then(pl.lit("")).otherwise(pl.col("account_enc")),
+        account_masked=pl.when(fund).then(pl.lit("")).otherwise(pl.col("account_masked")),
+    )
+
+
+def one_off_grants_link(*, payroll: Payroll) -> int:
+    """Ties the grants this payroll pays to their lines (call inside its generation's transaction)."""
+    lines = dict(
+        PayrollLine.objects.filter(payroll=payroll, kind=LineKind.ONE_OFF)
+        .exclude(source_key="")
+        .exclude(source_key__startswith="weiwen:")
+        .values_list("source_key", "id")
+    )
+    grants = list(OneOffGrant.objects.filter(source_key__in=list(lines)))
+    for grant in grants:
+        grant.line_id = lines[grant.source_key]
+    OneOffGrant.objects.bulk_update(grants, ["line"])
+    return len(grants)
+
+
+def one_off_grant_record(
+    *,
+    actor: User | None,
+    household: Household,
+    program: str,
+    amount: Decimal,
+    source_key: str,
+    decided_on: dt.date,
+    note: str = "",
+) -> OneOffGrant:
+    """A one-off amount decided for a household, for the next payroll to pay. Recording the same
+    `source_key` again returns the grant already recorded, unchanged."""
+    existing = OneOffGrant.objects.filter(source_key=source_key).first()
+    if existing is not None:
+        return existing
+    if amount <= 0:
+        raise ValidationError({"amount": _("发放金额应大于 0")})
+    grant = OneOffGrant.objects.create(
+        household=household,
+        region_code=household.region_code,
+        program=program,
+        amount=amount,
+        source_key=source_key,
+        decided_on=decided_on,
+        note=note[:200],
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor or "system",
+        action=AuditAction.CREATE,
+        object_type="one_off_grant",
+        object_id=grant.pk,
+        region_code=household.region_code,
+        summary=_("%(h)s 一次性救助 %(a)s 元待发放") % {"h": household.number, "a": amount},
+    )
+    return grant

@@ -1,0 +1,252 @@
+"""One-off lines of the payroll: 春节慰问金, 资助参保 to the insurance fund, one-off grants — each paid once."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from jiuzhu.payments import services
+from jiuzhu.payments.bankfiles.export import fund_summary
+from jiuzhu.payments.bankfiles.simulate import bank_return_simulate
+from jiuzhu.payments.models import (
+    AccountFlag,
+    Collection,
+    LineKind,
+    LineStatus,
+    OneOffGrant,
+    PayrollLine,
+    PayrollStatus,
+)
+from jiuzhu.payments.services.oneoff import FUND_PAYEE
+from jiuzhu.payments.tests.conftest import entitle
+from jiuzhu.policy.services import parameter_add
+from jiuzhu.registry.models import Relation
+
+D = dt.date.fromisoformat
+DEC, JAN, FEB = D("2026-12-01"), D("2027-01-01"), D("2027-02-01")
+ONE_OFF = [LineKind.ONE_OFF, LineKind.INSURANCE]
+
+
+@pytest.fixture
+def covered(county, make_household, approver):
+    """An urban 低保 couple, a rural 低保 widow, a 特困 man (township A), a rural 低保 man in township B,
+    and a household whose 低保 stopped in December: nothing for it in January."""
+
+    def hh(village, names, account):
+        members = [(n, D("1950-01-01"), Relation.SELF if i == 0 else Relation.SPOUSE, {}) for i, n in enumerate(names)]
+        return make_household(village, members, bank_name="农商银行", bank_account=account)
+
+    urban = hh(county.village_a1, ["王建国", "刘桂兰"], "6217001234567890001")
+    rural = hh(county.village_a2, ["李秀英"], "6217001234567890002")
+    tekun = hh(county.village_a2, ["赵大海"], "6217001234567890003")
+    other = hh(county.village_b1, ["陈明"], "6217001234567890004")
+    stopped = hh(county.village_a1, ["孙立"], "6217001234567890005")
+    return {
+        "urban": entitle(approver, urban, "dibao_urban", "528", "2026-10-01"),
+        "rural": entitle(approver, rural, "dibao_rural", "396", "2026-10-01"),
+        "tekun": entitle(approver, tekun, "tekun_dispersed", "800", "2026-10-01"),
+        "other": entitle(approver, other, "dibao_rural", "396", "2026-10-01"),
+        "stopped": entitle(approver, stopped, "dibao_rural", "396", "2026-10-01", end_month=DEC),
+    }
+
+
+def generate(actor, county, month, **kw):
+    return services.payroll_generate(actor=actor, month=month, region=kw.pop("region", county.county), **kw)
+
+
+def one_offs(payroll, kind):
+    return {
+        (ln.household_id, ln.amount_fen, ln.program, ln.payee_name)
+        for ln in payroll.lines.filter(kind=kind).order_by("id")
+    }
+
+
+def test_weiwen_and_insurance_are_paid_in_their_month_per_person(county, covered, approver):
+    assert not generate(approver, county, DEC).lines.filter(kind__in=ONE_OFF).exists()
+    january = generate(approver, county, JAN)
+    h = {k: e.household_id for k, e in covered.items()}
+    weiwen = list(january.lines.filter(kind=LineKind.ONE_OFF).order_by("source_key"))
+    # Shipped amounts: 300 urban 低保, 200 rural 低保 and 特困, per person.
+    assert sorted((ln.household_id, ln.amount_fen) for ln in weiwen) == sorted(
+        [(h["urban"], 30000), (h["urban"], 30000), (h["rural"], 20000), (h["tekun"], 20000), (h["other"], 20000)]
+    )
+    persons = {p.pk for e in covered.values() for p in e.persons.all()}
+    assert {ln.source_key for ln in weiwen} == {f"weiwen:2027:{p}" for p in persons} - {
+        f"weiwen:2027:{p.pk}" for p in covered["stopped"].persons.all()
+    }
+    assert all(ln.program == "weiwen" and ln.entitlement_id is None and ln.payee_name != FUND_PAYEE for ln in weiwen)
+    # 资助参保 2027: the whole 400 for 特困, half of it for 低保, to the insurance fund without an account.
+    fund = list(january.lines.filter(kind=LineKind.INSURANCE))
+    assert sorted((ln.household_id, ln.amount_fen) for ln in fund) == sorted(
+        [(h["urban"], 20000), (h["urban"], 20000), (h["rural"], 20000), (h["tekun"], 40000), (h["other"], 20000)]
+    )
+    assert {(ln.payee_name, ln.account_enc, ln.account_masked, ln.program) for ln in fund} == {
+        (FUND_PAYEE, "", "", "zizhu_canbao")
+    }
+    assert all(ln.source_key.startswith("canbao:2027:") for ln in fund)
+    assert january.total_fen == sum(ln.amount_fen for ln in january.lines.all())
+    assert january.line_count == january.lines.count() == 4 + 5 + 5
+    # The next month pays none of them again, nor does a township payroll beside the county's.
+    assert not generate(approver, county, FEB).lines.filter(kind__in=ONE_OFF).exists()
+    township = generate(approver, county, JAN, region=county.township_a)
+    assert township.line_count == 0
+
+
+def test_a_programme_payroll_carries_only_its_one_offs(county, covered, approver):
+    assert not generate(approver, county, JAN, program="dibao_rural").lines.filter(kind__in=ONE_OFF).exists()
+    weiwen = generate(approver, county, JAN, program="weiwen")
+    assert weiwen.line_count == 5 and set(weiwen.lines.values_list("kind", flat=True)) == {LineKind.ONE_OFF}
+    fund = generate(approver, county, JAN, program="zizhu_canbao")
+    assert fund.line_count == 5 and fund.total_fen == 120000
+    # The all-programme payroll after them adds the regular lines only.
+    everything = generate(approver, county, JAN)
+    assert not everything.lines.filter(kind__in=ONE_OFF).exists()
+
+
+def test_moving_the_weiwen_month_within_the_year_does_not_pay_twice(standards, covered, approver, admin):
+    january = generate(approver, standards, JAN)
+    assert january.lines.filter(kind=LineKind.ONE_OFF).count() == 5
+    parameter_add(actor=admin, region=standards.county, key="weiwen.month", value="2", effective_from=FEB, source="t")
+    assert not generate(approver, standards, FEB).lines.filter(kind=LineKind.ONE_OFF).exists()
+
+
+def test_a_region_sets_its_own_months(standards, covered, approver, admin):
+    parameter_add(actor=admin, region=standards.county, key="weiwen.month", value="2", effective_from=JAN, source="t")
+    parameter_add(
+        actor=admin, region=standards.county, key="zizhu_canbao.month", value="12", effective_from=JAN, source="t"
+    )
+    assert not generate(approver, standards, JAN).lines.filter(kind__in=ONE_OFF).exists()
+    february = generate(approver, standards, FEB)
+    assert february.lines.filter(kind=LineKind.ONE_OFF).count() == 5
+    assert not february.lines.filter(kind=LineKind.INSURANCE).exists()
+    with pytest.raises(ValidationError):
+        parameter_add(
+            actor=admin, region=standards.county, key="weiwen.month", value="13", effective_from=FEB, source="t"
+        )
+
+
+def test_insurance_stays_out_of_the_household_bank_file(county, covered, approver, approver2):
+    january = generate(approver, county, JAN)
+    january = services.payroll_check(actor=approver2, payroll=january)
+    january = services.payroll_approve(actor=approver2, payroll=january)
+    bank_file, data = services.bank_file_export(actor=approver2, payroll=january, layout="csv")
+    fund_count, fund_fen = fund_summary(january)
+    assert (fund_count, fund_fen) == (5, 120000)
+    assert bank_file.line_count == 4  # the four paid households, not the fund
+    assert bank_file.total_fen == january.total_fen - fund_fen
+    assert FUND_PAYEE not in data.decode("utf-8-sig", errors="replace")
+    assert set(january.lines.filter(kind=LineKind.INSURANCE).values_list("status", flat=True)) == {LineStatus.PAID}
+    # A return failing one household fails its own lines, never the fund's; then the payroll is reconciled.
+    urban = covered["urban"].household_id
+    data = bank_return_simulate(payroll=january, layout="csv", failures={urban: "账户已销户"})
+    services.bank_return_import(actor=approver2, data=data, filename="r.csv", layout="csv")
+    lines = PayrollLine.objects.filter(payroll=january, household_id=urban)
+    assert set(lines.exclude(kind=LineKind.INSURANCE).values_list("status", flat=True)) == {LineStatus.FAILED}
+    assert set(lines.filter(kind=LineKind.INSURANCE).values_list("status", flat=True)) == {LineStatus.PAID}
+    january.refresh_from_db()
+    assert january.status == PayrollStatus.RECONCILED
+
+
+def test_the_payroll_page_lists_the_fund_apart(client, county, covered, approver, caseworker_b):
+    january = generate(approver, county, JAN)
+    client.force_login(approver)
+    html = client.get(reverse("payments:detail", args=[january.pk])).content.decode()
+    assert 'id="payroll-fund"' in html and FUND_PAYEE in html and "1,200.00" in html
+    # A township sees its own persons only: township B has one rural 低保 member, 200.00.
+    client.force_login(caseworker_b)
+    html = client.get(reverse("payments:detail", args=[january.pk])).content.decode()
+    assert '<dd id="payroll-fund-count">1</dd>' in html and '<dd id="payroll-fund-total">200.00</dd>' in html
+    # The village roster is for the household's signature: the fund's lines are not on it.
+    client.force_login(approver)
+    roster = client.get(reverse("payments:roster", args=[january.pk, county.village_a2.code]))
+    assert roster.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(roster.streaming_content))).active
+    cells = {str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert "资助参保" not in cells and "一次性发放" in cells
+
+
+def test_a_grant_is_paid_once_and_again_only_when_the_bank_returns_it(county, covered, approver, approver2):
+    household = covered["urban"].household
+    grant = services.one_off_grant_record(
+        actor=approver,
+        household=household,
+        program="linshi",
+        amount=Decimal("1500.50"),
+        source_key="linshi:99",
+        decided_on=D("2026-11-20"),
+        note="临时救助 LS-1",
+    )
+    again = services.one_off_grant_record(
+        actor=approver, household=household, program="linshi", amount=Decimal("9"), source_key="linshi:99",
+        decided_on=D("2026-11-21"),
+    )  # fmt: skip
+    assert again.pk == grant.pk and OneOffGrant.objects.count() == 1
+    with pytest.raises(ValidationError):
+        services.one_off_grant_record(
+            actor=approver, household=household, program="linshi", amount=Decimal(0), source_key="linshi:100",
+            decided_on=D("2026-11-21"),
+        )  # fmt: skip
+    december = generate(approver, county, DEC)
+    line = december.lines.get(kind=LineKind.ONE_OFF)
+    assert (line.amount_fen, line.source_key, line.program, line.note) == (
+        150050,
+        "linshi:99",
+        "linshi",
+        "临时救助 LS-1",
+    )
+    grant.refresh_from_db()
+    assert grant.line_id == line.pk
+    assert december.total_fen == sum(ln.amount_fen for ln in december.lines.all())
+    # Discarding the payroll frees the grant; generating again pays it again, once.
+    services.payroll_discard(actor=approver, payroll=december)
+    grant.refresh_from_db()
+    assert grant.line_id is None
+    december = generate(approver, county, DEC)
+    assert december.lines.filter(kind=LineKind.ONE_OFF).count() == 1
+    # The bank refuses the household's account: the grant waits for the correction, then is paid again.
+    december = services.payroll_approve(
+        actor=approver2, payroll=services.payroll_check(actor=approver2, payroll=december)
+    )
+    services.bank_file_export(actor=approver2, payroll=december, layout="csv")
+    data = bank_return_simulate(payroll=december, layout="csv", failures={household.pk: "户名不符"})
+    services.bank_return_import(actor=approver2, data=data, filename="r.csv", layout="csv")
+    grant_lines = PayrollLine.objects.filter(source_key="linshi:99")
+    assert not generate(approver, county, JAN).lines.filter(source_key="linshi:99").exists()  # flagged: waits
+    services.account_flags_resolve(household=household)
+    february = generate(approver, county, FEB)
+    assert february.lines.get(source_key="linshi:99").amount_fen == 150050
+    assert grant_lines.exclude(status=LineStatus.FAILED).count() == 1
+    grant.refresh_from_db()
+    assert grant.line.payroll_id == february.pk
+    # The returned line is not weighed against the one that paid it later: no recovery, no collection.
+    march = generate(approver, county, D("2027-03-01"))
+    assert not march.lines.filter(source_key="linshi:99").exists()
+    assert not march.lines.filter(kind=LineKind.RECOVERY).exists() and not Collection.objects.exists()
+
+
+def test_a_grant_decided_after_the_month_waits_for_its_month(county, covered, approver):
+    services.one_off_grant_record(
+        actor=approver, household=covered["rural"].household, program="linshi", amount=Decimal("800"),
+        source_key="linshi:7", decided_on=D("2027-01-05"),
+    )  # fmt: skip
+    assert not generate(approver, county, DEC).lines.filter(source_key="linshi:7").exists()
+    assert generate(approver, county, JAN).lines.filter(source_key="linshi:7").count() == 1
+
+
+def test_the_weiwen_of_a_refused_account_waits_for_the_correction(county, covered, approver):
+    urban = covered["urban"].household
+    AccountFlag.objects.create(household=urban, region_code=urban.region_code, reason="账户已冻结")
+    january = generate(approver, county, JAN)
+    assert not january.lines.filter(household=urban).exclude(kind=LineKind.INSURANCE).exists()
+    assert january.lines.filter(kind=LineKind.INSURANCE).count() == 5  # the fund is paid regardless
+    assert not generate(approver, county, FEB).lines.filter(household=urban, kind=LineKind.ONE_OFF).exists()
+    services.account_flags_resolve(household=urban)
+    march = generate(approver, county, D("2027-03-01"))
+    weiwen = march.lines.filter(kind=LineKind.ONE_OFF)
+    assert sorted(weiwen.values_list("household_id", "amount_fen", "service_month")) == [(urban.pk, 30000, JAN)] * 2
+    assert march.lines.filter(household=urban, kind=LineKind.BACKPAY).count() == 2  # January and February
+    assert not generate(approver, county, D("2027-04-01")).lines.filter(kind=LineKind.ONE_OFF).exists()
