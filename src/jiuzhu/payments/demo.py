@@ -41,6 +41,9 @@ from jiuzhu.registry.models import Household, Person
 from jiuzhu.registry.services import household_update, person_update
 
 DEMO_LAYOUT = "yikatong"
+# Lists of ids go into SQL IN clauses a chunk at a time (SQLite allows 32 766 variables per statement).
+_CHUNK = 10_000
+_CHOOSE_AMONG = 2_000
 # What the bank answers for the failed lines (one reason each, in this order).
 DEMO_FAILURES = ("账户已销户", "户名与账号不符", "账号不存在")
 
@@ -84,9 +87,10 @@ def roll_seed(*, county: Region, today: dt.date, standards_on: dt.date) -> int:
         .unique("household_id", keep="first", maintain_order=True)
         .sort("household_id")
     )
-    codes = dict(
-        Household.objects.filter(where, pk__in=eligible["household_id"].to_list()).values_list("pk", "region_code")
-    )
+    ids = eligible["household_id"].to_list()
+    codes: dict[int, str] = {}
+    for lo in range(0, len(ids), _CHUNK):
+        codes.update(Household.objects.filter(pk__in=ids[lo : lo + _CHUNK]).values_list("pk", "region_code"))
     start = add_months(this, -18)
     made = Entitlement.objects.bulk_create(
         [
@@ -103,14 +107,15 @@ def roll_seed(*, county: Region, today: dt.date, standards_on: dt.date) -> int:
         batch_size=5_000,
     )
     by_household = {e.household_id: e.pk for e in made}
-    members = Person.objects.filter(household_id__in=list(by_household), date_of_death__isnull=True)
-    EntitlementPerson.objects.bulk_create(
-        [
-            EntitlementPerson(entitlement_id=by_household[h], person_id=p)
-            for h, p in members.values_list("household_id", "pk")
-        ],
-        batch_size=5_000,
-    )
+    for lo in range(0, len(ids), _CHUNK):
+        members = Person.objects.filter(household_id__in=ids[lo : lo + _CHUNK], date_of_death__isnull=True)
+        EntitlementPerson.objects.bulk_create(
+            [
+                EntitlementPerson(entitlement_id=by_household[h], person_id=p)
+                for h, p in members.values_list("household_id", "pk")
+            ],
+            batch_size=5_000,
+        )
     return len(made)
 
 
@@ -130,8 +135,9 @@ def _running_households(payroll: Payroll) -> list[int]:
     return list(payroll.lines.filter(amount_fen__gt=0).order_by("household_id").values_list("household_id", flat=True))
 
 
-def _death_target(paid: list[int]) -> Person | None:
-    """The only covered member of a one-person 低保 household that was paid last month."""
+def _death_target(payroll: Payroll) -> Person | None:
+    """The only covered member of a one-person 低保 household that `payroll` paid."""
+    paid = payroll.lines.filter(amount_fen__gt=0).values("household_id")
     one_person = (
         Entitlement.objects.filter(household_id__in=paid, program__startswith="dibao", end_month__isnull=True)
         .annotate(n=Count("persons"))
@@ -152,7 +158,9 @@ def _failed_households(paid: list[int], *, spare: set[int], clerk: User) -> list
     candidates = [h for h in paid if h not in spare]
     if not candidates:
         return []
-    codes = dict(Entitlement.objects.filter(household_id__in=candidates).values_list("household_id", "region_code"))
+    # Households are numbered village by village: the clerk's village, if paid, is among the first.
+    candidates = candidates[:_CHOOSE_AMONG]
+    codes = dict(Household.objects.filter(pk__in=candidates).values_list("pk", "region_code"))
     own = [h for h in candidates if in_scope(clerk, codes.get(h, ""))]
     first = own[0] if own else candidates[0]
     rest = [h for h in candidates if h != first]
@@ -200,7 +208,7 @@ def payroll_seed(
     payroll_approve(actor=checker, payroll=last)
     bank_file, _data = bank_file_export(actor=checker, payroll=last, layout=DEMO_LAYOUT)
     paid = _running_households(last)
-    dying = _death_target(paid)
+    dying = _death_target(last)
     failing = _failed_households(paid, spare={dying.household_id} if dying else set(), clerk=clerk)
     failures = dict(zip(failing, DEMO_FAILURES, strict=False))
     returned = bank_return_simulate(payroll=last, layout=DEMO_LAYOUT, failures=failures)
