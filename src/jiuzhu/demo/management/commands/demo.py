@@ -111,10 +111,17 @@ class Command(BaseCommand):
         money = report.payrolls
         self.stdout.write(
             _(
-                "  上月银行回盘失败 %(f)d 笔：已更正账号 %(k)d 户，待更正 %(w)d 户；"
+                "  接入前在册低保 %(o)d 户；上月银行回盘失败 %(f)d 笔：已更正账号 %(k)d 户，待更正 %(w)d 户；"
                 "提标调高待遇 %(u)d 项；发放后发现死亡 %(d)d 人。"
             )
-            % {"f": money.failed, "k": money.corrected, "w": money.waiting, "u": money.raised, "d": money.deaths}
+            % {
+                "o": money.roll,
+                "f": money.failed,
+                "k": money.corrected,
+                "w": money.waiting,
+                "u": money.raised,
+                "d": money.deaths,
+            }
         )
         self.stdout.write(
             _("  本月批次：按月发放 %(r)d 笔，补发 %(b)d 笔，扣回 %(x)d 笔，列入追缴 %(c)d 笔。")
