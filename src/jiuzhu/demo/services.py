@@ -18,7 +18,7 @@ from jiuzhu.accounts.services import user_create
 from jiuzhu.cases.demo import cases_seed
 from jiuzhu.demo.generator import DemoData, generate
 from jiuzhu.demo.layout import CITY, COUNTY, PROVINCE
-from jiuzhu.payments.demo import payroll_seed
+from jiuzhu.payments.demo import PayrollSeed, payroll_seed
 from jiuzhu.policy.services import parameters_load, parameters_load_defaults
 from jiuzhu.regions.models import Level, Region
 from jiuzhu.regions.services import region_ensure
@@ -70,7 +70,7 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     parameters: int = 0
     cases: dict[str, int] = field(default_factory=dict)  # cases seeded, by status
-    payrolls: dict[str, int] = field(default_factory=dict)  # lines of the payrolls seeded, by month
+    payrolls: PayrollSeed = field(default_factory=PayrollSeed)  # what the payrolls seeded hold
 
 
 def demo_state() -> str:
@@ -164,16 +164,29 @@ def _users_write() -> None:
         )
 
 
-def _parameters_load(today: dt.date) -> int:
-    """The shipped standards, with their documents, on the county; then a 提标 five months before `today`,
-    so the demo has a raise to look at on the 提标影响测算 page and both standards in its history."""
-    county = Region.objects.get(code=COUNTY[0])
-    n = parameters_load_defaults(region=county, actor=DEMO_ACTOR)
+RAISE_KEYS = ("dibao.standard.urban", "dibao.standard.rural")
+
+
+def _raised_on(today: dt.date) -> dt.date:
+    """The demo's 提标: five months before `today`'s month (never before 2024)."""
     month = today.replace(day=1)
-    raised = max(dt.date(month.year - (month.month <= 5), (month.month - 6) % 12 + 1, 1), dt.date(2024, 1, 1))
+    return max(dt.date(month.year - (month.month <= 5), (month.month - 6) % 12 + 1, 1), dt.date(2024, 1, 1))
+
+
+def _parameters_load() -> int:
+    """The shipped standards, with their documents, on the county."""
+    return parameters_load_defaults(region=Region.objects.get(code=COUNTY[0]), actor=DEMO_ACTOR)
+
+
+def _raise_load(today: dt.date) -> int:
+    """A 提标 from five months before `today`, saved late: after the cases were decided on the old standard,
+    so the demo has a raise to look at on the 提标影响测算 page, both standards in its history, and back pay
+    once it is applied (payroll_seed)."""
+    county = Region.objects.get(code=COUNTY[0])
+    raised = _raised_on(today)
     source = _("演示数据：县民政局、县财政局关于提高城乡最低生活保障标准的通知（演示用，非真实文件）")
     rows = [("dibao.standard.urban", "560", raised, source), ("dibao.standard.rural", "420", raised, source)]
-    return n + parameters_load(region=county, rows=rows, actor=DEMO_ACTOR, summary=_("演示县提标：%(region)s %(n)d 项"))
+    return parameters_load(region=county, rows=rows, actor=DEMO_ACTOR, summary=_("演示县提标：%(region)s %(n)d 项"))
 
 
 def demo_build(
@@ -206,8 +219,9 @@ def demo_build(
     _households_write(data, region_ids, seed=seed, progress=progress)
     del data
     t = step("households", t)
-    report.parameters = _parameters_load(today)
+    report.parameters = _parameters_load()
     report.cases = cases_seed(county=Region.objects.get(code=COUNTY[0]), today=today, rng_seed=seed)
+    report.parameters += _raise_load(today)
     t = step("cases", t)
     _users_write()
     t = step("users", t)
@@ -217,6 +231,9 @@ def demo_build(
         today=today,
         maker=User.objects.get(username="admin"),
         checker=User.objects.get(username="approver"),
+        clerk=User.objects.get(username="clerk"),
+        raise_keys=RAISE_KEYS,
+        raised_on=_raised_on(today),
     )
     step("payroll", t)
     return report

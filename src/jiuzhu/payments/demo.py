@@ -1,34 +1,236 @@
-"""The demo county's money: last month's payroll paid and reconciled, this month's generated and waiting
-for its check (called by the demo app after the cases and the logins exist)."""
+"""The demo county's money, in the order it happens in a real county: the entitlements exist (the cases
+seed), last month's payroll is generated, checked, approved, handed to the bank and its return imported
+(a few accounts fail and are flagged; the clerk corrects one of them), then the county applies a raise of
+the standard it saved late (提标, back pay) and a death found after payment is recorded, and this month's
+payroll is generated, waiting for its check. Everything goes through the services a user's click would
+call, so the demo shows what the code does (called by the demo app after the cases and the logins exist)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
 
+import polars as pl
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import User
-from jiuzhu.payments.models import LineStatus, Payroll, PayrollStatus, first_of_month
+from jiuzhu.core.scope import in_scope, prefix_q
+from jiuzhu.payments.bankfiles.export import bank_file_export
+from jiuzhu.payments.bankfiles.returns import bank_return_import
+from jiuzhu.payments.bankfiles.simulate import bank_return_simulate
+from jiuzhu.payments.models import (
+    AccountFlag,
+    Collection,
+    Entitlement,
+    EntitlementPerson,
+    LineKind,
+    Payroll,
+    add_months,
+    first_of_month,
+)
 from jiuzhu.payments.services.payroll import payroll_approve, payroll_check, payroll_generate
+from jiuzhu.payments.services.recompute import entitlements_recompute
+from jiuzhu.policy import inputs
+from jiuzhu.policy.rules import MONTHLY_PROGRAMS, evaluate
+from jiuzhu.policy.selectors import parameters_frame
 from jiuzhu.regions.models import Region
+from jiuzhu.registry.models import Household, Person
+from jiuzhu.registry.services import household_update, person_update
+
+DEMO_LAYOUT = "yikatong"
+# Lists of ids go into SQL IN clauses a chunk at a time (SQLite allows 32 766 variables per statement).
+_CHUNK = 10_000
+_CHOOSE_AMONG = 2_000
+# What the bank answers for the failed lines (one reason each, in this order).
+DEMO_FAILURES = ("账户已销户", "户名与账号不符", "账号不存在")
 
 
-def _previous_month(month: dt.date) -> dt.date:
-    return (month - dt.timedelta(days=1)).replace(day=1)
+@dataclass
+class PayrollSeed:
+    """What the demo's payrolls hold, for the demo command to print."""
+
+    lines: dict[str, int] = field(default_factory=dict)  # lines of each payroll, by month (YYYY-MM)
+    kinds: dict[str, int] = field(default_factory=dict)  # this month's lines by kind (LineKind values)
+    collections: int = 0  # put on the collection list (追缴清单) by this month's payroll
+    failed: int = 0  # lines of last month's payroll the bank returned as failed
+    corrected: int = 0  # of their households, those whose account the clerk corrected
+    waiting: int = 0  # households still flagged: nothing is paid to them until the account is corrected
+    roll: int = 0  # entitlements of the roll from before jiuzhu (roll_seed)
+    raised: int = 0  # entitlements raised by the 提标 apply
+    deaths: int = 0  # deaths recorded after payment
+
+
+def roll_seed(*, county: Region, today: dt.date, standards_on: dt.date) -> int:
+    """The county's roll from before jiuzhu (在册对象): every household the engine finds eligible for 低保 with
+    the standards in force before `standards_on` (the 提标 the demo saves late), paid since a year and a half
+    ago, unless it already has an entitlement (the cases seed's). Written in bulk like the cases seed's
+    entitlements. Returns the number of entitlements written."""
+    this = first_of_month(today)
+    taken = Entitlement.objects.values("household_id")
+    # Paid through the 一卡通 account: a household on the roll has one on file.
+    where = prefix_q(county.prefix) & ~Q(pk__in=taken) & ~Q(bank_account_enc="")
+    households, persons = inputs.registry_frames(
+        inputs.registry_raw(where, person_where=Q(household__in=Household.objects.filter(where))), standards_on
+    )
+    if households.height == 0:
+        return 0
+    params = parameters_frame(regions=[county], below=True).filter(pl.col("effective_from") < standards_on)
+    out = evaluate(households, persons, params, explain=False).households
+    programs = [p for p in MONTHLY_PROGRAMS if p.startswith("dibao")]
+    eligible = (
+        out.select("household_id", *(pl.col(f"{p}.monthly").fill_null(0).alias(p) for p in programs))
+        .unpivot(index="household_id", variable_name="program", value_name="fen")
+        .filter(pl.col("fen") > 0)
+        .unique("household_id", keep="first", maintain_order=True)
+        .sort("household_id")
+    )
+    ids = eligible["household_id"].to_list()
+    codes: dict[int, str] = {}
+    for lo in range(0, len(ids), _CHUNK):
+        codes.update(Household.objects.filter(pk__in=ids[lo : lo + _CHUNK]).values_list("pk", "region_code"))
+    start = add_months(this, -18)
+    made = Entitlement.objects.bulk_create(
+        [
+            Entitlement(
+                household_id=h,
+                region_code=codes[h],
+                program=p,
+                monthly_amount=Decimal(fen) / 100,
+                start_month=start,
+                reason=_("演示：接入本系统前已在册"),
+            )
+            for h, p, fen in eligible.iter_rows()
+        ],
+        batch_size=5_000,
+    )
+    by_household = {e.household_id: e.pk for e in made}
+    for lo in range(0, len(ids), _CHUNK):
+        members = Person.objects.filter(household_id__in=ids[lo : lo + _CHUNK], date_of_death__isnull=True)
+        EntitlementPerson.objects.bulk_create(
+            [
+                EntitlementPerson(entitlement_id=by_household[h], person_id=p)
+                for h, p in members.values_list("household_id", "pk")
+            ],
+            batch_size=5_000,
+        )
+    return len(made)
+
+
+def _accounts_complete(*, actor: User) -> int:
+    """A household paid through the bank has its 一卡通 account on file: the few the cases seed approved
+    without one get it (entered by the county admin, as the registry page would)."""
+    missing = Household.objects.filter(pk__in=Entitlement.objects.values("household_id"), bank_account_enc="")
+    n = 0
+    for household in missing.order_by("pk"):
+        household_update(actor=actor, household=household, bank_account=f"6228{household.pk:015d}")
+        n += 1
+    return n
+
+
+def _running_households(payroll: Payroll) -> list[int]:
+    """Households paid by `payroll`, in a fixed order (so a seed always gives the same demo)."""
+    return list(payroll.lines.filter(amount_fen__gt=0).order_by("household_id").values_list("household_id", flat=True))
+
+
+def _death_target(payroll: Payroll) -> Person | None:
+    """The only covered member of a one-person 低保 household that `payroll` paid."""
+    paid = payroll.lines.filter(amount_fen__gt=0).values("household_id")
+    one_person = (
+        Entitlement.objects.filter(household_id__in=paid, program__startswith="dibao", end_month__isnull=True)
+        .annotate(n=Count("persons"))
+        .filter(n=1)
+        .order_by("household_id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if one_person is None:
+        return None
+    link = EntitlementPerson.objects.filter(entitlement_id=one_person).select_related("person").first()
+    return None if link is None or link.person.date_of_death is not None else link.person
+
+
+def _failed_households(paid: list[int], *, spare: set[int], clerk: User) -> list[int]:
+    """Two or three households whose transfer fails: the first in the clerk's village when one was paid
+    there (the clerk corrects it), the rest spread over the county."""
+    candidates = [h for h in paid if h not in spare]
+    if not candidates:
+        return []
+    # Households are numbered village by village: the clerk's village, if paid, is among the first.
+    candidates = candidates[:_CHOOSE_AMONG]
+    codes = dict(Household.objects.filter(pk__in=candidates).values_list("pk", "region_code"))
+    own = [h for h in candidates if in_scope(clerk, codes.get(h, ""))]
+    first = own[0] if own else candidates[0]
+    rest = [h for h in candidates if h != first]
+    step = max(1, len(rest) // 2)
+    return [first, *rest[::step][: len(DEMO_FAILURES) - 1]]
+
+
+def _account_correct(*, household_id: int, clerk: User, admin: User) -> None:
+    """The clerk types the household's new account (the county admin when it lies outside the clerk's
+    village): the registry's hook closes the flag, so this month's payroll pays the failed month as back pay."""
+    household = Household.objects.get(pk=household_id)
+    actor = clerk if in_scope(clerk, household.region_code) else admin
+    household_update(actor=actor, household=household, bank_account=f"6217{household.pk:015d}")
+
+
+def _death_record(person: Person, *, this: dt.date, actor: User) -> None:
+    """A death two months back, found after last month's payment: the payments hook stops the entitlement
+    from the month after the death, so last month was paid too much and is recovered (or collected)."""
+    died = add_months(this, -2) + dt.timedelta(days=9)
+    person_update(actor=actor, person=person, date_of_death=died)
 
 
 @transaction.atomic
-def payroll_seed(*, county: Region, today: dt.date, maker: User, checker: User) -> dict[str, int]:
-    """Returns the number of lines of each payroll written, by month (YYYY-MM)."""
+def payroll_seed(
+    *,
+    county: Region,
+    today: dt.date,
+    maker: User,
+    checker: User,
+    clerk: User,
+    raise_keys: tuple[str, ...] = (),
+    raised_on: dt.date | None = None,
+) -> PayrollSeed:
+    """Last month's payroll paid through the bank and reconciled, then this month's generated. `maker` (the
+    county admin) generates, applies the raise and records the death; `checker` (the approver) checks,
+    approves, exports and imports the return; `clerk` corrects an account. `raise_keys` saved on `raised_on`
+    (already in the database) are applied with back pay."""
+    seed = PayrollSeed()
     this = first_of_month(today)
-    last = payroll_generate(actor=maker, month=_previous_month(this), region=county)
+    if raised_on is not None:
+        seed.roll = roll_seed(county=county, today=today, standards_on=raised_on)
+    _accounts_complete(actor=maker)
+    last = payroll_generate(actor=maker, month=add_months(this, -1), region=county)
     payroll_check(actor=checker, payroll=last)
     payroll_approve(actor=checker, payroll=last)
-    # The bank paid every line. Helper "bank"'s export and return import replace these two updates once
-    # merged; until then the demo records the bank's answer directly, as a return file would.
-    now = timezone.now()
-    last.lines.update(status=LineStatus.PAID)
-    Payroll.objects.filter(pk=last.pk).update(status=PayrollStatus.RECONCILED, exported_at=now, reconciled_at=now)
+    bank_file, _data = bank_file_export(actor=checker, payroll=last, layout=DEMO_LAYOUT)
+    paid = _running_households(last)
+    dying = _death_target(last)
+    failing = _failed_households(paid, spare={dying.household_id} if dying else set(), clerk=clerk)
+    failures = dict(zip(failing, DEMO_FAILURES, strict=False))
+    returned = bank_return_simulate(payroll=last, layout=DEMO_LAYOUT, failures=failures)
+    result = bank_return_import(
+        actor=checker, data=returned, filename=bank_file.filename.replace("代发", "回盘"), payroll=last
+    )
+    seed.failed = result.failed
+    if failing:
+        _account_correct(household_id=failing[0], clerk=clerk, admin=maker)
+        seed.corrected = 1
+    if raised_on is not None:
+        for key in raise_keys:
+            seed.raised += entitlements_recompute(actor=maker, key=key, region=county, effective_from=raised_on).raised
+    if dying is not None:
+        _death_record(dying, this=this, actor=maker)
+        seed.deaths = 1
     current = payroll_generate(actor=maker, month=this, region=county)
-    return {f"{last.month:%Y-%m}": last.line_count, f"{current.month:%Y-%m}": current.line_count}
+    last.refresh_from_db()
+    seed.lines = {f"{last.month:%Y-%m}": last.line_count, f"{current.month:%Y-%m}": current.line_count}
+    seed.kinds = dict.fromkeys(LineKind.values, 0) | dict(
+        current.lines.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
+    )
+    seed.collections = Collection.objects.filter(payroll=current).count()
+    seed.waiting = AccountFlag.objects.filter(resolved_at__isnull=True).values("household_id").distinct().count()
+    return seed

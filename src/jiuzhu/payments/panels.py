@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-from jiuzhu.payments.selectors import ledger_of_household
+from jiuzhu.payments.selectors import household_collections, ledger_of_household, open_account_flags
 from jiuzhu.registry.models import Household
 from jiuzhu.registry.panels import register_panel
 
@@ -13,7 +13,13 @@ from jiuzhu.registry.panels import register_panel
 def ledger_panel(request: HttpRequest, household: Household) -> str:
     # The household page has already checked the scope: whoever sees the household sees what it was paid.
     return render_to_string(
-        "payments/_ledger_panel.html", {"lines": ledger_of_household(household=household)}, request=request
+        "payments/_ledger_panel.html",
+        {
+            "lines": ledger_of_household(household=household),
+            "flags": open_account_flags(household=household),
+            "collections": household_collections(household=household),
+        },
+        request=request,
     )
 
 

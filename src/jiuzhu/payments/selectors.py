@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from jiuzhu.accounts.models import User
 from jiuzhu.core.scope import in_scope, prefix_q, scope_q
-from jiuzhu.payments.models import Entitlement, LineKind, Payroll, PayrollLine, first_of_month
+from jiuzhu.payments.models import AccountFlag, Collection, Entitlement, LineKind, Payroll, PayrollLine, first_of_month
 from jiuzhu.regions.models import PREFIX_LENGTH, Level, Region
 from jiuzhu.registry.models import Household
 
@@ -101,6 +101,22 @@ def ledger_of_household(*, household: Household, limit: int = 60) -> QuerySet[Pa
     return household.payroll_lines.select_related("payroll").order_by(
         "-service_month", "-payroll__month", "program", "kind", "-id"
     )[:limit]
+
+
+def payroll_collections(*, user: User, payroll: Payroll) -> dict[str, int]:
+    """What this payroll put on the collection list (追缴清单) in the user's scope: count `n`, total `fen`."""
+    rows = Collection.objects.filter(scope_q(user), payroll=payroll).aggregate(n=Count("pk"), fen=Sum("amount_fen"))
+    return {"n": rows["n"] or 0, "fen": rows["fen"] or 0}
+
+
+def household_collections(*, household: Household) -> QuerySet[Collection]:
+    """The household's overpayments to collect outside the payroll, newest first."""
+    return household.collections.order_by("-first_month", "-id")
+
+
+def open_account_flags(*, household: Household) -> QuerySet[AccountFlag]:
+    """The bank's refusals not yet answered by a corrected account: the household's money waits for them."""
+    return household.account_flags.filter(resolved_at__isnull=True).select_related("line").order_by("raised_at")
 
 
 def _previous_month(month: dt.date) -> dt.date:

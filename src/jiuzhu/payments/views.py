@@ -130,6 +130,7 @@ def payroll_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             },
             "may": _may(user, payroll),
             "villages": villages,
+            "collections": selectors.payroll_collections(user=user, payroll=payroll),
         },
     )
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from jiuzhu.core.http import AuthedRequest
 from jiuzhu.payments.bankfiles import selectors
 from jiuzhu.payments.bankfiles.export import bank_file_export, bank_file_render
-from jiuzhu.payments.bankfiles.layouts import BankFileError, fen_text, layouts_all
+from jiuzhu.payments.bankfiles.layouts import BankFileError, layouts_all
 from jiuzhu.payments.bankfiles.returns import bank_return_import
 from jiuzhu.payments.models import BankFile, Payroll, PayrollStatus
 
@@ -59,17 +59,17 @@ def _attachment(data: bytes, filename: str, layout: str) -> HttpResponse:
 
 
 def _page(request: AuthedRequest, payroll: Payroll, export_form: ExportForm, return_form: ReturnForm) -> HttpResponse:
+    titles = dict(_layout_choices())  # the layout's Chinese title, not its code
     return render(
         request,
         "payments/bank_files.html",
         {
             "payroll": payroll,
-            "total_yuan": fen_text(payroll.total_fen, "yuan"),
             "can_export": payroll.status == PayrollStatus.APPROVED,
             "can_return": payroll.status == PayrollStatus.EXPORTED,
             "export_form": export_form,
             "return_form": return_form,
-            "bank_files": [(f, fen_text(f.total_fen, "yuan")) for f in selectors.bank_files_of(payroll=payroll)],
+            "bank_files": [(f, titles.get(f.layout, f.layout)) for f in selectors.bank_files_of(payroll=payroll)],
             "bank_returns": selectors.bank_returns_of(payroll=payroll),
         },
         status=422 if export_form.errors or return_form.errors else 200,

@@ -4,6 +4,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -26,7 +28,38 @@ def audit_changes(entry: AuditEntry) -> list[dict[str, Any]]:
     after = entry.after if isinstance(entry.after, dict) else {}
     if entry.action != "update":
         return []
-    return [{"field": k, "before": before.get(k), "after": v} for k, v in after.items()]
+    model = _audited_model(entry.object_type)
+    out = []
+    for k, v in after.items():
+        label, choices = _field_label(model, k)
+        old = before.get(k)
+        out.append({"field": label, "before": _choice(choices, old), "after": _choice(choices, v)})
+    return out
+
+
+def _choice(choices: dict[Any, Any], value: Any) -> Any:
+    return choices.get(value, value) if isinstance(value, str | int) else value
+
+
+def _audited_model(object_type: str) -> Any:
+    """The model an audit entry's object_type names ("household" → registry's Household), looked up by name
+    so that core needs to import no app above it; None when no model has that name."""
+    return next((m for m in apps.get_models() if m._meta.model_name == object_type), None)
+
+
+def _field_label(model: Any, name: str) -> tuple[str, dict[Any, Any]]:
+    """The field's Chinese label and its choices' labels (a code → its label), not the raw column name.
+    A secret kept encrypted is audited under its plain name and labelled by its masked column."""
+    if model is None:
+        return name, {}
+    for candidate in (name, f"{name}_masked", name.replace("_number", "_masked")):
+        try:
+            field = model._meta.get_field(candidate)
+        except FieldDoesNotExist:
+            continue
+        choices = {k: str(v) for k, v in field.flatchoices} if getattr(field, "choices", None) else {}
+        return str(getattr(field, "verbose_name", name)), choices
+    return name, {}
 
 
 @register.simple_tag(takes_context=True)

@@ -72,3 +72,30 @@ def test_a_rolled_back_write_leaves_no_entry(db):
         raise ZeroDivisionError
     assert not AuditEntry.objects.exists()
     assert audit_verify().ok
+
+
+def test_a_change_shows_the_field_label_and_the_choice_label_not_raw_codes(db):
+    from jiuzhu.core.templatetags.jiuzhu import audit_changes
+
+    entry = audit_record(
+        actor="system",
+        action=AuditAction.UPDATE,
+        object_type="person",
+        object_id=1,
+        summary="修改成员",
+        before={"relation": "spouse", "date_of_death": None},
+        after={"relation": "self", "date_of_death": "2026-09-10", "unknown_key": 1},
+    )
+    changes = {c["field"]: (c["before"], c["after"]) for c in audit_changes(entry)}
+    assert changes["与户主关系"] == ("配偶", "户主") and changes["死亡日期"] == (None, "2026-09-10")
+    assert changes["unknown_key"] == (None, 1)
+    household = audit_record(
+        actor="system",
+        action=AuditAction.UPDATE,
+        object_type="household",
+        object_id=1,
+        summary="修改家庭",
+        before={"bank_account": "****1"},
+        after={"bank_account": "****2"},
+    )
+    assert audit_changes(household)[0]["field"] == "银行账号"

@@ -10,7 +10,17 @@ from django.core.management.base import CommandError
 from jiuzhu.accounts.models import ROLE_LEVEL, Role, User
 from jiuzhu.core.models import AuditEntry
 from jiuzhu.demo.services import DEMO_PASSWORD, DEMO_USERS
-from jiuzhu.payments.models import Payroll, PayrollStatus
+from jiuzhu.payments.models import (
+    AccountFlag,
+    BankReturn,
+    Cause,
+    Collection,
+    EntitlementEvent,
+    LineKind,
+    LineStatus,
+    Payroll,
+    PayrollStatus,
+)
 from jiuzhu.regions.models import Level, Region
 from jiuzhu.registry.models import Household, Person
 
@@ -79,3 +89,27 @@ def test_reset_rebuilds_the_county() -> None:
     assert "已清空数据库" in output
     assert Household.objects.count() == 40
     assert User.objects.filter(username="admin").count() == 1
+
+
+@pytest.mark.django_db
+def test_demo_payrolls_tell_the_month_story() -> None:
+    """Last month paid through the bank with failures, one account corrected; a 提标 applied late and a death
+    found after payment: this month's payroll carries back pay, and the death's overpayment is recovered or
+    put on the collection list."""
+    output = run(households=800, seed=1)
+    last, current = Payroll.objects.order_by("month")
+    failed = last.lines.filter(status=LineStatus.FAILED)
+    assert 2 <= failed.count() <= 3 and BankReturn.objects.filter(payroll=last, failed=failed.count()).exists()
+    flags = AccountFlag.objects.filter(household_id__in=failed.values("household_id"))
+    assert flags.count() == failed.count() and flags.filter(resolved_at__isnull=False).count() == 1
+    corrected = flags.get(resolved_at__isnull=False).household_id
+    waiting = set(flags.filter(resolved_at__isnull=True).values_list("household_id", flat=True))
+    assert current.lines.filter(household_id=corrected, kind=LineKind.BACKPAY, service_month=last.month).exists()
+    assert not current.lines.filter(household_id__in=waiting).exists()
+    # The 提标 (saved five months back, applied now) pays last month's difference as back pay.
+    raised = EntitlementEvent.objects.filter(cause=Cause.RECOMPUTE).count()
+    assert raised > 10 and current.lines.filter(kind=LineKind.BACKPAY, note__contains="提标").count() > 10
+    # The death: stopped retroactively; the one-person household has nothing left, so it is collected.
+    dead = Person.objects.filter(date_of_death__isnull=False, entitlements__isnull=False).distinct().get()
+    assert Collection.objects.filter(household=dead.household, payroll=current).exists()
+    assert "补发" in output and "列入追缴 1 笔" in output

@@ -1,18 +1,23 @@
 """The month's payroll from the web: the county admin generates it, the approver checks and approves it (a
-second person: maker-checker), and the household page shows what was paid. Screenshots:
-var/screenshots/payroll-*.png. (Downloading the bank file and uploading a return: helper "bank"'s pages.)"""
+second person: maker-checker), downloads the bank file and uploads the bank's return with a failure; the
+household page shows what was paid and what the bank returned. Screenshots: var/screenshots/payroll-*.png."""
 
 import pytest
 
 from jiuzhu.browser import screenshot
 from jiuzhu.cases.tests.test_browser_dibao import login
-from jiuzhu.payments.models import Payroll, PayrollStatus
+from jiuzhu.payments.bankfiles.simulate import bank_return_simulate
+from jiuzhu.payments.models import AccountFlag, BankFile, LineStatus, Payroll, PayrollStatus
+from jiuzhu.registry.services import household_update
 
 pytestmark = pytest.mark.browser
 
 
-def test_generate_check_and_approve_a_payroll(page, live_server, county, paying, admin, approver):
+def test_generate_check_and_approve_a_payroll(page, live_server, county, paying, admin, approver, tmp_path):
     base = live_server.url
+    for n, entitlement in enumerate(paying.values()):  # the bank pays to accounts on file
+        if not entitlement.household.bank_account:
+            household_update(actor=admin, household=entitlement.household, bank_account=f"62170099{n:011d}")
     # 1. The county admin prepares December's payroll for the whole county.
     login(page, base, "admin")
     page.click("nav >> text=资金发放")
@@ -37,7 +42,37 @@ def test_generate_check_and_approve_a_payroll(page, live_server, county, paying,
     screenshot(page, "payroll-2-approved")
     assert Payroll.objects.get().status == PayrollStatus.APPROVED
 
-    # 3. The household page shows the payment in its ledger.
+    # 3. The approver downloads the file for the bank from the payroll page.
+    page.click("#payroll-bank")
+    page.select_option("#id_layout", "csv")
+    with page.expect_download() as download:
+        page.click("#bank-export button[type=submit]")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    bank_file = BankFile.objects.get()
+    assert saved.name == bank_file.filename and saved.read_bytes().count(b"\r\n") >= bank_file.line_count
+    page.goto(f"{base}/payments/{payroll.pk}/")
+    page.wait_for_selector("#payroll-status >> text=已导出银行文件")
+
+    # 4. The bank's return: one account closed. Uploaded, the line is marked and the household flagged.
+    failed = paying["a3"].household
+    returned = tmp_path / "回盘.csv"
+    returned.write_bytes(bank_return_simulate(payroll=payroll, layout="csv", failures={failed.pk: "账户已销户"}))
+    page.click("#payroll-bank")
+    page.set_input_files("#bank-return input[type=file]", str(returned))
+    page.click("#bank-return button[type=submit]")
+    page.wait_for_selector("text=失败1笔")
+    assert Payroll.objects.get().status == PayrollStatus.RECONCILED
+    assert AccountFlag.objects.get(resolved_at__isnull=True).household == failed
+    page.goto(f"{base}/payments/{payroll.pk}/lines/?q={failed.number}")
+    assert "失败（账户已销户）" in page.inner_text("#payroll-lines")
+    assert payroll.lines.filter(household=failed, status=LineStatus.FAILED).exists()
+    page.goto(f"{base}/registry/households/{failed.pk}/")
+    assert "账户已销户" in page.inner_text("#account-flag") and "100.00" in page.inner_text("#ledger")
+    screenshot(page, "payroll-4-returned")
+
+    # 5. The household page shows the payment in its ledger.
     page.goto(f"{base}/registry/households/{paying['a1'].household_id}/")
-    assert "528.00" in page.inner_text("#ledger")
+    assert "528.00" in page.inner_text("#ledger") and "已发放" in page.inner_text("#ledger")
+    assert page.locator("#account-flag").count() == 0
     screenshot(page, "payroll-3-ledger")

@@ -106,7 +106,31 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             _("资金发放：%(p)s（上月已对账，本月待复核）。")
-            % {"p": "，".join(_("%(m)s 共 %(n)d 笔") % {"m": m, "n": n} for m, n in report.payrolls.items())}
+            % {"p": "，".join(_("%(m)s 共 %(n)d 笔") % {"m": m, "n": n} for m, n in report.payrolls.lines.items())}
+        )
+        money = report.payrolls
+        self.stdout.write(
+            _(
+                "  接入前在册低保 %(o)d 户；上月银行回盘失败 %(f)d 笔：已更正账号 %(k)d 户，待更正 %(w)d 户；"
+                "提标调高待遇 %(u)d 项；发放后发现死亡 %(d)d 人。"
+            )
+            % {
+                "o": money.roll,
+                "f": money.failed,
+                "k": money.corrected,
+                "w": money.waiting,
+                "u": money.raised,
+                "d": money.deaths,
+            }
+        )
+        self.stdout.write(
+            _("  本月批次：按月发放 %(r)d 笔，补发 %(b)d 笔，扣回 %(x)d 笔，列入追缴 %(c)d 笔。")
+            % {
+                "r": money.kinds.get("regular", 0),
+                "b": money.kinds.get("backpay", 0),
+                "x": money.kinds.get("recovery", 0),
+                "c": money.collections,
+            }
         )
 
     def _print_logins(self, addr: str) -> None:
