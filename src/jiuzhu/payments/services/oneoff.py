@@ -1,10 +1,11 @@
 """One-off lines of the payroll: the 春节慰问金 (weiwen), the yearly 资助参保 paid to the medical insurance
-fund, and one-off grants decided elsewhere (a county-approved 临时救助 not paid from the reserve fund).
+fund, the monthly 价格临时补贴 while the price link is triggered, and one-off grants decided elsewhere (a
+county-approved 临时救助 not paid from the reserve fund).
 
-Each line carries a `source_key` naming what it pays for ("weiwen:2027:42", "canbao:2027:42", a grant's
-key), and the database's one_off_paid_once constraint keeps any of them from being paid twice — whichever
-payroll, month or scope. Lines already paid are left out here first, so two overlapping payrolls (a
-county's and a township's) do not run into the constraint in the normal course.
+Each line carries a `source_key` naming what it pays for ("weiwen:2027:42", "canbao:2027:42",
+"jiage:202705:42", a grant's key), and the database's one_off_paid_once constraint keeps any of them from
+being paid twice — whichever payroll, month or scope. Lines already paid are left out here first, so two
+overlapping payrolls (a county's and a township's) do not run into the constraint in the normal course.
 """
 
 from __future__ import annotations
@@ -34,18 +35,19 @@ from jiuzhu.payments.models import (
     next_month,
 )
 from jiuzhu.payments.services.arrears import LINE_SCHEMA
-from jiuzhu.policy.rules.events import weiwen
+from jiuzhu.policy.rules.events import jiage_butie, weiwen
 from jiuzhu.policy.rules.params import col, resolve
 from jiuzhu.policy.selectors import parameters_frame
 from jiuzhu.policy.shipped import shipped_frame
 from jiuzhu.regions.models import Region
-from jiuzhu.registry.models import Household
+from jiuzhu.registry.models import Area, Household
 
 # The columns payroll_lines_frame takes one-off lines in: an adjustment line's plus what it pays for.
 ONE_OFF_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {**LINE_SCHEMA, "source_key": pl.String}
 
 WEIWEN = "weiwen"
 CANBAO = "zizhu_canbao"
+JIAGE = "jiage_butie"
 # The payee of 资助参保 lines: money for the fund, never for the household's account. Bank data, the
 # name the fund's account carries, so not translated.
 FUND_PAYEE = "城乡居民医保基金"
@@ -60,6 +62,14 @@ _KEYS = [
     "zizhu_canbao.month",
     "zizhu_canbao.contribution",
     "zizhu_canbao.dibao_share",
+]
+_JIAGE_RISES = ["jiage.cpi_yoy", "jiage.food_cpi_yoy"]
+_JIAGE_KEYS = [
+    *_JIAGE_RISES,
+    "jiage.cpi_trigger",
+    "jiage.food_cpi_trigger",
+    "dibao.standard.urban",
+    "dibao.standard.rural",
 ]
 
 
@@ -142,7 +152,7 @@ def _weiwen_lines(
         month=month,
         program=WEIWEN,
         kind=LineKind.ONE_OFF,
-        key="weiwen",
+        key=f"weiwen:{month.year}",
         note=_("%(y)d年春节慰问金") % {"y": month.year},
     )
 
@@ -186,13 +196,55 @@ def _canbao_lines(*, month: dt.date, prefix: str, params: pl.DataFrame, memo: Me
         month=month,
         program=CANBAO,
         kind=LineKind.INSURANCE,
-        key="canbao",
+        key=f"canbao:{month.year}",
         note=_("%(y)d年度资助参保") % {"y": month.year},
     )
 
 
+def _jiage_lines(*, month: dt.date, prefix: str, params: pl.DataFrame, memo: Memo) -> pl.DataFrame:
+    """价格临时补贴 ([JG2016]): while the rises in force on the month's first day trigger the link, one
+    line a month per person covered by a running 低保/特困 entitlement — the standard of the household's
+    area × the rise that triggered, as the engine's rule gives it for one person."""
+    rises = params.filter(pl.col("key").is_in(_JIAGE_RISES))["value"].to_list()
+    if not any(Decimal(v) > 0 for v in rises):  # the shipped 0s: no county entered a rise, nothing to read
+        return _empty()
+    covered = _covered(month=month, prefix=prefix, memo=memo)
+    if covered.height == 0:
+        return _empty()
+    pairs = covered.select("region").unique().with_columns(date=pl.lit(month))
+    table = []
+    for row in resolve(pairs, params, _JIAGE_KEYS).iter_rows(named=True):
+        p = {k[2:]: v for k, v in row.items() if k.startswith("p:")}
+        cpi, food = int(p["jiage.cpi_yoy"]), int(p["jiage.food_cpi_yoy"])
+        triggered = [r for r, t in ((cpi, "jiage.cpi_trigger"), (food, "jiage.food_cpi_trigger")) if r >= int(p[t])]
+        if not triggered:
+            continue
+        rise = format((Decimal(max(triggered)) / 100).normalize(), "f")
+        note = _("%(y)d年%(m)d月价格临时补贴（物价同比涨幅 %(r)s%%）") % {"y": month.year, "m": month.month, "r": rise}
+        for urban in (True, False):
+            award = jiage_butie(p, urban=urban, persons=1, cpi=cpi, food_cpi=food)
+            table.append((row["region"], urban, award.amount, note))
+    if not table:
+        return _empty()
+    amounts = pl.DataFrame(
+        table,
+        schema={"region": pl.String, "urban": pl.Boolean, "amount_fen": pl.Int64, "note": pl.String},
+        orient="row",
+    )
+    households = covered["household_id"].unique().to_list()
+    areas = pl.DataFrame(
+        list(Household.objects.filter(pk__in=households).values_list("pk", "area")),
+        schema={"household_id": pl.Int64, "area": pl.String},
+        orient="row",
+    ).with_columns(urban=pl.col("area") == Area.URBAN.value)
+    frame = covered.join(areas, on="household_id").join(amounts, on=["region", "urban"])
+    return _person_lines(
+        frame, month=month, program=JIAGE, kind=LineKind.ONE_OFF, key=f"jiage:{month:%Y%m}", note=pl.col("note")
+    )
+
+
 def _person_lines(
-    frame: pl.DataFrame, *, month: dt.date, program: str, kind: LineKind, key: str, note: str
+    frame: pl.DataFrame, *, month: dt.date, program: str, kind: LineKind, key: str, note: str | pl.Expr
 ) -> pl.DataFrame:
     # A person in two programmes at once (it should not happen) is paid once, the larger amount.
     frame = frame.filter(pl.col("amount_fen") > 0).sort("amount_fen", "person_id", descending=[True, False])
@@ -205,8 +257,8 @@ def _person_lines(
             pl.lit(month).alias("service_month"),
             pl.lit(kind.value).alias("kind"),
             pl.col("amount_fen").cast(pl.Int64),
-            pl.lit(note).alias("note"),
-            pl.format(f"{key}:{month.year}:{{}}", "person_id").alias("source_key"),
+            (pl.lit(note) if isinstance(note, str) else note).alias("note"),
+            pl.format(f"{key}:{{}}", "person_id").alias("source_key"),
         )
         .cast(ONE_OFF_SCHEMA)  # type: ignore[arg-type]
     )
@@ -237,7 +289,7 @@ def _already_paid(*, month: dt.date, prefix: str, keys: list[str]) -> pl.DataFra
     )
     wanted = set(keys)
     # A grant paid in an earlier year keeps its line; those are matched by key, they are few.
-    grants = [k for k in keys if not k.startswith(("weiwen:", "canbao:"))]
+    grants = [k for k in keys if not k.startswith(("weiwen:", "canbao:", "jiage:"))]
     earlier = PayrollLine.objects.filter(source_key__in=grants).exclude(status=LineStatus.FAILED)
     found = {k for k in paid if k in wanted} | set(earlier.values_list("source_key", flat=True))
     return pl.DataFrame({"source_key": sorted(found)}, schema={"source_key": pl.String})
@@ -249,13 +301,15 @@ def one_off_lines(*, month: dt.date, region: Region, program: str = "") -> pl.Da
     month = first_of_month(month)
     prefix = region.prefix
     frames = [_grant_lines(month=month, prefix=prefix, program=program)]
-    if program in ("", WEIWEN, CANBAO):
+    if program in ("", WEIWEN, CANBAO, JIAGE):
         params, memo = _params(region), Memo()
         if program in ("", WEIWEN):
             frames.append(_weiwen_lines(month=month, prefix=prefix, params=params, memo=memo))
             frames.append(_weiwen_waited(month=month, prefix=prefix, params=params, memo=memo))
         if program in ("", CANBAO):
             frames.append(_canbao_lines(month=month, prefix=prefix, params=params, memo=memo))
+        if program in ("", JIAGE):
+            frames.append(_jiage_lines(month=month, prefix=prefix, params=params, memo=memo))
     # One line per key: a weiwen month moved within the year must not offer the same person twice.
     lines = pl.concat(frames, how="vertical").unique("source_key", keep="first", maintain_order=True)
     if lines.height == 0:
@@ -281,6 +335,7 @@ def one_off_grants_link(*, payroll: Payroll) -> int:
         PayrollLine.objects.filter(payroll=payroll, kind=LineKind.ONE_OFF)
         .exclude(source_key="")
         .exclude(source_key__startswith="weiwen:")
+        .exclude(source_key__startswith="jiage:")
         .values_list("source_key", "id")
     )
     grants = list(OneOffGrant.objects.filter(source_key__in=list(lines)))

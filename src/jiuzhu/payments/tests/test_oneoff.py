@@ -250,3 +250,54 @@ def test_the_weiwen_of_a_refused_account_waits_for_the_correction(county, covere
     assert sorted(weiwen.values_list("household_id", "amount_fen", "service_month")) == [(urban.pk, 30000, JAN)] * 2
     assert march.lines.filter(household=urban, kind=LineKind.BACKPAY).count() == 2  # January and February
     assert not generate(approver, county, D("2027-04-01")).lines.filter(kind=LineKind.ONE_OFF).exists()
+
+
+MAR, APR = D("2027-03-01"), D("2027-04-01")
+
+
+def jiage(payroll):
+    return payroll.lines.filter(kind=LineKind.ONE_OFF, program="jiage_butie")
+
+
+def expected_jiage(covered, month, urban_fen, rural_fen):
+    """Per covered person of the month: the standard of the household's area × the rise, in fen."""
+    return {
+        (f"jiage:{month:%Y%m}:{p.pk}", e.household_id, urban_fen if e.household.area == "urban" else rural_fen)
+        for name, e in covered.items()
+        if name != "stopped"
+        for p in e.persons.all()
+    }
+
+
+def test_the_price_subsidy_is_paid_each_month_the_cpi_triggers_it_never_twice(county, covered, approver, admin):
+    parameter_add(actor=admin, region=county.county, key="jiage.cpi_yoy", value="4", effective_from=MAR, source="t")
+    assert not jiage(generate(approver, county, FEB)).exists()
+    march = generate(approver, county, MAR)
+    lines = list(jiage(march))
+    # 4 % ≥ the 3.5 % trigger: 528 × 4 % = 21.12 urban, 396 × 4 % = 15.84 rural, per person.
+    want = expected_jiage(covered, MAR, 2112, 1584)
+    assert {(ln.source_key, ln.household_id, ln.amount_fen) for ln in lines} == want and len(lines) == 5
+    assert {"urban", "rural"} <= {covered[k].household.area for k in ("urban", "rural")}
+    assert all(ln.entitlement_id is None and ln.service_month == MAR and "4%" in ln.note for ln in lines)
+    # The same month is not paid again beside it; the next month, still triggered, pays again.
+    assert not jiage(generate(approver, county, MAR, region=county.township_a)).exists()
+    april = generate(approver, county, APR)
+    assert {(ln.source_key, ln.household_id, ln.amount_fen) for ln in jiage(april)} == expected_jiage(
+        covered, APR, 2112, 1584
+    )
+    assert PayrollLine.objects.filter(program="jiage_butie").count() == 10
+
+
+def test_the_food_cpi_alone_triggers_the_price_subsidy(county, covered, approver, admin):
+    for key, value in (("jiage.cpi_yoy", "2"), ("jiage.food_cpi_yoy", "6.5")):
+        parameter_add(actor=admin, region=county.county, key=key, value=value, effective_from=MAR, source="t")
+    lines = list(jiage(generate(approver, county, MAR)))
+    # The food rise triggered: 528 × 6.5 % = 34.32 urban, 396 × 6.5 % = 25.74 rural.
+    assert {(ln.source_key, ln.household_id, ln.amount_fen) for ln in lines} == expected_jiage(covered, MAR, 3432, 2574)
+    assert all("6.5%" in ln.note for ln in lines)
+
+
+def test_rises_below_the_triggers_pay_no_price_subsidy(county, covered, approver, admin):
+    for key, value in (("jiage.cpi_yoy", "3.4"), ("jiage.food_cpi_yoy", "5.9")):
+        parameter_add(actor=admin, region=county.county, key=key, value=value, effective_from=MAR, source="t")
+    assert not jiage(generate(approver, county, MAR)).exists()

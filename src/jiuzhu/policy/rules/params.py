@@ -146,6 +146,9 @@ PARAMETER_SPECS: dict[str, ParameterSpec] = {
         _s("zizhu_canbao.month", _I, gettext_noop("资助参保划拨月份"), gettext_noop("月（1–12）")),
         _s("zizhu_canbao.contribution", _M, gettext_noop("城乡居民医保个人缴费标准"), gettext_noop("元/人/年")),
         _s("zizhu_canbao.dibao_share", _P, gettext_noop("资助参保：低保对象资助比例"), gettext_noop("%")),
+        # 价格临时补贴: the month's rises, entered by the county from the statistics bureau's figures.
+        _s("jiage.cpi_yoy", _P, gettext_noop("价格联动：当月CPI同比涨幅"), gettext_noop("%")),
+        _s("jiage.food_cpi_yoy", _P, gettext_noop("价格联动：当月食品CPI同比涨幅"), gettext_noop("%")),
     )
 }
 
