@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from jiuzhu.accounts.models import User
 from jiuzhu.core import pii
 from jiuzhu.core.audit import audit_record
+from jiuzhu.core.bulk import read_frame
 from jiuzhu.core.capabilities import Capability
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import require_scope
@@ -71,7 +72,7 @@ def _lines(payroll: Payroll) -> pl.DataFrame:
         .order_by("id")
         .values_list("id", "household_id", "amount_fen", "payee_name", "bank_name", "account_enc")
     )
-    schema = {
+    schema: dict[str, Any] = {
         "id": pl.Int64,
         "household_id": pl.Int64,
         "amount_fen": pl.Int64,
@@ -79,7 +80,7 @@ def _lines(payroll: Payroll) -> pl.DataFrame:
         "bank_name": pl.String,
         "account_enc": pl.String,
     }
-    return pl.DataFrame(list(rows), schema=schema, orient="row")
+    return read_frame(rows, schema)
 
 
 def payees(payroll: Payroll) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -94,10 +95,9 @@ def payees(payroll: Payroll) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.len().alias("line_count"),
     )
     ids = Subquery(PayrollLine.objects.filter(payroll=payroll).values("household_id"))
-    known = pl.DataFrame(
-        list(Household.objects.filter(id__in=ids).values_list("id", "number", "region_code")),
-        schema={"household_id": pl.Int64, "household_number": pl.String, "region_code": pl.String},
-        orient="row",
+    known = read_frame(
+        Household.objects.filter(id__in=ids).order_by().values_list("id", "number", "region_code"),
+        {"household_id": pl.Int64, "household_number": pl.String, "region_code": pl.String},
     )
     households = households.join(known, on="household_id", how="left").sort("region_code", "household_number")
     return lines, households
