@@ -29,7 +29,7 @@ def read_frame(queryset: models.QuerySet[Any], schema: Mapping[str, Any]) -> pl.
     driver's own values, so only types that need no Django converter: integers, text, and booleans and dates
     as plain columns (Django's SQLite connection converts those by their declared type). Compute money as
     integer fen in the query; a Decimal column is refused, as SQLite keeps it as a float."""
-    refused = [k for k, t in schema.items() if t not in (pl.Int64, pl.String, pl.Boolean, pl.Date)]
+    refused = [k for k, t in schema.items() if not (t in (pl.String, pl.Boolean, pl.Date) or t.is_integer())]
     if refused:
         raise ValueError(f"read_frame reads integers, text, booleans and dates, not {refused}")
     try:
