@@ -121,16 +121,19 @@ def main() -> None:
         bulk_insert(Entitlement, entitlements)
     print(f"setup: {time.perf_counter() - started:.1f} s, peak RSS {rss_mib():.0f} MiB")
     month = dt.date(2027, 1, 1)
+    cpu = time.process_time()  # this process's CPU: comparable between runs on a busy machine, wall time is not
     started = time.perf_counter()
     prof = cProfile.Profile()
     if args.profile:
         prof.enable()
     payroll = payroll_generate(actor=None, month=month, region=county)
     generate = time.perf_counter() - started
+    generate_cpu = time.process_time() - cpu
     if args.profile:
         prof.disable()
         pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
-    print(f"generate: {generate:.1f} s — {payroll.line_count:,} lines, {payroll.total_fen / 100:,.2f} yuan, "
+    print(f"generate: {generate:.1f} s (CPU {generate_cpu:.1f} s) — {payroll.line_count:,} lines, "
+          f"{payroll.total_fen / 100:,.2f} yuan, "
           f"peak RSS {rss_mib():.0f} MiB")  # fmt: skip
     started = time.perf_counter()
     again = payroll_generate(actor=None, month=month, region=county)
@@ -148,6 +151,7 @@ def main() -> None:
     if args.bank_file:
         Payroll.objects.filter(pk=payroll.pk).update(status=PayrollStatus.APPROVED)
         payroll.refresh_from_db()
+        cpu = time.process_time()
         started = time.perf_counter()
         prof = cProfile.Profile()
         if args.profile:
@@ -155,13 +159,16 @@ def main() -> None:
         bank_file, data = bank_file_export(actor=None, payroll=payroll, layout=args.bank_file)
         (Path(data_dir.name) / bank_file.filename).write_bytes(data)
         export = time.perf_counter() - started
+        export_cpu = time.process_time() - cpu
         if args.profile:
             prof.disable()
             pstats.Stats(prof).sort_stats("cumulative").print_stats(20)
         assert bank_file.total_fen == payroll.total_fen
-        print(f"bank file ({args.bank_file}): {export:.1f} s — {bank_file.line_count:,} transfers, "
+        print(f"bank file ({args.bank_file}): {export:.1f} s (CPU {export_cpu:.1f} s) — "
+              f"{bank_file.line_count:,} transfers, "
               f"{len(data) / 2**20:.0f} MiB, peak RSS {rss_mib():.0f} MiB")  # fmt: skip
-        print(f"generate + bank file: {generate + export:.1f} s")
+        print(f"generate + bank file: {generate + export:.1f} s (CPU {generate_cpu + export_cpu:.1f} s), "
+              f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
     data_dir.cleanup()
 
 
