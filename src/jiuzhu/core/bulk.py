@@ -19,7 +19,7 @@ _CHUNK = 50_000
 # SQLite's page cache during a large insert, in KiB: every index of a million-row table stays in memory
 # instead of being spilled and read back (half the insert's time at a million payroll lines). Per
 # connection, restored afterwards, and SQLite frees the pages above the restored size.
-_INSERT_CACHE_KIB = 256 * 1024
+_INSERT_CACHE_KIB = 192 * 1024
 _BIG_INSERT = 100_000
 
 
