@@ -54,7 +54,18 @@ def main() -> None:
 
     from jiuzhu.accounts.models import Role, User
     from jiuzhu.core.bulk import bulk_insert, reserve_ids
-    from jiuzhu.payments.models import Entitlement, EntitlementPerson, Payroll, PayrollLine, add_months, first_of_month
+    from jiuzhu.payments.models import (
+        AccountFlag,
+        BankFile,
+        BankReturn,
+        Collection,
+        Entitlement,
+        EntitlementPerson,
+        Payroll,
+        PayrollLine,
+        add_months,
+        first_of_month,
+    )
     from jiuzhu.payments.services.arrears import adjustments
     from jiuzhu.payments.services.recompute import entitlements_recompute
     from jiuzhu.policy.rules import evaluate
@@ -64,6 +75,14 @@ def main() -> None:
     from jiuzhu.registry.models import Person, Relation
 
     county = Region.objects.get(level=Level.COUNTY)
+    # The demo pays its own entitlements (payroll_seed): its payrolls would hold the months paid here.
+    with transaction.atomic():
+        AccountFlag.objects.all().delete()
+        Collection.objects.all().delete()
+        BankReturn.objects.all().delete()
+        BankFile.objects.all().delete()
+        PayrollLine.objects.all().delete()
+        Payroll.objects.all().delete()
     admin = User.objects.filter(role=Role.COUNTY_ADMIN).first()
     this_month = first_of_month(timezone.localdate())
     effective = add_months(this_month, -args.months)
