@@ -10,13 +10,15 @@ All of them then go through `frames.engine_frames`, the one translation into eng
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from django.db.models import Q
+from django.db.models import BigIntegerField, F, Q, QuerySet, Value
+from django.db.models.functions import Cast, Round
 
+from jiuzhu.core.bulk import read_frame
 from jiuzhu.core.money import yuan_to_fen
 from jiuzhu.policy.rules.frames import (
     HOUSEHOLD_FIELDS,
@@ -52,24 +54,33 @@ def _typed(raw: pl.DataFrame, fields: tuple[Field, ...]) -> pl.DataFrame:
     return raw.with_columns((pl.col(f.name) * 100).cast(pl.Int64) for f in fields if f.kind is Kind.MONEY)
 
 
-def _frame(rows: Iterable[Sequence[object]], schema: dict[str, Any]) -> pl.DataFrame:
-    return pl.DataFrame(list(rows), schema=schema, orient="row")
+def _yuan_from_fen(fen: pl.Expr) -> pl.Expr:
+    """Integer fen as Decimal(12, 2) yuan, exactly (through the text "-12.34")."""
+    cents = fen.abs()
+    sign = pl.when(fen < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    text = sign + (cents // 100).cast(pl.String) + "." + (cents % 100).cast(pl.String).str.zfill(2)
+    return text.str.to_decimal(scale=2).cast(_YUAN)
+
+
+def _read(qs: QuerySet[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """values_list of `schema`'s columns read from the cursor (core.bulk.read_frame: a county is a million
+    households and two or three million persons). Money is computed as fen by the database, as the ORM's
+    Decimal would give it (two decimals, so the hundredfold rounds exactly), and turned back into yuan."""
+    money = [k for k, t in schema.items() if t == _YUAN]
+    fen = {f"{k}_fen100": Cast(Round(F(k) * Value(Decimal(100))), BigIntegerField()) for k in money}
+    names = [f"{k}_fen100" if k in money else k for k in schema]
+    stored = {k: pl.Int64 if k in money else t for k, t in schema.items()}
+    frame = read_frame(qs.annotate(**fen).values_list(*names), stored)
+    return frame.with_columns(_yuan_from_fen(pl.col(k)).alias(k) for k in money)
 
 
 def registry_raw(where: Q, *, person_where: Q | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The households matching `where` and the persons matching `person_where` (default: the same filter),
     with their display fields, money still in yuan. Sorted by id and by (household, id): the engine
     recognises that order and lays persons out in one pass."""
-    households = Household.objects.filter(where).order_by("id").values_list(*HOUSEHOLD_RAW)
-    persons = (
-        Person.objects.filter(where if person_where is None else person_where)
-        .order_by("household_id", "id")
-        .values_list(*PERSON_RAW)
-    )
-    return (
-        _frame(households.iterator(chunk_size=5000), HOUSEHOLD_RAW),
-        _frame(persons.iterator(chunk_size=5000), PERSON_RAW),
-    )
+    households = Household.objects.filter(where).order_by("id")
+    persons = Person.objects.filter(where if person_where is None else person_where).order_by("household_id", "id")
+    return _read(households, HOUSEHOLD_RAW), _read(persons, PERSON_RAW)
 
 
 def registry_frames(raw: tuple[pl.DataFrame, pl.DataFrame], date: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from jiuzhu.accounts.models import User
 from jiuzhu.core import pii
 from jiuzhu.core.audit import audit_record
+from jiuzhu.core.bulk import read_frame
 from jiuzhu.core.capabilities import Capability
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import require_scope
@@ -38,7 +39,7 @@ from jiuzhu.payments.bankfiles.layouts import (
     layout_get,
 )
 from jiuzhu.payments.models import BankFile, LineKind, LineStatus, Payroll, PayrollLine, PayrollStatus
-from jiuzhu.registry.models import Household, Person, Relation
+from jiuzhu.registry.models import Person, Relation
 
 # Who writes the bank file and reads its return: the county approver, who approved the payroll.
 BANK_CAPABILITY = Capability.EXPORT_BANK_FILE
@@ -80,38 +81,47 @@ def fund_summary(payroll: Payroll) -> tuple[int, int]:
 
 
 def _lines(payroll: Payroll) -> pl.DataFrame:
+    """The payroll's lines with their household's number and region (a join by primary key: cheaper than a
+    second read of the households by an IN over a million lines)."""
     rows = (
         household_lines(payroll)
         .order_by("id")
-        .values_list("id", "household_id", "amount_fen", "payee_name", "bank_name", "account_enc")
+        .values_list(
+            "id",
+            "household_id",
+            "amount_fen",
+            "payee_name",
+            "bank_name",
+            "account_enc",
+            "household__number",
+            "household__region_code",
+        )
     )
-    schema = {
+    schema: dict[str, Any] = {
         "id": pl.Int64,
         "household_id": pl.Int64,
         "amount_fen": pl.Int64,
         "payee_name": pl.String,
         "bank_name": pl.String,
         "account_enc": pl.String,
+        "household_number": pl.String,
+        "region_code": pl.String,
     }
-    return pl.DataFrame(list(rows), schema=schema, orient="row")
+    return read_frame(rows, schema)
 
 
 def payees(payroll: Payroll) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(lines, households): every line of the payroll, and one row a household with its net amount and
     the account copied onto its first line, in the order of the file (village, household number)."""
-    lines = _lines(payroll)
+    frame = _lines(payroll)
+    lines = frame.drop("household_number", "region_code")
+    known = frame.select("household_id", "household_number", "region_code").unique("household_id")
     households = lines.group_by("household_id").agg(
         pl.col("amount_fen").sum(),
         pl.col("payee_name").first(),
         pl.col("bank_name").first(),
         pl.col("account_enc").first(),
         pl.len().alias("line_count"),
-    )
-    ids = Subquery(household_lines(payroll).values("household_id"))
-    known = pl.DataFrame(
-        list(Household.objects.filter(id__in=ids).values_list("id", "number", "region_code")),
-        schema={"household_id": pl.Int64, "household_number": pl.String, "region_code": pl.String},
-        orient="row",
     )
     households = households.join(known, on="household_id", how="left").sort("region_code", "household_number")
     return lines, households
@@ -148,12 +158,12 @@ def records_frame(layout: Layout, payroll: Payroll, households: pl.DataFrame) ->
         raise BankFileError(_("有%(n)s户没有银行账号，请先补录账号后重新生成发放批次") % {"n": missing})
     ids = paying["household_id"].to_list()
     id_numbers = (
-        [pii.decrypt(t or "") for t in _head_ids(payroll, ids)["enc"].to_list()]
+        pii.decrypt_many([t or "" for t in _head_ids(payroll, ids)["enc"].to_list()])
         if "id_number" in {c.field for c in layout.columns}
         else [""] * len(ids)
     )
     # The one per-row step: the account is decrypted only into the file.
-    accounts = [pii.decrypt(t) for t in paying["account_enc"].to_list()]
+    accounts = pii.decrypt_many(paying["account_enc"].to_list())
     amount = pl.col("amount_fen")
     amount_text = (
         amount.cast(pl.String)

@@ -17,13 +17,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
-from django.db.models import Min, Q
+from django.db.models import BigIntegerField, F, Min, Q, QuerySet, Value
+from django.db.models.functions import Cast, Round
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jiuzhu.core.bulk import bulk_insert
+from jiuzhu.core.bulk import bulk_insert, read_frame
 from jiuzhu.core.scope import prefix_q
 from jiuzhu.payments.models import (
     AccountFlag,
@@ -110,20 +112,25 @@ def _since(month: dt.date) -> dt.datetime | None:
     return Payroll.objects.filter(month=prev).aggregate(t=Min("generated_at"))["t"]
 
 
+def _pair_set(qs: QuerySet[Any]) -> set[tuple[int, str]]:
+    """The distinct (household_id, program) rows of a values_list, read from the cursor: after a 提标 over a
+    county every entitlement and event is new. order_by(): the model's ordering would widen the DISTINCT."""
+    frame = read_frame(qs.order_by().distinct(), {"household_id": pl.Int64, "program": pl.String})
+    return set(frame.iter_rows())
+
+
 def _candidates(*, month: dt.date, lo: dt.date, prefix: str, program: str) -> set[tuple[int, str]]:
     """(household_id, program) pairs whose past months may differ from what was paid."""
     scope = prefix_q(prefix) & (Q(program=program) if program else Q())
     since = _since(month)
     changed = Q(created_at__gte=since) if since is not None else Q()
-    pairs: set[tuple[int, str]] = set(
-        Entitlement.objects.filter(scope, changed).values_list("household_id", "program").distinct()
-    )
+    pairs = _pair_set(Entitlement.objects.filter(scope, changed).values_list("household_id", "program"))
     events = EntitlementEvent.objects.filter(
         effective_month__lt=month, entitlement__in=Entitlement.objects.filter(scope)
     )
     if since is not None:
         events = events.filter(created_at__gte=since)
-    pairs |= set(events.values_list("entitlement__household_id", "entitlement__program").distinct())
+    pairs |= _pair_set(events.values_list("entitlement__household_id", "entitlement__program"))
     failed = PayrollLine.objects.filter(
         scope, status=LineStatus.FAILED, service_month__gte=lo, service_month__lt=month, kind__in=MONTHLY_KINDS
     )
@@ -219,16 +226,15 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
     if not pairs.pairs:
         return _empty_lines()
     which = pairs.q()
-    ents = pl.DataFrame(
-        [
-            (i, h, p, int(a * 100), s, e, f)
-            for i, h, p, a, s, e, f in Entitlement.objects.filter(which)
-            .values_list(
-                "id", "household_id", "program", "monthly_amount", "start_month", "end_month", "suspended_from"
-            )
-            .iterator(chunk_size=20_000)
-        ],
-        schema={
+    # Read from the cursor (core.bulk.read_frame), the fen computed by the database as in the payroll: after
+    # a 提标 over a county these are a million entitlements and six million paid lines.
+    fen = Cast(Round(F("monthly_amount") * Value(Decimal(100))), BigIntegerField())
+    ents = read_frame(
+        Entitlement.objects.filter(which)
+        .annotate(fen=fen)
+        .order_by()
+        .values_list("id", "household_id", "program", "fen", "start_month", "end_month", "suspended_from"),
+        {
             "id": pl.Int64,
             "household_id": pl.Int64,
             "program": pl.String,
@@ -237,7 +243,6 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
             "end_month": pl.Date,
             "suspended_from": pl.Date,
         },
-        orient="row",
     )
     keys = ["household_id", "program", "service_month"]
     due = _due(pairs.only(ents), lo=lo, hi=hi)
@@ -249,13 +254,18 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
     paid_rows = (
         PayrollLine.objects.filter(which, in_window)
         .exclude(status=LineStatus.FAILED)
+        .order_by()
         .values_list("household_id", "program", "service_month", "amount_fen", "entitlement_id")
     )
-    coll_rows = Collection.objects.filter(
-        pairs.q(program="entitlement__program"),
-        first_month__gte=lo,
-        first_month__lte=hi,
-    ).values_list("household_id", "entitlement__program", "first_month", "amount_fen", "entitlement_id")
+    coll_rows = (
+        Collection.objects.filter(
+            pairs.q(program="entitlement__program"),
+            first_month__gte=lo,
+            first_month__lte=hi,
+        )
+        .order_by()
+        .values_list("household_id", "entitlement__program", "first_month", "amount_fen", "entitlement_id")
+    )
     settled_schema = {
         "household_id": pl.Int64,
         "program": pl.String,
@@ -265,20 +275,19 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
     }
     paid = pl.concat(
         [
-            pl.DataFrame(list(paid_rows), schema=settled_schema, orient="row"),
+            read_frame(paid_rows, settled_schema),
             # A month put on the collection list counts as recovered: it is settled outside the payroll.
-            pl.DataFrame([(h, p, m, -a, e) for h, p, m, a, e in coll_rows], schema=settled_schema, orient="row"),
+            read_frame(coll_rows, settled_schema).with_columns(pl.col("paid_fen").neg()),
         ]
     )
     paid_sum = pairs.only(paid).group_by(keys).agg(pl.col("paid_fen").sum(), pl.col("paid_ent").max())
-    failed_months = pl.DataFrame(
-        list(
-            PayrollLine.objects.filter(which, in_window, status=LineStatus.FAILED)
-            .values_list("household_id", "program", "service_month")
-            .distinct()
-        ),
-        schema={"household_id": pl.Int64, "program": pl.String, "service_month": pl.Date},
-        orient="row",
+    failed_months = read_frame(
+        # order_by(): the model's ordering would add its columns to the DISTINCT and repeat a month.
+        PayrollLine.objects.filter(which, in_window, status=LineStatus.FAILED)
+        .order_by()
+        .values_list("household_id", "program", "service_month")
+        .distinct(),
+        {"household_id": pl.Int64, "program": pl.String, "service_month": pl.Date},
     ).with_columns(failed=pl.lit(True))
     failed_months = pairs.only(failed_months)
     diff = (
@@ -313,21 +322,24 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
 
 def _causes(diff: pl.DataFrame, pairs: _Pairs) -> pl.DataFrame:
     """Per household × programme × month, the cause of the latest change in force that month."""
-    rows = EntitlementEvent.objects.filter(
-        pairs.q(
-            household="entitlement__household_id", program="entitlement__program", region="entitlement__region_code"
+    rows = (
+        EntitlementEvent.objects.filter(
+            pairs.q(
+                household="entitlement__household_id", program="entitlement__program", region="entitlement__region_code"
+            )
         )
-    ).values_list("entitlement__household_id", "entitlement__program", "effective_month", "cause", "id")
-    events = pl.DataFrame(
-        list(rows),
-        schema={
+        .order_by()
+        .values_list("entitlement__household_id", "entitlement__program", "effective_month", "cause", "id")
+    )
+    events = read_frame(
+        rows,
+        {
             "household_id": pl.Int64,
             "program": pl.String,
             "effective_month": pl.Date,
             "cause": pl.String,
             "id": pl.Int64,
         },
-        orient="row",
     ).sort("effective_month", "id")
     months = diff.select("household_id", "program", "service_month").sort("service_month")
     return months.join_asof(

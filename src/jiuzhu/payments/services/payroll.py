@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import Capability, User
 from jiuzhu.core.audit import audit_record
-from jiuzhu.core.bulk import bulk_insert
+from jiuzhu.core.bulk import bulk_insert, read_frame
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import prefix_q, require_scope
 from jiuzhu.payments.models import (
@@ -58,11 +58,10 @@ def _regular_lines(*, month: dt.date, prefix: str, program: str) -> pl.DataFrame
     if program:
         qs = qs.filter(program=program)
     fen = Cast(Round(F("monthly_amount") * Value(Decimal(100))), BigIntegerField())
-    rows = list(qs.annotate(fen=fen).values_list("household_id", "id", "program", "fen"))
-    frame = pl.DataFrame(
-        rows,
-        schema={"household_id": pl.Int64, "entitlement_id": pl.Int64, "program": pl.String, "amount_fen": pl.Int64},
-        orient="row",
+    frame = read_frame(
+        # No ORDER BY: the lines are sorted once, after the joins.
+        qs.annotate(fen=fen).order_by().values_list("household_id", "id", "program", "fen"),
+        {"household_id": pl.Int64, "entitlement_id": pl.Int64, "program": pl.String, "amount_fen": pl.Int64},
     )
     return frame.filter(pl.col("amount_fen") > 0).select(
         "household_id",
@@ -78,12 +77,13 @@ def _regular_lines(*, month: dt.date, prefix: str, program: str) -> pl.DataFrame
 def _already_paid(*, month: dt.date, prefix: str) -> pl.DataFrame:
     """Entitlement months some other payroll already pays (a township payroll beside a county one): skipped,
     so the database constraint regular_month_paid_once is never the first line of defence."""
-    rows = list(
+    qs = (
         PayrollLine.objects.filter(prefix_q(prefix), kind=LineKind.REGULAR, service_month=month)
         .exclude(status=LineStatus.FAILED)
-        .values_list("entitlement_id", flat=True)
+        .order_by()
+        .values_list("entitlement_id")
     )
-    return pl.DataFrame({"entitlement_id": rows}, schema={"entitlement_id": pl.Int64})
+    return read_frame(qs, {"entitlement_id": pl.Int64})
 
 
 def _flagged_households(prefix: str) -> pl.DataFrame:
@@ -97,15 +97,15 @@ def _flagged_households(prefix: str) -> pl.DataFrame:
 
 def _payees(prefix: str) -> pl.DataFrame:
     """The payee of every household in the region: its head, its account as stored (encrypted and masked)."""
-    rows = list(
-        Household.objects.filter(prefix_q(prefix)).values_list(
-            "id", "region_code", "head_name", "bank_name", "bank_account_enc", "bank_account_masked"
-        )
+    qs = (
+        Household.objects.filter(prefix_q(prefix))
+        .order_by()
+        .values_list("id", "region_code", "head_name", "bank_name", "bank_account_enc", "bank_account_masked")
     )
     names = ["household_id", "region_code", "payee_name", "bank_name", "account_enc", "account_masked"]
     schema: dict[str, pl.DataType | type[pl.DataType]] = dict.fromkeys(names, pl.String)
     schema["household_id"] = pl.Int64
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    return read_frame(qs, schema)
 
 
 def payroll_lines_frame(*, month: dt.date, region: Region, program: str = "") -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -21,13 +21,14 @@ from typing import Any
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import BigIntegerField, F, Q, Value
+from django.db.models.functions import Cast, Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import Capability, User
 from jiuzhu.core.audit import audit_record
-from jiuzhu.core.bulk import bulk_insert, reserve_ids
+from jiuzhu.core.bulk import bulk_insert, read_frame, reserve_ids
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.money import fen_to_yuan
 from jiuzhu.core.scope import in_scope, prefix_q
@@ -113,25 +114,28 @@ def _engine_amounts(region: Region, on: dt.date) -> pl.DataFrame:
 
 def _running(region: Region, month: dt.date) -> pl.DataFrame:
     """Active entitlements under `region` that pay in `month` and began by then, one row each."""
+    # From the cursor (read_frame), the fen computed by the database as in the payroll (two decimals, so the
+    # hundredfold rounds exactly); the model's order kept, as the new links' ids follow it.
+    fen = Cast(Round(F("monthly_amount") * Value(Decimal(100))), BigIntegerField())
     qs = (
         Entitlement.objects.filter(prefix_q(region.prefix), start_month__lte=month, status=EntitlementStatus.ACTIVE)
         .exclude(end_month__lt=month)
+        .annotate(fen=fen)
         .values_list(
             "id",
             "household_id",
             "region_code",
             "program",
-            "monthly_amount",
+            "fen",
             "start_month",
             "end_month",
             "gradual_exit",
             "source_case_id",
         )
     )
-    rows = [(i, h, r, p, int(a * 100), s, e, g, c) for i, h, r, p, a, s, e, g, c in qs.iterator(chunk_size=20_000)]
-    return pl.DataFrame(
-        rows,
-        schema={
+    return read_frame(
+        qs,
+        {
             "id": pl.Int64,
             "household_id": pl.Int64,
             "region_code": pl.String,
@@ -142,7 +146,6 @@ def _running(region: Region, month: dt.date) -> pl.DataFrame:
             "gradual_exit": pl.Boolean,
             "source_case_id": pl.Int64,
         },
-        orient="row",
     )
 
 

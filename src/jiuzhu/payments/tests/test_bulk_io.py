@@ -1,0 +1,38 @@
+"""core.bulk's raw reads and the large-insert path, on the payroll's own tables."""
+
+import datetime as dt
+
+import polars as pl
+import pytest
+from django.db import connection
+
+from jiuzhu.core import bulk
+from jiuzhu.payments.models import Entitlement, PayrollLine
+
+from .test_payroll import DEC, generate
+
+
+def test_read_frame_gives_the_orm_values_typed(county, paying):
+    qs = Entitlement.objects.order_by("id").values_list("id", "program", "start_month", "gradual_exit", "end_month")
+    schema = {"id": pl.Int64, "program": pl.String, "start": pl.Date, "gradual": pl.Boolean, "end": pl.Date}
+    frame = bulk.read_frame(qs, schema)
+    assert frame.schema == pl.Schema(schema)
+    assert frame.rows() == list(qs)
+    assert bulk.read_frame(Entitlement.objects.filter(pk__in=[]).values_list("id"), {"id": pl.Int64}).height == 0
+    with pytest.raises(ValueError, match="not"):
+        bulk.read_frame(Entitlement.objects.values_list("monthly_amount"), {"m": pl.Decimal(12, 2)})
+
+
+def test_a_large_insert_restores_the_page_cache(county, paying, approver, monkeypatch):
+    def cache() -> int:
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA cache_size")
+            return int(cur.fetchone()[0])
+
+    before = cache() if connection.vendor == "sqlite" else 0
+    monkeypatch.setattr(bulk, "_BIG_INSERT", 1)
+    payroll = generate(approver, county)
+    assert payroll.line_count == PayrollLine.objects.filter(payroll=payroll).count() == 5
+    assert {ln.service_month for ln in payroll.lines.all()} == {DEC} and isinstance(DEC, dt.date)
+    if connection.vendor == "sqlite":
+        assert cache() == before
