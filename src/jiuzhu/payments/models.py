@@ -228,11 +228,15 @@ class PayrollLine(models.Model):
     recovery (negative), or a one-off grant. Money in integer fen. The payee's account is copied at
     generation, so the bank file is what was approved."""
 
-    payroll = models.ForeignKey(Payroll, on_delete=models.CASCADE, related_name="lines")
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="payroll_lines")
+    # No index of their own: the composite indexes below lead with each of these columns, and a million lines
+    # a month are written under every index the table has.
+    payroll = models.ForeignKey(Payroll, on_delete=models.CASCADE, related_name="lines", db_index=False)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="payroll_lines", db_index=False)
     region_code = models.CharField(max_length=12, editable=False)
     program = models.CharField(_("救助项目"), max_length=30)
-    entitlement = models.ForeignKey(Entitlement, null=True, blank=True, on_delete=models.PROTECT, related_name="lines")
+    entitlement = models.ForeignKey(
+        Entitlement, null=True, blank=True, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     kind = models.CharField(_("类别"), max_length=10, choices=LineKind.choices)
     service_month = models.DateField(_("所属月份"))
     amount_fen = models.BigIntegerField(_("金额（分）"))
