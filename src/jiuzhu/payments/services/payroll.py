@@ -236,37 +236,56 @@ def _past(payroll: Payroll, status: PayrollStatus) -> bool:
     return _ORDER.index(PayrollStatus(payroll.status)) >= _ORDER.index(status)
 
 
+def _second_person_step(
+    *, actor: User, payroll: Payroll, to: PayrollStatus, capability: Capability, refusal: str, unready: str = ""
+) -> tuple[Payroll, bool]:
+    """The steps of maker-checker: taken from the status just before `to` (else `unready`, when given), by
+    someone other than the generator, under a row lock; taking one again adds nothing. Returns the payroll
+    and whether it moves."""
+    _require(actor, capability)
+    require_scope(actor, payroll.region_code)
+    payroll = _locked(payroll)
+    if _past(payroll, to):
+        return payroll, False
+    if unready and _ORDER.index(PayrollStatus(payroll.status)) != _ORDER.index(to) - 1:
+        raise ValidationError(unready)
+    if payroll.generated_by_id is not None and payroll.generated_by_id == actor.pk:
+        raise PermissionDenied(refusal)
+    return payroll, True
+
+
 @transaction.atomic
 def payroll_check(*, actor: User, payroll: Payroll) -> Payroll:
     """The second person's check (maker-checker): never the one who generated it. Checking again adds nothing."""
-    _require(actor, Capability.CHECK_PAYROLL)
-    require_scope(actor, payroll.region_code)
-    payroll = _locked(payroll)
-    if _past(payroll, PayrollStatus.CHECKED):
-        return payroll
-    if payroll.generated_by_id is not None and payroll.generated_by_id == actor.pk:
-        raise PermissionDenied(_("复核须由生成人以外的人员进行"))
-    payroll.status, payroll.checked_by, payroll.checked_at = PayrollStatus.CHECKED, actor, timezone.now()
-    payroll.save(update_fields=["status", "checked_by", "checked_at"])
-    _audit_state(actor, payroll, _("复核发放批次 %(p)s") % {"p": payroll}, PayrollStatus.DRAFT)
+    payroll, moves = _second_person_step(
+        actor=actor,
+        payroll=payroll,
+        to=PayrollStatus.CHECKED,
+        capability=Capability.CHECK_PAYROLL,
+        refusal=_("复核须由生成人以外的人员进行"),
+    )
+    if moves:
+        payroll.status, payroll.checked_by, payroll.checked_at = PayrollStatus.CHECKED, actor, timezone.now()
+        payroll.save(update_fields=["status", "checked_by", "checked_at"])
+        _audit_state(actor, payroll, _("复核发放批次 %(p)s") % {"p": payroll}, PayrollStatus.DRAFT)
     return payroll
 
 
 @transaction.atomic
 def payroll_approve(*, actor: User, payroll: Payroll) -> Payroll:
     """Approval after the check, by someone other than the generator. Approving again adds nothing."""
-    _require(actor, Capability.APPROVE_PAYROLL)
-    require_scope(actor, payroll.region_code)
-    payroll = _locked(payroll)
-    if _past(payroll, PayrollStatus.APPROVED):
-        return payroll
-    if payroll.status != PayrollStatus.CHECKED:
-        raise ValidationError(_("发放批次须先经复核才能审批"))
-    if payroll.generated_by_id is not None and payroll.generated_by_id == actor.pk:
-        raise PermissionDenied(_("审批须由生成人以外的人员进行"))
-    payroll.status, payroll.approved_by, payroll.approved_at = PayrollStatus.APPROVED, actor, timezone.now()
-    payroll.save(update_fields=["status", "approved_by", "approved_at"])
-    _audit_state(actor, payroll, _("审批发放批次 %(p)s") % {"p": payroll}, PayrollStatus.CHECKED)
+    payroll, moves = _second_person_step(
+        actor=actor,
+        payroll=payroll,
+        to=PayrollStatus.APPROVED,
+        capability=Capability.APPROVE_PAYROLL,
+        refusal=_("审批须由生成人以外的人员进行"),
+        unready=_("发放批次须先经复核才能审批"),
+    )
+    if moves:
+        payroll.status, payroll.approved_by, payroll.approved_at = PayrollStatus.APPROVED, actor, timezone.now()
+        payroll.save(update_fields=["status", "approved_by", "approved_at"])
+        _audit_state(actor, payroll, _("审批发放批次 %(p)s") % {"p": payroll}, PayrollStatus.CHECKED)
     return payroll
 
 
