@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # django-ninja serves its own Swagger UI files from static when installed, not from a CDN (offline intranet).
+    "ninja",
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
