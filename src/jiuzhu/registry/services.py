@@ -21,7 +21,7 @@ from jiuzhu.core.bulk import bulk_insert, reserve_ids
 from jiuzhu.core.idcard import IdNumberError, parse_id_number
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import require_scope
-from jiuzhu.regions.models import Level, Region
+from jiuzhu.regions.models import PREFIX_LENGTH, Level, Region
 from jiuzhu.registry.models import Household, Person, Relation
 from jiuzhu.registry.names import name_keys, name_keys_bulk
 
@@ -431,7 +431,7 @@ def households_bulk_create(
     region_code = ""
     if households.height:
         codes = households["region_code"]
-        region_code = _common_prefix(codes.min(), codes.max())  # type: ignore[arg-type]
+        region_code = common_region_code(codes.min(), codes.max())  # type: ignore[arg-type]
     audit_record(
         actor=actor,
         action=AuditAction.IMPORT,
@@ -443,8 +443,12 @@ def households_bulk_create(
     return households.height, persons.height
 
 
-def _common_prefix(a: str, b: str) -> str:
+def common_region_code(a: str, b: str) -> str:
+    """The 12-digit code of the smallest region holding both codes (a county for villages of two of its
+    townships): an import spanning several townships is audited where the county's auditor looks, not
+    under a string prefix that is no region at all. "" when they share no province."""
     n = 0
     while n < min(len(a), len(b)) and a[n] == b[n]:
         n += 1
-    return a[:n]
+    level = max((length for length in PREFIX_LENGTH.values() if length <= n), default=0)
+    return a[:level].ljust(12, "0") if level else ""

@@ -94,3 +94,24 @@ def test_it_refuses_households_outside_the_users_scope(county, caseworker_b):
     with pytest.raises(PermissionDenied):
         households_bulk_create(actor=caseworker_b, households=hh, persons=persons, source="test")
     assert not Household.objects.exists()
+
+
+def test_an_import_over_two_townships_is_audited_under_the_county_the_auditor_sees(county, admin, auditor):
+    from jiuzhu.core.selectors import audit_entries_visible
+    from jiuzhu.registry.services import common_region_code
+
+    assert common_region_code("330727100201", "330727101201") == "330727000000"  # not "33072710"
+    assert common_region_code("330727100201", "330727100202") == "330727100000"
+    assert common_region_code("330727100201", "330727100201") == "330727100201"
+    assert common_region_code("330727100201", "110101001001") == ""
+    ids = [id_for(dt.date(1950, 1, 1)), id_for(dt.date(1950, 1, 1), male=False), id_for(dt.date(1950, 1, 1))]
+    hh, persons = frames(county, ids)
+    other = county.village_b1
+    hh = hh.with_columns(
+        pl.Series("region_id", [county.village_a2.pk, other.pk]),
+        pl.Series("region_code", [county.village_a2.code, other.code]),
+    )
+    households_bulk_create(actor=admin, households=hh, persons=persons, source="test")
+    entry = AuditEntry.objects.get(action="import")
+    assert entry.region_code == county.county.code
+    assert audit_entries_visible(user=auditor).filter(pk=entry.pk).exists()
