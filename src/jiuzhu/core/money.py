@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 FEN = Decimal("0.01")
 
 
@@ -44,3 +46,22 @@ def format_yuan(value: Decimal | int | None) -> str:
     if value is None:
         return ""
     return f"{to_decimal(value):,.2f}"
+
+
+# The database's money fields (max_digits 12, two decimals): below 10 000 000 000 yuan. An amount a form or the
+# API lets through beyond that would be stored on PostgreSQL as an error and on SQLite as a value every later
+# read chokes on.
+MAX_AMOUNT = Decimal("9999999999.99")
+
+
+def amount_problem(value: Decimal) -> str | None:
+    """Why `value` cannot be an amount of money to record (in Chinese), or None when it can."""
+    if not value.is_finite():
+        return _("金额应为数字")
+    if value < 0:
+        return _("金额不能为负数")
+    if value != value.quantize(FEN):
+        return _("金额最多保留两位小数")
+    if value > MAX_AMOUNT:
+        return _("金额超出可记录的范围（最多 9 999 999 999.99 元）")
+    return None

@@ -17,6 +17,7 @@ from jiuzhu.cases.services._common import _begin, _move, _today
 from jiuzhu.cases.services.reviews import review_schedule
 from jiuzhu.cases.services.snapshot import household_snapshot
 from jiuzhu.cases.workflow import TEKUN
+from jiuzhu.core.money import amount_problem
 from jiuzhu.payments import services as payments
 from jiuzhu.payments.models import Cause, next_month
 from jiuzhu.registry.models import Person
@@ -65,8 +66,9 @@ def case_confirm(
     final = amount if amount is not None else (computed if computed is not None else case.opinion_amount)
     if final is None:
         raise ValidationError({"amount": _("请填写救助金额")})
-    if final < 0:
-        raise ValidationError({"amount": _("金额不能为负数")})
+    problem = amount_problem(final)
+    if problem is not None:
+        raise ValidationError({"amount": problem})
     if computed is not None and final != computed and not override_reason.strip():
         raise ValidationError({"override_reason": _("确认金额与系统测算金额不同，请写明理由")})
     if engine.is_monthly(case.program) and final <= 0:

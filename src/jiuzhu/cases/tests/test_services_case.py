@@ -347,3 +347,22 @@ def test_holiday_overrides_are_the_admins(admin, caseworker_a):
 
     assert not is_workday(D("2027-10-01"))
     core_holidays.holiday_override_delete(actor=admin, date=D("2027-10-01"))
+
+
+@pytest.mark.parametrize(
+    ("amount", "problem"),
+    [
+        (Decimal("35406163257043984"), "超出可记录的范围"),  # found by fuzzing the API: every later read failed
+        (Decimal("NaN"), "应为数字"),
+        (Decimal("Infinity"), "应为数字"),
+        (Decimal("-1"), "不能为负数"),
+        (Decimal("12.345"), "两位小数"),
+    ],
+)
+def test_an_amount_that_cannot_be_money_is_refused_and_nothing_is_decided(new_case, head_a, approver, amount, problem):
+    case = at_state(new_case(), Status.NOTICE, opinion_by=head_a)
+    with pytest.raises(ValidationError) as exc:
+        services.case_confirm(actor=approver, case=case, amount=amount, override_reason="核定", on=TODAY)
+    assert problem in exc.value.message_dict["amount"][0]
+    assert Case.objects.get(pk=case.pk).status == Status.NOTICE
+    assert not Entitlement.objects.filter(source_case=case).exists()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from jiuzhu.accounts.models import Capability, User
 from jiuzhu.core.audit import audit_record
 from jiuzhu.core.models import AuditAction
+from jiuzhu.core.money import amount_problem
 from jiuzhu.core.scope import require_scope
 from jiuzhu.payments.models import (
     Cause,
@@ -94,8 +95,9 @@ def entitlement_create(
 ) -> Entitlement:
     _require(actor, _DECIDE)
     require_scope(actor, household.region_code)
-    if monthly_amount < 0:
-        raise ValidationError({"monthly_amount": _("月救助金额不能为负数")})
+    problem = amount_problem(monthly_amount)
+    if problem is not None:
+        raise ValidationError({"monthly_amount": problem})
     if not persons:
         raise ValidationError({"persons": _("至少应有一名保障对象")})
     if any(p.household_id != household.pk for p in persons):
