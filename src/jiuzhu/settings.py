@@ -58,7 +58,8 @@ SECRET_KEY = datadir.read_key(datadir.SECRET_KEY)
 PII_KEY = datadir.read_key(datadir.PII_KEY) or "missing-pii-key-run-a-jiuzhu-command-first"
 
 DEBUG = envbool("JIUZHU_DEBUG", False)
-ALLOWED_HOSTS = os.environ.get("JIUZHU_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
+# The test client's "testserver" is added by Django's test set-up itself, never by default in production.
+ALLOWED_HOSTS = os.environ.get("JIUZHU_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -154,6 +155,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = envbool("JIUZHU_HTTPS", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind TLS, browsers are told to come back over HTTPS only (a year; the county's intranet names only).
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if SESSION_COOKIE_SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

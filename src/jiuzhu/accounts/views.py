@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.forms import LoginForm, UserCreateForm
@@ -49,4 +50,6 @@ def users(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("已新增用户 %(u)s") % {"u": form.cleaned_data["username"]})
             return redirect("accounts:users")
-    return render(request, "accounts/users.html", {"users": users_visible(user=actor), "form": form})
+    # `now` tells a locked account (locked_until in the future) from an active one.
+    context = {"users": users_visible(user=actor), "form": form, "now": timezone.now()}
+    return render(request, "accounts/users.html", context)

@@ -104,3 +104,13 @@ def test_the_jiuzhu_command_prepares_a_fresh_data_dir(tmp_path):
     result = _python("from jiuzhu.cli import main; main(['check'])", data, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert {p.name for p in data.iterdir()} >= {"secret_key", "pii_key", "static"}
+
+
+@pytest.mark.parametrize(("https", "hsts"), [("1", 31536000), ("0", 0)])
+def test_behind_tls_browsers_are_told_to_stay_on_https_and_no_test_host_is_allowed(tmp_path, https, hsts):
+    code = f"{SETUP}; print(settings.SECURE_HSTS_SECONDS, settings.SESSION_COOKIE_SECURE, settings.ALLOWED_HOSTS)"
+    result = _python(code, tmp_path, cwd=tmp_path, JIUZHU_HTTPS=https)
+    assert result.returncode == 0, result.stderr
+    seconds, secure, hosts = result.stdout.split(" ", 2)
+    assert int(seconds) == hsts and (secure == "True") == bool(hsts)
+    assert "testserver" not in hosts and "127.0.0.1" in hosts

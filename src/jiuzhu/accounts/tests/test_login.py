@@ -60,3 +60,16 @@ def test_a_role_must_be_bound_to_its_level(county, role_region):
             region=getattr(county, region),
             check_password=False,
         )
+
+
+def test_the_users_page_shows_a_locked_account_as_locked(client, admin, caseworker_a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    caseworker_a.locked_until = timezone.now() + dt.timedelta(minutes=10)
+    caseworker_a.save(update_fields=["locked_until"])
+    client.force_login(admin)
+    page = client.get(reverse("accounts:users")).content.decode()
+    row = next(r for r in page.split("<tr>") if "<td>caseworker_a</td>" in r)
+    assert "已锁定" in row and "正常" not in row
