@@ -20,7 +20,7 @@ from jiuzhu.core.audit import audit_record
 from jiuzhu.core.bulk import bulk_insert, reserve_ids
 from jiuzhu.core.idcard import IdNumberError, parse_id_number
 from jiuzhu.core.models import AuditAction
-from jiuzhu.core.scope import require_scope
+from jiuzhu.core.scope import in_scope, require_scope
 from jiuzhu.regions.models import PREFIX_LENGTH, Level, Region
 from jiuzhu.registry.models import Household, Person, Relation
 from jiuzhu.registry.names import name_keys, name_keys_bulk
@@ -51,7 +51,7 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any]
     return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
 
 
-def _set_id_number(person: Person, raw: str) -> None:
+def _set_id_number(person: Person, raw: str, *, actor: User) -> None:
     try:
         parsed = parse_id_number(raw)
     except IdNumberError as exc:
@@ -59,7 +59,10 @@ def _set_id_number(person: Person, raw: str) -> None:
     digest = pii.lookup_hash(parsed.number)
     clash = Person.objects.filter(id_number_hash=digest).exclude(pk=person.pk).first()
     if clash is not None:
-        raise ValidationError({"id_number": _("该身份证号已登记在户 %(n)s") % {"n": clash.household.number}})
+        if in_scope(actor, clash.household.region_code):
+            raise ValidationError({"id_number": _("该身份证号已登记在户 %(n)s") % {"n": clash.household.number}})
+        # As the importer says: naming the household would tell an outsider where this person lives.
+        raise ValidationError({"id_number": _("该身份证号已在其他地区登记")})
     person.id_number_enc = pii.encrypt(parsed.number)
     person.id_number_hash = digest
     person.id_masked = pii.mask_id(parsed.number)
@@ -154,7 +157,7 @@ def household_register(
     for m in members:
         person = Person(household=household, region_code=household.region_code, relation=m.relation, **m.fields)
         _set_name(person, m.name)
-        _set_id_number(person, m.id_number)
+        _set_id_number(person, m.id_number, actor=actor)
         if person.id_number_hash in seen:
             raise ValidationError({"id_number": _("同一身份证号在本户出现两次")})
         seen.add(person.id_number_hash)
@@ -232,7 +235,7 @@ def person_add(*, actor: User, household: Household, member: MemberInput) -> Per
         raise ValidationError({"relation": _("本户已有户主")})
     person = Person(household=household, region_code=household.region_code, relation=member.relation, **member.fields)
     _set_name(person, member.name)
-    _set_id_number(person, member.id_number)
+    _set_id_number(person, member.id_number, actor=actor)
     person.full_clean()
     person.save()
     _refresh_head_name(household)
@@ -266,7 +269,7 @@ def person_update(*, actor: User, person: Person, id_number: str | None = None, 
         else:
             setattr(person, name, value)
     if id_number is not None:
-        _set_id_number(person, id_number)
+        _set_id_number(person, id_number, actor=actor)
     if person.date_of_death and person.date_of_death > timezone.localdate():
         raise ValidationError({"date_of_death": _("死亡日期不能晚于今天")})
     if person.date_of_death and person.date_of_death < person.birth_date:

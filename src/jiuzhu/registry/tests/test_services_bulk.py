@@ -115,3 +115,23 @@ def test_an_import_over_two_townships_is_audited_under_the_county_the_auditor_se
     entry = AuditEntry.objects.get(action="import")
     assert entry.region_code == county.county.code
     assert audit_entries_visible(user=auditor).filter(pk=entry.pk).exists()
+
+
+def test_an_id_number_registered_elsewhere_is_refused_without_saying_where(
+    county, make_household, caseworker_a, caseworker_b
+):
+    from django.core.exceptions import ValidationError
+
+    from jiuzhu.registry.services import MemberInput, person_add
+
+    there = make_household(county.village_b1)
+    taken = there.members.get().id_number
+    here = make_household(county.village_a1)
+    with pytest.raises(ValidationError) as exc:
+        person_add(actor=caseworker_a, household=here, member=MemberInput("李四", taken, "other"))
+    assert exc.value.message_dict["id_number"] == ["该身份证号已在其他地区登记"]
+    assert there.number not in str(exc.value)
+    mine = make_household(county.village_b1)
+    with pytest.raises(ValidationError) as exc:
+        person_add(actor=caseworker_b, household=mine, member=MemberInput("李四", taken, "other"))
+    assert exc.value.message_dict["id_number"] == [f"该身份证号已登记在户 {there.number}"]  # within one's own scope
