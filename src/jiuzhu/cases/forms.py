@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.cases import checklists, engine
@@ -143,7 +144,16 @@ class ReviewForm(forms.Form):
     outcome = forms.ChoiceField(label=_("复核结果"), choices=ReviewOutcome.choices[1:])
     reasons = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     new_amount = forms.DecimalField(label=_("调整后月金额（元）"), required=False, min_value=0)
-    exit_months = forms.IntegerField(label=_("渐退月数（1—6）"), required=False, min_value=1, max_value=12)
+    exit_months = forms.IntegerField(required=False, min_value=1)
+
+    def __init__(self, *args: Any, max_exit_months: int, **kwargs: Any) -> None:
+        """`max_exit_months`: the region's 渐退期上限 (review.months.gradual_exit_max) on the day."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["exit_months"]
+        field.label = _("渐退月数（1—%(n)d）") % {"n": max_exit_months}
+        field.max_value = max_exit_months  # type: ignore[attr-defined]
+        field.validators.append(MaxValueValidator(max_exit_months))
+        field.widget.attrs["max"] = max_exit_months
 
 
 class HolidayForm(forms.Form):

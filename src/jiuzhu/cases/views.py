@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.models import Capability
-from jiuzhu.cases import checklists, documents, engine, forms, selectors, services, steps
+from jiuzhu.cases import checklists, deadlines, documents, engine, forms, selectors, services, steps
 from jiuzhu.cases.models import Case, CaseDocument, Status
 from jiuzhu.cases.workflow import STEPS, step_allowed, step_refusal
 from jiuzhu.core import holidays as core_holidays
@@ -422,7 +422,10 @@ def review_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def review_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     review = selectors.review_get(user=request.user, pk=pk)
-    form = forms.ReviewForm(request.POST or None)
+    longest = deadlines.months(
+        "review.months.gradual_exit_max", region_code=review.region_code, on=timezone.localdate()
+    )
+    form = forms.ReviewForm(request.POST or None, max_exit_months=longest)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
