@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import User
 from jiuzhu.cases import deadlines, engine
-from jiuzhu.cases.models import Case, Notice, ReserveFundEntry, Review, ReviewOutcome, Status
+from jiuzhu.cases.models import Case, Notice, ReserveFundEntry, Review, ReviewKind, ReviewOutcome, Status
 from jiuzhu.cases.workflow import NEXT_STEP, OPEN, STEPS, TEKUN, step_allowed
 from jiuzhu.core.scope import prefix_q, scope_q
 from jiuzhu.core.workdays import workdays_spans
@@ -97,7 +97,11 @@ def review_get(*, user: User, pk: int) -> Review:
 
 
 def reviews_due(*, user: User, until: dt.date) -> QuerySet[Review]:
-    return reviews_visible(user=user).filter(outcome=ReviewOutcome.PENDING, due_date__lte=until).order_by("due_date")
+    """Pending reviews due by `until`, and every pending re-check after a member's death whatever its
+    deadline: the household may be paid for someone who is gone, so it waits on the to-do list from the
+    day the death is recorded ([57] 第三十条 gives three months at most)."""
+    due = Q(due_date__lte=until) | Q(kind=ReviewKind.DEATH)
+    return reviews_visible(user=user).filter(due, outcome=ReviewOutcome.PENDING).order_by("due_date")
 
 
 def notices_visible(*, user: User) -> QuerySet[Notice]:

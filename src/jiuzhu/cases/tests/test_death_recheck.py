@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+from django.test import Client
 from django.utils import timezone
 
 from jiuzhu.cases.models import Review
@@ -23,6 +24,15 @@ def test_recording_a_death_in_the_registry_schedules_a_recheck(dibao_household, 
     review = Review.objects.get(entitlement=entitlement)
     assert review.due_date <= timezone.localdate() + dt.timedelta(days=93)
     assert members[1].name in review.note
+    # On the township's to-do list now, not only when its three months are nearly over.
+    from django.urls import reverse
+
+    from jiuzhu.cases.selectors import reviews_due
+
+    assert review in reviews_due(user=caseworker_a, until=timezone.localdate())
+    client = Client()
+    client.force_login(caseworker_a)
+    assert reverse("cases:review", args=[review.pk]) in client.get(reverse("cases:todo")).content.decode()
     # Correcting another field afterwards does not schedule a second re-check.
     person_update(actor=caseworker_a, person=members[1], illness_name="肺癌")
     assert Review.objects.filter(entitlement=entitlement).count() == 1
