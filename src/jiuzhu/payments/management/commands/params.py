@@ -8,10 +8,11 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import User
+from jiuzhu.core.commands import TextHelpCommand
 from jiuzhu.payments.services.recompute import entitlements_recompute
 from jiuzhu.policy.rules import PARAMETER_SPECS, ParameterError, canonical_text
 from jiuzhu.policy.services import parameter_add, parameters_load
@@ -36,15 +37,8 @@ def _date(text: str) -> dt.date:
         raise CommandError(_("日期格式应为 YYYY-MM-DD：%(d)s") % {"d": text}) from None
 
 
-class Command(BaseCommand):
+class Command(TextHelpCommand):
     help = HELP
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        from argparse import RawDescriptionHelpFormatter
-
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.formatter_class = RawDescriptionHelpFormatter
-        return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

@@ -2,15 +2,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from argparse import ArgumentTypeError, RawDescriptionHelpFormatter
+from argparse import ArgumentTypeError
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from jiuzhu.accounts.models import User
+from jiuzhu.core.commands import TextHelpCommand
 from jiuzhu.core.scope import prefix_q
 from jiuzhu.payments import cli_bank, selectors, services
 from jiuzhu.payments.models import Payroll, PayrollLine, first_of_month
@@ -41,13 +42,8 @@ def _month(value: str) -> dt.date:
         raise ArgumentTypeError(_("月份格式应为 YYYY-MM：%(v)s") % {"v": value}) from None
 
 
-class Command(BaseCommand):
+class Command(TextHelpCommand):
     help = HELP
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.formatter_class = RawDescriptionHelpFormatter
-        return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

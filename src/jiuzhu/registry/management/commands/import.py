@@ -5,12 +5,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from jiuzhu.accounts.models import Capability, User
+from jiuzhu.core.commands import TextHelpCommand
 from jiuzhu.core.tabular import RowError, write_error_report
 
 HELP = """Import a roster or a region list from xlsx or CSV (UTF-8 or GBK).
@@ -28,15 +29,8 @@ of a member of staff: their role must allow imports, every village must lie in t
 outside it are reported without saying where, and the audit log names them."""
 
 
-class Command(BaseCommand):
+class Command(TextHelpCommand):
     help = HELP
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        from argparse import RawDescriptionHelpFormatter
-
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.formatter_class = RawDescriptionHelpFormatter
-        return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=["households", "regions"], help="what the file holds")
