@@ -161,6 +161,11 @@ def auditor(county: County) -> User:
     return _user("auditor", Role.AUDITOR, county.county, full_name="审计员")
 
 
+@pytest.fixture
+def charity_officer(county: County) -> User:
+    return _user("charity", Role.CHARITY_OFFICER, county.county, full_name="慈善干事")
+
+
 _seq = iter(range(1, 10_000))
 
 

@@ -79,6 +79,12 @@ INSTALLED_APPS = [
     "jiuzhu.policy",
     "jiuzhu.cases",
     "jiuzhu.payments",
+    "jiuzhu.matching",
+    "jiuzhu.monitoring",
+    "jiuzhu.grievances",
+    "jiuzhu.charity",
+    "jiuzhu.reports",
+    "jiuzhu.portal",
     "jiuzhu.demo",
 ]
 

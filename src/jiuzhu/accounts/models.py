@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     COUNTY_APPROVER = "county_approver", _("县级审批")
     COUNTY_ADMIN = "county_admin", _("县级管理员")
     AUDITOR = "auditor", _("监督审计")
+    CHARITY_OFFICER = "charity_officer", _("慈善工作人员")
 
 
 # The level of region each role is bound to.
@@ -27,11 +28,14 @@ ROLE_LEVEL = {
     Role.COUNTY_APPROVER: Level.COUNTY,
     Role.COUNTY_ADMIN: Level.COUNTY,
     Role.AUDITOR: Level.COUNTY,
+    Role.CHARITY_OFFICER: Level.COUNTY,
 }
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.VILLAGE_CLERK: frozenset({Capability.EDIT_REGISTRY, Capability.SUBMIT_CASE}),
+    Role.VILLAGE_CLERK: frozenset(
+        {Capability.EDIT_REGISTRY, Capability.SUBMIT_CASE, Capability.VIEW_MONITORING, Capability.RECORD_GRIEVANCE}
+    ),
     Role.TOWNSHIP_CASEWORKER: frozenset(
         {
             Capability.EDIT_REGISTRY,
@@ -44,10 +48,27 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.REVIEW_ENTITLEMENT,
             Capability.EMERGENCY_AID,
             Capability.VIEW_PAYROLL,
+            Capability.VERIFY_FINDING,
+            Capability.VIEW_FINDINGS,
+            Capability.MANAGE_MONITORING,
+            Capability.VIEW_MONITORING,
+            Capability.VIEW_REPORTS,
+            Capability.RECORD_GRIEVANCE,
+            Capability.HANDLE_GRIEVANCE,
+            Capability.VIEW_GRIEVANCES,
         }
     ),
     Role.TOWNSHIP_HEAD: frozenset(
-        {Capability.EXPORT_REGISTRY, Capability.TOWNSHIP_OPINION, Capability.PUBLISH_NOTICE, Capability.VIEW_PAYROLL}
+        {
+            Capability.EXPORT_REGISTRY,
+            Capability.TOWNSHIP_OPINION,
+            Capability.PUBLISH_NOTICE,
+            Capability.VIEW_PAYROLL,
+            Capability.VIEW_FINDINGS,
+            Capability.VIEW_MONITORING,
+            Capability.VIEW_REPORTS,
+            Capability.VIEW_GRIEVANCES,
+        }
     ),
     # The county investigates the applications of staff relatives itself ([57]), hence INVESTIGATE.
     Role.COUNTY_APPROVER: frozenset(
@@ -62,6 +83,18 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.APPROVE_PAYROLL,
             Capability.EXPORT_BANK_FILE,
             Capability.VIEW_PAYROLL,
+            Capability.RUN_MATCHING,
+            Capability.VERIFY_FINDING,
+            Capability.VIEW_FINDINGS,
+            Capability.MANAGE_MONITORING,
+            Capability.VIEW_MONITORING,
+            Capability.VIEW_REPORTS,
+            Capability.RECORD_GRIEVANCE,
+            Capability.HANDLE_GRIEVANCE,
+            Capability.ASSIGN_GRIEVANCE,
+            Capability.VIEW_GRIEVANCES,
+            Capability.APPROVE_CHARITY,
+            Capability.VIEW_CHARITY,
         }
     ),
     Role.COUNTY_ADMIN: frozenset(
@@ -78,9 +111,29 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.GENERATE_PAYROLL,
             Capability.CHECK_PAYROLL,
             Capability.VIEW_PAYROLL,
+            Capability.VIEW_FINDINGS,
+            Capability.VIEW_MONITORING,
+            Capability.VIEW_REPORTS,
+            Capability.MANAGE_TARGETS,
+            Capability.VIEW_GRIEVANCES,
+            Capability.VIEW_CHARITY,
         }
     ),
-    Role.AUDITOR: frozenset({Capability.VIEW_AUDIT, Capability.VIEW_PAYROLL}),
+    Role.AUDITOR: frozenset(
+        {
+            Capability.VIEW_AUDIT,
+            Capability.VIEW_PAYROLL,
+            Capability.VIEW_FINDINGS,
+            Capability.VIEW_MONITORING,
+            Capability.VIEW_REPORTS,
+            Capability.VIEW_GRIEVANCES,
+            Capability.VIEW_CHARITY,
+        }
+    ),
+    # The county's charity office (慈善总会/慈善工作站) keeps the donations and proposes the disbursements.
+    Role.CHARITY_OFFICER: frozenset(
+        {Capability.MANAGE_CHARITY, Capability.VIEW_CHARITY, Capability.VIEW_REPORTS, Capability.RECORD_GRIEVANCE}
+    ),
 }
 
 

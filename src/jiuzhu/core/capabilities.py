@@ -36,3 +36,24 @@ class Capability(models.TextChoices):
     APPROVE_PAYROLL = "approve_payroll", _("审批发放批次")
     EXPORT_BANK_FILE = "export_bank_file", _("导出银行代发文件与导入回盘")
     VIEW_PAYROLL = "view_payroll", _("查看资金发放")
+    # Cross-checks (数据比对): the county imports the other departments' lists and runs the rules; the township
+    # verifies each finding and acts on it.
+    RUN_MATCHING = "run_matching", _("导入外部数据并运行比对")
+    VERIFY_FINDING = "verify_finding", _("核实和整改疑似问题")
+    VIEW_FINDINGS = "view_findings", _("查看疑似问题台账")
+    # Low-income monitoring (低收入人口动态监测).
+    MANAGE_MONITORING = "manage_monitoring", _("监测预警与帮扶措施")
+    VIEW_MONITORING = "view_monitoring", _("查看监测对象")
+    # Statistics and targets.
+    VIEW_REPORTS = "view_reports", _("查看统计报表")
+    MANAGE_TARGETS = "manage_targets", _("设置年度目标任务")
+    # Complaints and reports (投诉举报): anyone at a desk records one, the county assigns and closes, the
+    # assigned office investigates and answers.
+    RECORD_GRIEVANCE = "record_grievance", _("登记投诉举报")
+    HANDLE_GRIEVANCE = "handle_grievance", _("调查答复投诉举报")
+    ASSIGN_GRIEVANCE = "assign_grievance", _("分派和办结投诉举报")
+    VIEW_GRIEVANCES = "view_grievances", _("查看投诉举报")
+    # Charity (慈善救助): the charity office records donations and proposes disbursements, the county approves.
+    MANAGE_CHARITY = "manage_charity", _("登记捐赠与慈善支出")
+    APPROVE_CHARITY = "approve_charity", _("审批慈善支出")
+    VIEW_CHARITY = "view_charity", _("查看慈善账目")

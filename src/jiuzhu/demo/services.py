@@ -47,6 +47,7 @@ DEMO_USERS = (
     DemoUser("approver", Role.COUNTY_APPROVER, "county", "孔德明", can_reveal_pii=True),
     DemoUser("admin", Role.COUNTY_ADMIN, "county", "厉文斌", can_reveal_pii=True),
     DemoUser("auditor", Role.AUDITOR, "county", "卢慧芳"),
+    DemoUser("charity", Role.CHARITY_OFFICER, "county", "羊美玲"),
 )
 
 
