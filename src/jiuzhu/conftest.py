@@ -35,6 +35,7 @@ def _test_keys() -> None:
 
     django_settings.SECRET_KEY = "test-secret-key-" + "x" * 40
     django_settings.PII_KEY = "5a" * 64
+    django_settings.AUDIT_KEY = "a7" * 32
     # No collected static files in a test run: WhiteNoise serves them from the apps (WHITENOISE_USE_FINDERS).
     django_settings.STATIC_ROOT = None
 
@@ -67,6 +68,7 @@ def _isolated_data_dir(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("JIUZHU_DATA_DIR", str(data))
     settings.DATA_DIR = data
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.AUDIT_ANCHOR_FILE = data / "audit_anchor.log"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -25,7 +25,10 @@ class Key:
 SECRET_KEY = Key("JIUZHU_SECRET_KEY", "JIUZHU_SECRET_KEY_FILE", "secret_key", 32)
 # 64 bytes hex: half encrypts personal data (AES-GCM), half keys the lookup hash (HMAC).
 PII_KEY = Key("JIUZHU_PII_KEY", "JIUZHU_PII_KEY_FILE", "pii_key", 64)
-KEYS = (SECRET_KEY, PII_KEY)
+# 32 bytes hex: keys the audit log's hash chain (HMAC) and signs its anchors, so that whoever can write the
+# database but not read this file can neither forge an entry nor recompute the chain after an edit.
+AUDIT_KEY = Key("JIUZHU_AUDIT_KEY", "JIUZHU_AUDIT_KEY_FILE", "audit_key", 32)
+KEYS = (SECRET_KEY, PII_KEY, AUDIT_KEY)
 
 
 def data_dir() -> Path:
@@ -34,6 +37,13 @@ def data_dir() -> Path:
 
 def key_path(key: Key) -> Path:
     return Path(os.environ.get(key.file_var) or data_dir() / key.default_name)
+
+
+def audit_anchor_path() -> Path:
+    """Where the audit log's signed checkpoints are appended. In production point JIUZHU_AUDIT_ANCHOR_FILE
+    outside the reach of the database's users: another disk, a file with the append-only attribute
+    (`chattr +a`), or a mount shipped to a log server."""
+    return Path(os.environ.get("JIUZHU_AUDIT_ANCHOR_FILE") or data_dir() / "audit_anchor.log")
 
 
 def read_key(key: Key) -> str:

@@ -4,6 +4,8 @@ DATABASE_URL          default: SQLite file in the data dir
 JIUZHU_DATA_DIR       default: ./var (database, secret keys, uploads, exports)
 JIUZHU_SECRET_KEY_FILE default: <data dir>/secret_key (created by the first `jiuzhu` command)
 JIUZHU_PII_KEY_FILE   default: <data dir>/pii_key (created by the first `jiuzhu` command)
+JIUZHU_AUDIT_KEY_FILE default: <data dir>/audit_key (created by the first `jiuzhu` command)
+JIUZHU_AUDIT_ANCHOR_FILE default: <data dir>/audit_anchor.log (the audit log's signed checkpoints)
 JIUZHU_DEBUG          default: off
 JIUZHU_ALLOWED_HOSTS  default: localhost,127.0.0.1
 JIUZHU_TASK_BACKEND   default: database ("immediate" runs jobs inside the request)
@@ -56,6 +58,9 @@ SECRET_KEY = datadir.read_key(datadir.SECRET_KEY)
 # Never empty: core.pii would quietly derive a key from "" and encrypt with it. This marker is not hex, so
 # encrypting or looking anything up fails loudly until `jiuzhu migrate` (or any `jiuzhu` command) made the key.
 PII_KEY = datadir.read_key(datadir.PII_KEY) or "missing-pii-key-run-a-jiuzhu-command-first"
+# The audit chain's key (core.audit): not hex until the key file exists, so that audit_record fails loudly.
+AUDIT_KEY = datadir.read_key(datadir.AUDIT_KEY) or "missing-audit-key-run-a-jiuzhu-command-first"
+AUDIT_ANCHOR_FILE = datadir.audit_anchor_path()
 
 DEBUG = envbool("JIUZHU_DEBUG", False)
 # The test client's "testserver" is added by Django's test set-up itself, never by default in production.

@@ -1,20 +1,52 @@
-"""The audit log: append entries, verify the chain."""
+"""The audit log: append entries, anchor the chain outside the database, verify both.
+
+Each entry's hash is an HMAC (settings.AUDIT_KEY, a key file outside the database) over its content and the
+previous hash: whoever can write the database but lacks the key can neither forge an entry nor recompute the
+chain after editing one. What a keyed chain alone cannot show is an entry removed from its end, or the whole
+database rolled back to an older copy: so after every commit the new head is appended, signed with the same key,
+to an anchor file outside the database (settings.AUDIT_ANCHOR_FILE). `audit_verify` checks the chain, then that
+every anchor is signed and names an entry that is still there, with the same hash.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
 from jiuzhu.core.models import AuditAction, AuditEntry, AuditHead
 
 GENESIS = "0" * 64
+
+
+@lru_cache(maxsize=4)
+def _key_bytes(key_hex: str) -> bytes:
+    try:
+        raw = bytes.fromhex(key_hex)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "AUDIT_KEY is not a hex key: run any `jiuzhu` command once to create <data dir>/audit_key, "
+            "or point JIUZHU_AUDIT_KEY_FILE at the county's key"
+        ) from None
+    if len(raw) < 16:
+        raise ImproperlyConfigured("AUDIT_KEY is shorter than 16 bytes")
+    return raw
+
+
+def _mac(body: str) -> str:
+    return hmac.new(_key_bytes(settings.AUDIT_KEY), body.encode(), hashlib.sha256).hexdigest()
 
 
 def _jsonable(value: Any) -> Any:
@@ -56,7 +88,52 @@ def _digest(
         sort_keys=True,
         separators=(",", ":"),
     )
-    return hashlib.sha256(body.encode()).hexdigest()
+    return _mac(body)
+
+
+# ── anchors: signed checkpoints of the head, outside the database ──
+
+
+def _anchor_signature(seq: int, digest: str, at: str) -> str:
+    return _mac(f"anchor|{seq}|{digest}|{at}")
+
+
+def _anchor_append(seq: int, digest: str) -> None:
+    """One line per committed entry: `seq hash time signature`. O_APPEND keeps lines whole when several
+    processes append; the file is created 0600."""
+    at = timezone.now().astimezone(dt.UTC).isoformat(timespec="seconds")
+    line = f"{seq}\t{digest}\t{at}\t{_anchor_signature(seq, digest, at)}\n"
+    path = Path(settings.AUDIT_ANCHOR_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line.encode())
+    finally:
+        os.close(fd)
+
+
+@dataclass(frozen=True)
+class Anchors:
+    hashes: dict[int, str]  # seq → hash, as signed
+    forged_line: int | None = None  # the first line whose signature does not match (1-based)
+
+
+def _anchors_read() -> Anchors | None:
+    """None when there is no anchor file."""
+    path = Path(settings.AUDIT_ANCHOR_FILE)
+    if not path.exists():
+        return None
+    hashes: dict[int, str] = {}
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for number, line in enumerate(fh, start=1):
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 4 or not parts[0].isdigit():
+                return Anchors(hashes, number)
+            seq, digest, at, signature = int(parts[0]), parts[1], parts[2], parts[3]
+            if not hmac.compare_digest(signature, _anchor_signature(seq, digest, at)):
+                return Anchors(hashes, number)
+            hashes[seq] = digest
+    return Anchors(hashes)
 
 
 def audit_record(
@@ -95,6 +172,8 @@ def audit_record(
         entry = AuditEntry.objects.create(actor=actor_obj, hash=digest, **fields)
         head.seq, head.hash = seq, digest
         head.save(update_fields=["seq", "hash"])
+        # Anchored once the entry is really there: a rolled-back write leaves neither entry nor anchor.
+        transaction.on_commit(lambda: _anchor_append(seq, digest))
     return entry
 
 
@@ -103,12 +182,18 @@ class VerifyResult:
     ok: bool
     checked: int
     broken_seq: int | None = None
-    reason: str = ""
+    reason: str = ""  # content, link, missing; anchor (an anchored entry is gone or differs), forged_anchor,
+    # unanchored (entries exist but the anchor file is gone)
 
 
 def audit_verify(*, progress: Any = None) -> VerifyResult:
-    """Recompute every entry's hash in order; the first entry that was edited, removed or inserted
-    out of turn breaks the chain."""
+    """Recompute every entry's keyed hash in order (the first entry edited, removed or inserted out of turn
+    breaks the chain), and hold each against the anchors written outside the database: entries removed from
+    the end, or a database rolled back to an older copy, leave anchors naming entries no longer there."""
+    anchors = _anchors_read()
+    if anchors is not None and anchors.forged_line is not None:
+        return VerifyResult(False, 0, anchors.forged_line, "forged_anchor")
+    anchored = dict(anchors.hashes) if anchors is not None else {}
     head = AuditHead.objects.filter(pk=1).first()
     prev = GENESIS
     expected_seq = 1
@@ -119,26 +204,35 @@ def audit_verify(*, progress: Any = None) -> VerifyResult:
             return VerifyResult(False, checked, expected_seq, "missing")
         if entry.prev_hash != prev:
             return VerifyResult(False, checked, entry.seq, "link")
-        recomputed = _digest(
-            seq=entry.seq,
-            created_at=entry.created_at,
-            actor_name=entry.actor_name,
-            action=entry.action,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            region_code=entry.region_code,
-            summary=entry.summary,
-            before=entry.before,
-            after=entry.after,
-            prev_hash=entry.prev_hash,
-        )
-        if recomputed != entry.hash:
+        if _entry_digest(entry) != entry.hash:
             return VerifyResult(False, checked, entry.seq, "content")
+        if anchored.pop(entry.seq, entry.hash) != entry.hash:
+            return VerifyResult(False, checked, entry.seq, "anchor")
         prev = entry.hash
         expected_seq += 1
         checked += 1
         if progress is not None:
             progress(1)
+    if anchored:  # signed checkpoints of entries that are gone: truncated or rolled back
+        return VerifyResult(False, checked, min(anchored), "anchor")
     if head is not None and (head.seq != checked or head.hash != prev):
         return VerifyResult(False, checked, checked + 1, "missing")
+    if checked and anchors is None:
+        return VerifyResult(False, checked, 1, "unanchored")
     return VerifyResult(True, checked)
+
+
+def _entry_digest(entry: AuditEntry) -> str:
+    return _digest(
+        seq=entry.seq,
+        created_at=entry.created_at,
+        actor_name=entry.actor_name,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        region_code=entry.region_code,
+        summary=entry.summary,
+        before=entry.before,
+        after=entry.after,
+        prev_hash=entry.prev_hash,
+    )

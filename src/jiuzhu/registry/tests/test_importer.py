@@ -52,8 +52,9 @@ def messages(result):
     return [(e.row, e.column, e.message) for e in result.errors]
 
 
-def test_a_valid_file_creates_households_and_persons(county, caseworker_a):
-    result = household_import(actor=caseworker_a, data=csv_bytes(family(2)), filename="roster.csv")
+def test_a_valid_file_creates_households_and_persons(county, caseworker_a, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the audit entry is anchored on commit
+        result = household_import(actor=caseworker_a, data=csv_bytes(family(2)), filename="roster.csv")
     assert result.ok, messages(result)
     assert (result.households, result.persons, result.rows) == (2, 6, 6)
     first = Household.objects.get(number=f"{A2}00001")

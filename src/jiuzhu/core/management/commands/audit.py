@@ -11,7 +11,10 @@ from jiuzhu.core.models import AuditEntry
 
 
 class Command(BaseCommand):
-    help = "Audit log tools. `jiuzhu audit verify`: recompute the hash chain; exit 1 naming the first broken entry."
+    help = (
+        "Audit log tools. `jiuzhu audit verify`: recompute the keyed hash chain and hold it against the signed "
+        "anchors outside the database; exit 1 naming the first broken entry."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["verify"])
@@ -28,6 +31,9 @@ class Command(BaseCommand):
             "content": _("内容被修改"),
             "link": _("与前一条的链接被破坏"),
             "missing": _("记录缺失或被删除"),
+            "anchor": _("与库外锚点不符：日志被截断、回滚或重写"),
+            "forged_anchor": _("库外锚点文件中该行签名不符（锚点被伪造）"),
+            "unanchored": _("库外锚点文件缺失"),
         }
         raise CommandError(
             _("审计日志校验失败：第 %(seq)d 条%(why)s（此前 %(n)d 条完好）")
