@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from jiuzhu.accounts.models import Role, User
 from jiuzhu.accounts.services import user_create
@@ -25,6 +26,11 @@ from jiuzhu.registry.models import Area, Household, Relation
 from jiuzhu.registry.services import MemberInput, household_register
 
 PASSWORD = "correct-horse-battery-9"
+
+# Tests assert behaviour, not timings: Hypothesis's per-example deadline (200 ms) fails a property on a busy
+# machine (CI runs beside the databases), so it is off for the whole suite.
+hypothesis_settings.register_profile("jiuzhu", deadline=None)
+hypothesis_settings.load_profile("jiuzhu")
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -17,6 +17,8 @@ from jiuzhu.accounts.models import User
 from jiuzhu.cases import deadlines, engine
 from jiuzhu.cases.models import Case, Notice, ReserveFundEntry, Review, ReviewKind, ReviewOutcome, Status
 from jiuzhu.cases.workflow import NEXT_STEP, OPEN, STEPS, TEKUN, step_allowed
+from jiuzhu.core import pii
+from jiuzhu.core.idcard import IdNumberError, parse_id_number
 from jiuzhu.core.scope import prefix_q, scope_q
 from jiuzhu.core.workdays import workdays_spans
 from jiuzhu.regions.models import PREFIX_LENGTH, Level, Region
@@ -43,6 +45,49 @@ def snapshot_members(*, case: Case) -> list[dict[str, Any]]:
 
 def cases_visible(*, user: User) -> QuerySet[Case]:
     return Case.objects.filter(scope_q(user)).select_related("household", "applicant")
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What the case list is narrowed by; every field optional. `text` is a case number, an ID number (of any
+    member of the household) or the start of the head's or the applicant's name."""
+
+    text: str = ""
+    region: str = ""  # a region-code prefix inside the user's scope (a township, a village)
+    status: str = ""
+    program: str = ""
+    submitted_from: dt.date | None = None
+    submitted_to: dt.date | None = None
+
+
+def cases_search(*, user: User, where: CaseFilter) -> QuerySet[Case]:
+    qs = cases_visible(user=user)
+    if where.region.isdigit():
+        qs = qs.filter(prefix_q(where.region))
+    if where.status in Status.values:
+        qs = qs.filter(status=where.status)
+    if where.program:
+        qs = qs.filter(program=where.program)
+    if where.submitted_from:
+        qs = qs.filter(submitted_at__gte=where.submitted_from)
+    if where.submitted_to:
+        qs = qs.filter(submitted_at__lte=where.submitted_to)
+    text = where.text.strip()
+    if text:
+        qs = qs.filter(_text_q(text))
+    return qs
+
+
+def _text_q(text: str) -> Q:
+    try:
+        number = parse_id_number(text).number
+    except IdNumberError:
+        number = ""
+    if number:  # the case of any household this person belongs to
+        return Q(household__members__id_number_hash=pii.lookup_hash(number))
+    if text.isascii():  # case numbers are letters and digits
+        return Q(number__istartswith=text) | Q(household__number__startswith=text)
+    return Q(household__head_name__startswith=text) | Q(applicant__name__startswith=text)
 
 
 def case_get(*, user: User, pk: int) -> Case:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +23,7 @@ from jiuzhu.core.forms import form_add_errors
 from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.workdays import known_years
 from jiuzhu.payments.models import add_months, first_of_month
+from jiuzhu.regions.selectors import child_regions
 from jiuzhu.registry import selectors as registry_selectors
 
 PAGE_SIZE = 25
@@ -52,26 +54,37 @@ def todo(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def case_list(request: AuthedRequest) -> HttpResponse:
-    qs = selectors.cases_visible(user=request.user).order_by("-id")
-    status = request.GET.get("status", "")
-    if status in Status.values:
-        qs = qs.filter(status=status)
-    program = request.GET.get("program", "")
-    if program:
-        qs = qs.filter(program=program)
+    user = request.user
+    where = selectors.CaseFilter(
+        text=request.GET.get("q", "")[:40],
+        region=request.GET.get("region", ""),
+        status=request.GET.get("status", ""),
+        program=request.GET.get("program", ""),
+        submitted_from=_date_param(request, "from"),
+        submitted_to=_date_param(request, "to"),
+    )
+    qs = selectors.cases_search(user=user, where=where).distinct().order_by("-id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "cases/case_list.html",
         {
             "page": page,
+            "where": where,
             "statuses": Status.choices,
-            "status": status,
             "programs": engine.program_choices(),
-            "program": program,
+            "areas": child_regions(user=user),
             "today": timezone.localdate(),
         },
     )
+
+
+def _date_param(request: AuthedRequest, name: str) -> dt.date | None:
+    """A YYYY-MM-DD query parameter; anything else is ignored, as an empty field would be."""
+    try:
+        return dt.date.fromisoformat(request.GET.get(name, "").strip())
+    except ValueError:
+        return None
 
 
 @login_required

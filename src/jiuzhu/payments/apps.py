@@ -16,7 +16,10 @@ class PaymentsConfig(AppConfig):
         from jiuzhu.payments.services.entitlements import entitlements_stop_on_death
         from jiuzhu.registry.hooks import on_bank_account_changed, on_death_recorded
 
-        register_menu(MenuItem(85, "payments:list", _("资金发放"), Capability.VIEW_PAYROLL))
+        register_menu(
+            MenuItem(84, "payments:recipients", _("在保对象")),
+            MenuItem(85, "payments:list", _("资金发放"), Capability.VIEW_PAYROLL),
+        )
         # A corrected bank account releases the money the bank returned: the next payroll pays it.
         on_bank_account_changed(account_flags_resolve)
         # A death recorded in the registry stops what paid for the dead person from the next month.

@@ -5,6 +5,7 @@ from jiuzhu.payments import views
 app_name = "payments"
 urlpatterns = [
     path("", views.payroll_list, name="list"),
+    path("", include("jiuzhu.payments.urls_recipients")),  # 在保对象名册
     path("generate/", views.payroll_generate, name="generate"),
     path("jobs/<int:pk>/", views.payroll_job, name="job"),
     path("<int:pk>/", views.payroll_detail, name="detail"),

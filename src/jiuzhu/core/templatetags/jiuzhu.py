@@ -82,3 +82,18 @@ def reveal_field(context: Any, obj: Any, field: str, masked: str) -> SafeString:
         _("查看完整信息将记入审计日志"),
         _("显示"),
     )
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: Any, number: int) -> str:
+    """The current query string with `page` set to `number`: filters stay as they are while paging."""
+    query = context["request"].GET.copy()
+    query["page"] = str(number)
+    return "?" + query.urlencode()
+
+
+@register.filter
+def page_window(page: Any, radius: int = 2) -> list[int]:
+    """The page numbers around the current one, for a pager that reaches page 800 in two clicks, not 800."""
+    last = page.paginator.num_pages
+    return list(range(max(1, page.number - radius), min(last, page.number + radius) + 1))
