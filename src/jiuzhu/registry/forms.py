@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.regions.models import Region
 from jiuzhu.registry.models import Household, Person
-from jiuzhu.registry.services import HOUSEHOLD_FIELDS, PERSON_FIELDS
+from jiuzhu.registry.services import HOUSEHOLD_FIELDS, PERSON_FIELDS, PLAIN_PERSON_FIELDS, SECRET_PERSON_FIELDS
 
 
 class HouseholdForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -39,14 +39,25 @@ class HouseholdCreateForm(HouseholdForm):
 
 class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
     id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
+    # Stored encrypted: asked for like the ID number, never shown in the form in clear.
+    disability_cert = forms.CharField(label=_("残疾证号"), max_length=30, required=False)
 
     class Meta:
         model = Person
-        fields = list(PERSON_FIELDS)
+        fields = list(PLAIN_PERSON_FIELDS)
         widgets = {"date_of_death": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args: Any, creating: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.order_fields(["name", "id_number", *PERSON_FIELDS])
         self.fields["id_number"].required = creating
         if not creating:
             self.fields["id_number"].help_text = _("留空则不修改")
+            masked = self.instance.disability_cert_masked
+            self.fields["disability_cert"].help_text = (
+                _("已登记 %(m)s，留空则不修改") % {"m": masked} if masked else _("留空则不修改")
+            )
+
+    def secret_changes(self) -> dict[str, str]:
+        """The encrypted fields the user typed; a blank one keeps what is stored."""
+        return {name: value for name in SECRET_PERSON_FIELDS if (value := self.cleaned_data.get(name))}

@@ -144,7 +144,9 @@ class Person(models.Model):
     disability_grade = models.PositiveSmallIntegerField(
         _("残疾等级"), null=True, blank=True, choices=[(g, f"{g}") for g in (1, 2, 3, 4)]
     )
-    disability_cert = models.CharField(_("残疾证号"), max_length=30, blank=True)
+    # 残疾证号 is the ID number plus the kind and grade digits: stored encrypted and shown masked like it.
+    disability_cert_enc = models.TextField(blank=True, editable=False)
+    disability_cert_masked = models.CharField(_("残疾证号"), max_length=30, blank=True, editable=False)
     serious_illness = models.BooleanField(_("患重特大疾病"), default=False)
     illness_name = models.CharField(_("疾病名称"), max_length=60, blank=True)
     labor = models.CharField(_("劳动能力"), max_length=10, choices=Labor.choices, default=Labor.FULL)
@@ -193,6 +195,18 @@ class Person(models.Model):
     @property
     def id_number(self) -> str:
         return pii.decrypt(self.id_number_enc)
+
+    @property
+    def disability_cert(self) -> str:
+        return pii.decrypt(self.disability_cert_enc)
+
+    @disability_cert.setter
+    def disability_cert(self, value: str) -> None:
+        """Encrypts and masks; Person(disability_cert=…) and setattr go through here. The format is checked by
+        the services (registry.services.disability_cert_problem)."""
+        value = (value or "").strip().upper()
+        self.disability_cert_enc = pii.encrypt(value)
+        self.disability_cert_masked = pii.mask_id(value) if value else ""
 
     @property
     def alive(self) -> bool:

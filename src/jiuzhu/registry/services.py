@@ -3,6 +3,7 @@ transaction and leaves an audit entry; bad input raises ValidationError and chan
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,13 +38,35 @@ PERSON_FIELDS = (
 )  # fmt: skip
 
 
+# Of those, the ones stored encrypted (the model holds `<name>_enc` and `<name>_masked`; the property `<name>`
+# encrypts on set): forms ask for them apart, "blank keeps what is stored", and the audit log sees them masked.
+SECRET_PERSON_FIELDS = ("disability_cert",)
+PLAIN_PERSON_FIELDS = tuple(f for f in PERSON_FIELDS if f not in SECRET_PERSON_FIELDS)
+_CERT = re.compile(r"[0-9A-Za-z]{6,30}")
+
+
+def disability_cert_problem(value: str) -> str:
+    """Why a 残疾证号 cannot be stored, or "" (empty is allowed: no certificate)."""
+    value = (value or "").strip()
+    if value and not _CERT.fullmatch(value):
+        return _("残疾证号应为 6 至 30 位数字或字母")
+    return ""
+
+
 def _require(actor: User, capability: Capability) -> None:
     if not actor.has_capability(capability):
         raise PermissionDenied(_("您的角色无权执行此操作"))
 
 
 def _snapshot(obj: Household | Person, names: tuple[str, ...]) -> dict[str, Any]:
-    return {n: getattr(obj, n) for n in names}
+    """The fields as the audit log keeps them: encrypted ones masked, never in clear."""
+    return {n: getattr(obj, f"{n}_masked" if n in SECRET_PERSON_FIELDS else n) for n in names}
+
+
+def _check_secrets(values: dict[str, Any]) -> None:
+    problems = {n: p for n in SECRET_PERSON_FIELDS if n in values and (p := disability_cert_problem(values[n]))}
+    if problems:
+        raise ValidationError(problems)
 
 
 def _diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -155,6 +178,7 @@ def household_register(
     household.save()
     seen: set[str] = set()
     for m in members:
+        _check_secrets(m.fields)
         person = Person(household=household, region_code=household.region_code, relation=m.relation, **m.fields)
         _set_name(person, m.name)
         _set_id_number(person, m.id_number, actor=actor)
@@ -233,6 +257,7 @@ def person_add(*, actor: User, household: Household, member: MemberInput) -> Per
     require_scope(actor, household.region_code)
     if member.relation == Relation.SELF and household.members.filter(relation=Relation.SELF).exists():
         raise ValidationError({"relation": _("本户已有户主")})
+    _check_secrets(member.fields)
     person = Person(household=household, region_code=household.region_code, relation=member.relation, **member.fields)
     _set_name(person, member.name)
     _set_id_number(person, member.id_number, actor=actor)
@@ -263,6 +288,7 @@ def person_update(*, actor: User, person: Person, id_number: str | None = None, 
     if becomes_head and person.household.members.filter(relation=Relation.SELF).exclude(pk=person.pk).exists():
         raise ValidationError({"relation": _("本户已有户主，请先修改原户主的关系")})
     before = _snapshot(person, PERSON_FIELDS) | {"id_number": person.id_masked}
+    _check_secrets(changes)
     for name, value in changes.items():
         if name == "name":
             _set_name(person, value)
@@ -301,11 +327,17 @@ def person_update(*, actor: User, person: Person, id_number: str | None = None, 
 
 REVEALABLE = {
     ("person", "id_number"): lambda obj: obj.id_number,
+    ("person", "disability_cert"): lambda obj: obj.disability_cert,
     ("household", "phone"): lambda obj: obj.phone,
     ("household", "bank_account"): lambda obj: obj.bank_account,
 }
 # What the audit log calls each revealed field.
-REVEALABLE_LABELS = {"id_number": _lazy("身份证号"), "phone": _lazy("联系电话"), "bank_account": _lazy("银行账号")}
+REVEALABLE_LABELS = {
+    "id_number": _lazy("身份证号"),
+    "disability_cert": _lazy("残疾证号"),
+    "phone": _lazy("联系电话"),
+    "bank_account": _lazy("银行账号"),
+}
 
 
 @transaction.atomic
@@ -404,6 +436,7 @@ def households_bulk_create(
     _batch_step(progress, "households", households.height, total)
 
     id_numbers = persons["id_number"].to_list()
+    certs = persons["disability_cert"].fill_null("").str.strip_chars().str.to_uppercase().to_list()
     keys = name_keys_bulk(persons["name"])
     number_to_id = hh.select("number", pl.col("id").alias("household_id"))
     p = persons.join(number_to_id, left_on="household_number", right_on="number", how="left")
@@ -420,7 +453,9 @@ def households_bulk_create(
         pl.Series("id_number_hash", [pii.lookup_hash(n) for n in id_numbers]),
         pl.Series("id_masked", [pii.mask_id(n) for n in id_numbers]),
         "birth_date", "sex", "relation",
-        pl.col("disability_kind").fill_null(""), "disability_grade", pl.col("disability_cert").fill_null(""),
+        pl.col("disability_kind").fill_null(""), "disability_grade",
+        pl.Series("disability_cert_enc", _encrypt_column(certs)),
+        pl.Series("disability_cert_masked", [pii.mask_id(c) if c else "" for c in certs]),
         "serious_illness", pl.col("illness_name").fill_null(""), "labor", "adl_impossible", "student",
         "employment", "supporter", "orphan", "institution",
         pl.lit(False).alias("prefers_dibao"), pl.lit(False).alias("excluded"), pl.lit("").alias("excluded_reason"),

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -145,7 +145,7 @@ def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = PersonForm(request.POST or None, instance=selectors.person_get(user=user, pk=pk))
     if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in services.PERSON_FIELDS}
+        data = {k: form.cleaned_data[k] for k in services.PLAIN_PERSON_FIELDS} | form.secret_changes()
         try:
             services.person_update(actor=user, person=person, id_number=form.cleaned_data["id_number"] or None, **data)
         except ValidationError as exc:
@@ -168,7 +168,8 @@ def person_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = PersonForm(request.POST or None, creating=True)
     if request.method == "POST" and form.is_valid():
-        fields = {k: form.cleaned_data[k] for k in services.PERSON_FIELDS if k not in ("name", "relation")}
+        plain = {k: form.cleaned_data[k] for k in services.PLAIN_PERSON_FIELDS if k not in ("name", "relation")}
+        fields = plain | form.secret_changes()
         member = services.MemberInput(
             name=form.cleaned_data["name"],
             id_number=form.cleaned_data["id_number"],
@@ -191,10 +192,12 @@ def _reveal_response(value: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
+def person_reveal(request: AuthedRequest, pk: int, field: str) -> HttpResponse:
     user = request.user
     person = selectors.person_get(user=user, pk=pk)
-    return _reveal_response(services.pii_reveal(actor=user, obj=person, field_name="id_number"))
+    if ("person", field) not in services.REVEALABLE:
+        raise Http404
+    return _reveal_response(services.pii_reveal(actor=user, obj=person, field_name=field))
 
 
 @login_required

@@ -70,8 +70,8 @@ def reveal_field(context: Any, obj: Any, field: str, masked: str) -> SafeString:
     user = context["request"].user
     if not getattr(user, "can_reveal_pii", False):
         return format_html("<span>{}</span>", masked)
-    if field == "id_number":
-        url = reverse("registry:person_reveal", args=[obj.pk])
+    if obj._meta.model_name == "person":
+        url = reverse("registry:person_reveal", args=[obj.pk, field])
     else:
         url = reverse("registry:household_reveal", args=[obj.pk, field])
     return format_html(

@@ -30,6 +30,7 @@ _SECRET = {
     "phone": ("household__phone_enc", "household__phone_masked"),
     "bank_account": ("household__bank_account_enc", "household__bank_account_masked"),
     "id_number": ("id_number_enc", "id_masked"),
+    "disability_cert": ("disability_cert_enc", "disability_cert_masked"),
 }
 
 

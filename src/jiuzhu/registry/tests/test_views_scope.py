@@ -112,7 +112,7 @@ def test_id_numbers_phones_and_accounts_are_masked_on_the_page(client, request, 
 
 def test_revealing_needs_the_permission_and_is_logged(client, request, households):
     person = households["a1"].members.get(name="王建国")
-    url = reverse("registry:person_reveal", args=[person.pk])
+    url = reverse("registry:person_reveal", args=[person.pk, "id_number"])
     login(client, request, "clerk_a")
     assert client.post(url).status_code == 403
     client.logout()
