@@ -56,9 +56,17 @@ def read_key(key: Key) -> str:
 
 
 def prepare() -> None:
-    """Create the data dir, its static folder and any missing key file (random, 0600). Safe to repeat."""
+    """Create the data dir, its static folder and any missing key file (random, 0600). Safe to repeat.
+
+    The data dir holds personal data (the SQLite database, uploads, reports): from here on this process creates
+    files for its own user only (umask 077), the dir itself is 0700, and a database file left readable by an
+    older version is made private."""
+    os.umask(0o077)
     root = data_dir()
     (root / "static").mkdir(parents=True, exist_ok=True)
+    root.chmod(0o700)
+    for database in root.glob("*.sqlite3*"):
+        database.chmod(0o600)
     for key in KEYS:
         if os.environ.get(key.value_var):
             continue

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
+import re
 from dataclasses import asdict
 from pathlib import Path
 
@@ -14,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from jiuzhu.core.tabular import write_error_report
+from jiuzhu.core.pii import mask_id
+from jiuzhu.core.tabular import RowError, write_error_report
 from jiuzhu.registry.importer import household_import
 from jiuzhu.registry.models import ImportJob
 
@@ -82,18 +85,32 @@ def household_import_job(job_id: int) -> str:
         _finish(job, ImportJob.Status.FAILED, message=_("导入时发生内部错误，未写入任何数据；请联系管理员"))
         raise
     job.rows, job.upgraded = result.rows, result.upgraded
+    # The uploaded roster has done its work either way (imported, or to be corrected and uploaded again): it
+    # does not stay on the server holding thousands of ID numbers.
+    import_media_path(job.stored_path).unlink(missing_ok=True)
     if result.errors:
+        errors = [_masked(e) for e in result.errors]
         report = Path("imports") / "reports" / f"{job.pk}-errors.xlsx"
-        write_error_report(import_media_path(str(report)), result.errors)
+        write_error_report(import_media_path(str(report)), errors)
         job.report_path = str(report)
-        job.error_count = len(result.errors)
-        job.errors = [asdict(e) for e in result.errors[:ERRORS_SHOWN]]
+        job.error_count = len(errors)
+        job.errors = [asdict(e) for e in errors[:ERRORS_SHOWN]]
         _finish(job, ImportJob.Status.INVALID)
         return ImportJob.Status.INVALID
     job.households, job.persons = result.households, result.persons
     job.error_count, job.errors, job.report_path = 0, [], ""
     _finish(job, ImportJob.Status.DONE)
     return ImportJob.Status.DONE
+
+
+_ID_LIKE = re.compile(r"\d{14}[\dXx]{1,4}|\d{15}")
+
+
+def _masked(error: RowError) -> RowError:
+    """The error as the job keeps it: an ID number (or a certificate number holding one) masked; the row and
+    the column still tell the clerk which cell to correct."""
+    value = _ID_LIKE.sub(lambda m: mask_id(m.group(0)), error.value)
+    return dataclasses.replace(error, value=value)
 
 
 def _finish(job: ImportJob, status: ImportJob.Status, *, message: str = "") -> None:

@@ -86,7 +86,12 @@ def test_prepare_makes_private_keys_once_and_keeps_them(tmp_path, monkeypatch):
     for name in first:
         assert stat.S_IMODE((tmp_path / "data" / name).stat().st_mode) == 0o600
     assert (tmp_path / "data" / "static").is_dir()
+    assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+    database = tmp_path / "data" / "jiuzhu.sqlite3"
+    database.write_bytes(b"")
+    database.chmod(0o644)  # as an older version left it
     datadir.prepare()
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
     assert {key.default_name: datadir.read_key(key) for key in datadir.KEYS} == first
 
 

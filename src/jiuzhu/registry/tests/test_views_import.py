@@ -61,7 +61,19 @@ def test_a_broken_upload_writes_nothing_and_lists_the_errors(client, caseworker_
     sheet = load_workbook(io.BytesIO(b"".join(report.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("行号", "列", "值", "问题")
-    assert rows[1][:3] == (5, "身份证号", broken.decode().splitlines()[4].split(",")[5])
+    wrong = broken.decode().splitlines()[4].split(",")[5]
+    assert rows[1][:3] == (5, "身份证号", wrong[:6] + "*" * 8 + wrong[-4:])  # masked in the report too
+    job.refresh_from_db()
+    assert wrong not in str(job.errors) and wrong[:6] + "*" * 8 + wrong[-4:] in str(job.errors)
+
+
+def test_the_uploaded_roster_is_deleted_once_imported_or_refused(client, caseworker_a, broken, settings):
+    login(client, caseworker_a)
+    for data in (csv_bytes(family(1)), broken):
+        upload(client, data)
+    assert ImportJob.objects.count() == 2
+    for job in ImportJob.objects.all():
+        assert not (settings.MEDIA_ROOT / job.stored_path).exists()
 
 
 def test_a_running_job_is_polled_every_second_by_htmx(client, caseworker_a):
@@ -120,22 +132,25 @@ def test_running_a_finished_job_again_changes_nothing(client, caseworker_a):
     assert Household.objects.count() == 1
 
 
-def test_a_failed_job_can_be_run_again(client, caseworker_a):
+def test_a_failed_job_can_be_run_again(client, caseworker_a, settings):
     login(client, caseworker_a)
     upload(client, csv_bytes(family(1)))
     job = ImportJob.objects.get()
     Household.objects.all().delete()
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED)
+    # A run that failed inside the import keeps its upload for the next attempt: put it back as such a run leaves it.
+    (settings.MEDIA_ROOT / job.stored_path).write_bytes(csv_bytes(family(1)))
     assert household_import_job.call(job.pk) == ImportJob.Status.DONE
     job.refresh_from_db()
     assert job.attempts == 2 and Household.objects.count() == 1
 
 
-def test_a_job_abandoned_by_its_worker_is_taken_over_only_when_stale(client, caseworker_a):
+def test_a_job_abandoned_by_its_worker_is_taken_over_only_when_stale(client, caseworker_a, settings):
     login(client, caseworker_a)
     upload(client, csv_bytes(family(1)))
     job = ImportJob.objects.get()
     Household.objects.all().delete()
+    (settings.MEDIA_ROOT / job.stored_path).write_bytes(csv_bytes(family(1)))  # an abandoned run leaves its upload
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, started_at=dt.datetime.now(dt.UTC))
     assert household_import_job.call(job.pk) == "skipped"
     ImportJob.objects.filter(pk=job.pk).update(started_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
