@@ -98,6 +98,22 @@ def _anchor_signature(seq: int, digest: str, at: str) -> str:
     return _mac(f"anchor|{seq}|{digest}|{at}")
 
 
+def audit_reanchor(*, reason: str) -> Path | None:
+    """After a deliberate restore of an older copy: the anchor file that describes the newer history is set
+    aside (kept, renamed with the time and the reason) and the restored head is anchored afresh. Only whoever
+    holds the audit key and the anchor file can do this; an insider rolling the database back cannot."""
+    path = Path(settings.AUDIT_ANCHOR_FILE)
+    kept = None
+    if path.exists():
+        stamp = timezone.now().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        kept = path.with_name(f"{path.name}.{stamp}.{reason}")
+        path.rename(kept)
+    head = AuditHead.objects.filter(pk=1).first()
+    if head is not None and head.seq:
+        _anchor_append(head.seq, head.hash)
+    return kept
+
+
 def _anchor_append(seq: int, digest: str) -> None:
     """One line per committed entry: `seq hash time signature`. O_APPEND keeps lines whole when several
     processes append; the file is created 0600."""
@@ -186,19 +202,24 @@ class VerifyResult:
     # unanchored (entries exist but the anchor file is gone)
 
 
-def audit_verify(*, progress: Any = None) -> VerifyResult:
+def audit_verify(*, progress: Any = None, using: str = "default", backup: bool = False) -> VerifyResult:
     """Recompute every entry's keyed hash in order (the first entry edited, removed or inserted out of turn
     breaks the chain), and hold each against the anchors written outside the database: entries removed from
-    the end, or a database rolled back to an older copy, leave anchors naming entries no longer there."""
+    the end, or a database rolled back to an older copy, leave anchors naming entries no longer there.
+
+    `backup=True` verifies a copy taken earlier (restored into the database `using`): its chain must be a true
+    prefix of the anchored history, so anchors of entries written after it are expected, not a truncation."""
     anchors = _anchors_read()
     if anchors is not None and anchors.forged_line is not None:
         return VerifyResult(False, 0, anchors.forged_line, "forged_anchor")
     anchored = dict(anchors.hashes) if anchors is not None else {}
-    head = AuditHead.objects.filter(pk=1).first()
+    head = AuditHead.objects.using(using).filter(pk=1).first()
+    if backup and head is not None:
+        anchored = {seq: digest for seq, digest in anchored.items() if seq <= head.seq}
     prev = GENESIS
     expected_seq = 1
     checked = 0
-    rows: Iterator[AuditEntry] = AuditEntry.objects.order_by("seq").iterator(chunk_size=5000)
+    rows: Iterator[AuditEntry] = AuditEntry.objects.using(using).order_by("seq").iterator(chunk_size=5000)
     for entry in rows:
         if entry.seq != expected_seq:
             return VerifyResult(False, checked, expected_seq, "missing")
@@ -217,7 +238,7 @@ def audit_verify(*, progress: Any = None) -> VerifyResult:
         return VerifyResult(False, checked, min(anchored), "anchor")
     if head is not None and (head.seq != checked or head.hash != prev):
         return VerifyResult(False, checked, checked + 1, "missing")
-    if checked and anchors is None:
+    if checked and anchors is None and not backup:
         return VerifyResult(False, checked, 1, "unanchored")
     return VerifyResult(True, checked)
 
