@@ -48,3 +48,27 @@ class UserCreateForm(forms.ModelForm):  # type: ignore[type-arg]
         if role and isinstance(region, Region) and ROLE_LEVEL[Role(role)] != region.level:
             self.add_error("region", _("该角色应绑定到 %(l)s 一级的区划") % {"l": ROLE_LEVEL[Role(role)].label})
         return data
+
+
+class _NewPasswordForm(forms.Form):
+    new_password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput, min_length=10, max_length=128)
+    new_password2 = forms.CharField(label=_("再次输入新密码"), widget=forms.PasswordInput, max_length=128)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new_password") and data.get("new_password") != data.get("new_password2"):
+            self.add_error("new_password2", _("两次输入的新密码不一致"))
+        return data
+
+
+class PasswordChangeForm(_NewPasswordForm):
+    old_password = forms.CharField(label=_("原密码"), widget=forms.PasswordInput, max_length=128)
+    field_order = ["old_password", "new_password", "new_password2"]
+
+
+class PasswordResetForm(_NewPasswordForm):
+    pass
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.CharField(label=_("停用原因"), max_length=200, help_text=_("如：调离岗位、退休"))
