@@ -49,7 +49,6 @@ def _errors_to_new_password(form: PasswordChangeForm | PasswordResetForm, exc: V
             form.add_error("new_password", message)
 
 
-
 @login_required
 def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if not request.user.has_capability(Capability.MANAGE_USERS):
@@ -63,7 +62,8 @@ def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 services.user_reset_password(
                     actor=request.user, user=user, new_password=reset.cleaned_data["new_password"]
                 )
-                messages.success(request, _("已重置 %(u)s 的密码，请当面告知本人并提醒其立即修改") % {"u": user.username})
+                told = _("已重置 %(u)s 的密码，请当面告知本人并提醒其立即修改") % {"u": user.username}
+                messages.success(request, told)
                 return redirect("accounts:user", pk=user.pk)
             if request.POST.get("action") == "deactivate" and deactivate.is_valid():
                 services.user_set_active(

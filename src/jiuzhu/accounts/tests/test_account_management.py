@@ -18,9 +18,7 @@ def test_a_user_changes_their_password_and_other_sessions_end(client, caseworker
     assert client.login(username=caseworker_a.username, password=PASSWORD)
     wrong = client.post("/accounts/password/", {"old_password": "nope", "new_password": NEW, "new_password2": NEW})
     assert "原密码不正确" in wrong.content.decode()
-    response = client.post(
-        "/accounts/password/", {"old_password": PASSWORD, "new_password": NEW, "new_password2": NEW}
-    )
+    response = client.post("/accounts/password/", {"old_password": PASSWORD, "new_password": NEW, "new_password2": NEW})
     assert response.status_code == 302
     assert client.get("/cases/").status_code == 200  # this session goes on
     assert other.get("/cases/").status_code == 302  # the other one is logged out
