@@ -103,4 +103,6 @@ def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("已吊销接口令牌「%(n)s」") % {"n": token.name})
-    return redirect("accounts:password" if mine else "accounts:user", **({} if mine else {"pk": token.user_id}))
+    if mine:
+        return redirect("accounts:password")
+    return redirect("accounts:user", pk=token.user_id)
