@@ -30,6 +30,7 @@ def program_rows() -> list[dict[str, object]]:
             "name": gettext(p.name),
             "unit": gettext(UNIT_LABELS[p.unit]),
             "periodicity": gettext(PERIODICITY_LABELS[p.periodicity]),
+            "excludes": [program_name(code) for code in p.excludes],
         }
         for p in PROGRAMS
     ]

@@ -138,7 +138,11 @@ def _monthly_view(case: dict[str, Any]) -> dict[str, Any]:
     h = case["household"]
     result, outcome = casebook.run_monthly(case)
     expect = case["expect"]
-    assets = [f"{ASSET_LABELS[k]} {v}" for k, v in (h.get("assets") or {}).items() if v not in (None, 0, False)]
+    assets = [
+        str(ASSET_LABELS[k]) if v is True else f"{ASSET_LABELS[k]} {v}"
+        for k, v in (h.get("assets") or {}).items()
+        if v not in (None, 0, False)
+    ]
     members = [
         {
             "id": m.get("id", ""),

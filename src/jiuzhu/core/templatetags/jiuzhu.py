@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from jiuzhu.core.labels import value_label
 from jiuzhu.core.models import AuditEntry
 from jiuzhu.core.money import format_yuan
 
@@ -24,16 +25,29 @@ def yuan(value: Decimal | int | None) -> str:
 
 @register.filter
 def audit_changes(entry: AuditEntry) -> list[dict[str, Any]]:
-    before = entry.before if isinstance(entry.before, dict) else {}
-    after = entry.after if isinstance(entry.after, dict) else {}
     if entry.action != "update":
         return []
+    return audit_values(entry)
+
+
+@register.filter
+def audit_values(entry: AuditEntry) -> list[dict[str, Any]]:
+    """What an entry recorded, field by field, as staff read it: the field's label, a choice's label, 是/否 for a
+    boolean; `changed` tells an update's before → after from a value simply recorded."""
+    before = entry.before if isinstance(entry.before, dict) else {}
+    after = entry.after if isinstance(entry.after, dict) else {}
     model = _audited_model(entry.object_type)
     out = []
     for k, v in after.items():
         label, choices = _field_label(model, k)
-        old = before.get(k)
-        out.append({"field": label, "before": _choice(choices, old), "after": _choice(choices, v)})
+        out.append(
+            {
+                "field": label,
+                "before": value_label(k, _choice(choices, before.get(k))),
+                "after": value_label(k, _choice(choices, v)),
+                "changed": k in before,
+            }
+        )
     return out
 
 
@@ -97,3 +111,13 @@ def page_window(page: Any, radius: int = 2) -> list[int]:
     """The page numbers around the current one, for a pager that reaches page 800 in two clicks, not 800."""
     last = page.paginator.num_pages
     return list(range(max(1, page.number - radius), min(last, page.number + radius) + 1))
+
+
+@register.filter
+def plain(value: Any) -> Any:
+    """A value as a caseworker reads it: 是/否 for a boolean, — for nothing; anything else as it is."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return value

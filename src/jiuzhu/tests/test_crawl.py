@@ -1,0 +1,138 @@
+"""Every page of the demo county, as every role reaches it by following links, answers without a server error
+and shows no raw code where staff read (issue #10: "the 办理记录 lists `submit, accept, investigate`…, the 变更记录
+shows `serious_illness：False → True`, the audit log shows `program: dibao_urban`, `new_amount: None`").
+
+The crawl starts at the home page and follows the links a user can click (GET only; files, the API and logout
+excepted), a few pages per URL shape, so that any page an app adds later is crawled too."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from html.parser import HTMLParser
+from io import StringIO
+from urllib.parse import urldefrag, urlparse
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.test import Client
+
+from jiuzhu.cases.workflow import STEPS
+from jiuzhu.demo.services import DEMO_USERS
+from jiuzhu.policy.programs import PROGRAMS
+
+SKIP_PREFIXES = ("/accounts/logout", "/api/", "/static/", "/i18n/", "/jsi18n/", "/media/")
+SKIP_SUFFIXES = (".xlsx", ".csv", ".pdf", ".zip", ".txt", ".json", ".png", ".svg", ".js", ".css")
+PAGES_PER_SHAPE = 2
+PAGES_PER_ROLE = 90
+
+
+def _raw_codes() -> set[str]:
+    """What must never be shown as it is stored: programme codes, workflow steps, and every choice value of the
+    project's models that reads as an identifier (`township_opinion`, `dibao_urban`)."""
+    codes = {p.code for p in PROGRAMS} | set(STEPS)
+    for model in apps.get_models():
+        if not model.__module__.startswith("jiuzhu."):
+            continue
+        for field in model._meta.get_fields():
+            for value, _label in getattr(field, "choices", None) or ():
+                if isinstance(value, str) and re.fullmatch(r"[a-z]+(_[a-z]+)+", value):
+                    codes.add(value)
+    return codes
+
+
+_UNREAD = ("script", "style", "template", "code", "pre")
+
+
+class _Text(HTMLParser):
+    """The page as a reader sees it: text outside <script>/<style>, plus titles and placeholders; and its links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.links: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # <code> holds what is shown as a code on purpose (a programme's code beside its name, for the API);
+        # <pre> a document quoted verbatim (the rule text of the casebook, with its parameter keys).
+        if tag in _UNREAD:
+            self._hidden += 1
+        values = dict(attrs)
+        for name in ("title", "placeholder", "aria-label"):
+            if values.get(name):
+                self.parts.append(str(values[name]))
+        if tag == "a" and values.get("href"):
+            self.links.append(str(values["href"]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _UNREAD and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def _shape(path: str) -> str:
+    return re.sub(r"\d+", "N", path)
+
+
+def _crawl(client: Client, codes: re.Pattern[str]) -> tuple[list[str], list[str], int]:
+    """(server errors, pages showing raw codes, pages read)."""
+    errors: list[str] = []
+    raw: list[str] = []
+    seen: set[str] = set()
+    per_shape: dict[str, int] = {}
+    queue = deque(["/"])
+    read = 0
+    while queue and read < PAGES_PER_ROLE:
+        url = queue.popleft()
+        response = client.get(url)
+        read += 1
+        if response.status_code >= 500:
+            errors.append(f"{url} → {response.status_code}")
+            continue
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        parser = _Text()
+        parser.feed(response.content.decode())
+        text = " ".join(parser.parts)
+        found = sorted(set(codes.findall(text)))
+        if found:
+            raw.append(f"{url}: {', '.join(found[:8])}")
+        for href in parser.links:
+            link = urldefrag(href)[0]
+            parsed = urlparse(link)
+            if parsed.scheme or parsed.netloc or not parsed.path.startswith("/"):
+                continue
+            if parsed.path.startswith(SKIP_PREFIXES) or parsed.path.endswith(SKIP_SUFFIXES) or link in seen:
+                continue
+            shape = _shape(parsed.path) + ("?" if parsed.query else "")
+            if per_shape.get(shape, 0) >= PAGES_PER_SHAPE:
+                continue
+            per_shape[shape] = per_shape.get(shape, 0) + 1
+            seen.add(link)
+            queue.append(link)
+    return errors, raw, read
+
+
+@pytest.mark.django_db
+def test_every_page_each_role_reaches_answers_and_shows_no_raw_code() -> None:
+    from jiuzhu.accounts.models import User
+
+    call_command("demo", no_serve=True, households=300, seed=5, stdout=StringIO(), stderr=StringIO())
+    # A login name may read like a code (the demo's `township_head`): it is a name, shown as such.
+    logins = set(User.objects.values_list("username", flat=True))
+    names = "|".join(sorted(_raw_codes() - logins, key=len, reverse=True))
+    codes = re.compile(r"(?<![\w/.=-])(" + names + r"|None|True|False)(?![\w/.-])")
+    problems: dict[str, tuple[list[str], list[str]]] = {}
+    for spec in DEMO_USERS:
+        client = Client()
+        client.force_login(User.objects.get(username=spec.username))
+        errors, raw, read = _crawl(client, codes)
+        assert read > 5, spec.username
+        if errors or raw:
+            problems[spec.username] = (errors, raw)
+    assert not problems, "\n".join(f"{u}: {e} {r}" for u, (e, r) in problems.items())
