@@ -158,6 +158,20 @@ class Grievance(models.Model):
         return self.region_code[:9] + "000"
 
 
+# What each timeline entry is called: the workflow's steps, and the two the desk does not take by hand.
+EVENT_LABELS = {
+    "receive": _("受理"),
+    "assign": _("分派"),
+    "investigate": _("开始调查"),
+    "note": _("记录调查情况"),
+    "request_review": _("申请复核救助待遇"),
+    "answer": _("答复"),
+    "close": _("办结"),
+    "reopen": _("复查"),
+    "escalate": _("超期督办"),
+}
+
+
 class GrievanceEvent(models.Model):
     """One step taken on a grievance: its timeline, and the data of the timeliness report."""
 
@@ -177,6 +191,14 @@ class GrievanceEvent(models.Model):
 
     def __str__(self) -> str:
         return f"GrievanceEvent {self.pk}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
+
+    @property
+    def state_label(self) -> str:
+        return str(State(self.to_state).label) if self.to_state in State.values else ""
 
 
 class GrievanceCounter(models.Model):

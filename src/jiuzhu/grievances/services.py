@@ -425,3 +425,20 @@ def grievances_escalate(*, on: dt.date | None = None, region_code: str = "") -> 
             note=_("超过办理期限 %(d)s 未答复，列入县级督办") % {"d": grievance.due_date.isoformat()},
         )
     return flagged
+
+
+def grievance_contact_reveal(*, actor: User, grievance: Grievance) -> str:
+    """The complainant's phone in full, for a user granted it; every reveal is in the audit log."""
+    if not _visible(actor, grievance) or not actor.has_capability(Capability.VIEW_GRIEVANCES):
+        raise Http404
+    if not actor.can_reveal_pii:
+        raise PermissionDenied(_("您没有查看完整个人信息的权限"))
+    audit_record(
+        actor=actor,
+        action=AuditAction.REVEAL,
+        object_type="grievance",
+        object_id=grievance.pk,
+        region_code=grievance.region_code,
+        summary=_("查看完整联系电话：%(n)s") % {"n": grievance.number},
+    )
+    return pii.decrypt(grievance.contact_phone_enc)

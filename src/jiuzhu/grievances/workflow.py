@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from jiuzhu.accounts.models import Capability, User
 from jiuzhu.core.scope import in_scope
 from jiuzhu.core.workdays import add_workdays
-from jiuzhu.grievances.models import OPEN_STATES, Grievance, Kind, State
+from jiuzhu.grievances.models import EVENT_LABELS, OPEN_STATES, Grievance, Kind, State
 
 
 class Over(StrEnum):
@@ -41,21 +40,22 @@ class Step:
     over: Over = Over.REGION
 
 
+_L = EVENT_LABELS
 STEPS: dict[str, Step] = {
     s.action: s
     for s in (
-        Step("assign", _("分派"), frozenset({State.RECEIVED, State.ASSIGNED, State.INVESTIGATING}), State.ASSIGNED,
+        Step("assign", _L["assign"], OPEN_STATES, State.ASSIGNED,
              Capability.ASSIGN_GRIEVANCE),
-        Step("investigate", _("开始调查"), frozenset({State.ASSIGNED}), State.INVESTIGATING,
+        Step("investigate", _L["investigate"], frozenset({State.ASSIGNED}), State.INVESTIGATING,
              Capability.HANDLE_GRIEVANCE, Over.ASSIGNED),
-        Step("note", _("记录调查情况"), frozenset({State.ASSIGNED, State.INVESTIGATING}), None,
+        Step("note", _L["note"], frozenset({State.ASSIGNED, State.INVESTIGATING}), None,
              Capability.HANDLE_GRIEVANCE, Over.ASSIGNED),
-        Step("request_review", _("申请复核救助待遇"), frozenset({State.ASSIGNED, State.INVESTIGATING}), None,
+        Step("request_review", _L["request_review"], frozenset({State.ASSIGNED, State.INVESTIGATING}), None,
              Capability.HANDLE_GRIEVANCE, Over.ASSIGNED),
-        Step("answer", _("答复"), frozenset({State.RECEIVED, State.ASSIGNED, State.INVESTIGATING}), State.ANSWERED,
+        Step("answer", _L["answer"], OPEN_STATES, State.ANSWERED,
              Capability.HANDLE_GRIEVANCE, Over.ASSIGNED),
-        Step("close", _("办结"), frozenset({State.ANSWERED}), State.CLOSED, Capability.ASSIGN_GRIEVANCE),
-        Step("reopen", _("复查"), frozenset({State.ANSWERED, State.CLOSED}), State.ASSIGNED,
+        Step("close", _L["close"], frozenset({State.ANSWERED}), State.CLOSED, Capability.ASSIGN_GRIEVANCE),
+        Step("reopen", _L["reopen"], frozenset({State.ANSWERED, State.CLOSED}), State.ASSIGNED,
              Capability.ASSIGN_GRIEVANCE),
     )
 }  # fmt: skip
