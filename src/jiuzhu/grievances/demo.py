@@ -158,7 +158,8 @@ def _one(
         if state == State.INVESTIGATING:
             return g
         # Most answer in time; one in five late.
-        took = rng.randint(3, 10) if rng.random() < 0.8 else rng.randint(16, 22)
+        limit = 5 if kind == Kind.INQUIRY else 15
+        took = rng.randint(3, limit - 1) if rng.random() < 0.8 else rng.randint(limit + 1, limit + 6)
         day = min(add_workdays(received, took), today)
         g = services.grievance_answer(actor=handler, grievance=g, answer=answer, on=day)
     if state == State.CLOSED:
