@@ -24,6 +24,7 @@ from jiuzhu.regions.models import Level, Region
 from jiuzhu.regions.services import region_ensure
 from jiuzhu.registry.models import Household
 from jiuzhu.registry.services import households_bulk_create
+from jiuzhu.reports.demo import reports_seed
 
 DEMO_PASSWORD = "jiuzhu-demo-2026"
 DEMO_ACTOR = "demo"
@@ -72,6 +73,7 @@ class BuildReport:
     parameters: int = 0
     cases: dict[str, int] = field(default_factory=dict)  # cases seeded, by status
     payrolls: PayrollSeed = field(default_factory=PayrollSeed)  # what the payrolls seeded hold
+    reports: dict[str, int] = field(default_factory=dict)  # snapshot months and rows, targets set
 
 
 def demo_state() -> str:
@@ -236,7 +238,9 @@ def demo_build(
         raise_keys=RAISE_KEYS,
         raised_on=_raised_on(today),
     )
-    step("payroll", t)
+    t = step("payroll", t)
+    report.reports = reports_seed(county=Region.objects.get(code=COUNTY[0]), admin=User.objects.get(username="admin"))
+    step("reports", t)
     return report
 
 

@@ -196,7 +196,8 @@ def _charts(
         if not cat.monthly:
             continue
         data = [sum(by_key[(m, p)]["persons"] for p in cat.programs if (m, p) in by_key) for m in months]
-        series.append({"name": _(cat.label), "data": data})
+        if any(data):  # a category the region never paid draws no flat line at zero
+            series.append({"name": _(cat.label), "data": data})
     money = [float(wan(by_key[(m, ALL_PROGRAMS)]["total_fen"])) if (m, ALL_PROGRAMS) in by_key else 0 for m in months]
     shares = [{"name": c.label, "value": float(wan(c.month["total_fen"]))} for c in categories if c.month["total_fen"]]
     counted = sum(c.month["total_fen"] for c in categories)
@@ -235,10 +236,9 @@ def dashboard_build(*, user: Reader, region: Region, month: dt.date | None = Non
     ytd_total = add(r for r in ytd_rows if r["program"] == ALL_PROGRAMS)
     last_year = selectors.rows_of_month(user=user, region=region, month=add_months(month, -12))
     word = figures.region_word(region.name, region.level)
-    sentences = [
-        f"{word}{c.sentence()}" if i == 0 else c.sentence()
-        for i, c in enumerate(c for c in categories if c.month["persons"] or c.ytd["total_fen"])
-    ]
+    said = [c.sentence() for c in categories if c.month["persons"] or c.ytd["total_fen"]]
+    # The first sentence names the region: 全县城市低保保障…
+    sentences = [_("%(w)s%(s)s") % {"w": word, "s": said[0]}, *said[1:]] if said else []
     share = figures.dibao_share_sentence(
         word=word, dibao_persons=sum(c.month["persons"] for c in categories if c.category.key in DIBAO),
         population=total["population"],

@@ -33,9 +33,7 @@ def built(history: Any) -> Any:
 
 def test_completion_as_the_seed_computes_it() -> None:
     # 农村低保保障168641人 … 完成目标任务的109.68% (a target of 153 758 persons).
-    assert completion(persons=168641, ytd_fen=0, target_persons=153758, target_money=None).headline == Decimal(
-        "109.68"
-    )
+    assert completion(persons=168641, ytd_fen=0, target_persons=153758, target_money=None).headline == Decimal("109.68")
     done = completion(persons=0, ytd_fen=18_938_440_000, target_persons=None, target_money=Decimal("172670000"))
     assert done.headline == Decimal("109.68")
     assert completion(persons=5, ytd_fen=0, target_persons=None, target_money=None).headline is None
@@ -90,7 +88,7 @@ def test_xlsx_sheets_and_pdf(built: Any, approver: Any, county: Any) -> None:
     got = client.get(reverse("reports:monthly_xlsx"), {"month": "2026-10"})
     wb = load_workbook(io.BytesIO(got.content))
     assert wb.sheetnames == ["城市低保", "农村低保", "特困", "临时救助", "医疗救助"]
-    rural = [r for r in wb["农村低保"].iter_rows(values_only=True)]
+    rural = list(wb["农村低保"].iter_rows(values_only=True))
     assert rural[1][:4] == ("区划代码", "区划名称", "户数", "人数")
     county_row = next(r for r in rural if r[0] == county.county.code)
     assert county_row[2:4] == (2, 2)
