@@ -80,3 +80,20 @@ def test_rebuilding_replaces(history: Any, county: Any) -> None:
     county_row = Snapshot.objects.get(month=MONTHS[0], region_code=county.county.code, program=ALL_PROGRAMS)
     assert sum(v.total_fen for v in villages) == county_row.total_fen
     assert not Snapshot.objects.filter(~Q(level__in=[1, 2, 3, 4, 5])).exists()
+
+
+def test_approving_a_payroll_rebuilds_its_month(
+    county: Any, make_household: Any, approver: Any, approver2: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from jiuzhu.payments import services
+    from jiuzhu.reports.tests.conftest import entitle
+
+    hh = make_household(county.village_b1)
+    entitle(approver, hh, "dibao_rural", "396", "2026-09-01")
+    payroll = services.payroll_generate(actor=approver, month=MONTHS[0], region=county.county)
+    services.payroll_check(actor=approver2, payroll=payroll)
+    assert not Snapshot.objects.exists()  # a payroll not yet approved counts for nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        services.payroll_approve(actor=approver2, payroll=payroll)
+    row = Snapshot.objects.get(month=MONTHS[0], region_code=county.county.code, program="dibao_rural")
+    assert (row.households, row.regular_fen) == (1, 39600)
