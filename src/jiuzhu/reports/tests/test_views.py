@@ -103,3 +103,12 @@ def test_cli(built: Any, tmp_path: Any, county: Any) -> None:
     call_command("report", "monthly", "--month", "2026-11", "--region", county.county.code, "--out", str(tmp_path))
     names = sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".xlsx", ".pdf"))
     assert names == ["月度统计报告_330727000000_2026-11.pdf", "月报表_330727000000_2026-11.xlsx"]
+
+
+def test_home_shows_the_roles_own_numbers(built: Any, caseworker_b: Any, approver: Any) -> None:
+    del built
+    county_home = _login(approver).get("/").content.decode()
+    assert "磐安县 2026-11 统计" in county_home
+    township_home = _login(caseworker_b).get("/").content.decode()
+    # The bank returned the township's only November line: its newest month with money paid is October.
+    assert "尖山镇 2026-10 统计" in township_home and "磐安县" not in township_home.split("统计")[0]
