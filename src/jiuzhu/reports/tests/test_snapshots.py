@@ -97,3 +97,11 @@ def test_approving_a_payroll_rebuilds_its_month(
         services.payroll_approve(actor=approver2, payroll=payroll)
     row = Snapshot.objects.get(month=MONTHS[0], region_code=county.county.code, program="dibao_rural")
     assert (row.households, row.regular_fen) == (1, 39600)
+
+
+def test_a_month_without_payroll_has_only_its_population(county: Any, make_household: Any) -> None:
+    make_household(county.village_a1)
+    snapshot_build(month=MONTHS[0])
+    rows = list(Snapshot.objects.filter(month=MONTHS[0]))
+    assert rows and all(r.program == ALL_PROGRAMS and r.total_fen == 0 and r.households == 0 for r in rows)
+    assert Snapshot.objects.get(region_code=county.county.code).population == 1
