@@ -41,7 +41,9 @@ def _snap(month: Any, code: str, program: str) -> dict[str, int]:
     return {k: (getattr(row, k) if row else 0) for k in keys}
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_snapshot_equals_a_direct_count(history: Any, data: st.DataObject) -> None:
     del history
