@@ -25,6 +25,7 @@ from jiuzhu.regions.models import Level, Region
 from jiuzhu.regions.services import region_ensure
 from jiuzhu.registry.models import Household
 from jiuzhu.registry.services import households_bulk_create
+from jiuzhu.reports.demo import reports_seed
 
 DEMO_PASSWORD = "jiuzhu-demo-2026"
 DEMO_ACTOR = "demo"
@@ -73,6 +74,7 @@ class BuildReport:
     parameters: int = 0
     cases: dict[str, int] = field(default_factory=dict)  # cases seeded, by status
     payrolls: PayrollSeed = field(default_factory=PayrollSeed)  # what the payrolls seeded hold
+    reports: dict[str, int] = field(default_factory=dict)  # snapshot months and rows, targets set
 
 
 def demo_state() -> str:
@@ -239,7 +241,10 @@ def demo_build(
     )
     t = step("payroll", t)
     grievances_seed(county=Region.objects.get(code=COUNTY[0]), today=today, rng_seed=seed)
-    step("grievances", t)
+    t = step("grievances", t)
+    # Last: the statistics count what every step above produced.
+    report.reports = reports_seed(county=Region.objects.get(code=COUNTY[0]), admin=User.objects.get(username="admin"))
+    step("reports", t)
     return report
 
 

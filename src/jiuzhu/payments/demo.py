@@ -1,5 +1,7 @@
 """The demo county's money, in the order it happens in a real county: the entitlements exist (the cases
-seed), last month's payroll is generated, checked, approved, handed to the bank and its return imported
+seed, and the roll from before jiuzhu, which began and stopped over two years), the payrolls of the 24 months
+before were paid and reconciled; last month's payroll is generated, checked, approved, handed to the bank and
+its return imported
 (a few accounts fail and are flagged; the clerk corrects one of them), then the county applies a raise of
 the standard it saved late (提标, back pay) and a death found after payment is recorded, and this month's
 payroll is generated, waiting for its check. Everything goes through the services a user's click would
@@ -23,9 +25,13 @@ from jiuzhu.payments.bankfiles.returns import bank_return_import
 from jiuzhu.payments.bankfiles.simulate import bank_return_simulate
 from jiuzhu.payments.models import (
     AccountFlag,
+    Cause,
     Collection,
     Entitlement,
+    EntitlementEvent,
     EntitlementPerson,
+    EntitlementStatus,
+    EventKind,
     LineKind,
     Payroll,
     add_months,
@@ -46,6 +52,8 @@ _CHUNK = 10_000
 _CHOOSE_AMONG = 2_000
 # What the bank answers for the failed lines (one reason each, in this order).
 DEMO_FAILURES = ("账户已销户", "户名与账号不符", "账号不存在")
+# Months of payroll history before this month: trends over 24 months and the same month a year ago are real.
+HISTORY_MONTHS = 24
 
 
 @dataclass
@@ -91,7 +99,6 @@ def roll_seed(*, county: Region, today: dt.date, standards_on: dt.date) -> int:
     codes: dict[int, str] = {}
     for lo in range(0, len(ids), _CHUNK):
         codes.update(Household.objects.filter(pk__in=ids[lo : lo + _CHUNK]).values_list("pk", "region_code"))
-    start = add_months(this, -18)
     made = Entitlement.objects.bulk_create(
         [
             Entitlement(
@@ -99,13 +106,14 @@ def roll_seed(*, county: Region, today: dt.date, standards_on: dt.date) -> int:
                 region_code=codes[h],
                 program=p,
                 monthly_amount=Decimal(fen) / 100,
-                start_month=start,
+                start_month=_roll_start(h, this),
                 reason=_("演示：接入本系统前已在册"),
             )
             for h, p, fen in eligible.iter_rows()
         ],
         batch_size=5_000,
     )
+    _roll_history(made, this=this)
     by_household = {e.household_id: e.pk for e in made}
     for lo in range(0, len(ids), _CHUNK):
         members = Person.objects.filter(household_id__in=ids[lo : lo + _CHUNK], date_of_death__isnull=True)
@@ -117,6 +125,61 @@ def roll_seed(*, county: Region, today: dt.date, standards_on: dt.date) -> int:
             batch_size=5_000,
         )
     return len(made)
+
+
+def _roll_start(household_id: int, this: dt.date) -> dt.date:
+    """When a household of the roll began to be paid: spread over the 24 months before last month (a fixed
+    function of its id, so a seed always gives the same demo), a third of them from the first month."""
+    back = 24 if household_id % 3 == 0 else 2 + (household_id * 7919) % 23
+    return add_months(this, -back)
+
+
+def _roll_history(made: list[Entitlement], *, this: dt.date) -> None:
+    """The roll's 24 months as they happened: each entitlement began in its month (开始享受), and about one in
+    twelve stopped some months later, before last month (停止发放: income rose, moved away), in bulk."""
+    recorded = this - dt.timedelta(days=1)
+    events = []
+    stopped = []
+    for ent in made:
+        events.append(
+            EntitlementEvent(
+                entitlement_id=ent.pk, kind=EventKind.CREATED, cause=Cause.DECISION, effective_month=ent.start_month,
+                amount_after=ent.monthly_amount, note=ent.reason, recorded_on=recorded,
+            )
+        )  # fmt: skip
+        last = add_months(ent.start_month, 3 + ent.household_id % 9)
+        if ent.household_id % 12 == 5 and last < add_months(this, -2):
+            ent.end_month, ent.status = last, EntitlementStatus.STOPPED
+            ent.reason = _("演示：家庭收入超过低保标准，停止发放")
+            stopped.append(ent)
+            events.append(
+                EntitlementEvent(
+                    entitlement_id=ent.pk, kind=EventKind.STOPPED, cause=Cause.REVIEW,
+                    effective_month=add_months(last, 1), amount_before=ent.monthly_amount, note=ent.reason,
+                    recorded_on=recorded,
+                )
+            )  # fmt: skip
+    Entitlement.objects.bulk_update(stopped, ["end_month", "status", "reason"], batch_size=5_000)
+    EntitlementEvent.objects.bulk_create(events, batch_size=5_000)
+
+
+def _history_pay(*, county: Region, this: dt.date, maker: User, checker: User) -> dict[str, int]:
+    """The months from two years back to the month before last, paid as they were: each month's payroll
+    generated, checked, approved, handed to the bank and reconciled (every transfer succeeds), through the
+    payroll services' bulk paths."""
+    lines = {}
+    for back in range(HISTORY_MONTHS, 1, -1):
+        payroll = payroll_generate(actor=maker, month=add_months(this, -back), region=county)
+        payroll_check(actor=checker, payroll=payroll)
+        payroll_approve(actor=checker, payroll=payroll)
+        if payroll.line_count:
+            bank_file, _data = bank_file_export(actor=checker, payroll=payroll, layout=DEMO_LAYOUT)
+            returned = bank_return_simulate(payroll=payroll, layout=DEMO_LAYOUT)
+            bank_return_import(
+                actor=checker, data=returned, filename=bank_file.filename.replace("代发", "回盘"), payroll=payroll
+            )
+        lines[f"{payroll.month:%Y-%m}"] = payroll.line_count
+    return lines
 
 
 def _accounts_complete(*, actor: User) -> int:
@@ -203,6 +266,7 @@ def payroll_seed(
     if raised_on is not None:
         seed.roll = roll_seed(county=county, today=today, standards_on=raised_on)
     _accounts_complete(actor=maker)
+    history = _history_pay(county=county, this=this, maker=maker, checker=checker)
     last = payroll_generate(actor=maker, month=add_months(this, -1), region=county)
     payroll_check(actor=checker, payroll=last)
     payroll_approve(actor=checker, payroll=last)
@@ -227,7 +291,7 @@ def payroll_seed(
         seed.deaths = 1
     current = payroll_generate(actor=maker, month=this, region=county)
     last.refresh_from_db()
-    seed.lines = {f"{last.month:%Y-%m}": last.line_count, f"{current.month:%Y-%m}": current.line_count}
+    seed.lines = history | {f"{last.month:%Y-%m}": last.line_count, f"{current.month:%Y-%m}": current.line_count}
     seed.kinds = dict.fromkeys(LineKind.values, 0) | dict(
         current.lines.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
     )

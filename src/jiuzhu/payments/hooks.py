@@ -25,3 +25,23 @@ def entitlements_replaced(*, old_ids: list[int]) -> None:
     """Called inside the replacing transaction, once the new links exist."""
     for callback in _ON_REPLACED:
         callback(old_ids=old_ids)
+
+
+class PayrollCallback(Protocol):
+    def __call__(self, *, month: object) -> object: ...
+
+
+_ON_PAID: list[PayrollCallback] = []
+
+
+def on_payroll_paid(callback: PayrollCallback) -> PayrollCallback:
+    """Register a reaction to a payroll approved or reconciled (what a month's statistics count changed)."""
+    if callback not in _ON_PAID:
+        _ON_PAID.append(callback)
+    return callback
+
+
+def payroll_paid(*, month: object) -> None:
+    """Called inside the approving (or reconciling) transaction, with the payroll's month."""
+    for callback in _ON_PAID:
+        callback(month=month)

@@ -58,9 +58,10 @@ def test_demo_builds_a_county_with_logins_for_every_role() -> None:
     assert DEMO_PASSWORD in output and "http://127.0.0.1:8000/" in output
     assert "村居经办" in output and "监督审计" in output
     assert AuditEntry.objects.filter(action="import", object_type="household").exists()
-    # Last month's payroll reconciled, this month's generated and waiting for its check.
-    last, current = Payroll.objects.order_by("month")
+    # Two years of payrolls reconciled, this month's generated and waiting for its check.
+    *history, last, current = Payroll.objects.order_by("month")
     assert (last.status, current.status) == (PayrollStatus.RECONCILED, PayrollStatus.DRAFT)
+    assert len(history) == 23 and {p.status for p in history} == {PayrollStatus.RECONCILED}
     assert current.line_count > 0 and current.generated_by == users["admin"] and "资金发放" in output
 
 
@@ -97,7 +98,7 @@ def test_demo_payrolls_tell_the_month_story() -> None:
     found after payment: this month's payroll carries back pay, and the death's overpayment is recovered or
     put on the collection list."""
     output = run(households=800, seed=1)
-    last, current = Payroll.objects.order_by("month")
+    *_history, last, current = Payroll.objects.order_by("month")
     failed = last.lines.filter(status=LineStatus.FAILED)
     assert 2 <= failed.count() <= 3 and BankReturn.objects.filter(payroll=last, failed=failed.count()).exists()
     flags = AccountFlag.objects.filter(household_id__in=failed.values("household_id"))

@@ -24,6 +24,7 @@ from jiuzhu.core.audit import audit_record
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import in_scope
 from jiuzhu.core.tabular import TableError, _cell_text, decode_text
+from jiuzhu.payments import hooks
 from jiuzhu.payments.bankfiles.export import household_lines, payees, reference_expr, require_bank_capability
 from jiuzhu.payments.bankfiles.layouts import BankFileError, Column, Layout, layout_get, layouts_all, text_fen
 from jiuzhu.payments.models import AccountFlag, BankReturn, LineStatus, Payroll, PayrollLine, PayrollStatus
@@ -381,6 +382,8 @@ def bank_return_import(
         found.status = PayrollStatus.RECONCILED
         found.reconciled_at = timezone.now()
         found.save(update_fields=["status", "reconciled_at"])
+    if failed:  # the month's statistics count what the bank paid
+        hooks.payroll_paid(month=found.month)
     audit_record(
         actor=actor,
         action=AuditAction.IMPORT,

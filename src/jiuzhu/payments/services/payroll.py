@@ -23,6 +23,7 @@ from jiuzhu.core.audit import audit_record
 from jiuzhu.core.bulk import bulk_insert, read_frame
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import prefix_q, require_scope
+from jiuzhu.payments import hooks
 from jiuzhu.payments.models import (
     AccountFlag,
     Collection,
@@ -286,6 +287,7 @@ def payroll_approve(*, actor: User, payroll: Payroll) -> Payroll:
         payroll.status, payroll.approved_by, payroll.approved_at = PayrollStatus.APPROVED, actor, timezone.now()
         payroll.save(update_fields=["status", "approved_by", "approved_at"])
         _audit_state(actor, payroll, _("审批发放批次 %(p)s") % {"p": payroll}, PayrollStatus.CHECKED)
+        hooks.payroll_paid(month=payroll.month)
     return payroll
 
 

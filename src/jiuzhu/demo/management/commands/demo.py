@@ -82,6 +82,7 @@ class Command(BaseCommand):
             "users": _("创建账号"),
             "payroll": _("生成资金发放批次"),
             "grievances": _("生成投诉举报"),
+            "reports": _("生成统计快照和目标任务"),
         }
         self.stdout.write(_("正在生成演示县：%(n)d 户，随机种子 %(s)d …") % {"n": households, "s": seed})
         bar = tqdm(total=households, unit=_("户"), desc=_("写入家庭"), disable=None, file=sys.stderr)
@@ -108,6 +109,10 @@ class Command(BaseCommand):
         self.stdout.write(
             _("资金发放：%(p)s（上月已对账，本月待复核）。")
             % {"p": "，".join(_("%(m)s 共 %(n)d 笔") % {"m": m, "n": n} for m, n in report.payrolls.lines.items())}
+        )
+        self.stdout.write(
+            _("统计报表：%(m)d 个月的统计快照（%(r)d 行），年度目标任务 %(t)d 项。")
+            % {k: report.reports.get(name, 0) for k, name in (("m", "months"), ("r", "rows"), ("t", "targets"))}
         )
         money = report.payrolls
         self.stdout.write(
