@@ -18,6 +18,7 @@ from jiuzhu.accounts.services import user_create
 from jiuzhu.cases.demo import cases_seed
 from jiuzhu.demo.generator import DemoData, generate
 from jiuzhu.demo.layout import CITY, COUNTY, PROVINCE
+from jiuzhu.monitoring.demo import MonitoringSeed, monitoring_seed
 from jiuzhu.payments.demo import PayrollSeed, payroll_seed
 from jiuzhu.policy.services import parameters_load, parameters_load_defaults
 from jiuzhu.regions.models import Level, Region
@@ -72,6 +73,7 @@ class BuildReport:
     parameters: int = 0
     cases: dict[str, int] = field(default_factory=dict)  # cases seeded, by status
     payrolls: PayrollSeed = field(default_factory=PayrollSeed)  # what the payrolls seeded hold
+    monitoring: MonitoringSeed = field(default_factory=MonitoringSeed)  # monitored households by level, …
 
 
 def demo_state() -> str:
@@ -236,7 +238,12 @@ def demo_build(
         raise_keys=RAISE_KEYS,
         raised_on=_raised_on(today),
     )
-    step("payroll", t)
+    t = step("payroll", t)
+    report.monitoring = monitoring_seed(
+        county=Region.objects.get(code=COUNTY[0]), today=today, rng_seed=seed,
+        caseworkers=list(User.objects.filter(username__in=["caseworker", "caseworker2"]).select_related("region")),
+    )  # fmt: skip
+    step("monitoring", t)
     return report
 
 

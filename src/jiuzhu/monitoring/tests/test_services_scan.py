@@ -163,3 +163,20 @@ def test_counts_by_township_category_and_level(hh: Any, standards: Any, approver
     assert set(mine["township"]) == {standards.township_a.code[:9]}
     assert monitoring_counts(user=caseworker_a, prefix=standards.township_b.prefix, on=ON).height == 0
     assert monitoring_counts(prefix=standards.county.prefix, on=ON - dt.timedelta(days=1)).height == 0
+
+
+def test_a_new_member_recomputes_the_level(hh: Any, standards: Any, approver: Any, clerk_a: Any) -> None:
+    from jiuzhu.conftest import id_for
+    from jiuzhu.registry.models import Relation
+    from jiuzhu.registry.services import MemberInput, person_add
+
+    monitoring_scan(actor=approver, region=standards.county, on=ON)
+    assert not MonitoredHousehold.objects.filter(household=hh.near_miss).exists()
+    rigid = _of(hh.rigid)
+    assert rigid.level == "red"
+    # A spouse earning 3000 a month: the medical spending is no longer half the income, the level drops.
+    person_add(actor=clerk_a, household=hh.rigid, member=MemberInput(
+        name="赵妻", id_number=id_for(dt.date(1982, 3, 3), male=False), relation=Relation.SPOUSE,
+        fields={"income_wage": 3000}))  # fmt: skip
+    rigid.refresh_from_db()
+    assert rigid.level == "none"
