@@ -30,7 +30,7 @@ from jiuzhu.registry.models import Household, Person
 # How many monitored households get hand work (assessments, measures); the rest only the scan's.
 _HAND_WORK = 240
 _REGISTER_SHARE = 0.01  # of households named by the poverty register
-_ELIMINATE_SHARE = 0.12  # of the hand-worked households whose risk is eliminated
+_ELIMINATE_SHARE = 0.4  # of the hand-worked households no longer red whose risk is eliminated
 
 MEASURES = {
     MeasureKind.INDUSTRY: ("发放中药材种苗补助，合作社带动种植", "申请小额信贷发展养殖", "入股村集体茶叶基地分红"),
@@ -106,7 +106,7 @@ def _hand_work(
     )  # fmt: skip
     monitored.refresh_from_db()
     # Only a risk the rules no longer call red is eliminated (the registry's figures back the decision).
-    if monitored.level != "red" and rng.random() < _ELIMINATE_SHARE * 2:
+    if monitored.level != "red" and rng.random() < _ELIMINATE_SHARE:
         monitored_eliminate(actor=actor, monitored=monitored, reasons=rng.choice(ELIMINATED), on=today)
         seed.eliminated += 1
 

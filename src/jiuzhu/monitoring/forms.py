@@ -10,7 +10,9 @@ from jiuzhu.monitoring.models import MeasureKind, RiskFactor
 class MeasureForm(forms.Form):
     kind = forms.ChoiceField(label=_("帮扶措施"), choices=MeasureKind.choices)
     taken_on = forms.DateField(label=_("实施日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    description = forms.CharField(label=_("措施内容"), max_length=300)
+    description = forms.CharField(
+        label=_("措施内容"), max_length=300, widget=forms.TextInput(attrs={"placeholder": _("措施内容"), "size": 40})
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -27,7 +27,6 @@ from jiuzhu.core.scope import prefix_q
 from jiuzhu.core.tabular import write_xlsx
 from jiuzhu.monitoring import forms, selectors, services
 from jiuzhu.monitoring.models import Category, Level, MonitoredHousehold, RiskFactor, ScanJob, Status
-from jiuzhu.monitoring.rules import FACTOR_NAMES
 from jiuzhu.monitoring.services.household import household_level
 from jiuzhu.monitoring.tasks import monitoring_scan_job
 from jiuzhu.regions.models import Level as RegionLevel
@@ -135,7 +134,7 @@ def _detail_page(
         "household": monitored.household,
         "current": current,
         "current_level_label": Level(str(current["level"])).label,
-        "current_factors": [FACTOR_NAMES.get(c, c) for c in current["factors"]],  # type: ignore[attr-defined]
+        "current_factors": [RiskFactor(c).label for c in current["factors"]],  # type: ignore[attr-defined]
         "assessments": selectors.assessments_of(monitored=monitored),
         "measures": selectors.measures_of(monitored=monitored),
         "can_manage": user.has_capability(Capability.MANAGE_MONITORING),
