@@ -28,7 +28,7 @@ from jiuzhu.monitoring.models import (
     Status,
 )
 from jiuzhu.monitoring.services.apply import apply, existing_frame
-from jiuzhu.monitoring.services.scan import _require
+from jiuzhu.monitoring.services.scan import require_manage
 from jiuzhu.payments.models import add_months
 from jiuzhu.policy.rules.params import col
 from jiuzhu.policy.selectors import parameters_frame
@@ -80,7 +80,7 @@ def monitored_reassess(
 ) -> Assessment:
     """A caseworker's assessment (入户评估): the risk factors found, the level the rules give with them, the
     opinion; the next assessment in two months. A household whose risk was eliminated is monitored again."""
-    _require(actor, Capability.MANAGE_MONITORING, monitored.region_code)
+    require_manage(actor, Capability.MANAGE_MONITORING, monitored.region_code)
     day = on or timezone.localdate()
     if not note.strip():
         raise ValidationError({"note": _("请填写评估意见")})
@@ -116,7 +116,7 @@ def monitored_eliminate(
 ) -> Assessment:
     """The risk-elimination assessment (风险消除评估): the risk is marked eliminated with its reasons and the
     warning level cancelled; monitoring continues, with its assessments every two months (第8篇)."""
-    _require(actor, Capability.MANAGE_MONITORING, monitored.region_code)
+    require_manage(actor, Capability.MANAGE_MONITORING, monitored.region_code)
     day = on or timezone.localdate()
     if not reasons.strip():
         raise ValidationError({"reasons": _("请填写风险消除的理由")})
@@ -150,7 +150,7 @@ def measure_add(
     *, actor: User, monitored: MonitoredHousehold, kind: str, taken_on: dt.date, description: str
 ) -> Measure:
     """One measure taken (帮扶措施: 产业、就业、综合保障、扶志扶智、社会帮扶), with its date and what was done."""
-    _require(actor, Capability.MANAGE_MONITORING, monitored.region_code)
+    require_manage(actor, Capability.MANAGE_MONITORING, monitored.region_code)
     if kind not in MeasureKind.values:
         raise ValidationError({"kind": _("请选择帮扶措施类别")})
     if not description.strip():

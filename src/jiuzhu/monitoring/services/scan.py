@@ -32,7 +32,7 @@ from jiuzhu.registry.models import Person
 Progress = Callable[[str, float], None]
 
 
-def _require(actor: User | None, capability: Capability, region_code: str) -> None:
+def require_manage(actor: User | None, capability: Capability, region_code: str) -> None:
     """None is the system (the command line without --user, the demo); a user needs the capability and
     the region in scope."""
     if actor is None:
@@ -58,7 +58,7 @@ def monitoring_scan(*, actor: User | None, region: Region, on: dt.date, progress
     刚性支出困难, income below the line) are enrolled with their level; monitored households get their level
     and category recomputed (a change is an assessment) and, when their two-monthly assessment is due, a
     scheduled assessment and the next date. One transaction: a failure writes nothing."""
-    _require(actor, Capability.MANAGE_MONITORING, region.code)
+    require_manage(actor, Capability.MANAGE_MONITORING, region.code)
     step = progress or (lambda _stage, _fraction: None)
     step(_("读取标准与参数"), 0.05)
     params = parameters_frame(regions=[region], below=True)
@@ -104,7 +104,7 @@ def poverty_register_enrol(*, actor: User | None, region: Region, frame: pl.Data
     防返贫监测 list: id_number, register_number, name, relation, one row per person) names. A household
     already monitored keeps its record and is marked as in the register (its category becomes 防返贫监测
     unless it is 低保 or 特困). Persons registered outside `region` are counted as unmatched and never named."""
-    _require(actor, Capability.MANAGE_MONITORING, region.code)
+    require_manage(actor, Capability.MANAGE_MONITORING, region.code)
     missing = [c for c in REGISTER_COLUMNS if c not in frame.columns]
     if missing:
         raise ValidationError(_("防返贫监测名单缺少列：%(c)s") % {"c": "、".join(missing)})
