@@ -139,8 +139,11 @@ def warning_level(facts: pl.DataFrame) -> pl.DataFrame:
         fmt.clause(collapse, "收入大幅缩减，基本生活出现困难 → Ⅰ级红色预警"),
         fmt.clause(lost, "家庭成员均无劳动能力，且有残疾或重病成员（完全丧失劳动能力） → Ⅰ级红色预警"),
     )  # fmt: skip
+    nobody = pl.col("members") == 0  # every member dead or excluded: nobody left to monitor
     level = (
-        pl.when(red)
+        pl.when(nobody)
+        .then(pl.lit("none"))
+        .when(red)
         .then(pl.lit("red"))
         .when(yellow)
         .then(pl.lit("yellow"))
@@ -149,7 +152,9 @@ def warning_level(facts: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.lit("none"))
     )
     verdict = (
-        pl.when(red)
+        pl.when(nobody)
+        .then(pl.lit("家庭已无共同生活成员，不设预警等级"))
+        .when(red)
         .then(pl.lit(None, dtype=pl.String))
         .when(yellow)
         .then(pl.lit("家庭成员均无劳动能力，无工资和经营收入，收入仅靠帮扶资金、分红等，且有风险因素 → Ⅱ级黄色预警"))
@@ -159,6 +164,7 @@ def warning_level(facts: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("收入不稳定（就业不稳定、失业或产业失败），且有风险因素 → Ⅲ级蓝色预警"))
         .otherwise(pl.lit("未达到任一预警条件，不设预警等级"))
     )
+    red_lines = pl.when(nobody).then(pl.lit([], dtype=pl.List(pl.String))).otherwise(red_lines)
     reasons = pl.concat_list(income_line, factors_line, red_lines, verdict).list.drop_nulls()
     return f.select("household_id", "per_capita", "line", "factors", level.alias("level"), reasons.alias("reasons"))
 
@@ -176,7 +182,9 @@ def candidate_category(facts: pl.DataFrame) -> pl.DataFrame:
         & (pl.col("rigid") > share(pl.col("gross"), P("monitoring.rigid.share")))
     )
     category = (
-        pl.when(pl.col("tekun"))
+        pl.when(members == 0)
+        .then(pl.lit(None, dtype=pl.String))
+        .when(pl.col("tekun"))
         .then(pl.lit("tekun"))
         .when(pl.col("dibao"))
         .then(pl.lit("dibao"))
@@ -188,7 +196,9 @@ def candidate_category(facts: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("low_income"))
     )
     why = (
-        pl.when(pl.col("tekun"))
+        pl.when(members == 0)
+        .then(pl.lit(None, dtype=pl.String))
+        .when(pl.col("tekun"))
         .then(pl.lit("享受特困人员救助供养"))
         .when(pl.col("dibao"))
         .then(pl.lit("享受最低生活保障"))
