@@ -99,7 +99,11 @@ def monitoring_counts(*, user: User | None = None, prefix: str | None = None, on
 
     Returns a Polars frame with columns township (9-digit code prefix, str), category (monitoring.models.
     Category value), level (Level value: red, yellow, blue, none), status (Status value) and households
-    (int), one row per combination that occurs; empty frame (same columns) when nothing is monitored."""
+    (int), one row per combination that occurs; empty frame (same columns) when nothing is monitored.
+
+    Drill-down: the households behind a current figure are the list page with the same filters,
+    `reverse("monitoring:list")` + `?township=<9 digits>&category=<Category>&level=<Level>&status=<Status>`
+    (scoped to the viewer like every read here)."""
     where = Q()
     if user is not None:
         where &= scope_q(user)
