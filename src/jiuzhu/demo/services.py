@@ -19,6 +19,7 @@ from jiuzhu.cases.demo import cases_seed
 from jiuzhu.demo.generator import DemoData, generate
 from jiuzhu.demo.layout import CITY, COUNTY, PROVINCE
 from jiuzhu.grievances.demo import grievances_seed
+from jiuzhu.monitoring.demo import MonitoringSeed, monitoring_seed
 from jiuzhu.payments.demo import PayrollSeed, payroll_seed
 from jiuzhu.policy.services import parameters_load, parameters_load_defaults
 from jiuzhu.regions.models import Level, Region
@@ -75,6 +76,7 @@ class BuildReport:
     cases: dict[str, int] = field(default_factory=dict)  # cases seeded, by status
     payrolls: PayrollSeed = field(default_factory=PayrollSeed)  # what the payrolls seeded hold
     reports: dict[str, int] = field(default_factory=dict)  # snapshot months and rows, targets set
+    monitoring: MonitoringSeed = field(default_factory=MonitoringSeed)  # monitored households by level, …
 
 
 def demo_state() -> str:
@@ -240,6 +242,11 @@ def demo_build(
         raised_on=_raised_on(today),
     )
     t = step("payroll", t)
+    report.monitoring = monitoring_seed(
+        county=Region.objects.get(code=COUNTY[0]), today=today, rng_seed=seed,
+        caseworkers=list(User.objects.filter(username__in=["caseworker", "caseworker2"]).select_related("region")),
+    )  # fmt: skip
+    t = step("monitoring", t)
     grievances_seed(county=Region.objects.get(code=COUNTY[0]), today=today, rng_seed=seed)
     t = step("grievances", t)
     # Last: the statistics count what every step above produced.

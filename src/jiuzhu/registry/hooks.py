@@ -53,3 +53,24 @@ def bank_account_changed(*, household: Household, actor: User | None) -> None:
     """Called by household_update inside its transaction once a changed account is saved."""
     for callback in _ON_BANK_ACCOUNT:
         callback(household=household, actor=actor)
+
+
+class HouseholdCallback(Protocol):
+    def __call__(self, *, household: Household, actor: User | None) -> object: ...
+
+
+_ON_HOUSEHOLD_CHANGED: list[HouseholdCallback] = []
+
+
+def on_household_changed(callback: HouseholdCallback) -> HouseholdCallback:
+    """Register a reaction to any saved change of a household or its members (monitoring recomputes the
+    warning level); registering twice is one."""
+    if callback not in _ON_HOUSEHOLD_CHANGED:
+        _ON_HOUSEHOLD_CHANGED.append(callback)
+    return callback
+
+
+def household_changed(*, household: Household, actor: User | None) -> None:
+    """Called by household_update, person_add and person_update inside their transaction, after saving."""
+    for callback in _ON_HOUSEHOLD_CHANGED:
+        callback(household=household, actor=actor)

@@ -101,6 +101,13 @@ def _set_name(person: Person, name: str) -> None:
     person.name_initials, person.name_pinyin = name_keys(name)
 
 
+def _household_changed(household: Household, actor: User) -> None:
+    # Higher apps recompute what depends on the household's facts (monitoring: the warning level).
+    from jiuzhu.registry.hooks import household_changed
+
+    household_changed(household=household, actor=actor)
+
+
 def _set_contact(household: Household, *, phone: str | None, bank_account: str | None) -> None:
     if phone is not None:
         phone = phone.strip().replace(" ", "").replace("-", "")
@@ -188,6 +195,7 @@ def household_register(
         person.full_clean(exclude=["household"])
         person.save()
     _refresh_head_name(household)
+    _household_changed(household, actor)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -238,6 +246,7 @@ def household_update(
         from jiuzhu.registry.hooks import bank_account_changed
 
         bank_account_changed(household=household, actor=actor)
+    _household_changed(household, actor)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -264,6 +273,7 @@ def person_add(*, actor: User, household: Household, member: MemberInput) -> Per
     person.full_clean()
     person.save()
     _refresh_head_name(household)
+    _household_changed(household, actor)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -312,6 +322,7 @@ def person_update(*, actor: User, person: Person, id_number: str | None = None, 
         from jiuzhu.registry.hooks import death_recorded
 
         death_recorded(person=person, actor=actor, on=timezone.localdate())
+    _household_changed(person.household, actor)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,

@@ -154,6 +154,18 @@ PARAMETER_SPECS: dict[str, ParameterSpec] = {
         _s("grievance.days.report", _I, gettext_noop("举报办理时限"), gettext_noop("个工作日")),
         _s("grievance.days.inquiry", _I, gettext_noop("咨询答复时限"), gettext_noop("个工作日")),
         _s("grievance.days.suggestion", _I, gettext_noop("意见建议答复时限"), gettext_noop("个工作日")),
+        # Low-income monitoring (低收入人口动态监测): the line, the warning thresholds, the assessment cycle.
+        _s("monitoring.poverty_line", _M, gettext_noop("监测：国家扶贫标准（2020年底）"), gettext_noop("元/人/年")),
+        _s("monitoring.line_multiple", _N, gettext_noop("监测：收入线倍数"), gettext_noop("倍扶贫标准")),
+        _s("monitoring.red.rigid_share", _P, gettext_noop("监测：红色预警刚性支出占收入比例"), gettext_noop("%")),
+        _s("monitoring.rigid.share", _P, gettext_noop("刚性支出困难：刚性支出占家庭收入比例"), gettext_noop("%")),
+        _s(
+            "monitoring.rigid.average_income",
+            _M,
+            gettext_noop("刚性支出困难：当地居民人均可支配收入"),
+            gettext_noop("元/人/年"),
+        ),
+        _s("monitoring.assessment_months", _I, gettext_noop("监测：风险消除评估周期"), gettext_noop("个月")),
     )
 }
 
