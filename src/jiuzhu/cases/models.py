@@ -106,6 +106,14 @@ class Case(models.Model):
     class Meta:
         ordering = ["-id"]
         indexes = [models.Index(fields=["status", "due_date"])]
+        constraints = [
+            # A double submit cannot leave two open applications of one programme for one household.
+            models.UniqueConstraint(
+                fields=["household", "program"],
+                condition=~models.Q(status__in=["approved", "refused", "withdrawn"]),
+                name="cases_one_open_case_per_programme",
+            )
+        ]
         verbose_name = _("救助申请")
         verbose_name_plural = _("救助申请")
 

@@ -18,6 +18,7 @@ from jiuzhu.accounts.models import Capability, User
 from jiuzhu.core import pii
 from jiuzhu.core.audit import audit_record
 from jiuzhu.core.bulk import bulk_insert, reserve_ids
+from jiuzhu.core.counters import counter_next, counters_raise
 from jiuzhu.core.idcard import IdNumberError, parse_id_number
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import in_scope, require_scope
@@ -101,12 +102,18 @@ def _refresh_head_name(household: Household) -> None:
 
 
 def household_next_number(*, village: Region) -> str:
-    """户编号: the village's 12-digit code and a 5-digit serial within it."""
-    last = (
-        Household.objects.filter(number__startswith=village.code).order_by("-number").values_list("number", flat=True)
-    ).first()
-    serial = int(last[12:]) + 1 if last else 1
-    return f"{village.code}{serial:05d}"
+    """户编号: the village's 12-digit code and a 5-digit serial within it, from the village's locked counter
+    (call inside the transaction that creates the household)."""
+
+    def highest() -> int:
+        last = (
+            Household.objects.filter(number__startswith=village.code)
+            .order_by("-number")
+            .values_list("number", flat=True)
+        ).first()
+        return int(last[12:]) if last and last[12:].isdigit() else 0
+
+    return f"{village.code}{counter_next(kind='household', key=village.code, floor=highest):05d}"
 
 
 @dataclass
@@ -380,6 +387,12 @@ def households_bulk_create(
     persons = persons.select([pl.col(c).cast(t) for c, t in PERSON_FRAME.items()])
     now = timezone.now()
     total = households.height + persons.height
+    serials = (
+        households.filter(pl.col("number").str.contains(r"^\d{17}$"))
+        .group_by(pl.col("number").str.slice(0, 12).alias("village"))
+        .agg(pl.col("number").str.slice(12).cast(pl.Int64).max().alias("serial"))
+    )
+    counters_raise(kind="household", highest=dict(serials.iter_rows()))
 
     ids = reserve_ids(Household, households.height)
     heads = persons.filter(pl.col("relation") == Relation.SELF).select(

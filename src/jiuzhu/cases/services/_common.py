@@ -16,6 +16,7 @@ from jiuzhu.cases import deadlines
 from jiuzhu.cases.models import Case, CaseEvent, Status
 from jiuzhu.cases.workflow import OPEN, STEPS, TEKUN, Refusal, step_refusal
 from jiuzhu.core.audit import audit_record
+from jiuzhu.core.counters import counter_next
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import require_scope
 
@@ -111,7 +112,11 @@ def _move(
 
 
 def _next_number(region_code: str, year: int) -> str:
+    """申请编号: the township's code, the year and a serial, from the township's locked counter."""
     prefix = f"{region_code[:9]}{year}"
-    last = Case.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
-    serial = int(last[len(prefix) :]) + 1 if last else 1
-    return f"{prefix}{serial:05d}"
+
+    def highest() -> int:
+        last = Case.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
+        return int(last[len(prefix) :]) if last else 0
+
+    return f"{prefix}{counter_next(kind='case', key=prefix, floor=highest):05d}"

@@ -60,6 +60,8 @@ def case_submit(
         errors["staff_relative_note"] = _("请写明与经办人员或村干部的近亲属关系")
     if errors:
         raise ValidationError(errors)
+    # Lock the household: a double submit waits here and then finds the first application open.
+    Household.objects.select_for_update().filter(pk=household.pk).first()
     if Case.objects.filter(household=household, program=program, status__in=OPEN).exists():
         raise ValidationError({"program": _("该户已有同一项目的申请正在办理")})
     case = Case.objects.create(
