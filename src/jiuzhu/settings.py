@@ -150,9 +150,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login protection: this many failures within the window lock the account for the window.
+# Login protection: this many failed attempts at one username from one address lock that pair for the window
+# (accounts.backends: other addresses are not locked out, and unknown usernames lock the same way).
 JIUZHU_LOGIN_MAX_FAILURES = envint("JIUZHU_LOGIN_MAX_FAILURES", 5)
 JIUZHU_LOGIN_LOCK_MINUTES = envint("JIUZHU_LOGIN_LOCK_MINUTES", 15)
+# Behind a reverse proxy every request comes from the proxy: name the request header (as Django's META key,
+# e.g. HTTP_X_REAL_IP) the proxy sets to the client's address. Empty: the connection's own address.
+JIUZHU_CLIENT_IP_HEADER = os.environ.get("JIUZHU_CLIENT_IP_HEADER", "")
 
 SESSION_COOKIE_AGE = envint("JIUZHU_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
