@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jiuzhu.core.middleware.SecurityHeadersMiddleware",
+    "jiuzhu.core.middleware.ControlCharacterMiddleware",
 ]
 
 ROOT_URLCONF = "jiuzhu.urls"

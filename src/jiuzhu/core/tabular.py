@@ -13,6 +13,8 @@ from pathlib import Path
 import polars as pl
 from django.utils.translation import gettext as _
 
+from jiuzhu.core.text import for_spreadsheet
+
 
 class TableError(ValueError):
     """The file cannot be read as a table at all (wrong type, undecodable, empty)."""
@@ -119,9 +121,12 @@ def _read_xlsx(data: bytes, max_rows: int | None = None) -> pl.DataFrame:
 
 
 def safe_cell(value: object) -> object:
-    """Neutralise a spreadsheet formula: a text cell starting with = + - @ (or tab/CR) is prefixed with '."""
-    if isinstance(value, str) and value and value[0] in "=+-@\t\r":
-        return "'" + value
+    """Neutralise a spreadsheet formula: a text cell starting with = + - @ (or tab/CR) is prefixed with '; and
+    drop control characters a spreadsheet cannot hold (one in a name used to break the whole export)."""
+    if isinstance(value, str) and value:
+        value = for_spreadsheet(value)
+        if value and value[0] in "=+-@\t\r":
+            return "'" + value
     return value
 
 
