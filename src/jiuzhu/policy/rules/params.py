@@ -149,6 +149,26 @@ PARAMETER_SPECS: dict[str, ParameterSpec] = {
         # 价格临时补贴: the month's rises, entered by the county from the statistics bureau's figures.
         _s("jiage.cpi_yoy", _P, gettext_noop("价格联动：当月CPI同比涨幅"), gettext_noop("%")),
         _s("jiage.food_cpi_yoy", _P, gettext_noop("价格联动：当月食品CPI同比涨幅"), gettext_noop("%")),
+        # The most one decision may grant, per programme: a typing error or a forged request beyond it is
+        # refused (monthly programmes: per household and month; one-off ones: per grant).
+        *(
+            _s(f"case.money.cap.{code}", _M, label, unit)
+            for code, label, unit in (
+                ("dibao_urban", gettext_noop("确认金额上限：城市低保"), gettext_noop("元/户/月")),
+                ("dibao_rural", gettext_noop("确认金额上限：农村低保"), gettext_noop("元/户/月")),
+                ("tekun_central", gettext_noop("确认金额上限：特困集中供养"), gettext_noop("元/人/月")),
+                ("tekun_dispersed", gettext_noop("确认金额上限：特困分散供养"), gettext_noop("元/人/月")),
+                ("linshi", gettext_noop("确认金额上限：临时救助"), gettext_noop("元/次")),
+                ("yiliao", gettext_noop("确认金额上限：医疗救助"), gettext_noop("元/次")),
+                ("canji_shenghuo", gettext_noop("确认金额上限：困难残疾人生活补贴"), gettext_noop("元/人/月")),
+                ("canji_huli", gettext_noop("确认金额上限：重度残疾人护理补贴"), gettext_noop("元/人/月")),
+                ("gaoling", gettext_noop("确认金额上限：高龄津贴"), gettext_noop("元/人/月")),
+                ("laonian_kunnan", gettext_noop("确认金额上限：经济困难老年人补贴"), gettext_noop("元/人/月")),
+                ("ertong", gettext_noop("确认金额上限：困境儿童基本生活费"), gettext_noop("元/人/月")),
+                ("weiwen", gettext_noop("确认金额上限：春节慰问金"), gettext_noop("元/次")),
+                ("jiage_butie", gettext_noop("确认金额上限：价格临时补贴"), gettext_noop("元/人/月")),
+            )
+        ),
     )
 }
 
