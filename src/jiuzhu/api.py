@@ -47,6 +47,7 @@ _ERROR_SCHEMA = {
 }
 # The error answers every operation may give, with when (the body is always Error).
 _ERRORS = {
+    "400": "the request body is not readable JSON",
     "401": "missing, unknown or revoked token",
     "403": "the caller's role may not do this",
     "404": "no such record, or not in the caller's region",
@@ -68,7 +69,7 @@ class JiuzhuAPI(NinjaAPI):
             for method, operation in item.items():
                 codes = [c for c in _ERRORS if not (c == "404" and "{" not in path)]
                 if method == "get":
-                    codes = [c for c in codes if c != "409"]
+                    codes = [c for c in codes if c not in ("400", "409")]
                 responses = operation.setdefault("responses", {})
                 for code in codes:
                     responses.setdefault(code, {"description": _ERRORS[code], **ref})

@@ -49,7 +49,12 @@ def test_the_openapi_document_lists_the_error_answers(client, db):
     schema = client.get("/api/openapi.json").json()
     assert "Error" in schema["components"]["schemas"]
     confirm = schema["paths"]["/api/cases/{case_id}/confirm"]["post"]["responses"]
-    assert {"200", "401", "403", "404", "409", "422", "500"} <= set(confirm)
+    assert {"200", "400", "401", "403", "404", "409", "422", "500"} <= set(confirm)
     assert confirm["409"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
     listing = schema["paths"]["/api/cases/"]["get"]["responses"]
     assert {"200", "401", "403", "422"} <= set(listing) and "404" not in listing
+
+
+def test_an_unreadable_body_is_a_documented_json_400(client, auth):
+    response = client.post("/api/cases/1/confirm", b"\xff\xfe\\", content_type="application/json", **auth)
+    _json_error(response, 400, "http_error")
