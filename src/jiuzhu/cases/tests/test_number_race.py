@@ -101,6 +101,6 @@ def test_the_database_refuses_a_second_open_application(county, dibao_household,
     applicant = dibao_household.members.get(relation=Relation.SELF)
     case = services.case_submit(actor=clerk_a, household=dibao_household, program="linshi", linshi_kind="emergency",
                                 applicant=applicant, on=TODAY)  # fmt: skip
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="cases_one_open_case_per_programme"), transaction.atomic():
         Case.objects.create(number="X1", household=dibao_household, region_code=case.region_code,
-                            program="linshi", applicant=applicant, snapshot={})  # fmt: skip
+                            program="linshi", applicant=applicant, snapshot={}, submitted_at=TODAY)  # fmt: skip
