@@ -3,14 +3,16 @@ Every error is a JSON body {"code", "message"} with the message in the user's la
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import DataError, IntegrityError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
@@ -32,7 +34,49 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
-api = NinjaAPI(title="jiuzhu API", version="1", auth=TokenAuth(), urls_namespace="api")
+logger = logging.getLogger(__name__)
+
+_ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["code", "message"],
+    "properties": {
+        "code": {"type": "string", "description": "machine-readable: unauthorized, forbidden, not_found, ..."},
+        "message": {"type": "string", "description": "for people, in the caller's language"},
+        "errors": {"description": "per field, for 422"},
+    },
+}
+# The error answers every operation may give, with when (the body is always Error).
+_ERRORS = {
+    "400": "the request body is not readable JSON",
+    "401": "missing, unknown or revoked token",
+    "403": "the caller's role may not do this",
+    "404": "no such record, or not in the caller's region",
+    "409": "the step is not possible in the case's state, or the data changed meanwhile",
+    "422": "invalid parameters or body",
+    "500": "internal error (logged)",
+    "503": "the database is busy: retry",
+}
+
+
+class JiuzhuAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document lists the JSON error answers of every operation."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = _ERROR_SCHEMA
+        ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        for path, item in schema.get("paths", {}).items():
+            for method, operation in item.items():
+                codes = [c for c in _ERRORS if not (c == "404" and "{" not in path)]
+                if method == "get":
+                    codes = [c for c in codes if c not in ("400", "409")]
+                responses = operation.setdefault("responses", {})
+                for code in codes:
+                    responses.setdefault(code, {"description": _ERRORS[code], **ref})
+        return schema
+
+
+api = JiuzhuAPI(title="jiuzhu API", version="1", auth=TokenAuth(), urls_namespace="api")
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str, **extra: Any) -> HttpResponse:
@@ -58,6 +102,41 @@ def _unauthorized(request: HttpRequest, _exc: Exception) -> HttpResponse:
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return _error(request, 422, "invalid", "；".join(m for ms in errors.values() for m in ms), errors=errors)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(IntegrityError)
+def _conflict(request: HttpRequest, _exc: Exception) -> HttpResponse:
+    # A parallel request wrote first (a unique number, a second open application...): nothing was written.
+    return _error(request, 409, "conflict", _("数据已被他人同时修改或重复提交，本次未作更改，请刷新后重试"))
+
+
+@api.exception_handler(DataError)
+def _too_long(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A value the database cannot hold (the schemas bound lengths and amounts, so this is a missed bound).
+    logger.warning("API: value refused by the database: %s", exc)
+    return _error(request, 422, "invalid", _("数据超出允许的长度或范围"))
+
+
+@api.exception_handler(OperationalError)
+def _busy(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.warning("API: database busy: %s", exc)
+    return _error(request, 503, "busy", _("系统繁忙，请稍后重试"))
+
+
+@api.exception_handler(Exception)
+def _internal(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("API: unexpected error on %s %s", request.method, request.path, exc_info=exc)
+    return _error(request, 500, "internal_error", _("内部错误，已记录，请联系管理员"))
+
+
+def not_found_json(_request: HttpRequest, *_args: Any, **_kwargs: Any) -> HttpResponse:
+    """Any /api/ address no operation answers (e.g. /api/cases/abc): a JSON 404, not the HTML page."""
+    return JsonResponse({"code": "not_found", "message": _("接口地址不存在")}, status=404)
 
 
 @api.exception_handler(NinjaValidationError)

@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jiuzhu.core.middleware.SecurityHeadersMiddleware",
+    "jiuzhu.core.middleware.ControlCharacterMiddleware",
 ]
 
 ROOT_URLCONF = "jiuzhu.urls"
@@ -155,9 +156,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login protection: this many failures within the window lock the account for the window.
+# Login protection: this many failed attempts at one username from one address lock that pair for the window
+# (accounts.backends: other addresses are not locked out, and unknown usernames lock the same way).
 JIUZHU_LOGIN_MAX_FAILURES = envint("JIUZHU_LOGIN_MAX_FAILURES", 5)
 JIUZHU_LOGIN_LOCK_MINUTES = envint("JIUZHU_LOGIN_LOCK_MINUTES", 15)
+# Behind a reverse proxy every request comes from the proxy: name the request header (as Django's META key,
+# e.g. HTTP_X_REAL_IP) the proxy sets to the client's address. Empty: the connection's own address.
+JIUZHU_CLIENT_IP_HEADER = os.environ.get("JIUZHU_CLIENT_IP_HEADER", "")
 
 SESSION_COOKIE_AGE = envint("JIUZHU_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -189,6 +194,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
+# The most data rows one roster file may hold (a county's whole roster is ~200 000 people); more is refused
+# with a message, before the rest of the file is read. `jiuzhu import --max-rows` overrides it at the console.
+JIUZHU_IMPORT_MAX_ROWS = envint("JIUZHU_IMPORT_MAX_ROWS", 300_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 

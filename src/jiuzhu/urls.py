@@ -1,7 +1,7 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 
-from jiuzhu.api import api
+from jiuzhu.api import api, not_found_json
 
 urlpatterns = [
     path("", include("jiuzhu.core.urls")),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("charity/", include("jiuzhu.charity.urls")),
     path("public/", include("jiuzhu.portal.urls")),
     path("api/", api.urls),
+    re_path(r"^api/", not_found_json),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]

@@ -192,3 +192,19 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+
+class LoginThrottle(models.Model):
+    """Password attempts for one (username as typed, client address): counted before the password is checked,
+    by one conditional UPDATE, so parallel guesses cannot get past the limit; locked for a while once the limit
+    is reached. Keyed by address too, so nobody can lock a colleague out from elsewhere; and by the name as
+    typed, known or not, so that a lock does not tell whether an account exists."""
+
+    key = models.CharField(max_length=64, unique=True)  # sha256 of username and address
+    address = models.CharField(max_length=45, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"LoginThrottle {self.address} {self.attempts}"

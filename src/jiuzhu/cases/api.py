@@ -5,21 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from jiuzhu.accounts.models import User
 from jiuzhu.cases import engine, selectors, services, steps
 from jiuzhu.cases.models import Case
+from jiuzhu.core.text import LONG_TEXT, NAME_TEXT
 from jiuzhu.payments.models import Entitlement
 from jiuzhu.payments.selectors import entitlement_get, entitlements_visible
 from jiuzhu.registry import selectors as registry_selectors
 
 router = Router(tags=["cases"])
+
+# An amount of money as the database holds it: yuan, two decimals, below 10 000 000 000 (core.money); the
+# programme's own cap is checked by the service.
+Amount = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, allow_inf_nan=False)]
 
 
 def install_error_handler(api: Any) -> None:
@@ -33,14 +38,14 @@ def install_error_handler(api: Any) -> None:
 
 class CaseIn(Schema):
     household_id: int
-    program: str
+    program: str = Field(max_length=30)
     applicant_id: int
-    channel: str = "window"
-    reason: str = ""
+    channel: str = Field("window", max_length=10)
+    reason: str = Field("", max_length=LONG_TEXT)
     single_person: bool = False
-    linshi_kind: str = ""
+    linshi_kind: str = Field("", max_length=10)
     staff_relative: bool = False
-    staff_relative_note: str = ""
+    staff_relative_note: str = Field("", max_length=200)
 
 
 class CaseOut(Schema):
@@ -96,26 +101,26 @@ class EntitlementPage(Schema):
 
 class InvestigateIn(Schema):
     visit_date: dt.date
-    investigators: list[str]
-    findings: str
+    investigators: list[Annotated[str, Field(max_length=NAME_TEXT)]] = Field(max_length=10)
+    findings: str = Field(max_length=LONG_TEXT)
     family_confirmed: bool
     income_irregular: bool = False
 
 
 class AcceptIn(Schema):
     staff_relative: bool = False
-    staff_relative_note: str = ""
+    staff_relative_note: str = Field("", max_length=200)
 
 
 class CheckIn(Schema):
-    result: str
+    result: str = Field(max_length=LONG_TEXT)
     passed: bool
 
 
 class OpinionIn(Schema):
     recommend: bool
-    text: str
-    amount: Decimal | None = None
+    text: str = Field(max_length=LONG_TEXT)
+    amount: Amount | None = None
 
 
 class NoticeIn(Schema):
@@ -123,26 +128,26 @@ class NoticeIn(Schema):
 
 
 class ObjectionIn(Schema):
-    content: str
+    content: str = Field(max_length=LONG_TEXT)
     received_on: dt.date | None = None
 
 
 class ResolveIn(Schema):
-    resolution: str
-    text: str
+    resolution: str = Field(max_length=20)
+    text: str = Field(max_length=LONG_TEXT)
 
 
 class ConfirmIn(Schema):
-    amount: Decimal | None = None
-    override_reason: str = ""
+    amount: Amount | None = None
+    override_reason: str = Field("", max_length=300)
 
 
 class RefuseIn(Schema):
-    reasons: str
+    reasons: str = Field(max_length=LONG_TEXT)
 
 
 class WithdrawIn(Schema):
-    reason: str
+    reason: str = Field(max_length=300)
 
 
 def _out(request: HttpRequest, case: Case) -> dict[str, Any]:

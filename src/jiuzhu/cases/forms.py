@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.cases import checklists, engine
 from jiuzhu.cases.models import ADL_ACTIVITIES, Channel, LinshiKind, ObjectionResolution, ReviewOutcome
+from jiuzhu.core.text import LONG_TEXT, NAME_TEXT
 from jiuzhu.registry.models import Person
 
 # type=date inputs need ISO dates whatever the locale's display format.
@@ -24,9 +25,11 @@ class CaseCreateForm(forms.Form):
     single_person = forms.BooleanField(
         label=_("单人保（低保边缘家庭中的重度残疾人或重病患者单独纳入）"), required=False
     )
-    reason = forms.CharField(label=_("申请理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = forms.CharField(
+        label=_("申请理由"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     staff_relative = forms.BooleanField(label=_("申请人或家庭成员是经办人员、村干部的近亲属"), required=False)
-    staff_relative_note = forms.CharField(label=_("近亲属关系说明"), required=False)
+    staff_relative_note = forms.CharField(label=_("近亲属关系说明"), max_length=200, required=False)
 
     def __init__(self, *args: Any, household: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -36,15 +39,15 @@ class CaseCreateForm(forms.Form):
 
 class AcceptForm(forms.Form):
     staff_relative = forms.BooleanField(label=_("登记为经办人员近亲属申请（转县级调查）"), required=False)
-    staff_relative_note = forms.CharField(label=_("近亲属关系说明"), required=False)
+    staff_relative_note = forms.CharField(label=_("近亲属关系说明"), max_length=200, required=False)
 
 
 class InvestigateForm(forms.Form):
     visit_date = forms.DateField(label=_("入户调查日期"), widget=DATE)
-    investigator_1 = forms.CharField(label=_("调查人员一"))
-    investigator_2 = forms.CharField(label=_("调查人员二"))
-    investigator_3 = forms.CharField(label=_("调查人员三（可选）"), required=False)
-    findings = forms.CharField(label=_("调查情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    investigator_1 = forms.CharField(label=_("调查人员一"), max_length=NAME_TEXT)
+    investigator_2 = forms.CharField(label=_("调查人员二"), max_length=NAME_TEXT)
+    investigator_3 = forms.CharField(label=_("调查人员三（可选）"), max_length=NAME_TEXT, required=False)
+    findings = forms.CharField(label=_("调查情况"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 4}))
     family_confirmed = forms.BooleanField(label=_("申请人已在调查表上签字确认"), required=False)
     income_irregular = forms.BooleanField(label=_("收入不稳定且有劳动能力成员（每半年复核）"), required=False)
 
@@ -60,7 +63,7 @@ class EmptyForm(forms.Form):
 
 
 class RecordCheckForm(forms.Form):
-    result = forms.CharField(label=_("核对结果"), widget=forms.Textarea(attrs={"rows": 3}))
+    result = forms.CharField(label=_("核对结果"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
     passed = forms.TypedChoiceField(
         label=_("结论"), choices=[("1", _("符合")), ("0", _("不符合"))], coerce=lambda v: v == "1"
     )
@@ -70,8 +73,10 @@ class OpinionForm(forms.Form):
     recommend = forms.TypedChoiceField(
         label=_("审核意见"), choices=[("1", _("建议确认")), ("0", _("建议不予确认"))], coerce=lambda v: v == "1"
     )
-    text = forms.CharField(label=_("意见说明"), widget=forms.Textarea(attrs={"rows": 3}))
-    amount = forms.DecimalField(label=_("建议月救助金额（元，空则按系统测算）"), required=False, min_value=0)
+    text = forms.CharField(label=_("意见说明"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
+    amount = forms.DecimalField(
+        max_digits=12, decimal_places=2, label=_("建议月救助金额（元，空则按系统测算）"), required=False, min_value=0
+    )
 
 
 class PublishForm(forms.Form):
@@ -79,26 +84,28 @@ class PublishForm(forms.Form):
 
 
 class ObjectionForm(forms.Form):
-    content = forms.CharField(label=_("异议内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    content = forms.CharField(label=_("异议内容"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
     received_on = forms.DateField(label=_("收到日期"), widget=DATE, required=False)
 
 
 class ResolveObjectionForm(forms.Form):
     resolution = forms.ChoiceField(label=_("处理方式"), choices=ObjectionResolution.choices[1:])
-    text = forms.CharField(label=_("处理结果"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("处理结果"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ConfirmForm(forms.Form):
-    amount = forms.DecimalField(label=_("确认月救助金额（元）"), min_value=0, required=False)
-    override_reason = forms.CharField(label=_("与测算金额不同的理由"), required=False)
+    amount = forms.DecimalField(
+        max_digits=12, decimal_places=2, label=_("确认月救助金额（元）"), min_value=0, required=False
+    )
+    override_reason = forms.CharField(label=_("与测算金额不同的理由"), max_length=300, required=False)
 
 
 class RefuseForm(forms.Form):
-    reasons = forms.CharField(label=_("不予确认的理由"), widget=forms.Textarea(attrs={"rows": 4}))
+    reasons = forms.CharField(label=_("不予确认的理由"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("撤回原因"))
+    reason = forms.CharField(label=_("撤回原因"), max_length=300)
 
 
 STEP_FORMS: dict[str, type[forms.Form]] = {
@@ -126,13 +133,13 @@ class DocumentForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label=_("备注"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SelfCareForm(forms.Form):
     assessed_on = forms.DateField(label=_("评估日期"), widget=DATE)
-    assessor_1 = forms.CharField(label=_("评估人员一"))
-    assessor_2 = forms.CharField(label=_("评估人员二"))
+    assessor_1 = forms.CharField(label=_("评估人员一"), max_length=NAME_TEXT)
+    assessor_2 = forms.CharField(label=_("评估人员二"), max_length=NAME_TEXT)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -142,8 +149,12 @@ class SelfCareForm(forms.Form):
 
 class ReviewForm(forms.Form):
     outcome = forms.ChoiceField(label=_("复核结果"), choices=ReviewOutcome.choices[1:])
-    reasons = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    new_amount = forms.DecimalField(label=_("调整后月金额（元）"), required=False, min_value=0)
+    reasons = forms.CharField(
+        label=_("理由"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    new_amount = forms.DecimalField(
+        max_digits=12, decimal_places=2, label=_("调整后月金额（元）"), required=False, min_value=0
+    )
     exit_months = forms.IntegerField(required=False, min_value=1)
 
     def __init__(self, *args: Any, max_exit_months: int, **kwargs: Any) -> None:
@@ -161,7 +172,7 @@ class HolidayForm(forms.Form):
     is_workday = forms.TypedChoiceField(
         label=_("设为"), choices=[("0", _("休息日")), ("1", _("工作日"))], coerce=lambda v: v == "1"
     )
-    note = forms.CharField(label=_("说明"), required=False)
+    note = forms.CharField(label=_("说明"), max_length=100, required=False)
 
 
 class HolidayDeleteForm(forms.Form):
@@ -174,10 +185,10 @@ class HolidayDeleteForm(forms.Form):
 
 
 class TopupForm(forms.Form):
-    amount = forms.DecimalField(label=_("拨付金额（元）"), min_value=0)
-    note = forms.CharField(label=_("摘要"), required=False)
+    amount = forms.DecimalField(max_digits=12, decimal_places=2, label=_("拨付金额（元）"), min_value=0)
+    note = forms.CharField(label=_("摘要"), max_length=200, required=False)
 
 
 class EmergencyPayForm(forms.Form):
-    amount = forms.DecimalField(label=_("先行救助金额（元）"), min_value=0)
-    note = forms.CharField(label=_("摘要"), required=False)
+    amount = forms.DecimalField(max_digits=12, decimal_places=2, label=_("先行救助金额（元）"), min_value=0)
+    note = forms.CharField(label=_("摘要"), max_length=200, required=False)

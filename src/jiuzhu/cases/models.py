@@ -106,6 +106,14 @@ class Case(models.Model):
     class Meta:
         ordering = ["-id"]
         indexes = [models.Index(fields=["status", "due_date"])]
+        constraints = [
+            # A double submit cannot leave two open applications of one programme for one household.
+            models.UniqueConstraint(
+                fields=["household", "program"],
+                condition=~models.Q(status__in=["approved", "refused", "withdrawn"]),
+                name="cases_one_open_case_per_programme",
+            )
+        ]
         verbose_name = _("救助申请")
         verbose_name_plural = _("救助申请")
 
@@ -329,6 +337,24 @@ class ReserveFundEntry(models.Model):
 
     def __str__(self) -> str:
         return f"ReserveFundEntry {self.pk}"
+
+
+class ReserveFund(models.Model):
+    """The township's reserve-fund balance, one row per township: the row every top-up and emergency payment
+    locks (select_for_update) before it writes its ledger entry, so two payments at once cannot both spend the
+    same money; the database refuses a negative balance whatever the code does."""
+
+    township = models.OneToOneField(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
+    balance = _money(_("余额（元）"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(balance__gte=0), name="cases_reservefund_balance_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"ReserveFund {self.township_id} {self.balance}"
 
 
 class ReviewKind(models.TextChoices):

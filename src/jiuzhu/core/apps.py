@@ -8,6 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
+        from django.db.models.signals import pre_save
+
+        from jiuzhu.core.text import refuse_bad_text
+
+        pre_save.connect(refuse_bad_text, dispatch_uid="jiuzhu.core.text.refuse_bad_text")
         from jiuzhu.core.capabilities import Capability
         from jiuzhu.core.navigation import MenuItem, register_menu
 

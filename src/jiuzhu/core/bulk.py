@@ -84,6 +84,9 @@ def bulk_insert(model: type[models.Model], frame: pl.DataFrame) -> int:
     unknown = [c for c in frame.columns if c not in fields]
     if unknown:
         raise ValueError(f"{model.__name__} has no columns {unknown}")
+    text = [c for c, t in frame.schema.items() if t == pl.String]
+    if text and frame.select(pl.any_horizontal(pl.col(text).str.contains("\x00", literal=True).any())).item():
+        raise ValueError(f"{model.__name__}: text holds NUL, which no database column stores; refuse it earlier")
     table = model._meta.db_table
     quoted = ", ".join(connection.ops.quote_name(fields[c].column) for c in frame.columns)
     if connection.vendor == "postgresql":
@@ -92,7 +95,11 @@ def bulk_insert(model: type[models.Model], frame: pl.DataFrame) -> int:
         with connection.wrap_database_errors, raw.cursor() as cur:
             for start in range(0, frame.height, _CHUNK):
                 buf = io.BytesIO()
-                frame.slice(start, _CHUNK).write_csv(buf, include_header=False, null_value="\\N")
+                # Text quoted, NULL unquoted: in CSV mode PostgreSQL reads only an unquoted \N as NULL, so a
+                # cell holding the two characters \N (MySQL's way of writing empty) stays that text.
+                frame.slice(start, _CHUNK).write_csv(
+                    buf, include_header=False, null_value="\\N", quote_style="non_numeric"
+                )
                 with cur.copy(f"COPY {table} ({quoted}) FROM STDIN WITH (FORMAT csv, NULL '\\N')") as copy:
                     copy.write(buf.getvalue())
         return frame.height

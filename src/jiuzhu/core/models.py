@@ -84,3 +84,18 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq}"
+
+
+class Counter(models.Model):
+    """The last serial handed out for one kind of number in one series (e.g. case numbers of one township in one
+    year). Taken with a row lock by `core.counters.counter_next`, so parallel requests get distinct numbers."""
+
+    kind = models.CharField(max_length=20)
+    key = models.CharField(max_length=40)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="core_counter_kind_key")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}={self.value}"

@@ -131,7 +131,8 @@ def _flowables(blocks: Sequence[Block], st: dict[str, ParagraphStyle], width: fl
                 chunk = [c for pair in cells[i : i + b.columns] for c in pair]
                 rows.append(chunk + [""] * (2 * b.columns - len(chunk)))
             label_w, value_w = 0.16 * width, (width - 0.16 * width * b.columns) / b.columns
-            table = Table(rows, colWidths=[label_w, value_w] * b.columns)
+            # splitInRow: a cell taller than a page (a long opinion) continues on the next page.
+            table = Table(rows, colWidths=[label_w, value_w] * b.columns, splitInRow=1)
             style = _grid_style(f)
             for c in range(0, 2 * b.columns, 2):
                 style.add("BACKGROUND", (c, 0), (c, -1), colors.HexColor("#f0f3f7"))
@@ -141,7 +142,7 @@ def _flowables(blocks: Sequence[Block], st: dict[str, ParagraphStyle], width: fl
             data = [[Paragraph(_escape(h), st["cell"]) for h in b.header]]
             data += [[Paragraph(_escape(str(c)), st["cell"]) for c in row] for row in b.rows]
             widths = [w * mm for w in b.widths] if b.widths else None
-            table = Table(data, colWidths=widths, repeatRows=1)
+            table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1)
             style = _grid_style(f)
             style.add("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0f3f7"))
             table.setStyle(style)

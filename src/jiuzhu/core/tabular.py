@@ -13,6 +13,8 @@ from pathlib import Path
 import polars as pl
 from django.utils.translation import gettext as _
 
+from jiuzhu.core.text import for_spreadsheet
+
 
 class TableError(ValueError):
     """The file cannot be read as a table at all (wrong type, undecodable, empty)."""
@@ -52,11 +54,17 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_table(data: bytes, filename: str) -> tuple[pl.DataFrame, str]:
-    """All cells as stripped strings (empty for blank), header names stripped; and the encoding found."""
+def too_many_rows(limit: int) -> TableError:
+    return TableError(_("文件超过 %(n)s 行的上限，未导入任何数据。请拆分为多个文件分批导入。") % {"n": f"{limit:,}"})
+
+
+def read_table(data: bytes, filename: str, *, max_rows: int | None = None) -> tuple[pl.DataFrame, str]:
+    """All cells as stripped strings (empty for blank), header names stripped; and the encoding found.
+    With `max_rows`, a file holding more data rows is refused (TableError) as soon as the reading passes the
+    limit, before the rest is read."""
     name = filename.lower()
     if name.endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
-        return _read_xlsx(data), "xlsx"
+        return _read_xlsx(data, max_rows), "xlsx"
     if name.endswith(".xls"):
         raise TableError(_("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx"))
     text, encoding = decode_text(data)
@@ -67,14 +75,17 @@ def read_table(data: bytes, filename: str) -> tuple[pl.DataFrame, str]:
             text.encode("utf-8"),
             infer_schema=False,
             truncate_ragged_lines=False,
+            n_rows=None if max_rows is None else max_rows + 1,
         )
     except pl.exceptions.PolarsError as exc:
         raise TableError(_("CSV 文件格式有误：%(e)s") % {"e": str(exc).splitlines()[0]}) from None
+    if max_rows is not None and frame.height > max_rows:
+        raise too_many_rows(max_rows)
     frame = frame.rename({c: c.strip() for c in frame.columns})
     return frame.with_columns(pl.all().fill_null("").str.strip_chars()), encoding
 
 
-def _read_xlsx(data: bytes) -> pl.DataFrame:
+def _read_xlsx(data: bytes, max_rows: int | None = None) -> pl.DataFrame:
     from openpyxl import load_workbook
 
     try:
@@ -90,13 +101,18 @@ def _read_xlsx(data: bytes) -> pl.DataFrame:
     while names and not names[-1]:
         names.pop()
     width = len(names)
-    body = []
-    for row in rows:
+    body: list[list[str]] = []
+    # Streaming (read_only), only the header's columns, blank rows not kept: memory grows with the data rows
+    # kept (at most max_rows + 1), never with the sheet's claimed size; Excel's sheet ends at 1 048 576 rows.
+    for row in ws.iter_rows(min_row=2, max_col=max(width, 1), values_only=True):
         cells = [_cell_text(v) for v in row[:width]]
         if not any(cells):
             continue
         cells += [""] * (width - len(cells))
         body.append(cells)
+        if max_rows is not None and len(body) > max_rows:
+            wb.close()
+            raise too_many_rows(max_rows)
     wb.close()
     if not names:
         raise TableError(_("第一行应为列名"))
@@ -105,9 +121,12 @@ def _read_xlsx(data: bytes) -> pl.DataFrame:
 
 
 def safe_cell(value: object) -> object:
-    """Neutralise a spreadsheet formula: a text cell starting with = + - @ (or tab/CR) is prefixed with '."""
-    if isinstance(value, str) and value and value[0] in "=+-@\t\r":
-        return "'" + value
+    """Neutralise a spreadsheet formula: a text cell starting with = + - @ (or tab/CR) is prefixed with '; and
+    drop control characters a spreadsheet cannot hold (one in a name used to break the whole export)."""
+    if isinstance(value, str) and value:
+        value = for_spreadsheet(value)
+        if value and value[0] in "=+-@\t\r":
+            return "'" + value
     return value
 
 

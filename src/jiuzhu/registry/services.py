@@ -19,6 +19,7 @@ from jiuzhu.accounts.models import Capability, User
 from jiuzhu.core import pii
 from jiuzhu.core.audit import audit_record
 from jiuzhu.core.bulk import bulk_insert, reserve_ids
+from jiuzhu.core.counters import counter_next, counters_raise
 from jiuzhu.core.idcard import IdNumberError, parse_id_number
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import in_scope, require_scope
@@ -131,12 +132,18 @@ def _refresh_head_name(household: Household) -> None:
 
 
 def household_next_number(*, village: Region) -> str:
-    """户编号: the village's 12-digit code and a 5-digit serial within it."""
-    last = (
-        Household.objects.filter(number__startswith=village.code).order_by("-number").values_list("number", flat=True)
-    ).first()
-    serial = int(last[12:]) + 1 if last else 1
-    return f"{village.code}{serial:05d}"
+    """户编号: the village's 12-digit code and a 5-digit serial within it, from the village's locked counter
+    (call inside the transaction that creates the household)."""
+
+    def highest() -> int:
+        last = (
+            Household.objects.filter(number__startswith=village.code)
+            .order_by("-number")
+            .values_list("number", flat=True)
+        ).first()
+        return int(last[12:]) if last and last[12:].isdigit() else 0
+
+    return f"{village.code}{counter_next(kind='household', key=village.code, floor=highest):05d}"
 
 
 @dataclass
@@ -402,7 +409,6 @@ def _batch_step(progress: Callable[[str, int, int], None] | None, step: str, don
         progress(step, done, total)
 
 
-@transaction.atomic
 def households_bulk_create(
     *,
     actor: User | str,
@@ -412,7 +418,11 @@ def households_bulk_create(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[int, int]:
     """Insert already-validated households and persons (frames shaped as HOUSEHOLD_FRAME and PERSON_FRAME;
-    ID numbers normalised to 18 digits). Encrypts, hashes, masks and indexes pinyin in bulk."""
+    ID numbers normalised to 18 digits). Encrypts, hashes, masks and indexes pinyin in bulk.
+
+    All or nothing, and short: the rows are built completely (encryption, hashes, pinyin: most of the time)
+    before the transaction opens; the transaction only takes the ids and inserts. On SQLite, where one writer
+    holds the whole database, another clerk's edit waits for the inserts alone."""
     if isinstance(actor, User):
         _require(actor, Capability.IMPORT_REGISTRY)
         prefix = actor.scope_prefix or "-"
@@ -422,17 +432,21 @@ def households_bulk_create(
     households = households.select([pl.col(c).cast(t) for c, t in HOUSEHOLD_FRAME.items()])
     persons = persons.select([pl.col(c).cast(t) for c, t in PERSON_FRAME.items()])
     now = timezone.now()
-    total = households.height + persons.height
+    hh_rows = _household_rows(households, persons, now)
+    p_rows = _person_rows(persons, hh_rows.select("number", "region_code"), now)
+    with transaction.atomic():
+        return _write_bulk(actor, hh_rows, p_rows, source=source, progress=progress)
 
-    ids = reserve_ids(Household, households.height)
+
+def _household_rows(households: pl.DataFrame, persons: pl.DataFrame, now: Any) -> pl.DataFrame:
     heads = persons.filter(pl.col("relation") == Relation.SELF).select(
         pl.col("household_number").alias("number"), pl.col("name").alias("head_name")
     )
-    hh = households.with_columns(id=pl.Series(ids, dtype=pl.Int64)).join(heads, on="number", how="left")
+    hh = households.join(heads, on="number", how="left")
     phones = hh["phone"].to_list()
     accounts = hh["bank_account"].to_list()
-    hh_rows = hh.select(
-        "id", "number", "region_id", "region_code", "area", "address",
+    return hh.select(
+        "number", "region_id", "region_code", "area", "address",
         pl.col("head_name").fill_null(""),
         pl.Series("phone_enc", _encrypt_column(phones)),
         pl.Series("phone_masked", [pii.mask_phone(p) if p else "" for p in phones]),
@@ -443,21 +457,18 @@ def households_bulk_create(
         pl.lit("").alias("notes"),
         pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"),
     )  # fmt: skip
-    bulk_insert(Household, hh_rows)
-    _batch_step(progress, "households", households.height, total)
 
+
+def _person_rows(persons: pl.DataFrame, region_of: pl.DataFrame, now: Any) -> pl.DataFrame:
     id_numbers = persons["id_number"].to_list()
     certs = persons["disability_cert"].fill_null("").str.strip_chars().str.to_uppercase().to_list()
     keys = name_keys_bulk(persons["name"])
-    number_to_id = hh.select("number", pl.col("id").alias("household_id"))
-    p = persons.join(number_to_id, left_on="household_number", right_on="number", how="left")
-    missing = p.filter(pl.col("household_id").is_null()).height
+    p = persons.join(region_of, left_on="household_number", right_on="number", how="left")
+    missing = p.filter(pl.col("region_code").is_null()).height
     if missing:
         raise ValidationError(_("有 %(n)d 名成员找不到所属家庭") % {"n": missing})
-    region_of = hh.select(pl.col("id").alias("household_id"), "region_code")
-    p = p.join(region_of, on="household_id", how="left")
-    p_rows = p.select(
-        "household_id", "region_code", "name",
+    return p.select(
+        "household_number", "region_code", "name",
         keys["name_initials"],
         keys["name_pinyin"],
         pl.Series("id_number_enc", _encrypt_column(id_numbers)),
@@ -475,21 +486,46 @@ def households_bulk_create(
         "income_exempt", "rigid_medical", "rigid_rehab",
         pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"),
     )  # fmt: skip
+
+
+def _write_bulk(
+    actor: User | str,
+    hh_rows: pl.DataFrame,
+    p_rows: pl.DataFrame,
+    *,
+    source: str,
+    progress: Callable[[str, int, int], None] | None,
+) -> tuple[int, int]:
+    """The transaction's part: hold the villages' number series, take ids, insert, audit."""
+    total = hh_rows.height + p_rows.height
+    serials = (
+        hh_rows.filter(pl.col("number").str.contains(r"^\d{17}$"))
+        .group_by(pl.col("number").str.slice(0, 12).alias("village"))
+        .agg(pl.col("number").str.slice(12).cast(pl.Int64).max().alias("serial"))
+    )
+    counters_raise(kind="household", highest=dict(serials.iter_rows()))
+    hh_rows = hh_rows.with_columns(id=pl.Series(reserve_ids(Household, hh_rows.height), dtype=pl.Int64))
+    bulk_insert(Household, hh_rows)
+    _batch_step(progress, "households", hh_rows.height, total)
+    number_to_id = hh_rows.select("number", pl.col("id").alias("household_id"))
+    p_rows = p_rows.join(number_to_id, left_on="household_number", right_on="number", how="left").drop(
+        "household_number"
+    )
     bulk_insert(Person, p_rows)
     _batch_step(progress, "persons", total, total)
     region_code = ""
-    if households.height:
-        codes = households["region_code"]
+    if hh_rows.height:
+        codes = hh_rows["region_code"]
         region_code = common_region_code(codes.min(), codes.max())  # type: ignore[arg-type]
     audit_record(
         actor=actor,
         action=AuditAction.IMPORT,
         object_type="household",
         region_code=region_code,
-        summary=_("批量导入 %(h)d 户 %(p)d 人：%(s)s") % {"h": households.height, "p": persons.height, "s": source},
-        after={"households": households.height, "persons": persons.height, "source": source},
+        summary=_("批量导入 %(h)d 户 %(p)d 人：%(s)s") % {"h": hh_rows.height, "p": p_rows.height, "s": source},
+        after={"households": hh_rows.height, "persons": p_rows.height, "source": source},
     )
-    return households.height, persons.height
+    return hh_rows.height, p_rows.height
 
 
 def common_region_code(a: str, b: str) -> str:

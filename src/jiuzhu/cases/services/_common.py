@@ -4,6 +4,7 @@ closes it (`_move`: the new state, its deadlines, a CaseEvent and an audit entry
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,8 +17,12 @@ from jiuzhu.cases import deadlines
 from jiuzhu.cases.models import Case, CaseEvent, Status
 from jiuzhu.cases.workflow import OPEN, STEPS, TEKUN, Refusal, step_refusal
 from jiuzhu.core.audit import audit_record
+from jiuzhu.core.counters import counter_next
 from jiuzhu.core.models import AuditAction
+from jiuzhu.core.money import amount_problem
 from jiuzhu.core.scope import require_scope
+from jiuzhu.policy.parameters import parameter_label
+from jiuzhu.policy.rules.params import PARAMETER_SPECS
 
 
 class IllegalStep(ValidationError):
@@ -111,7 +116,27 @@ def _move(
 
 
 def _next_number(region_code: str, year: int) -> str:
+    """申请编号: the township's code, the year and a serial, from the township's locked counter."""
     prefix = f"{region_code[:9]}{year}"
-    last = Case.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
-    serial = int(last[len(prefix) :]) + 1 if last else 1
-    return f"{prefix}{serial:05d}"
+
+    def highest() -> int:
+        last = Case.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
+        return int(last[len(prefix) :]) if last else 0
+
+    return f"{prefix}{counter_next(kind='case', key=prefix, floor=highest):05d}"
+
+
+def _amount_checked(program: str, amount: Decimal, *, region_code: str, on: dt.date, field: str = "amount") -> None:
+    """An amount a person enters for a decision: recordable (core.money) and within the programme's cap (the
+    dated regional parameter case.money.cap.<programme>)."""
+    problem = amount_problem(amount)
+    if problem is not None:
+        raise ValidationError({field: problem})
+    key = f"case.money.cap.{program}"
+    if key not in PARAMETER_SPECS:
+        return
+    cap = Decimal(deadlines.case_parameter(key, region_code=region_code, on=on))
+    if amount > cap:
+        raise ValidationError(
+            {field: _("金额超过该项目的确认上限 %(c)s 元（参数“%(l)s”）") % {"c": cap, "l": parameter_label(key)}}
+        )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from jiuzhu.accounts.models import Capability, User
 from jiuzhu.cases import engine
 from jiuzhu.cases.models import Case, CaseEvent, Channel, EconomicCheck, Investigation, LinshiKind, Status
-from jiuzhu.cases.services._common import _begin, _due_for, _move, _next_number, _require, _today
+from jiuzhu.cases.services._common import _amount_checked, _begin, _due_for, _move, _next_number, _require, _today
 from jiuzhu.cases.services.decision import engine_for_case
 from jiuzhu.cases.services.snapshot import household_snapshot
 from jiuzhu.cases.workflow import DIBAO, OPEN
@@ -60,6 +60,8 @@ def case_submit(
         errors["staff_relative_note"] = _("请写明与经办人员或村干部的近亲属关系")
     if errors:
         raise ValidationError(errors)
+    # Lock the household: a double submit waits here and then finds the first application open.
+    Household.objects.select_for_update().filter(pk=household.pk).first()
     if Case.objects.filter(household=household, program=program, status__in=OPEN).exists():
         raise ValidationError({"program": _("该户已有同一项目的申请正在办理")})
     case = Case.objects.create(
@@ -190,8 +192,8 @@ def case_township_opinion(
     case = _begin(actor, case, "township_opinion")
     if not text.strip():
         raise ValidationError({"text": _("请填写乡镇审核意见")})
-    if amount is not None and amount < 0:
-        raise ValidationError({"amount": _("金额不能为负数")})
+    if amount is not None:
+        _amount_checked(case.program, amount, region_code=case.region_code, on=on)
     if recommend and amount is None and engine.is_monthly(case.program):
         amount = engine_for_case(case=case, on=on).amount
     case.opinion_recommend, case.opinion_text, case.opinion_amount = recommend, text, amount

@@ -13,11 +13,10 @@ from django.utils.translation import gettext as _
 from jiuzhu.accounts.models import User
 from jiuzhu.cases import engine
 from jiuzhu.cases.models import Case, Status
-from jiuzhu.cases.services._common import _begin, _move, _today
+from jiuzhu.cases.services._common import _amount_checked, _begin, _move, _today
 from jiuzhu.cases.services.reviews import review_schedule
 from jiuzhu.cases.services.snapshot import household_snapshot
 from jiuzhu.cases.workflow import TEKUN
-from jiuzhu.core.money import amount_problem
 from jiuzhu.payments import services as payments
 from jiuzhu.payments.models import Cause, next_month
 from jiuzhu.registry.models import Person
@@ -66,9 +65,7 @@ def case_confirm(
     final = amount if amount is not None else (computed if computed is not None else case.opinion_amount)
     if final is None:
         raise ValidationError({"amount": _("请填写救助金额")})
-    problem = amount_problem(final)
-    if problem is not None:
-        raise ValidationError({"amount": problem})
+    _amount_checked(case.program, final, region_code=case.region_code, on=on)
     if computed is not None and final != computed and not override_reason.strip():
         raise ValidationError({"override_reason": _("确认金额与系统测算金额不同，请写明理由")})
     if engine.is_monthly(case.program) and final <= 0:

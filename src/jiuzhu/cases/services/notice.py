@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import User
@@ -13,8 +14,20 @@ from jiuzhu.cases import deadlines, engine
 from jiuzhu.cases.models import Case, Notice, NoticeEntry, Objection, ObjectionResolution, Status
 from jiuzhu.cases.selectors import notice_start_bounds, snapshot_covered_size
 from jiuzhu.cases.services._common import _begin, _move, _today
+from jiuzhu.core.counters import counter_next
 from jiuzhu.core.pii import mask_name
 from jiuzhu.regions.models import Region
+
+
+def _notice_number(village_code: str, start: dt.date) -> str:
+    """公示编号: GS, the village's code, the year and a serial, from the village's locked counter."""
+    prefix = f"GS{village_code}{start:%y}"
+
+    def highest() -> int:
+        last = Notice.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
+        return int(last[len(prefix) :]) if last and last[len(prefix) :].isdigit() else 0
+
+    return f"{prefix}{counter_next(kind='notice', key=prefix, floor=highest):03d}"
 
 
 @transaction.atomic
@@ -40,9 +53,8 @@ def notice_publish(
     for code, group in sorted(by_village.items()):
         end = start + dt.timedelta(days=deadlines.days("case.days.notice", region_code=code, on=start) - 1)
         village = Region.objects.get(code=code)
-        serial = Notice.objects.filter(region_code=code).count() + 1
         notice = Notice.objects.create(
-            number=f"GS{code}{start:%y}{serial:03d}",
+            number=_notice_number(code, start),
             village=village,
             region_code=code,
             start_date=start,

@@ -6,19 +6,36 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import Capability, User
 from jiuzhu.cases import deadlines
-from jiuzhu.cases.models import Case, CaseEvent, ReserveFundEntry
+from jiuzhu.cases.models import Case, CaseEvent, ReserveFund, ReserveFundEntry
 from jiuzhu.cases.selectors import reserve_balance
 from jiuzhu.cases.services._common import _overall_due, _refuse, _require, _today
 from jiuzhu.cases.workflow import step_refusal
 from jiuzhu.core.audit import audit_record
 from jiuzhu.core.models import AuditAction
+from jiuzhu.core.money import MAX_AMOUNT, amount_problem
 from jiuzhu.core.scope import require_scope
 from jiuzhu.regions.models import Level, Region
+
+
+def _locked_fund(township: Region) -> ReserveFund:
+    """The township's balance row, locked until the transaction ends; created (from the ledger) on first use,
+    safely when two transactions race to create it."""
+    fund = ReserveFund.objects.select_for_update().filter(township=township).first()
+    if fund is None:
+        try:
+            with transaction.atomic():
+                ReserveFund.objects.create(
+                    township=township, balance=max(reserve_balance(township_code=township.code), 0)
+                )
+        except IntegrityError:
+            pass  # another transaction created it first: lock theirs
+        fund = ReserveFund.objects.select_for_update().get(township=township)
+    return fund
 
 
 @transaction.atomic
@@ -32,6 +49,12 @@ def reserve_fund_topup(
         raise ValidationError({"township": _("备用金只能拨付到乡镇（街道）")})
     if amount <= 0:
         raise ValidationError({"amount": _("拨付金额应大于 0")})
+    problem = amount_problem(amount)
+    fund = _locked_fund(township)
+    if problem or fund.balance + amount > MAX_AMOUNT:
+        raise ValidationError({"amount": problem or _("拨付后余额超出可记录的范围")})
+    fund.balance += amount
+    fund.save(update_fields=["balance", "updated_at"])
     entry = ReserveFundEntry.objects.create(
         township=township,
         region_code=township.code,
@@ -63,8 +86,11 @@ def case_emergency_pay(*, actor: User, case: Case, amount: Decimal, note: str = 
     if amount <= 0 or amount > cap:
         raise ValidationError({"amount": _("先行救助金额应大于 0 且不超过乡镇审批额度 %(c)s 元") % {"c": cap}})
     township = Region.objects.get(code=case.township_code)
-    if reserve_balance(township_code=township.code) < amount:
+    fund = _locked_fund(township)  # held until commit: a second payment waits here, then sees what is left
+    if fund.balance < amount:
         raise ValidationError({"amount": _("乡镇备用金余额不足")})
+    fund.balance -= amount
+    fund.save(update_fields=["balance", "updated_at"])
     ReserveFundEntry.objects.create(
         township=township,
         region_code=township.code,

@@ -14,7 +14,7 @@ from jiuzhu.accounts.models import Capability, User
 from jiuzhu.cases import deadlines
 from jiuzhu.cases.models import Case, Review, ReviewKind, ReviewOutcome
 from jiuzhu.cases.selectors import review_interval_months
-from jiuzhu.cases.services._common import IllegalStep, _require, _today
+from jiuzhu.cases.services._common import IllegalStep, _amount_checked, _require, _today
 from jiuzhu.core.audit import audit_record
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import require_scope
@@ -67,6 +67,7 @@ def review_record(
     if outcome == ReviewOutcome.CHANGE:
         if new_amount is None or new_amount <= 0:
             raise ValidationError({"new_amount": _("请填写调整后的月金额")})
+        _amount_checked(ent.program, new_amount, region_code=review.region_code, on=on, field="new_amount")
         ent = payments.entitlement_change_amount(
             actor=actor, entitlement=ent, monthly_amount=new_amount, reason=reasons, on=on, cause=Cause.REVIEW
         )

@@ -166,6 +166,26 @@ PARAMETER_SPECS: dict[str, ParameterSpec] = {
             gettext_noop("元/人/年"),
         ),
         _s("monitoring.assessment_months", _I, gettext_noop("监测：风险消除评估周期"), gettext_noop("个月")),
+        # The most one decision may grant, per programme: a typing error or a forged request beyond it is
+        # refused (monthly programmes: per household and month; one-off ones: per grant).
+        *(
+            _s(f"case.money.cap.{code}", _M, label, unit)
+            for code, label, unit in (
+                ("dibao_urban", gettext_noop("确认金额上限：城市低保"), gettext_noop("元/户/月")),
+                ("dibao_rural", gettext_noop("确认金额上限：农村低保"), gettext_noop("元/户/月")),
+                ("tekun_central", gettext_noop("确认金额上限：特困集中供养"), gettext_noop("元/人/月")),
+                ("tekun_dispersed", gettext_noop("确认金额上限：特困分散供养"), gettext_noop("元/人/月")),
+                ("linshi", gettext_noop("确认金额上限：临时救助"), gettext_noop("元/次")),
+                ("yiliao", gettext_noop("确认金额上限：医疗救助"), gettext_noop("元/次")),
+                ("canji_shenghuo", gettext_noop("确认金额上限：困难残疾人生活补贴"), gettext_noop("元/人/月")),
+                ("canji_huli", gettext_noop("确认金额上限：重度残疾人护理补贴"), gettext_noop("元/人/月")),
+                ("gaoling", gettext_noop("确认金额上限：高龄津贴"), gettext_noop("元/人/月")),
+                ("laonian_kunnan", gettext_noop("确认金额上限：经济困难老年人补贴"), gettext_noop("元/人/月")),
+                ("ertong", gettext_noop("确认金额上限：困境儿童基本生活费"), gettext_noop("元/人/月")),
+                ("weiwen", gettext_noop("确认金额上限：春节慰问金"), gettext_noop("元/次")),
+                ("jiage_butie", gettext_noop("确认金额上限：价格临时补贴"), gettext_noop("元/人/月")),
+            )
+        ),
     )
 }
 

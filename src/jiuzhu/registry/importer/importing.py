@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.utils import timezone
@@ -47,10 +48,12 @@ def household_import(
     filename: str,
     source: str = "",
     progress: Progress | None = None,
+    max_rows: int | None = None,
 ) -> ImportResult:
     """Check every row of a roster file; when all are valid, write its households and persons in one
     transaction. `actor=None` is the operator at the server's command line: no region limit.
-    Nothing is written when `errors` is not empty."""
+    Nothing is written when `errors` is not empty. A file of more than `max_rows` rows (default: the
+    JIUZHU_IMPORT_MAX_ROWS setting) is refused as soon as the reading passes the limit."""
     if actor is not None and not actor.has_capability(Capability.IMPORT_REGISTRY):
         raise PermissionDenied(_("您的角色无权批量导入"))
 
@@ -60,7 +63,8 @@ def household_import(
 
     step(_("读取文件"), 0.0)
     try:
-        frame, encoding = read_table(data, filename)
+        limit = max_rows if max_rows is not None else settings.JIUZHU_IMPORT_MAX_ROWS
+        frame, encoding = read_table(data, filename, max_rows=limit)
     except TableError as exc:
         return ImportResult(errors=[RowError(1, "", filename, str(exc))])
     result = ImportResult(rows=frame.height, encoding=encoding)

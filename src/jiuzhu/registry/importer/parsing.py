@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from jiuzhu.core.idcard import IdNumberError, parse_id_number, parse_id_numbers
 from jiuzhu.core.tabular import RowError
+from jiuzhu.core.text import CONTROL_PATTERN
 from jiuzhu.registry.importer.columns import BY_KEY, COLUMNS, Column, Kind, choice_labels, choice_map
 
 _MONEY_RE = r"^\d{1,10}(\.\d{1,2})?$"
@@ -216,7 +217,13 @@ PARSERS: dict[Kind, Parser] = {
 
 
 def parse_cells(frame: pl.DataFrame, errors: Errors, columns: tuple[Column, ...] = COLUMNS) -> pl.DataFrame:
-    """Every column's parsed value as `_<key>` beside the text; every unreadable cell into `errors`."""
+    """Every column's parsed value as `_<key>` beside the text; every unreadable cell into `errors`; a cell
+    holding a control character (NUL, an invisible byte pasted from another system) is refused whatever its
+    column (core.text)."""
+    control = _("含有不可见的控制字符，请删除后重试")
+    for column in columns:
+        if column.key in frame.columns:
+            errors.flag(frame, pl.col(column.key).str.contains(CONTROL_PATTERN), column.key, control)
     parsed = [(column, PARSERS[column.kind](column)) for column in columns]
     # Two passes, so that an error or an extra column reads the value once computed, never recomputes it.
     frame = frame.with_columns([p.value.alias(column.parsed) for column, p in parsed])

@@ -43,6 +43,12 @@ class Command(TextHelpCommand):
             help="where to write the error report (default: FILE's folder, else the data folder)",
         )
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--max-rows",
+            type=int,
+            metavar="N",
+            help="refuse a file of more than N rows (default: JIUZHU_IMPORT_MAX_ROWS, 300 000)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -55,7 +61,7 @@ class Command(TextHelpCommand):
             if options["kind"] == "regions":
                 errors = self._regions(actor, data, path)
             else:
-                errors = self._households(actor, data, path, quiet=options["quiet"])
+                errors = self._households(actor, data, path, quiet=options["quiet"], max_rows=options["max_rows"])
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from None
         if errors:
@@ -75,7 +81,9 @@ class Command(TextHelpCommand):
             raise CommandError(_("用户 %(u)s 的角色无权批量导入") % {"u": username})
         return user
 
-    def _households(self, actor: User | None, data: bytes, path: Path, *, quiet: bool) -> list[RowError]:
+    def _households(
+        self, actor: User | None, data: bytes, path: Path, *, quiet: bool, max_rows: int | None
+    ) -> list[RowError]:
         from jiuzhu.registry.importer import household_import
 
         with tqdm(total=100, unit="%", disable=quiet, bar_format="{desc} {percentage:3.0f}%|{bar}| {elapsed}") as bar:
@@ -84,7 +92,9 @@ class Command(TextHelpCommand):
                 bar.set_description_str(stage)
                 bar.update(round(fraction * 100) - bar.n)
 
-            result = household_import(actor=actor, data=data, filename=path.name, source=str(path), progress=progress)
+            result = household_import(
+                actor=actor, data=data, filename=path.name, source=str(path), progress=progress, max_rows=max_rows
+            )
         if result.errors:
             return result.errors
         message = _("已导入 %(h)d 户 %(p)d 人") % {"h": result.households, "p": result.persons}
