@@ -25,7 +25,7 @@ from jiuzhu.cases.services.notice import (
     notice_publish,
 )
 from jiuzhu.cases.services.reserve_fund import case_emergency_pay, reserve_fund_topup
-from jiuzhu.cases.services.reviews import recheck_on_death, review_record, review_schedule
+from jiuzhu.cases.services.reviews import recheck_on_death, review_open, review_record, review_schedule
 from jiuzhu.cases.services.self_care import case_assess_self_care
 from jiuzhu.cases.services.snapshot import household_snapshot
 
@@ -52,6 +52,7 @@ __all__ = [
     "notice_publish",
     "recheck_on_death",
     "reserve_fund_topup",
+    "review_open",
     "review_record",
     "review_schedule",
 ]

@@ -38,6 +38,31 @@ def review_schedule(*, entitlement: Entitlement, case: Case | None, after: dt.da
 
 
 @transaction.atomic
+def review_open(*, actor: User, entitlement: Entitlement, note: str, due_date: dt.date) -> Review:
+    """An ad-hoc re-check of an entitlement (a cross-check finding, a complaint), due on a date; an open
+    re-check with the same note is not opened twice."""
+    _require(actor, Capability.REVIEW_ENTITLEMENT)
+    require_scope(actor, entitlement.region_code)
+    note = note.strip()[:200]
+    existing = entitlement.reviews.filter(outcome=ReviewOutcome.PENDING, note=note).first()
+    if existing is not None:
+        return existing
+    review = Review.objects.create(
+        entitlement=entitlement, region_code=entitlement.region_code, kind=ReviewKind.SCHEDULED, due_date=due_date,
+        note=note,
+    )  # fmt: skip
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="review",
+        object_id=review.pk,
+        region_code=entitlement.region_code,
+        summary=note,
+    )
+    return review
+
+
+@transaction.atomic
 def review_record(
     *,
     actor: User,
