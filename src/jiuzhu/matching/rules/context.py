@@ -150,7 +150,7 @@ def link_rows(ctx: Context, rows: pl.DataFrame) -> pl.DataFrame:
     without a valid number by fuzzy linkage (jiuzhu.matching.linkage) where available, else on name, birth
     date and sex all agreeing."""
     hashes = [pii.lookup_hash(v) if v else None for v in rows["id_norm"].to_list()]
-    ext = rows.select("row", "name", "birth_date", "gender", "id_norm").with_columns(
+    ext = rows.select("row", "name", "birth_date", "gender", "id_norm", "id_number", "address").with_columns(
         pl.Series("id_hash", hashes, pl.String)
     )
     people = ctx.persons.select(
@@ -166,18 +166,64 @@ def link_rows(ctx: Context, rows: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([exact, fuzzy]).cast(LINK_SCHEMA)  # type: ignore[arg-type]
 
 
+def _splink_pairs(ctx: Context, rest: pl.DataFrame) -> pl.DataFrame:
+    """The linkage API's fuzzy stage (Splink) for rows without a valid ID number, against the registry:
+    row, person_id, score, method "fuzzy"."""
+    from jiuzhu.matching.linkage import LinkSettings, link, prepare
+
+    settings = LinkSettings.from_settings()
+    if not settings.fuzzy:
+        return pl.DataFrame(schema={"row": pl.Int64, "person_id": pl.Int64, "score": pl.Float64, "method": pl.String})
+    sex = {"M": "男", "F": "女"}
+    left = rest.select(
+        pl.col("row").cast(pl.String).alias("id"),
+        "name",
+        pl.col("id_number").fill_null(""),
+        pl.col("gender").replace_strict(sex, default=None, return_dtype=pl.String),
+        pl.col("birth_date").cast(pl.String),
+        pl.col("address").fill_null(""),
+    )
+    addresses = ctx.households.select("household_id", "address")
+    right = (
+        ctx.persons.select("person_id", "household_id", "name", "sex", "birth_date")
+        .join(ctx.id_numbers(), on="person_id")
+        .join(addresses, on="household_id", how="left")
+        .select(
+            pl.col("person_id").cast(pl.String).alias("id"),
+            "name",
+            "id_number",
+            pl.col("sex").replace_strict(sex, default=None, return_dtype=pl.String).alias("gender"),
+            pl.col("birth_date").cast(pl.String),
+            pl.col("address").fill_null(""),
+        )
+    )
+    pairs = link(prepare(left), prepare(right), settings=settings)
+    return pairs.filter(pl.col("method") != "id_exact").select(
+        pl.col("left_id").cast(pl.Int64).alias("row"),
+        pl.col("right_id").cast(pl.Int64).alias("person_id"),
+        pl.col("score").cast(pl.Float64),
+        pl.col("method").cast(pl.String),
+    )
+
+
 def fuzzy_link(ctx: Context, rest: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
-    """Rows whose ID number is missing or invalid, linked on name, birth date and sex."""
-    del ctx
+    """Rows whose ID number is missing or invalid: the linkage API's fuzzy pairs, and for the rows it left
+    a link where name, birth date and (if given) sex agree with exactly one registry person."""
     if rest.height == 0:
         return pl.DataFrame(schema=LINK_SCHEMA)
-    candidates = rest.filter(pl.col("birth_date").is_not_null()).join(
+    fields = ["name", "birth_date", "gender"]
+    splink = _splink_pairs(ctx, rest).join(rest, on="row").join(people, on="person_id")
+    pairs = zip(fields, ["p_name", "p_birth", "p_sex"], strict=True)
+    agreed = pl.concat_list(*(pl.when(pl.col(f) == pl.col(p)).then(pl.lit(f)) for f, p in pairs))
+    from_splink = splink.select("row", "person_id", "score", "method", agreed.list.drop_nulls().alias("agreed"))
+    left = rest.join(from_splink.select("row"), on="row", how="anti")
+    candidates = left.filter(pl.col("birth_date").is_not_null()).join(
         people, left_on=["name", "birth_date"], right_on=["p_name", "p_birth"]
     )
     candidates = candidates.filter(pl.col("gender").is_null() | (pl.col("gender") == pl.col("p_sex")))
     # A name and birth date shared by two registry persons links to neither.
     unique = candidates.filter(pl.len().over("row") == 1)
-    return unique.select(
+    fallback = unique.select(
         "row",
         "person_id",
         pl.lit(0.9).alias("score"),
@@ -188,6 +234,7 @@ def fuzzy_link(ctx: Context, rest: pl.DataFrame, people: pl.DataFrame) -> pl.Dat
         .list.drop_nulls()
         .alias("agreed"),
     )
+    return pl.concat([from_splink.cast(LINK_SCHEMA), fallback.cast(LINK_SCHEMA)])  # type: ignore[arg-type]
 
 
 def _fen(field_name: str) -> Any:

@@ -14,6 +14,8 @@ from jiuzhu.core.commands import TextHelpCommand
 
 SUBCOMMANDS: dict[str, str] = {
     "link": "jiuzhu.matching.cli_link",
+    "import": "jiuzhu.matching.cli_import",
+    "run": "jiuzhu.matching.cli_run",
 }
 
 HELP = (
