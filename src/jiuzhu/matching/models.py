@@ -173,3 +173,23 @@ class FindingStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.finding_id} {self.action}"
+
+
+class CheckEvidence(models.Model):
+    """What the external registers said about a household when its economic check (核对) was recorded: kept
+    with the check as its evidence, so the case shows what the decision rested on even after newer lists."""
+
+    economic_check = models.OneToOneField(
+        "cases.EconomicCheck", on_delete=models.CASCADE, related_name="register_evidence"
+    )
+    region_code = models.CharField(max_length=12, db_index=True, editable=False)
+    matches = models.JSONField(_("比对结果"), default=list)
+    datasets = models.JSONField(_("比对的数据集"), default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("核对证据")
+        verbose_name_plural = _("核对证据")
+
+    def __str__(self) -> str:
+        return f"CheckEvidence {self.pk}"

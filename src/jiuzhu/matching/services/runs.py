@@ -84,18 +84,18 @@ def _update(run: Run, progress: Progress | None, percent: int, stage: str) -> No
 
 def run_create(*, actor: User, rules: list[str] | None = None) -> Run:
     """A run waiting for its worker (the web page); the CLI calls run_execute directly."""
-    if not actor.has_capability(Capability.RUN_MATCHING):
+    if not actor.has_capability(Capability.RUN_MATCHING) or not actor.scope_prefix:
         raise PermissionDenied(_("您的角色无权运行数据比对"))
     chosen = _choose(rules)
     codes = [r.code for r in chosen] if rules else []
-    return Run.objects.create(user=actor, region_code=actor.scope_prefix or "", rules=codes)
+    return Run.objects.create(user=actor, region_code=(actor.scope_prefix or "").ljust(12, "0"), rules=codes)
 
 
 def run_execute(*, actor: User, run: Run | None = None, rules: list[str] | None = None,
                 today: dt.date | None = None, progress: Progress | None = None) -> Run:  # fmt: skip
     """Evaluates the rules for the actor's region and adds the new findings; returns the run with its summary
     per rule: found (hits this time) and new (findings added)."""
-    if not actor.has_capability(Capability.RUN_MATCHING):
+    if not actor.has_capability(Capability.RUN_MATCHING) or not actor.scope_prefix:
         raise PermissionDenied(_("您的角色无权运行数据比对"))
     run = run or run_create(actor=actor, rules=rules)
     chosen = _choose(run.rules or None)
@@ -103,7 +103,7 @@ def run_execute(*, actor: User, run: Run | None = None, rules: list[str] | None 
     Run.objects.filter(pk=run.pk).update(status=Run.Status.RUNNING)
     _update(run, progress, 2, _("读取户籍、待遇和外部数据"))
     kinds = sorted({k for r in chosen for k in r.kinds})
-    ctx = load_context(prefix=run.region_code, today=today, kinds=kinds)
+    ctx = load_context(prefix=actor.scope_prefix or "", today=today, kinds=kinds)
     summary: dict[str, dict[str, int]] = {}
     now = timezone.now()
     for i, rule in enumerate(chosen):
@@ -122,7 +122,7 @@ def run_execute(*, actor: User, run: Run | None = None, rules: list[str] | None 
         action=AuditAction.CREATE,
         object_type="matching_run",
         object_id=run.pk,
-        region_code=run.region_code.ljust(12, "0"),
+        region_code=run.region_code,
         summary=_("数据比对：%(r)d 条规则，新发现疑似问题 %(n)d 条") % {"r": len(chosen), "n": new},
         after=summary,
     )
