@@ -8,6 +8,7 @@ from jiuzhu.matching.linkage.normalise import prepare_ids
 
 PAIR_SCHEMA = {"left_id": pl.String, "right_id": pl.String, "score": pl.Float64, "method": pl.String}
 METHOD_EXACT = "id_exact"
+METHOD_FUZZY = "fuzzy"
 
 
 def exact_pairs(left: pl.LazyFrame, right: pl.LazyFrame) -> pl.LazyFrame:
