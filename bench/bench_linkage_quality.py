@@ -141,6 +141,52 @@ def febrl4() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     return left, right, truth.select("left_id", "right_id")
 
 
+def estimate(left: pl.DataFrame, right: pl.DataFrame, truth: pl.DataFrame) -> None:
+    """m and u of each level of jiuzhu's model on the records the exact stage leaves: m from the true pairs
+    (Splink's estimate_m_from_pairwise_labels), u from 10⁷ random pairs (estimate_u_using_random_sampling)."""
+    import django
+
+    django.setup()
+    import duckdb
+    from splink import DuckDBAPI, Linker, SettingsCreator
+
+    from jiuzhu.matching.linkage import link_exact, prepare
+    from jiuzhu.matching.linkage.fuzzy import splink_input
+    from jiuzhu.matching.linkage.model import blocking_rules, comparisons
+
+    lhs, rhs = prepare(left), prepare(right)
+    exact = link_exact(lhs, rhs)
+    lhs = lhs.join(exact.select(pl.col("left_id").alias("id")), on="id", how="anti")
+    rhs = rhs.join(exact.select(pl.col("right_id").alias("id")), on="id", how="anti")
+    con = duckdb.connect()
+    db_api = DuckDBAPI(connection=con)
+    settings = SettingsCreator(
+        link_type="link_only",
+        comparisons=comparisons(fixed=False),
+        blocking_rules_to_generate_predictions=blocking_rules(),
+    )
+    sl = db_api.register(splink_input(lhs).to_arrow(), dataset_display_name="persons_left")
+    sr = db_api.register(splink_input(rhs).to_arrow(), dataset_display_name="persons_right")
+    linker = Linker([sl, sr], settings, log_level=logging.WARNING)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=1)
+    labels = truth.join(lhs.select(pl.col("id").alias("left_id")), on="left_id", how="semi").select(
+        pl.lit("persons_left").alias("source_dataset_l"),
+        pl.col("left_id").alias("unique_id_l"),
+        pl.lit("persons_right").alias("source_dataset_r"),
+        pl.col("right_id").alias("unique_id_r"),
+        pl.lit(1.0).alias("clerical_match_score"),
+    )
+    linker.training.estimate_m_from_pairwise_labels(db_api.register(labels.to_arrow(), table_name="labels"))
+    print(f"\n## m/u estimated on {lhs.height} × {rhs.height} records left by the exact stage, {labels.height} true")
+    for comparison in linker.misc.save_model_to_json()["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            print(f"{comparison['output_column_name']:8} {level['label_for_charts'][:60]:60} m={m} u={u}")
+    con.close()
+
+
 def report(title: str, left: pl.DataFrame, right: pl.DataFrame, truth: pl.DataFrame, work: Path) -> None:
     work.mkdir(parents=True, exist_ok=True)
     left.write_csv(work / "left.csv")
@@ -176,8 +222,6 @@ def main() -> None:
         base = args.keep or Path(tmp)
         report("generated Chinese lists", lists.left, lists.right, lists.truth, base / "generated")
         if args.estimate:
-            from estimate_linkage import estimate
-
             estimate(lists.left, lists.right, lists.truth)
         if not args.no_febrl:
             report("FEBRL4", *febrl4(), base / "febrl4")

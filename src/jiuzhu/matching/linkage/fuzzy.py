@@ -90,7 +90,7 @@ def spark_session(master: str) -> Any:
         SparkSession.builder.master(master)
         .appName("jiuzhu-linkage")
         .config("spark.jars", similarity_jar_location())
-        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.sql.shuffle.partitions", "4")
         .config("spark.ui.enabled", "false")
         .getOrCreate()
     )
@@ -101,6 +101,8 @@ def _predict_spark(left: pl.DataFrame, right: pl.DataFrame, lam: float, threshol
 
     spark = spark_session(master)
     with tempfile.TemporaryDirectory(prefix="jiuzhu-linkage-") as tmp:
+        if spark.sparkContext.getCheckpointDir() is None:  # Splink checkpoints to break long lineages
+            spark.sparkContext.setCheckpointDir(str(Path(tmp) / "checkpoints"))
         paths = {}
         for name, frame in (("left", left), ("right", right)):
             paths[name] = str(Path(tmp) / f"{name}.parquet")
@@ -112,7 +114,7 @@ def _predict_spark(left: pl.DataFrame, right: pl.DataFrame, lam: float, threshol
         result = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
         out = str(Path(tmp) / "pairs.parquet")
         result.as_spark_dataframe().select("unique_id_l", "unique_id_r", "match_probability").write.parquet(out)
-        return pl.read_parquet(out)
+        return pl.read_parquet(str(Path(out) / "*.parquet"))
 
 
 def _one_to_one(pairs: pl.DataFrame) -> pl.DataFrame:
