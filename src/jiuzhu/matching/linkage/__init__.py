@@ -7,11 +7,9 @@ otherwise unmatched. Pure functions over Polars frames; no database.
 """
 
 from jiuzhu.matching.linkage.engine import link
-from jiuzhu.matching.linkage.exact import METHOD_EXACT, PAIR_SCHEMA, exact_pairs, link_exact
+from jiuzhu.matching.linkage.exact import METHOD_EXACT, METHOD_FUZZY, PAIR_SCHEMA, exact_pairs, link_exact
 from jiuzhu.matching.linkage.normalise import PERSON_COLUMNS, normalise_id_numbers, prepare
 from jiuzhu.matching.linkage.settings import LinkSettings
-
-METHOD_FUZZY = "fuzzy"
 
 __all__ = [
     "METHOD_EXACT",

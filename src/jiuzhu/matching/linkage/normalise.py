@@ -20,6 +20,9 @@ PERSON_COLUMNS = ("id", "name", "id_number", "gender", "birth_date", "address")
 
 _FULL = [chr(0xFF10 + i) for i in range(10)] + ["Ｘ", "ｘ", "　"]
 _HALF = [str(i) for i in range(10)] + ["X", "X", ""]
+# One Aho–Corasick pass cleans an ID number: full-width digits and X, lower-case x, spaces and dashes.
+_ID_FROM = [*_FULL, "x", " ", "\t", "-", "\u00a0"]
+_ID_TO = [*_HALF, "X", "", "", "", ""]
 _OLDEST = dt.date(1880, 1, 1)
 _SEX = {"男": "M", "女": "F", "M": "M", "F": "F", "m": "M", "f": "F", "1": "M", "2": "F"}
 _DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%Y.%m.%d")
@@ -31,47 +34,92 @@ _ADDRESS_VARIANTS = (
 _VILLAGE = r"([^省市县区镇乡街道路号\d]{1,6}?(?:村|社区))"
 
 
-def normalise_id_numbers(expr: pl.Expr) -> pl.Expr:
-    """ID numbers as 18 ASCII characters: spaces and full-width characters removed or converted, x → X,
-    15-digit numbers upgraded to 18 (born 19xx, check character computed by GB 11643). Whether the result is
-    valid is `id_valid_expr`'s to say; an empty cell is null."""
-    s = expr.cast(pl.String).str.replace_many(_FULL, _HALF).str.replace_all(r"[\s\-]", "").str.to_uppercase()
-    first17 = pl.concat_str(s.str.slice(0, 6), pl.lit("19"), s.str.slice(6, 9))
-    upgraded = pl.concat_str(first17, check_character_expr(first17.cast(pl.Int64, strict=False)))
-    s = pl.when(s.str.contains(r"^\d{15}$")).then(upgraded).otherwise(s)
-    return pl.when(s.str.len_chars() > 0).then(s)
+def clean_id_numbers(expr: pl.Expr) -> pl.Expr:
+    """Full-width digits and X to ASCII, x to X, spaces and dashes removed (no 15 → 18 upgrade)."""
+    return expr.cast(pl.String).str.replace_many(_ID_FROM, _ID_TO)
 
 
-def id_birth_expr(normalised: pl.Expr) -> pl.Expr:
-    """The birth date written in an 18-digit number (null if it is no date)."""
-    return normalised.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
+def upgrade_15_expr(number15: pl.Expr) -> pl.Expr:
+    """The 18-digit form of 15-digit numbers (born 19xx), check character computed; null if not digits."""
+    first17 = pl.concat_str(number15.str.slice(0, 6), pl.lit("19"), number15.str.slice(6, 9))
+    return pl.concat_str(first17, check_character_expr(first17.cast(pl.Int64, strict=False)))
 
 
-def id_valid_expr(normalised: pl.Expr, *, today: dt.date | None = None) -> pl.Expr:
-    """True where a normalised number is a valid resident ID: 17 digits and a check character that agrees
-    (computed by `jiuzhu.core.idcard`), and a birth date between 1880 and today."""
+def valid_id_expr(norm: pl.Expr, *, today: dt.date | None = None) -> pl.Expr:
+    """True where a normalised 18-character number is a valid resident ID (check character by
+    jiuzhu.core.idcard, birth date between 1880 and today). For a few rows: `norm` is read several times."""
     today = today or dt.date.today()
-    birth = id_birth_expr(normalised)
-    check = check_character_expr(normalised.str.slice(0, 17).cast(pl.Int64, strict=False))
+    birth = norm.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
+    check = check_character_expr(norm.str.slice(0, 17).cast(pl.Int64, strict=False))
     return (
-        (
-            normalised.str.contains(r"^\d{17}[\dX]$")
-            & (normalised.str.slice(17, 1) == check)
-            & birth.is_between(pl.lit(_OLDEST), pl.lit(today))
+        (norm.str.len_bytes() == 18)
+        & (norm.str.slice(17, 1) == check)
+        & norm.str.contains(r"^\d{17}[\dX]$")
+        & birth.is_between(pl.lit(_OLDEST), pl.lit(today))
+    ).fill_null(False)
+
+
+def with_normalised_ids(
+    frame: pl.LazyFrame, source: str = "id_number", *, today: dt.date | None = None
+) -> pl.LazyFrame:
+    """The frame with `id_norm` (the number as 18 ASCII characters: spaces and full-width characters removed
+    or converted, x → X, 15-digit numbers upgraded to 18 with their GB 11643 check character; null if
+    empty), `id_valid` (17 digits, a check character that agrees, a birth date between 1880 and today) and
+    `id_birth` (the date written in it). Computed in stages, each a column, so that no sub-expression is
+    evaluated twice: ten million numbers in seconds."""
+    today = today or dt.date.today()
+    clean, first17, check, norm = pl.col("_id_clean"), pl.col("_id_first17"), pl.col("_id_check"), pl.col("id_norm")
+    birth = pl.col("id_birth")
+    return (
+        frame.with_columns(clean_id_numbers(pl.col(source)).alias("_id_clean"))
+        .with_columns((clean.str.len_bytes() == 15).alias("_id_15"))
+        .with_columns(
+            pl.when(pl.col("_id_15"))
+            .then(pl.concat_str(clean.str.slice(0, 6), pl.lit("19"), clean.str.slice(6, 9)))
+            .otherwise(clean.str.slice(0, 17))
+            .alias("_id_first17")
         )
-        .fill_null(False)
-        .alias("id_valid")
+        .with_columns(check_character_expr(first17.cast(pl.Int64, strict=False)).alias("_id_check"))
+        .with_columns(
+            pl.when(pl.col("_id_15") & check.is_not_null())
+            .then(pl.concat_str(first17, check))
+            .when(clean.str.len_bytes() > 0)
+            .then(clean)
+            .alias("id_norm")
+        )
+        .with_columns(norm.str.slice(6, 8).str.to_date("%Y%m%d", strict=False).alias("id_birth"))
+        .with_columns(
+            (
+                (norm.str.len_bytes() == 18)
+                & (norm.str.slice(17, 1) == check)
+                & norm.str.contains(r"^\d{17}[\dX]$")
+                & birth.is_between(pl.lit(_OLDEST), pl.lit(today))
+            )
+            .fill_null(False)
+            .alias("id_valid")
+        )
+        .drop("_id_clean", "_id_15", "_id_first17", "_id_check")
     )
+
+
+def normalise_id_numbers(expr: pl.Expr) -> pl.Expr:
+    """ID numbers as 18 ASCII characters (see `with_normalised_ids`), as an expression. Whether the result
+    is valid is `with_normalised_ids`'s to say; an empty cell is null."""
+
+    def run(series: pl.Series) -> pl.Series:
+        frame = series.cast(pl.String).to_frame("n").lazy()
+        return with_normalised_ids(frame, "n").collect()["id_norm"]
+
+    return expr.map_batches(run, return_dtype=pl.String, is_elementwise=True)
 
 
 def prepare_ids(frame: pl.LazyFrame, *, today: dt.date | None = None) -> pl.LazyFrame:
     """Only the ID columns: `id`, `id_number` (normalised, null unless valid), `id_norm` (normalised as
     written), `id_valid`. What the exact stage needs, cheap enough for ten million rows."""
-    norm = pl.col("id_norm")
     return (
-        frame.select(pl.col("id").cast(pl.String), normalise_id_numbers(pl.col("id_number")).alias("id_norm"))
-        .with_columns(id_valid_expr(norm, today=today))
-        .with_columns(pl.when(pl.col("id_valid")).then(norm).alias("id_number"))
+        with_normalised_ids(frame.select(pl.col("id").cast(pl.String), "id_number"), today=today)
+        .with_columns(pl.when(pl.col("id_valid")).then(pl.col("id_norm")).alias("id_number"))
+        .select("id", "id_number", "id_norm", "id_valid")
     )
 
 
@@ -125,17 +173,16 @@ def prepare(frame: pl.DataFrame, *, today: dt.date | None = None) -> pl.DataFram
     missing = [c for c in PERSON_COLUMNS if c not in frame.columns]
     frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in missing)
     norm = pl.col("id_norm")
+    base = frame.lazy().select(
+        pl.col("id").cast(pl.String),
+        _clean_text(pl.col("name")).alias("name"),
+        pl.col("id_number").cast(pl.String),
+        pl.col("gender").cast(pl.String).str.strip_chars().replace_strict(_SEX, default=None).alias("gender"),
+        _birth_date(pl.col("birth_date")).alias("birth_col"),
+        _address(pl.col("address")).alias("address"),
+    )
     out = (
-        frame.lazy()
-        .select(
-            pl.col("id").cast(pl.String),
-            _clean_text(pl.col("name")).alias("name"),
-            normalise_id_numbers(pl.col("id_number")).alias("id_norm"),
-            pl.col("gender").cast(pl.String).str.strip_chars().replace_strict(_SEX, default=None).alias("gender"),
-            _birth_date(pl.col("birth_date")).alias("birth_col"),
-            _address(pl.col("address")).alias("address"),
-        )
-        .with_columns(id_valid_expr(norm, today=today), id_birth_expr(norm).alias("id_birth"))
+        with_normalised_ids(base, today=today)
         .with_columns(
             pl.when(pl.col("id_valid")).then(norm).alias("id_number"),
             pl.coalesce(

@@ -9,10 +9,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jiuzhu.core.idcard import IdNumberError, make_id_number, parse_id_number
-from jiuzhu.matching.linkage import PERSON_COLUMNS, LinkSettings, link, link_exact, normalise_id_numbers, prepare
+from jiuzhu.matching.linkage import (
+    PERSON_COLUMNS,
+    LinkSettings,
+    exact_pairs,
+    link,
+    link_exact,
+    normalise_id_numbers,
+    prepare,
+)
 
 N1 = make_id_number("330727", dt.date(1962, 3, 14), 7, male=True)
 N2 = make_id_number("330727", dt.date(1975, 11, 2), 4, male=False)
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 def persons(rows: list[dict[str, str | None]]) -> pl.DataFrame:
@@ -81,3 +90,20 @@ def test_link_exact_only_setting() -> None:
     right = prepare(persons([{"id": "R1", "id_number": N1}, {"id": "R2", "id_number": N2}]))
     pairs = link(left, right, settings=LinkSettings(fuzzy=False))
     assert pairs.rows() == [("L1", "R1", 1.0, "id_exact")]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([N1, N2, N1[:6] + N1[8:17], f" {N2[:17]}{N2[17].lower()}", N1[:17] + "0", "", "12345"]),
+        max_size=6,
+    ),
+    st.lists(
+        st.sampled_from([N1, N2, N1.translate(str.maketrans("0123456789", "０１２３４５６７８９")), "x"]), max_size=6
+    ),
+)
+def test_lazy_exact_pairs_agree_with_prepared_exact_link(left_numbers: list[str], right_numbers: list[str]) -> None:
+    left = persons([{"id": f"L{i}", "id_number": n} for i, n in enumerate(left_numbers)])
+    right = persons([{"id": f"R{i}", "id_number": n} for i, n in enumerate(right_numbers)])
+    lazy = exact_pairs(left.lazy(), right.lazy()).collect().sort("left_id", "right_id")
+    assert lazy.rows() == link_exact(prepare(left), prepare(right)).rows()
