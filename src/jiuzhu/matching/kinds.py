@@ -57,98 +57,141 @@ class Kind(models.TextChoices):
     OTHER_ROLLS = "other_rolls", _("外县救助对象名册")
 
 
-_N = gettext_noop
 NAME = FieldSpec(
     "name",
-    _N("姓名"),
+    gettext_noop("姓名"),
     required=True,
     synonyms=("姓名", "名字", "户主姓名", "死者姓名", "所有人", "车主", "权利人", "投资人", "法定代表人", "持证人"),
 )
 ID_NUMBER = FieldSpec(
     "id_number",
-    _N("身份证号"),
+    gettext_noop("身份证号"),
     FieldType.ID_NUMBER,
     synonyms=("身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证件号码", "证件号", "社会保障号码", "社保号"),
 )
-GENDER = FieldSpec("gender", _N("性别"), FieldType.GENDER, synonyms=("性别",))
-BIRTH = FieldSpec("birth_date", _N("出生日期"), FieldType.DATE, synonyms=("出生日期", "出生年月", "生日"))
-ADDRESS = FieldSpec("address", _N("住址"), synonyms=("住址", "地址", "户籍地址", "户籍地", "家庭住址", "住所"))
+GENDER = FieldSpec("gender", gettext_noop("性别"), FieldType.GENDER, synonyms=("性别",))
+BIRTH = FieldSpec("birth_date", gettext_noop("出生日期"), FieldType.DATE, synonyms=("出生日期", "出生年月", "生日"))
+ADDRESS = FieldSpec(
+    "address", gettext_noop("住址"), synonyms=("住址", "地址", "户籍地址", "户籍地", "家庭住址", "住所")
+)
 PERSON = (NAME, ID_NUMBER, GENDER, BIRTH, ADDRESS)
 
 KIND_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
     Kind.DEATHS: (
         *PERSON,
-        FieldSpec("death_date", _N("死亡日期"), FieldType.DATE, True, ("死亡日期", "死亡时间", "火化日期", "注销日期")),
-        FieldSpec("record_kind", _N("记录类别"), synonyms=("记录类别", "类别", "来源", "注销原因")),
+        FieldSpec(
+            "death_date",
+            gettext_noop("死亡日期"),
+            FieldType.DATE,
+            True,
+            ("死亡日期", "死亡时间", "火化日期", "注销日期"),
+        ),
+        FieldSpec("record_kind", gettext_noop("记录类别"), synonyms=("记录类别", "类别", "来源", "注销原因")),
     ),
     Kind.POVERTY: (
-        FieldSpec("household_no", _N("户编号"), required=True, synonyms=("户编号", "户码", "户号", "家庭编号")),
+        FieldSpec(
+            "household_no", gettext_noop("户编号"), required=True, synonyms=("户编号", "户码", "户号", "家庭编号")
+        ),
         *PERSON,
-        FieldSpec("relation", _N("与户主关系"), synonyms=("与户主关系", "关系", "与户主的关系")),
-        FieldSpec("status", _N("监测状态"), synonyms=("监测状态", "户类型", "状态", "帮扶状态")),
+        FieldSpec("relation", gettext_noop("与户主关系"), synonyms=("与户主关系", "关系", "与户主的关系")),
+        FieldSpec("status", gettext_noop("监测状态"), synonyms=("监测状态", "户类型", "状态", "帮扶状态")),
     ),
     Kind.DISABILITY: (
         *PERSON,
-        FieldSpec("cert_no", _N("残疾证号"), synonyms=("残疾证号", "残疾人证号", "证号")),
-        FieldSpec("disability_kind", _N("残疾类别"), synonyms=("残疾类别", "残疾类型", "类别")),
-        FieldSpec("grade", _N("残疾等级"), FieldType.INTEGER, True, ("残疾等级", "等级", "级别")),
-        FieldSpec("issued_on", _N("发证日期"), FieldType.DATE, synonyms=("发证日期", "办证日期", "发证时间")),
+        FieldSpec("cert_no", gettext_noop("残疾证号"), synonyms=("残疾证号", "残疾人证号", "证号")),
+        FieldSpec("disability_kind", gettext_noop("残疾类别"), synonyms=("残疾类别", "残疾类型", "类别")),
+        FieldSpec("grade", gettext_noop("残疾等级"), FieldType.INTEGER, True, ("残疾等级", "等级", "级别")),
+        FieldSpec("issued_on", gettext_noop("发证日期"), FieldType.DATE, synonyms=("发证日期", "办证日期", "发证时间")),
     ),
     Kind.VEHICLES: (
         *PERSON,
-        FieldSpec("plate", _N("号牌号码"), required=True, synonyms=("号牌号码", "车牌号", "车牌号码", "号牌")),
-        FieldSpec("vehicle_type", _N("车辆类型"), synonyms=("车辆类型", "车型", "车辆种类")),
-        FieldSpec("registered_on", _N("登记日期"), FieldType.DATE, synonyms=("登记日期", "注册日期", "初次登记日期")),
-        FieldSpec("disability_vehicle", _N("残疾人专用车"), FieldType.FLAG, synonyms=("残疾人专用车", "残疾人代步车")),
+        FieldSpec(
+            "plate", gettext_noop("号牌号码"), required=True, synonyms=("号牌号码", "车牌号", "车牌号码", "号牌")
+        ),
+        FieldSpec("vehicle_type", gettext_noop("车辆类型"), synonyms=("车辆类型", "车型", "车辆种类")),
+        FieldSpec(
+            "registered_on", gettext_noop("登记日期"), FieldType.DATE, synonyms=("登记日期", "注册日期", "初次登记日期")
+        ),
+        FieldSpec(
+            "disability_vehicle",
+            gettext_noop("残疾人专用车"),
+            FieldType.FLAG,
+            synonyms=("残疾人专用车", "残疾人代步车"),
+        ),
     ),
     Kind.BUSINESS: (
         *PERSON,
-        FieldSpec("company", _N("企业名称"), required=True, synonyms=("企业名称", "字号名称", "名称", "个体户名称")),
-        FieldSpec("credit_code", _N("统一社会信用代码"), synonyms=("统一社会信用代码", "信用代码", "注册号")),
-        FieldSpec("registered_on", _N("成立日期"), FieldType.DATE, synonyms=("成立日期", "登记日期", "注册日期")),
-        FieldSpec("status", _N("登记状态"), synonyms=("登记状态", "经营状态", "状态")),
+        FieldSpec(
+            "company", gettext_noop("企业名称"), required=True, synonyms=("企业名称", "字号名称", "名称", "个体户名称")
+        ),
+        FieldSpec("credit_code", gettext_noop("统一社会信用代码"), synonyms=("统一社会信用代码", "信用代码", "注册号")),
+        FieldSpec(
+            "registered_on", gettext_noop("成立日期"), FieldType.DATE, synonyms=("成立日期", "登记日期", "注册日期")
+        ),
+        FieldSpec("status", gettext_noop("登记状态"), synonyms=("登记状态", "经营状态", "状态")),
     ),
     Kind.REAL_ESTATE: (
         *PERSON,
         FieldSpec(
-            "cert_no", _N("不动产权证号"), required=True, synonyms=("不动产权证号", "产权证号", "不动产单元号", "证号")
+            "cert_no",
+            gettext_noop("不动产权证号"),
+            required=True,
+            synonyms=("不动产权证号", "产权证号", "不动产单元号", "证号"),
         ),
-        FieldSpec("location", _N("坐落"), synonyms=("坐落", "房屋坐落", "不动产坐落")),
+        FieldSpec("location", gettext_noop("坐落"), synonyms=("坐落", "房屋坐落", "不动产坐落")),
         FieldSpec(
-            "area_m2", _N("建筑面积（平方米）"), FieldType.INTEGER, synonyms=("建筑面积", "面积", "建筑面积（平方米）")
+            "area_m2",
+            gettext_noop("建筑面积（平方米）"),
+            FieldType.INTEGER,
+            synonyms=("建筑面积", "面积", "建筑面积（平方米）"),
         ),
     ),
     Kind.PENSIONS: (
         *PERSON,
-        FieldSpec("insurance", _N("险种"), synonyms=("险种", "险种类型", "保险类型")),
+        FieldSpec("insurance", gettext_noop("险种"), synonyms=("险种", "险种类型", "保险类型")),
         FieldSpec(
             "monthly_amount",
-            _N("月领取金额（元）"),
+            gettext_noop("月领取金额（元）"),
             FieldType.MONEY,
             True,
             ("月领取金额", "月养老金", "待遇金额", "月领取金额（元）"),
         ),
         FieldSpec(
-            "start_month", _N("开始领取日期"), FieldType.DATE, synonyms=("开始领取日期", "待遇开始日期", "领取日期")
+            "start_month",
+            gettext_noop("开始领取日期"),
+            FieldType.DATE,
+            synonyms=("开始领取日期", "待遇开始日期", "领取日期"),
         ),
     ),
     Kind.PAYROLL: (
         *PERSON,
-        FieldSpec("employer", _N("工作单位"), required=True, synonyms=("工作单位", "单位名称", "单位", "供养单位")),
+        FieldSpec(
+            "employer", gettext_noop("工作单位"), required=True, synonyms=("工作单位", "单位名称", "单位", "供养单位")
+        ),
         FieldSpec(
             "monthly_salary",
-            _N("月工资（元）"),
+            gettext_noop("月工资（元）"),
             FieldType.MONEY,
             synonyms=("月工资", "应发工资", "月工资（元）", "工资"),
         ),
     ),
     Kind.OTHER_ROLLS: (
         *PERSON,
-        FieldSpec("program", _N("救助类别"), required=True, synonyms=("救助类别", "保障类别", "救助项目", "类别")),
         FieldSpec(
-            "roll_region", _N("所在地区"), required=True, synonyms=("所在地区", "地区", "所属县区", "县区", "行政区划")
+            "program", gettext_noop("救助类别"), required=True, synonyms=("救助类别", "保障类别", "救助项目", "类别")
         ),
-        FieldSpec("start_month", _N("享受起始日期"), FieldType.DATE, synonyms=("享受起始日期", "起始日期", "开始日期")),
+        FieldSpec(
+            "roll_region",
+            gettext_noop("所在地区"),
+            required=True,
+            synonyms=("所在地区", "地区", "所属县区", "县区", "行政区划"),
+        ),
+        FieldSpec(
+            "start_month",
+            gettext_noop("享受起始日期"),
+            FieldType.DATE,
+            synonyms=("享受起始日期", "起始日期", "开始日期"),
+        ),
     ),
 }
 

@@ -4,7 +4,7 @@ and a 渐退期 that ran on past its end."""
 from __future__ import annotations
 
 import polars as pl
-from django.utils.translation import gettext_noop as _n
+from django.utils.translation import gettext_noop
 
 from jiuzhu.matching.kinds import Kind
 from jiuzhu.matching.rules.base import DIBAO, Level, Rule, month_expr, out, program_name
@@ -148,9 +148,9 @@ def gradual_exit_overrun(ctx: Context) -> pl.DataFrame:
 RULES = (
     Rule(
         "vehicle_in_dibao",
-        _n("低保家庭有机动车"),
-        _n("低保家庭成员名下登记有机动车（残疾人功能性补偿代步车除外）。"),
-        _n("最低生活保障审核确认办法（民发〔2021〕57号）第十六条；本地家庭财产认定标准"),
+        gettext_noop("低保家庭有机动车"),
+        gettext_noop("低保家庭成员名下登记有机动车（残疾人功能性补偿代步车除外）。"),
+        gettext_noop("最低生活保障审核确认办法（民发〔2021〕57号）第十六条；本地家庭财产认定标准"),
         Level.MEDIUM,
         (Kind.VEHICLES,),
         vehicle_in_dibao,
@@ -158,9 +158,9 @@ RULES = (
     ),
     Rule(
         "business_in_dibao",
-        _n("低保家庭有工商登记"),
-        _n("低保家庭成员登记有企业或个体工商户（已注销、吊销的除外）。"),
-        _n("最低生活保障审核确认办法（民发〔2021〕57号）第十六条；本地家庭财产认定标准"),
+        gettext_noop("低保家庭有工商登记"),
+        gettext_noop("低保家庭成员登记有企业或个体工商户（已注销、吊销的除外）。"),
+        gettext_noop("最低生活保障审核确认办法（民发〔2021〕57号）第十六条；本地家庭财产认定标准"),
         Level.MEDIUM,
         (Kind.BUSINESS,),
         business_in_dibao,
@@ -168,9 +168,9 @@ RULES = (
     ),
     Rule(
         "second_home_in_dibao",
-        _n("低保家庭有多套房产"),
-        _n("低保家庭成员名下的房产套数超过本地上限。"),
-        _n("最低生活保障审核确认办法（民发〔2021〕57号）第十六条；本地家庭财产认定标准"),
+        gettext_noop("低保家庭有多套房产"),
+        gettext_noop("低保家庭成员名下的房产套数超过本地上限。"),
+        gettext_noop("最低生活保障审核确认办法（民发〔2021〕57号）第十六条；本地家庭财产认定标准"),
         Level.MEDIUM,
         (Kind.REAL_ESTATE,),
         second_home_in_dibao,
@@ -178,9 +178,9 @@ RULES = (
     ),
     Rule(
         "salary_in_dibao",
-        _n("低保家庭有财政供养人员"),
-        _n("低保家庭成员在财政供养人员名单中（机关事业单位工作人员）。"),
-        _n("最低生活保障审核确认办法（民发〔2021〕57号）第十三条"),
+        gettext_noop("低保家庭有财政供养人员"),
+        gettext_noop("低保家庭成员在财政供养人员名单中（机关事业单位工作人员）。"),
+        gettext_noop("最低生活保障审核确认办法（民发〔2021〕57号）第十三条"),
         Level.HIGH,
         (Kind.PAYROLL,),
         salary_in_dibao,
@@ -188,9 +188,9 @@ RULES = (
     ),
     Rule(
         "gradual_exit_overrun",
-        _n("渐退期满仍发放"),
-        _n("渐退期已满仍在发放，或渐退期长于本地上限。"),
-        _n("关于进一步做好最低生活保障等社会救助兜底保障工作的通知（2022）：渐退期最长 6 个月"),
+        gettext_noop("渐退期满仍发放"),
+        gettext_noop("渐退期已满仍在发放，或渐退期长于本地上限。"),
+        gettext_noop("关于进一步做好最低生活保障等社会救助兜底保障工作的通知（2022）：渐退期最长 6 个月"),
         Level.HIGH,
         (),
         gradual_exit_overrun,

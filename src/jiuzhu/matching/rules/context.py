@@ -5,6 +5,7 @@ the registry's persons. Rules are functions over these frames; nothing here loop
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +60,8 @@ ENTITLEMENT_SCHEMA: dict[str, Any] = {
     "gradual_exit": pl.Boolean,
     "amount_fen": pl.Int64,
 }
+log = logging.getLogger(__name__)
+
 LINK_SCHEMA: dict[str, Any] = {
     "row": pl.Int64,
     "person_id": pl.Int64,
@@ -197,7 +200,15 @@ def _splink_pairs(ctx: Context, rest: pl.DataFrame) -> pl.DataFrame:
             pl.col("address").fill_null(""),
         )
     )
-    pairs = link(prepare(left), prepare(right), settings=settings)
+    from splink.internals.exceptions import SplinkException
+
+    try:
+        pairs = link(prepare(left), prepare(right), settings=settings)
+    except SplinkException:
+        # Splink refuses some inputs (a handful of rows: its prior becomes infinite); the name–birth-date link
+        # below still serves those rows, and the failure is logged for the linkage's owners.
+        log.warning("fuzzy linkage failed for %d rows; falling back to name and birth date", left.height, exc_info=True)
+        return pl.DataFrame(schema={"row": pl.Int64, "person_id": pl.Int64, "score": pl.Float64, "method": pl.String})
     return pairs.filter(pl.col("method") != "id_exact").select(
         pl.col("left_id").cast(pl.Int64).alias("row"),
         pl.col("right_id").cast(pl.Int64).alias("person_id"),

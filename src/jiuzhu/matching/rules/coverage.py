@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
-from django.utils.translation import gettext_noop as _n
+from django.utils.translation import gettext_noop
 
 from jiuzhu.matching.kinds import Kind
 from jiuzhu.matching.rules.base import DIBAO, TEKUN, Level, Rule, age_expr, out
@@ -142,9 +142,9 @@ def elderly_without_subsidy(ctx: Context) -> pl.DataFrame:
 RULES = (
     Rule(
         "baoren_buhao",
-        _n("保人不保户"),
-        _n("防返贫监测（建档立卡）户的人数多于其低保保障的人数：应核实未纳入的成员，整户纳入或说明理由。"),
-        _n("关于进一步做好最低生活保障等社会救助兜底保障工作的通知（2022）；各地专项整治通报"),
+        gettext_noop("保人不保户"),
+        gettext_noop("防返贫监测（建档立卡）户的人数多于其低保保障的人数：应核实未纳入的成员，整户纳入或说明理由。"),
+        gettext_noop("关于进一步做好最低生活保障等社会救助兜底保障工作的通知（2022）；各地专项整治通报"),
         Level.MEDIUM,
         (Kind.POVERTY,),
         baoren_buhao,
@@ -152,9 +152,9 @@ RULES = (
     ),
     Rule(
         "wubao_as_dibao",
-        _n("该吃五保吃低保"),
-        _n("60 周岁以上单人户享受低保，无有赡养能力的赡养人，也未书面选择低保：应按特困人员认定。"),
-        _n("特困人员认定办法（2021）第六条、第十二条"),
+        gettext_noop("该吃五保吃低保"),
+        gettext_noop("60 周岁以上单人户享受低保，无有赡养能力的赡养人，也未书面选择低保：应按特困人员认定。"),
+        gettext_noop("特困人员认定办法（2021）第六条、第十二条"),
         Level.MEDIUM,
         (),
         wubao_as_dibao,
@@ -162,9 +162,9 @@ RULES = (
     ),
     Rule(
         "disability_without_subsidy",
-        _n("残疾人未享受两项补贴"),
-        _n("持残疾人证的低保家庭成员未享受困难残疾人生活补贴，或一、二级残疾人未享受重度残疾人护理补贴。"),
-        _n("关于全面建立困难残疾人生活补贴和重度残疾人护理补贴制度的意见（国发〔2015〕52号）"),
+        gettext_noop("残疾人未享受两项补贴"),
+        gettext_noop("持残疾人证的低保家庭成员未享受困难残疾人生活补贴，或一、二级残疾人未享受重度残疾人护理补贴。"),
+        gettext_noop("关于全面建立困难残疾人生活补贴和重度残疾人护理补贴制度的意见（国发〔2015〕52号）"),
         Level.MEDIUM,
         (Kind.DISABILITY,),
         disability_without_subsidy,
@@ -172,9 +172,9 @@ RULES = (
     ),
     Rule(
         "elderly_without_subsidy",
-        _n("老年低保对象未享受老年人补贴"),
-        _n("60 周岁以上的低保、特困对象未享受经济困难老年人补贴（漏保）。"),
-        _n("各地经济困难老年人补贴制度；关于加强低收入人口动态监测做好分层分类社会救助工作的意见（2023）"),
+        gettext_noop("老年低保对象未享受老年人补贴"),
+        gettext_noop("60 周岁以上的低保、特困对象未享受经济困难老年人补贴（漏保）。"),
+        gettext_noop("各地经济困难老年人补贴制度；关于加强低收入人口动态监测做好分层分类社会救助工作的意见（2023）"),
         Level.LOW,
         (),
         elderly_without_subsidy,

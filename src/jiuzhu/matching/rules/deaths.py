@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
-from django.utils.translation import gettext_noop as _n
+from django.utils.translation import gettext_noop
 
 from jiuzhu.matching.kinds import Kind
 from jiuzhu.matching.rules.base import Level, Rule, month_expr, out, program_name
@@ -83,9 +83,9 @@ def dead_member_counted(ctx: Context) -> pl.DataFrame:
 RULES = (
     Rule(
         "dead_still_paid",
-        _n("死亡未停发"),
-        _n("死亡或火化名单中的人员仍在享受救助待遇：应从死亡次月起停发，并追回死亡后多发的金额。"),
-        _n("《社会救助暂行办法》第六十八条；最低生活保障审核确认办法（民发〔2021〕57号）第三十条"),
+        gettext_noop("死亡未停发"),
+        gettext_noop("死亡或火化名单中的人员仍在享受救助待遇：应从死亡次月起停发，并追回死亡后多发的金额。"),
+        gettext_noop("《社会救助暂行办法》第六十八条；最低生活保障审核确认办法（民发〔2021〕57号）第三十条"),
         Level.HIGH,
         (Kind.DEATHS,),
         dead_still_paid,
@@ -93,9 +93,9 @@ RULES = (
     ),
     Rule(
         "dead_member_counted",
-        _n("死亡人员仍计入家庭"),
-        _n("死亡或火化名单中的人员在户籍和家庭成员信息中仍为在世：应登记死亡，并对其家庭复核。"),
-        _n("最低生活保障审核确认办法（民发〔2021〕57号）第三十条"),
+        gettext_noop("死亡人员仍计入家庭"),
+        gettext_noop("死亡或火化名单中的人员在户籍和家庭成员信息中仍为在世：应登记死亡，并对其家庭复核。"),
+        gettext_noop("最低生活保障审核确认办法（民发〔2021〕57号）第三十条"),
         Level.MEDIUM,
         (Kind.DEATHS,),
         dead_member_counted,

@@ -4,7 +4,7 @@ ID numbers that cannot be right."""
 from __future__ import annotations
 
 import polars as pl
-from django.utils.translation import gettext_noop as _n
+from django.utils.translation import gettext_noop
 
 from jiuzhu.core.idcard import parse_id_numbers
 from jiuzhu.matching.kinds import Kind
@@ -104,9 +104,9 @@ def duplicate_person(ctx: Context) -> pl.DataFrame:
 RULES = (
     Rule(
         "exclusive_programs",
-        _n("重复享受互斥项目"),
-        _n("同一人同时享受相互排斥的救助项目（如低保与特困供养、城市低保与农村低保）。"),
-        _n("特困人员认定办法（2021）；《社会救助暂行办法》第二章"),
+        gettext_noop("重复享受互斥项目"),
+        gettext_noop("同一人同时享受相互排斥的救助项目（如低保与特困供养、城市低保与农村低保）。"),
+        gettext_noop("特困人员认定办法（2021）；《社会救助暂行办法》第二章"),
         Level.HIGH,
         (),
         exclusive_programs,
@@ -114,9 +114,9 @@ RULES = (
     ),
     Rule(
         "enrolled_elsewhere",
-        _n("异地重复享受"),
-        _n("本县救助对象同时出现在外县（区）的救助对象名册中。"),
-        _n("最低生活保障审核确认办法（民发〔2021〕57号）第六条：在户籍所在地申请"),
+        gettext_noop("异地重复享受"),
+        gettext_noop("本县救助对象同时出现在外县（区）的救助对象名册中。"),
+        gettext_noop("最低生活保障审核确认办法（民发〔2021〕57号）第六条：在户籍所在地申请"),
         Level.HIGH,
         (Kind.OTHER_ROLLS,),
         enrolled_elsewhere,
@@ -124,9 +124,9 @@ RULES = (
     ),
     Rule(
         "invalid_id",
-        _n("身份证号码有误"),
-        _n("户籍登记的身份证号码校验不通过，或与登记的出生日期、性别不一致。"),
-        _n("GB 11643-1999 公民身份号码"),
+        gettext_noop("身份证号码有误"),
+        gettext_noop("户籍登记的身份证号码校验不通过，或与登记的出生日期、性别不一致。"),
+        gettext_noop("GB 11643-1999 公民身份号码"),
         Level.LOW,
         (),
         invalid_id,
@@ -134,9 +134,9 @@ RULES = (
     ),
     Rule(
         "duplicate_person",
-        _n("疑似重复登记"),
-        _n("姓名、出生日期、性别相同的人登记在两个家庭中（身份证号不同），可能一人两户重复享受。"),
-        _n("最低生活保障审核确认办法（民发〔2021〕57号）第三十三条"),
+        gettext_noop("疑似重复登记"),
+        gettext_noop("姓名、出生日期、性别相同的人登记在两个家庭中（身份证号不同），可能一人两户重复享受。"),
+        gettext_noop("最低生活保障审核确认办法（民发〔2021〕57号）第三十三条"),
         Level.MEDIUM,
         (),
         duplicate_person,
