@@ -24,6 +24,7 @@ from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.tabular import write_csv, write_xlsx
 from jiuzhu.matching import forms, selectors
+from jiuzhu.matching.evidence import evidence_rows
 from jiuzhu.matching.models import Finding, FindingStatus, Run, Severity
 from jiuzhu.matching.rules import RULES
 from jiuzhu.matching.services.findings import finding_rectify, finding_step
@@ -141,7 +142,7 @@ def _detail_context(request: AuthedRequest, finding: Finding, bound: dict[str, A
     return {
         "finding": finding,
         "rule": rule,
-        "evidence": sorted(finding.evidence.items()),
+        "evidence": evidence_rows(finding.evidence),
         "step_forms": step_forms,
         "steps": finding.steps.select_related("actor"),
         "action_label": ACTION_LABELS.get(finding.action, ""),
