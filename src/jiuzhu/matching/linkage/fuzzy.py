@@ -21,15 +21,16 @@ _PRIOR_RECALL = 0.6
 def splink_input(frame: pl.DataFrame) -> pl.DataFrame:
     """A prepared frame as the columns the model compares (dates as text: both backends read them alike)."""
     birth = pl.col("birth_date")
-    id_norm = pl.col("id_norm")
+    # A number written with 15 digits says nothing the birth date does not (and has no check digit).
+    id_norm = pl.when(~pl.col("id_upgraded")).then(pl.col("id_norm"))
     return frame.select(
         pl.col("id").alias("unique_id"),
         "name",
         "name_pinyin",
         "surname_pinyin",
         pl.when(pl.col("given_pinyin") != "").then(pl.col("given_pinyin")).alias("given_pinyin"),
-        "id_norm",
-        pl.when(pl.col("id_valid")).then(pl.lit("1")).otherwise(pl.lit("0")).alias("id_valid"),
+        id_norm.alias("id_norm"),
+        pl.when(pl.col("id_valid") & ~pl.col("id_upgraded")).then(pl.lit("1")).otherwise(pl.lit("0")).alias("id_valid"),
         pl.when(id_norm.str.len_chars() == 18)
         .then(pl.concat_str(id_norm.str.slice(0, 6), id_norm.str.slice(14, 4)))
         .alias("id_key"),

@@ -25,15 +25,20 @@ from splink import comparison_library as cl
 NAME_MU = {
     "exact": (0.880, 0.0020),  # the same characters (term-frequency adjusted)
     "homophone": (0.060, 0.0005),  # the same pinyin: 伟/玮/炜
-    "one_char": (0.030, 0.0100),  # one character added, dropped, changed or two swapped (also siblings)
-    "pinyin_jw": (0.015, 0.0100),  # pinyin Jaro–Winkler ≥ 0.9
-    "else": (0.015, 0.9775),
+    # One character added, dropped, changed or two swapped, in names of three characters or more (also
+    # siblings); in a two-character name it is another given name: the else level.
+    "one_char": (0.030, 0.0100),
+    # The same surname and given names whose pinyin is alike (Jaro–Winkler ≥ 0.9; on the given name only: a
+    # shared surname would lend any two names its common-prefix bonus).
+    "pinyin_jw": (0.015, 0.0050),
+    # Another name altogether: rare for one person (a clerk's slip), the only difference between twins.
+    "else": (0.003, 0.9825),
 }
 ID_MU = {
     "exact": (0.400, 0.000001),  # written the same, but invalid (the exact stage took the valid ones)
     # Two valid numbers that differ are two persons (twins, neighbours born the same day) unless a mistyped
     # digit happened to keep the check character right: about 1 in 11 typos, 1 % of a list's records.
-    "both_valid": (0.002, 0.800000),
+    "both_valid": (0.001, 0.800000),
     "dl1": (0.450, 0.000010),  # one digit mistyped, or two neighbours transposed
     "dl2": (0.080, 0.001000),  # two digits
     "else": (0.068, 0.198989),
@@ -79,8 +84,17 @@ def comparisons(*, fixed: bool = True) -> list[Any]:
             cll.NullLevel("name_pinyin"),
             _mu(cll.ExactMatchLevel("name", term_frequency_adjustments=True), NAME_MU["exact"]),
             _mu(cll.ExactMatchLevel("name_pinyin"), NAME_MU["homophone"]),
-            _mu(cll.DamerauLevenshteinLevel("name", 1), NAME_MU["one_char"]),
-            _mu(cll.JaroWinklerLevel("name_pinyin", 0.9), NAME_MU["pinyin_jw"]),
+            _mu(
+                cll.And(
+                    cll.DamerauLevenshteinLevel("name", 1),
+                    cll.CustomLevel("length(name_l) >= 3 AND length(name_r) >= 3"),
+                ),
+                NAME_MU["one_char"],
+            ),
+            _mu(
+                cll.And(cll.ExactMatchLevel("surname_pinyin"), cll.JaroWinklerLevel("given_pinyin", 0.9)),
+                NAME_MU["pinyin_jw"],
+            ),
             _mu(cll.ElseLevel(), NAME_MU["else"]),
         ],
     )

@@ -68,3 +68,16 @@ def test_undecodable_file_refused(tmp_path: Path) -> None:
     right = write(tmp_path / "r.csv", [])
     with pytest.raises(CommandError, match="无法识别文件编码"):
         call_command("match", "link", str(left), str(right), "--out", str(tmp_path / "p.csv"))
+
+
+def test_xlsx_input(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(HEADER.split(","))
+    ws.append(["1", "王建国", N1, "男", "1962-03-14", "管头村"])
+    wb.save(tmp_path / "l.xlsx")
+    right = write(tmp_path / "r.csv", [f"R,王建国,{N1.lower()},,,"])
+    assert run(tmp_path / "l.xlsx", right, tmp_path / "p.csv", "--exact-only").rows() == [("1", "R", 1.0, "id_exact")]

@@ -85,6 +85,21 @@ def test_exact_links_valid_numbers_only_including_15_to_18() -> None:
     assert pairs.rows() == [("L1", "R1", 1.0, "id_exact")]
 
 
+def test_a_15_digit_number_links_exactly_only_where_the_names_read_alike() -> None:
+    legacy = N1[:6] + N1[8:17]
+    left = prepare(persons([{"id": "L1", "name": "王建国", "id_number": N1}]))
+    right = prepare(
+        persons(
+            [
+                {"id": "R1", "name": "王建囯", "id_number": legacy},  # another character, read alike
+                {"id": "R2", "name": "刘翠", "id_number": legacy},  # a typo made someone else's number
+                {"id": "R3", "id_number": legacy},
+            ]
+        )
+    )
+    assert [p[:2] for p in link_exact(left, right).rows()] == [("L1", "R1"), ("L1", "R3")]
+
+
 def test_link_exact_only_setting() -> None:
     left = prepare(persons([{"id": "L1", "id_number": N1}]))
     right = prepare(persons([{"id": "R1", "id_number": N1}, {"id": "R2", "id_number": N2}]))
