@@ -25,6 +25,7 @@ from jiuzhu.core.models import AuditAction
 from jiuzhu.core.tabular import write_csv, write_xlsx
 from jiuzhu.matching import forms, selectors
 from jiuzhu.matching.evidence import evidence_rows
+from jiuzhu.matching.kinds import Kind
 from jiuzhu.matching.models import Finding, FindingStatus, Run, Severity
 from jiuzhu.matching.rules import RULES
 from jiuzhu.matching.services.findings import finding_rectify, finding_step
@@ -213,7 +214,14 @@ def run_start(request: AuthedRequest) -> HttpResponse:
             matching_run_job.enqueue(run.pk)
             return redirect("matching:run", pk=run.pk)
     runs = selectors.runs_visible(user=user)[:10]
-    return render(request, "matching/run_start.html", {"form": form, "runs": runs, "rule_names": dict(_rule_choices())})
+    severities = dict(Severity.choices)
+    kinds = dict(Kind.choices)
+    rules = [
+        {"code": r.code, "name": r.name, "description": r.description, "source": r.source,
+         "severity_label": severities[r.severity.value], "kinds": [str(kinds[k]) for k in r.kinds]}
+        for r in RULES.values()
+    ]  # fmt: skip
+    return render(request, "matching/run_start.html", {"form": form, "runs": runs, "rules": rules})
 
 
 @login_required

@@ -105,9 +105,11 @@ def _typed(field: FieldSpec, raw: pl.Expr) -> pl.Expr:
         return pl.when(empty).then(None).otherwise(raw.str.replace(r"\.0+$", "").cast(pl.Int64, strict=False))
     if field.type is FieldType.MONEY:
         ok = raw.str.contains(r"^-?\d{1,10}(\.\d{1,2})?$")
-        whole = raw.str.extract(r"^(-?\d+)", 1).cast(pl.Int64, strict=False)
+        whole = raw.str.extract(r"^-?(\d+)", 1).cast(pl.Int64, strict=False)
         cents = raw.str.extract(r"\.(\d{1,2})$", 1).str.pad_end(2, "0").cast(pl.Int64, strict=False).fill_null(0)
-        fen = pl.when(whole < 0).then(whole * 100 - cents).otherwise(whole * 100 + cents)
+        magnitude = whole * 100 + cents
+        # The sign is the text's: "-0.37" is minus 37 fen although its whole part reads as 0.
+        fen = pl.when(raw.str.starts_with("-")).then(-magnitude).otherwise(magnitude)
         return pl.when(ok).then(fen)
     if field.type is FieldType.GENDER:
         low = raw.str.to_lowercase()

@@ -9,6 +9,8 @@ import polars as pl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from jiuzhu.matching.models import ColumnMapping, DataSet
@@ -107,3 +109,18 @@ def test_the_command_imports_and_refuses(approver, tmp_path: Path):
 
     with pytest.raises(CommandError, match="已于"):
         call_command("match", "import", "--kind", "deaths", str(path), stdout=io.StringIO())
+
+
+@given(st.integers(min_value=-(10**11), max_value=10**11), st.sampled_from(["", "0", "00"]))
+def test_money_cells_become_the_exact_number_of_fen(fen, pad):
+    """Whatever yuan text a department writes (1, 1.5, 1.50), the stored fen are exact: no float on the way."""
+    from jiuzhu.matching.services.datasets import parse_rows
+
+    sign = "-" if fen < 0 else ""
+    yuan, cents = divmod(abs(fen), 100)
+    text = f"{sign}{yuan}" + (f".{cents:02d}" if cents or pad else "")
+    if not cents and pad:
+        text = f"{sign}{yuan}.{pad}"
+    frame = pl.DataFrame({"姓名": ["张三"], "月领取金额": [text]})
+    good, errors = parse_rows("pensions", frame, {"name": "姓名", "monthly_amount": "月领取金额"})
+    assert errors == [] and good["monthly_amount"].to_list() == [fen]

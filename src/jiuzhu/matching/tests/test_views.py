@@ -108,6 +108,8 @@ def test_only_matching_staff_upload(client, caseworker_a):
 
 def test_a_run_from_the_web_reports_its_progress(client, approver, ledger):
     client.force_login(approver)
+    listing = client.get(reverse("matching:runs")).content.decode()
+    assert "死亡未停发" in listing and "《社会救助暂行办法》第六十八条" in listing
     response = client.post(reverse("matching:runs"), {"rules": ["dead_still_paid", "dead_member_counted"]})
     run = Run.objects.order_by("-id").first()
     assert response.url == reverse("matching:run", args=[run.pk])
