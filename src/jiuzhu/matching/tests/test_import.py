@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
@@ -111,6 +111,7 @@ def test_the_command_imports_and_refuses(approver, tmp_path: Path):
         call_command("match", "import", "--kind", "deaths", str(path), stdout=io.StringIO())
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=-(10**11), max_value=10**11), st.sampled_from(["", "0", "00"]))
 def test_money_cells_become_the_exact_number_of_fen(fen, pad):
     """Whatever yuan text a department writes (1, 1.5, 1.50), the stored fen are exact: no float on the way."""
