@@ -218,3 +218,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("JIUZHU_LOG_LEVEL", "WARNING")},
 }
+
+# Record linkage (matching.linkage): the match probability a fuzzy pair needs, and Splink's engine
+# ("duckdb" in process, or "spark" for a province's or the nation's lists; pip install 'jiuzhu[spark]').
+JIUZHU_LINKAGE_THRESHOLD = float(os.environ.get("JIUZHU_LINKAGE_THRESHOLD", "0.9"))
+JIUZHU_LINKAGE_BACKEND = os.environ.get("JIUZHU_LINKAGE_BACKEND", "duckdb")
+JIUZHU_LINKAGE_SPARK_MASTER = os.environ.get("JIUZHU_LINKAGE_SPARK_MASTER", "local[*]")

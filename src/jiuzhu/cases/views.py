@@ -151,6 +151,7 @@ def _case_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         "refusal_due": selectors.refusal_notify_due(case) if case.status == Status.REFUSED else None,
         "today": today,
         "members": selectors.snapshot_members(case=case),
+        "panels": _panels(request, case),
     }
 
 
@@ -170,6 +171,12 @@ def _refused(request: AuthedRequest, case: Case, action: str) -> HttpResponse | 
 def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
     return render(request, "cases/case_detail.html", _case_context(request, case))
+
+
+def _panels(request: AuthedRequest, case: Case) -> list[str]:
+    from jiuzhu.cases.extensions import render_case_panels
+
+    return render_case_panels(request, case)
 
 
 @login_required

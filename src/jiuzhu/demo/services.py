@@ -19,6 +19,7 @@ from jiuzhu.cases.demo import cases_seed
 from jiuzhu.demo.generator import DemoData, generate
 from jiuzhu.demo.layout import CITY, COUNTY, PROVINCE
 from jiuzhu.grievances.demo import grievances_seed
+from jiuzhu.matching.demo import matching_seed
 from jiuzhu.monitoring.demo import MonitoringSeed, monitoring_seed
 from jiuzhu.payments.demo import PayrollSeed, payroll_seed
 from jiuzhu.policy.services import parameters_load, parameters_load_defaults
@@ -242,6 +243,10 @@ def demo_build(
         raised_on=_raised_on(today),
     )
     t = step("payroll", t)
+    # Cross-checks: their lists are drawn from the registry and the entitlements the steps above wrote; the
+    # deaths the townships record from them stop payments before the statistics count them.
+    matching_seed(county=Region.objects.get(code=COUNTY[0]), today=today, seed=seed)
+    t = step("matching", t)
     report.monitoring = monitoring_seed(
         county=Region.objects.get(code=COUNTY[0]), today=today, rng_seed=seed,
         caseworkers=list(User.objects.filter(username__in=["caseworker", "caseworker2"]).select_related("region")),

@@ -167,7 +167,7 @@ def case_request_check(*, actor: User, case: Case, on: dt.date | None = None) ->
 
 @transaction.atomic
 def case_record_check(*, actor: User, case: Case, result: str, passed: bool, on: dt.date | None = None) -> Case:
-    """The economic check's answer, entered by hand until the matching issue feeds it."""
+    """The economic check's answer; registered apps keep their evidence with it (cases.extensions)."""
     on = _today(on)
     case = _begin(actor, case, "record_check")
     if not result.strip():
@@ -175,6 +175,10 @@ def case_record_check(*, actor: User, case: Case, result: str, passed: bool, on:
     check = case.checks.order_by("-id").first() or EconomicCheck(case=case, requested_at=on, requested_by=actor)
     check.result, check.passed, check.recorded_at, check.recorded_by = result, passed, on, actor
     check.save()
+    # Higher apps keep their evidence with the check (matching: what the external registers said).
+    from jiuzhu.cases.extensions import check_recorded
+
+    check_recorded(case=case, check=check, actor=actor)
     return _move(case, actor=actor, action="record_check", to=Status.CHECKED, on=on, note=result)
 
 

@@ -186,6 +186,12 @@ PARAMETER_SPECS: dict[str, ParameterSpec] = {
                 ("jiage_butie", gettext_noop("确认金额上限：价格临时补贴"), gettext_noop("元/人/月")),
             )
         ),
+        # Cross-checks (matching): the findings' verification deadlines by severity, and the rules' thresholds.
+        _s("matching.days.high", _I, gettext_noop("疑似问题核实时限：高"), gettext_noop("个工作日")),
+        _s("matching.days.medium", _I, gettext_noop("疑似问题核实时限：中"), gettext_noop("个工作日")),
+        _s("matching.days.low", _I, gettext_noop("疑似问题核实时限：低"), gettext_noop("个工作日")),
+        _s("matching.elderly_age", _I, gettext_noop("比对规则：老年人年龄起点"), gettext_noop("周岁")),
+        _s("matching.huli_max_grade", _I, gettext_noop("比对规则：享受护理补贴的最低残疾等级"), gettext_noop("级")),
     )
 }
 
