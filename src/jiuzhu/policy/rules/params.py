@@ -149,6 +149,14 @@ PARAMETER_SPECS: dict[str, ParameterSpec] = {
         # 价格临时补贴: the month's rises, entered by the county from the statistics bureau's figures.
         _s("jiage.cpi_yoy", _P, gettext_noop("价格联动：当月CPI同比涨幅"), gettext_noop("%")),
         _s("jiage.food_cpi_yoy", _P, gettext_noop("价格联动：当月食品CPI同比涨幅"), gettext_noop("%")),
+        # Charity (慈善救助): the most one disbursement of each category may pay.
+        _s("charity.cap.education", _M, gettext_noop("慈善单笔支出上限：助学"), gettext_noop("元")),
+        _s("charity.cap.medical", _M, gettext_noop("慈善单笔支出上限：助医"), gettext_noop("元")),
+        _s("charity.cap.elderly", _M, gettext_noop("慈善单笔支出上限：助老"), gettext_noop("元")),
+        _s("charity.cap.disability", _M, gettext_noop("慈善单笔支出上限：助残"), gettext_noop("元")),
+        _s("charity.cap.orphan", _M, gettext_noop("慈善单笔支出上限：助孤"), gettext_noop("元")),
+        _s("charity.cap.disaster", _M, gettext_noop("慈善单笔支出上限：救灾"), gettext_noop("元")),
+        _s("charity.cap.hardship", _M, gettext_noop("慈善单笔支出上限：临时困难"), gettext_noop("元")),
     )
 }
 
