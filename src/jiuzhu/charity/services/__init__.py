@@ -2,6 +2,7 @@
 runs in one transaction, locks the rows it changes and writes the audit log. Money moves only through the fund
 ledger in `_common` (fund_credit / fund_debit), under the fund's row lock."""
 
+from jiuzhu.charity.services._common import fund_label
 from jiuzhu.charity.services.disbursements import (
     category_cap,
     disbursement_approve,
@@ -21,6 +22,7 @@ __all__ = [
     "disbursement_refuse",
     "donation_record",
     "donor_create",
+    "fund_label",
     "need_close",
     "need_post",
     "public_text_problem",

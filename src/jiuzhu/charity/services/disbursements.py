@@ -130,7 +130,7 @@ def disbursement_approve(*, actor: User, disbursement: Disbursement, on: dt.date
     it (another approval took it meanwhile)."""
     d = _decide(actor, disbursement)
     on = today(on)
-    fund = Fund.objects.select_for_update().select_related("need").get(pk=d.fund_id)
+    fund = Fund.objects.select_for_update().get(pk=d.fund_id)
     fund_debit(fund=fund, amount=d.amount, disbursement=d, actor=actor, on=on)
     d.status, d.decided_by, d.decided_on = DisbursementStatus.APPROVED, actor, on
     d.save(update_fields=["status", "decided_by", "decided_on"])
