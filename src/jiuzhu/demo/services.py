@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from jiuzhu.accounts.models import Role, User
 from jiuzhu.accounts.services import user_create
 from jiuzhu.cases.demo import cases_seed
+from jiuzhu.charity.demo import charity_seed
 from jiuzhu.demo.generator import DemoData, generate
 from jiuzhu.demo.layout import CITY, COUNTY, PROVINCE
 from jiuzhu.payments.demo import PayrollSeed, payroll_seed
@@ -236,7 +237,15 @@ def demo_build(
         raise_keys=RAISE_KEYS,
         raised_on=_raised_on(today),
     )
-    step("payroll", t)
+    t = step("payroll", t)
+    charity_seed(
+        county=Region.objects.get(code=COUNTY[0]),
+        today=today,
+        officer=User.objects.get(username="charity"),
+        approver=User.objects.get(username="approver"),
+        rng_seed=seed,
+    )
+    step("charity", t)
     return report
 
 
