@@ -192,6 +192,14 @@ PARAMETER_SPECS: dict[str, ParameterSpec] = {
         _s("matching.days.low", _I, gettext_noop("疑似问题核实时限：低"), gettext_noop("个工作日")),
         _s("matching.elderly_age", _I, gettext_noop("比对规则：老年人年龄起点"), gettext_noop("周岁")),
         _s("matching.huli_max_grade", _I, gettext_noop("比对规则：享受护理补贴的最低残疾等级"), gettext_noop("级")),
+        # Charity (慈善救助): the most one disbursement of each category may pay.
+        _s("charity.cap.education", _M, gettext_noop("慈善单笔支出上限：助学"), gettext_noop("元")),
+        _s("charity.cap.medical", _M, gettext_noop("慈善单笔支出上限：助医"), gettext_noop("元")),
+        _s("charity.cap.elderly", _M, gettext_noop("慈善单笔支出上限：助老"), gettext_noop("元")),
+        _s("charity.cap.disability", _M, gettext_noop("慈善单笔支出上限：助残"), gettext_noop("元")),
+        _s("charity.cap.orphan", _M, gettext_noop("慈善单笔支出上限：助孤"), gettext_noop("元")),
+        _s("charity.cap.disaster", _M, gettext_noop("慈善单笔支出上限：救灾"), gettext_noop("元")),
+        _s("charity.cap.hardship", _M, gettext_noop("慈善单笔支出上限：临时困难"), gettext_noop("元")),
     )
 }
 

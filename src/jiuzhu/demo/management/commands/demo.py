@@ -85,6 +85,7 @@ class Command(BaseCommand):
             "reports": _("生成统计快照和目标任务"),
             "monitoring": _("低收入人口监测筛查"),
             "matching": _("导入外部数据、运行数据比对"),
+            "charity": _("生成慈善捐赠与支出"),
         }
         self.stdout.write(_("正在生成演示县：%(n)d 户，随机种子 %(s)d …") % {"n": households, "s": seed})
         bar = tqdm(total=households, unit=_("户"), desc=_("写入家庭"), disable=None, file=sys.stderr)
