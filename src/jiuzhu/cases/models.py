@@ -337,6 +337,8 @@ class ReserveFundEntry(models.Model):
 class ReviewKind(models.TextChoices):
     SCHEDULED = "scheduled", _("定期复核")
     DEATH = "death", _("成员死亡复核")
+    # Opened when something outside the schedule calls the entitlement into question (a complaint, a report).
+    ON_DEMAND = "on_demand", _("专项复核")
 
 
 class ReviewOutcome(models.TextChoices):

@@ -1,3 +1,6 @@
+"""Complaints, reports, questions and suggestions (投诉举报) from the portal, the window, the phone line and
+letters, with a working-day deadline, assignment, investigation, answer and escalation."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +9,11 @@ class GrievancesConfig(AppConfig):
     name = "jiuzhu.grievances"
     label = "grievances"
     verbose_name = _("投诉举报")
+
+    def ready(self) -> None:
+        from jiuzhu.core.capabilities import Capability
+        from jiuzhu.core.navigation import MenuItem, register_home_section, register_menu
+        from jiuzhu.grievances.home import home_section
+
+        register_menu(MenuItem(150, "grievances:list", _("投诉举报"), Capability.VIEW_GRIEVANCES))
+        register_home_section(50, "grievances", home_section)

@@ -26,7 +26,7 @@ from jiuzhu.cases.services.notice import (
 )
 from jiuzhu.cases.services.online import case_submit_online
 from jiuzhu.cases.services.reserve_fund import case_emergency_pay, reserve_fund_topup
-from jiuzhu.cases.services.reviews import recheck_on_death, review_record, review_schedule
+from jiuzhu.cases.services.reviews import recheck_on_death, review_open, review_record, review_schedule
 from jiuzhu.cases.services.self_care import case_assess_self_care
 from jiuzhu.cases.services.snapshot import household_snapshot
 
@@ -54,6 +54,7 @@ __all__ = [
     "notice_publish",
     "recheck_on_death",
     "reserve_fund_topup",
+    "review_open",
     "review_record",
     "review_schedule",
 ]

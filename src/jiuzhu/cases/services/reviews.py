@@ -102,6 +102,35 @@ def review_record(
 
 
 @transaction.atomic
+def review_open(*, actor: User, entitlement: Entitlement, due_date: dt.date, note: str) -> Review:
+    """A re-check on demand (专项复核) of a running entitlement, due on `due_date`: what a complaint or a report
+    about the household's assistance asks for. Idempotent: while one is open, it is returned, not doubled."""
+    _require(actor, Capability.REVIEW_ENTITLEMENT)
+    require_scope(actor, entitlement.region_code)
+    if entitlement.status == EntitlementStatus.STOPPED:
+        raise IllegalStep(_("该救助待遇已停止，无需复核"))
+    existing = entitlement.reviews.filter(kind=ReviewKind.ON_DEMAND, outcome=ReviewOutcome.PENDING).first()
+    if existing is not None:
+        return existing
+    review = Review.objects.create(
+        entitlement=entitlement,
+        region_code=entitlement.region_code,
+        kind=ReviewKind.ON_DEMAND,
+        due_date=due_date,
+        note=note[:200],
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="review",
+        object_id=review.pk,
+        region_code=review.region_code,
+        summary=_("专项复核户 %(h)s：%(n)s") % {"h": entitlement.household.number, "n": review.note},
+    )
+    return review
+
+
+@transaction.atomic
 def recheck_on_death(*, person: Person, actor: User | None = None, on: dt.date | None = None) -> list[Review]:
     """A member's recorded death: every running entitlement of the household gets a re-check due within
     3 months ([57] 第三十条). Idempotent: an open death re-check is not created twice.

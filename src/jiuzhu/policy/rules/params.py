@@ -149,6 +149,11 @@ PARAMETER_SPECS: dict[str, ParameterSpec] = {
         # 价格临时补贴: the month's rises, entered by the county from the statistics bureau's figures.
         _s("jiage.cpi_yoy", _P, gettext_noop("价格联动：当月CPI同比涨幅"), gettext_noop("%")),
         _s("jiage.food_cpi_yoy", _P, gettext_noop("价格联动：当月食品CPI同比涨幅"), gettext_noop("%")),
+        # Grievances (投诉举报): the working days from receipt to the answer, per kind.
+        _s("grievance.days.complaint", _I, gettext_noop("投诉办理时限"), gettext_noop("个工作日")),
+        _s("grievance.days.report", _I, gettext_noop("举报办理时限"), gettext_noop("个工作日")),
+        _s("grievance.days.inquiry", _I, gettext_noop("咨询答复时限"), gettext_noop("个工作日")),
+        _s("grievance.days.suggestion", _I, gettext_noop("意见建议答复时限"), gettext_noop("个工作日")),
     )
 }
 

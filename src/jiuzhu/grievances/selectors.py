@@ -1,0 +1,155 @@
+"""Reads of grievances. Staff see those that concern their region or are assigned to their office (the county
+sees all of its county); the public sees one grievance's status, and only with its number and query code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from jiuzhu.accounts.models import Capability, User
+from jiuzhu.core.scope import scope_q
+from jiuzhu.core.workdays import add_workdays
+from jiuzhu.grievances.models import OPEN_STATES, Grievance, GrievanceEvent, Kind, State
+from jiuzhu.grievances.services import code_hash
+from jiuzhu.grievances.workflow import NEXT_STEP, STEPS, is_overdue, steps_for
+
+__all__ = [
+    "GrievanceFilters",
+    "PublicStatus",
+    "grievance_get",
+    "grievance_public_status",
+    "grievance_timeline",
+    "grievances_filtered",
+    "grievances_visible",
+    "steps_for",
+]
+
+
+def grievances_visible(*, user: User) -> QuerySet[Grievance]:
+    if not user.has_capability(Capability.VIEW_GRIEVANCES):
+        return Grievance.objects.none()
+    return Grievance.objects.filter(scope_q(user, "region_code") | scope_q(user, "assigned_code")).select_related(
+        "region", "assigned_region", "assigned_to"
+    )
+
+
+def grievance_get(*, user: User, pk: int) -> Grievance:
+    """The grievance, or 404 when it does not exist for this user."""
+    return get_object_or_404(
+        grievances_visible(user=user).select_related("subject_case", "subject_household", "subject_person"), pk=pk
+    )
+
+
+@dataclass(frozen=True)
+class GrievanceFilters:
+    state: str = ""
+    kind: str = ""
+    channel: str = ""
+    township: str = ""  # a 12-digit township code
+    overdue: bool = False
+    escalated: bool = False
+    q: str = ""
+
+
+def grievances_filtered(*, user: User, filters: GrievanceFilters, on: dt.date | None = None) -> QuerySet[Grievance]:
+    on = on or timezone.localdate()
+    rows = grievances_visible(user=user)
+    if filters.state:
+        rows = rows.filter(state=filters.state)
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if filters.channel:
+        rows = rows.filter(channel=filters.channel)
+    if filters.township:
+        prefix = filters.township[:9]
+        rows = rows.filter(Q(region_code__startswith=prefix) | Q(assigned_code__startswith=prefix))
+    if filters.overdue:
+        rows = rows.filter(state__in=OPEN_STATES, due_date__lt=on)
+    if filters.escalated:
+        rows = rows.filter(escalated_on__isnull=False, state__in=OPEN_STATES)
+    if filters.q:
+        text = filters.q.strip()[:100]
+        rows = rows.filter(Q(number__icontains=text) | Q(content__icontains=text) | Q(answer__icontains=text))
+    return rows
+
+
+def grievance_timeline(*, grievance: Grievance) -> QuerySet[GrievanceEvent]:
+    return grievance.events.select_related("actor").order_by("id")
+
+
+@dataclass(frozen=True)
+class DeskCounts:
+    open: int
+    overdue: int
+    due_soon: int
+    to_assign: int
+
+
+def grievance_desk_counts(*, user: User, on: dt.date | None = None) -> DeskCounts:
+    """What waits for this user: open grievances they may move on, those past their deadline, those due within
+    two working days, and (for the county) those not yet assigned."""
+    on = on or timezone.localdate()
+    rows = grievances_visible(user=user).filter(state__in=OPEN_STATES)
+    mine = [g for g in rows.select_related(None) if _waits_for(user, g)]
+    soon = add_workdays(on, 2)
+    return DeskCounts(
+        open=len(mine),
+        overdue=sum(1 for g in mine if is_overdue(g, on)),
+        due_soon=sum(1 for g in mine if on <= g.due_date <= soon),
+        to_assign=sum(1 for g in mine if g.state == State.RECEIVED),
+    )
+
+
+def _waits_for(user: User, grievance: Grievance) -> bool:
+    action = NEXT_STEP.get(State(grievance.state))
+    if action is None:
+        return False
+    if action == "assign" and grievance.kind == Kind.INQUIRY and user.has_capability(STEPS["answer"].capability):
+        return True
+    return action in steps_for(user, grievance)
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """All the complainant sees: nothing about anyone, not even what they wrote."""
+
+    number: str
+    kind: str
+    received_on: dt.date
+    state: str
+    due_date: dt.date
+    answer: str
+    answered_on: dt.date | None
+
+
+# Compared against when the number does not exist, so a wrong number costs the same as a wrong code.
+_DUMMY_HASH = "0" * 32
+
+
+def grievance_public_status(*, number: str, query_code: str) -> PublicStatus | None:
+    """The status for the number and its query code; None for an unknown number or any wrong code, alike."""
+    number = number.strip().upper()[:16]
+    row = (
+        Grievance.objects.filter(number=number)
+        .only("number", "kind", "received_on", "state", "due_date", "answer", "answered_on", "query_hash")
+        .first()
+    )
+    given = code_hash(query_code) if query_code else ""
+    stored = row.query_hash if row is not None else _DUMMY_HASH
+    if not hmac.compare_digest(given.encode(), stored.encode()) or row is None:
+        return None
+    answered = row.state in (State.ANSWERED, State.CLOSED)
+    return PublicStatus(
+        number=row.number,
+        kind=str(Kind(row.kind).label),
+        received_on=row.received_on,
+        state=str(State(row.state).label),
+        due_date=row.due_date,
+        answer=row.answer if answered else "",
+        answered_on=row.answered_on if answered else None,
+    )

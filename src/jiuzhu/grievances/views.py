@@ -1,0 +1,245 @@
+"""The grievance desk's pages. Thin: selectors decide what a user sees, services what they may do."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiuzhu.accounts.models import Capability
+from jiuzhu.cases.models import Case
+from jiuzhu.core.forms import form_add_errors
+from jiuzhu.core.http import AuthedRequest
+from jiuzhu.core.scope import prefix_q, scope_q
+from jiuzhu.grievances import forms, selectors, services, stats
+from jiuzhu.grievances.models import Channel, Grievance, Kind, State
+from jiuzhu.grievances.workflow import STEPS, is_overdue, steps_for
+from jiuzhu.regions.models import Level, Region
+from jiuzhu.registry.models import Household
+
+PAGE_SIZE = 25
+
+
+def _require(request: AuthedRequest, capability: Capability) -> None:
+    if not request.user.has_capability(capability):
+        raise PermissionDenied
+
+
+def _filters(request: AuthedRequest) -> selectors.GrievanceFilters:
+    g = request.GET
+    return selectors.GrievanceFilters(
+        state=g.get("state", "") if g.get("state", "") in State.values else "",
+        kind=g.get("kind", "") if g.get("kind", "") in Kind.values else "",
+        channel=g.get("channel", "") if g.get("channel", "") in Channel.values else "",
+        township=g.get("township", "")[:12] if g.get("township", "").isdigit() else "",
+        overdue=g.get("overdue") == "1",
+        escalated=g.get("escalated") == "1",
+        q=g.get("q", "")[:100],
+    )
+
+
+def _townships(request: AuthedRequest) -> Any:
+    prefix = request.user.scope_prefix or "-"
+    return Region.objects.filter(prefix_q(prefix, "code"), level=Level.TOWNSHIP).order_by("code")
+
+
+@login_required
+def desk(request: AuthedRequest) -> HttpResponse:
+    _require(request, Capability.VIEW_GRIEVANCES)
+    today = timezone.localdate()
+    filters = _filters(request)
+    rows = selectors.grievances_filtered(user=request.user, filters=filters, on=today).order_by("-received_on", "-id")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "grievances/list.html",
+        {
+            "page": page,
+            "f": filters,
+            "states": State.choices,
+            "kinds": Kind.choices,
+            "channels": Channel.choices,
+            "townships": _townships(request),
+            "today": today,
+            "can_record": request.user.has_capability(Capability.RECORD_GRIEVANCE),
+            "can_report": request.user.has_capability(Capability.VIEW_GRIEVANCES),
+        },
+    )
+
+
+def _subject(request: AuthedRequest, model: type[Case] | type[Household], number: str) -> Any:
+    number = number.strip()
+    if not number:
+        return None
+    obj = model.objects.filter(scope_q(request.user), number=number).first()
+    if obj is None:
+        raise ValidationError(_("在您的管辖范围内没有编号为 %(n)s 的记录") % {"n": number})
+    return obj
+
+
+@login_required
+def record(request: AuthedRequest) -> HttpResponse:
+    """A grievance received at the window, on the phone or by letter."""
+    _require(request, Capability.RECORD_GRIEVANCE)
+    form = forms.RecordForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            case = _subject(request, Case, d["case_number"])
+            household = _subject(request, Household, d["household_number"])
+            sub = services.grievance_submit(
+                actor=request.user,
+                channel=d["channel"],
+                kind=d["kind"],
+                topic=d["topic"],
+                content=d["content"],
+                region=d["region"],
+                anonymous=d["anonymous"],
+                contact_name=d["contact_name"],
+                contact_phone=d["contact_phone"],
+                subject_case=case,
+                subject_household=household,
+            )
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+        else:
+            # The query code exists only in this response: the desk reads it out or writes it on the receipt.
+            can_view = request.user.has_capability(Capability.VIEW_GRIEVANCES)
+            context = {"sub": sub, "g": sub.grievance, "can_view": can_view}
+            return render(request, "grievances/recorded.html", context)
+    return render(request, "grievances/record.html", {"form": form})
+
+
+def _step_forms(request: AuthedRequest, g: Grievance, bound: tuple[str, Form] | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if bound is not None:  # a refused step keeps its form on the page, with the reason above it
+        out[bound[0]] = (STEPS[bound[0]], bound[1])
+    for action in steps_for(request.user, g):
+        cls = forms.STEP_FORMS[action]
+        if action in out:
+            continue
+        kwargs: dict[str, Any] = {"prefix": action}
+        if cls is forms.AssignForm:
+            kwargs["user"] = request.user
+        if cls is forms.AnswerForm:
+            kwargs["initial"] = {"topic": g.topic}
+        out[action] = (STEPS[action], cls(**kwargs))
+    return out
+
+
+def _detail(
+    request: AuthedRequest, g: Grievance, bound: tuple[str, Form] | None = None, status: int = 200
+) -> HttpResponse:
+    today = timezone.localdate()
+    return render(
+        request,
+        "grievances/detail.html",
+        {
+            "g": g,
+            "events": selectors.grievance_timeline(grievance=g),
+            "step_forms": _step_forms(request, g, bound),
+            "open_step": bound[0] if bound else "",
+            "overdue": is_overdue(g, today),
+            "can_reveal": request.user.can_reveal_pii and bool(g.contact_phone_enc),
+            "today": today,
+        },
+        status=status,
+    )
+
+
+@login_required
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _detail(request, selectors.grievance_get(user=request.user, pk=pk))
+
+
+def _run_step(request: AuthedRequest, g: Grievance, action: str, d: dict[str, Any]) -> Grievance:
+    user = request.user
+    if action == "assign":
+        return services.grievance_assign(actor=user, grievance=g, region=d["region"], staff=d["staff"], note=d["note"])
+    if action == "investigate":
+        return services.grievance_investigate(actor=user, grievance=g, note=d["note"])
+    if action == "note":
+        return services.grievance_note_add(actor=user, grievance=g, note=d["note"])
+    if action == "request_review":
+        return services.grievance_request_review(actor=user, grievance=g)
+    if action == "answer":
+        return services.grievance_answer(actor=user, grievance=g, answer=d["answer"], topic=d["topic"])
+    if action == "close":
+        return services.grievance_close(actor=user, grievance=g, satisfaction=d["satisfaction"], note=d["note"])
+    return services.grievance_reopen(actor=user, grievance=g, reason=d["reason"])
+
+
+@login_required
+@require_POST
+def step(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    g = selectors.grievance_get(user=request.user, pk=pk)
+    if action not in STEPS:
+        raise Http404
+    cls = forms.STEP_FORMS[action]
+    kwargs: dict[str, Any] = {"prefix": action}
+    if cls is forms.AssignForm:
+        kwargs["user"] = request.user
+    form = cls(request.POST, **kwargs)
+    if form.is_valid():
+        try:
+            _run_step(request, g, action, form.cleaned_data)
+        except ValidationError as exc:
+            form_add_errors(form, exc)
+        else:
+            messages.success(request, _("%(n)s：已%(a)s") % {"n": g.number, "a": STEPS[action].label})
+            return redirect("grievances:detail", pk=g.pk)
+    g.refresh_from_db()
+    return _detail(request, g, (action, form), status=422)
+
+
+@login_required
+@require_POST
+def reveal(request: AuthedRequest, pk: int) -> HttpResponse:
+    g = selectors.grievance_get(user=request.user, pk=pk)
+    return HttpResponse(
+        format_html(
+            '<span class="revealed">{}</span>', services.grievance_contact_reveal(actor=request.user, grievance=g)
+        )
+    )
+
+
+def _period(request: AuthedRequest, today: dt.date) -> tuple[dt.date, dt.date]:
+    try:
+        start = dt.date.fromisoformat(request.GET.get("start", ""))
+    except ValueError:
+        start = today.replace(month=1, day=1)
+    try:
+        end = dt.date.fromisoformat(request.GET.get("end", ""))
+    except ValueError:
+        end = today
+    return (start, end) if start <= end else (end, start)
+
+
+@login_required
+def report(request: AuthedRequest) -> HttpResponseBase:
+    _require(request, Capability.VIEW_GRIEVANCES)
+    today = timezone.localdate()
+    start, end = _period(request, today)
+    data = stats.grievance_report(user=request.user, start=start, end=end, on=today)
+    if request.GET.get("format") == "xlsx":
+        with tempfile.TemporaryDirectory() as tmp:
+            body = stats.report_xlsx(data, Path(tmp) / "report.xlsx").read_bytes()
+        name = f"投诉举报统计-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+        return FileResponse(io.BytesIO(body), as_attachment=True, filename=name)
+    sections = [(stats.SECTION_TITLES[k], rows) for k, rows in data.sections.items()]
+    return render(request, "grievances/report.html", {"r": data, "sections": sections})
