@@ -154,6 +154,14 @@ PARAMETER_SPECS: dict[str, ParameterSpec] = {
         _s("grievance.days.report", _I, gettext_noop("举报办理时限"), gettext_noop("个工作日")),
         _s("grievance.days.inquiry", _I, gettext_noop("咨询答复时限"), gettext_noop("个工作日")),
         _s("grievance.days.suggestion", _I, gettext_noop("意见建议答复时限"), gettext_noop("个工作日")),
+        # Charity (慈善救助): the most one disbursement of each category may pay.
+        _s("charity.cap.education", _M, gettext_noop("慈善单笔支出上限：助学"), gettext_noop("元")),
+        _s("charity.cap.medical", _M, gettext_noop("慈善单笔支出上限：助医"), gettext_noop("元")),
+        _s("charity.cap.elderly", _M, gettext_noop("慈善单笔支出上限：助老"), gettext_noop("元")),
+        _s("charity.cap.disability", _M, gettext_noop("慈善单笔支出上限：助残"), gettext_noop("元")),
+        _s("charity.cap.orphan", _M, gettext_noop("慈善单笔支出上限：助孤"), gettext_noop("元")),
+        _s("charity.cap.disaster", _M, gettext_noop("慈善单笔支出上限：救灾"), gettext_noop("元")),
+        _s("charity.cap.hardship", _M, gettext_noop("慈善单笔支出上限：临时困难"), gettext_noop("元")),
     )
 }
 
