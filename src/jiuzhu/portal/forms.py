@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy
 from jiuzhu.cases import engine
 from jiuzhu.cases.models import LinshiKind
 from jiuzhu.core.idcard import IdNumberError, parse_id_number
+from jiuzhu.grievances.models import Kind as GrievanceKind
+from jiuzhu.grievances.models import Topic
+from jiuzhu.grievances.validation import CONTENT_MAX, NAME_MAX
 from jiuzhu.portal import selectors
 from jiuzhu.portal.conf import upload_max_bytes
 from jiuzhu.portal.spam import SpamCheckedForm
@@ -185,3 +188,30 @@ class ApplicationForm(SpamCheckedForm, HouseholdFields):
 
 def member_forms(form_class: type[forms.Form], data: Any = None, count: int = MAX_MEMBERS) -> list[Any]:
     return [form_class(data, prefix=f"m{i}") for i in range(count)]
+
+
+def region_choices() -> list[tuple[str, list[tuple[str, str]]] | tuple[str, str]]:
+    """Each township (its own office) and its villages, for a complaint's place."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for t in selectors.townships():
+        groups[t.name] = [(t.code, _("%(t)s（乡镇、街道本级）") % {"t": t.name})]
+    for v in selectors.villages_all():
+        if v.parent is not None and v.parent.name in groups:
+            groups[v.parent.name].append((v.code, v.name))
+    return [("", _("请选择所涉乡镇（街道）或村（社区）")), *groups.items()]
+
+
+class ComplaintForm(SpamCheckedForm):
+    kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=GrievanceKind.choices, initial=GrievanceKind.REPORT)
+    topic = forms.ChoiceField(label=gettext_lazy("问题类别"), choices=Topic.choices, initial=Topic.OTHER)
+    region = forms.ChoiceField(label=gettext_lazy("所涉地点"))
+    content = forms.CharField(
+        label=gettext_lazy("反映内容"), widget=forms.Textarea(attrs={"rows": 6}), max_length=CONTENT_MAX
+    )
+    anonymous = forms.BooleanField(label=gettext_lazy("匿名反映（不留姓名和电话）"), required=False)
+    contact_name = forms.CharField(label=gettext_lazy("联系人"), max_length=NAME_MAX, required=False)
+    contact_phone = forms.CharField(label=gettext_lazy("联系电话"), max_length=20, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = region_choices()  # type: ignore[attr-defined]

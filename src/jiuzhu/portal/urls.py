@@ -14,4 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("apply/", views.apply, name="apply"),
     path("status/", views.status, name="status"),
     path("self-check/", views.self_check, name="self_check"),
+    path("complaint/", views.complaint, name="complaint"),
+    path("complaint/status/", views.complaint_status, name="complaint_status"),
+    path("charity/", views.charity, name="charity"),
 ]

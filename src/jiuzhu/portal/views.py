@@ -18,9 +18,14 @@ from django.views.decorators.http import require_http_methods
 from jiuzhu.cases import checklists, engine
 from jiuzhu.cases import selectors as case_selectors
 from jiuzhu.cases.documents import notice_pdf
+from jiuzhu.charity import selectors as charity_selectors
+from jiuzhu.grievances.models import Channel as GrievanceChannel
+from jiuzhu.grievances.selectors import grievance_public_status
+from jiuzhu.grievances.services import grievance_submit
 from jiuzhu.policy.programs import program_rows
 from jiuzhu.portal import documents, forms, ratelimit, selectors, selfcheck, services
 from jiuzhu.portal.conf import upload_max_bytes
+from jiuzhu.regions.models import Region
 from jiuzhu.registry.models import Relation
 
 FORM_PROGRAMS = ("dibao_urban", "dibao_rural", "tekun_dispersed", "linshi", "canji_huli")
@@ -233,4 +238,85 @@ def self_check(request: HttpRequest) -> HttpResponse:
         "portal/self_check.html",
         {"form": form, "members": members, "estimates": estimates},
         status=200 if valid else 400,
+    )
+
+
+# ── complaints (the grievance desk answers; the answer comes back here) ──
+
+
+@never_cache
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def complaint(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return render(request, "portal/complaint.html", {"form": forms.ComplaintForm()})
+    if not ratelimit.allowed(request, "complaint"):
+        return _limited(request)
+    form = forms.ComplaintForm(request.POST)
+    if form.is_valid():
+        c = form.cleaned_data
+        try:
+            done = grievance_submit(
+                channel=GrievanceChannel.PORTAL,
+                kind=c["kind"],
+                topic=c["topic"],
+                content=c["content"],
+                region=Region.objects.filter(code=c["region"]).first(),
+                anonymous=bool(c.get("anonymous")),
+                contact_name=c.get("contact_name") or "",
+                contact_phone=c.get("contact_phone") or "",
+                actor=None,
+            )
+        except ValidationError as e:
+            _add_errors(form, e)
+        else:
+            return render(request, "portal/complaint_done.html", {"number": done.number, "code": done.query_code})
+    return render(request, "portal/complaint.html", {"form": form}, status=400)
+
+
+def _add_errors(form: forms.ComplaintForm, error: ValidationError) -> None:
+    """The service's errors on the form's fields where it has them, above the form otherwise."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for name, messages in error.message_dict.items():
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+@never_cache
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def complaint_status(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {"asked": False, "number": ""}
+    if request.method == "POST":
+        number = str(request.POST.get("number", "")).strip()[:16]
+        code = str(request.POST.get("code", "")).strip()[:16]
+        if not ratelimit.allowed(request, "status", number):
+            return _limited(request)
+        result = grievance_public_status(number=number, query_code=code) if number and code else None
+        context = {"asked": True, "number": number, "result": result}
+    return render(request, "portal/complaint_status.html", context)
+
+
+# ── charity: the public account ──
+
+
+def charity(request: HttpRequest) -> HttpResponse:
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year", this_year))
+    except ValueError:
+        year = this_year
+    year = min(max(year, 2000), this_year)
+    return render(
+        request,
+        "portal/charity.html",
+        {
+            "account": charity_selectors.public_account(year=year),
+            "needs": charity_selectors.public_needs(),
+            "disbursements": charity_selectors.public_disbursements(year=year),
+            "years": list(range(this_year, this_year - 5, -1)),
+        },
     )
