@@ -85,3 +85,35 @@ def paid_household(standards, make_household, approver):
         start_month=start.replace(day=1),
     )
     return hh
+
+
+@pytest.fixture
+def phone(live_server: Any, settings: Any) -> Any:
+    """A Playwright page on a 390×844 phone screen, in Chinese, against the live test server. The minimum fill
+    time is off: a test types faster than any person."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    from jiuzhu.browser import ARGS, chromium_or_skip
+
+    executable = chromium_or_skip()
+    settings.PORTAL_MIN_FILL_SECONDS = 0
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=ARGS)
+        context = browser.new_context(
+            locale="zh-CN", viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+            has_touch=True,
+        )  # fmt: skip
+        pg = context.new_page()
+        pg.set_default_timeout(15_000)
+        pg.base = live_server.url
+        try:
+            yield pg
+        finally:
+            context.close()
+            browser.close()
+            from django.db import connections
+
+            connections.close_all()
