@@ -74,3 +74,9 @@ from jiuzhu.cases.api import router as cases_router  # noqa: E402
 
 cases_error_handler(api)
 api.add_router("/cases", cases_router)
+
+from jiuzhu.grievances.api import install_error_handler as grievances_error_handler  # noqa: E402
+from jiuzhu.grievances.api import router as grievances_router  # noqa: E402
+
+grievances_error_handler(api)
+api.add_router("/grievances", grievances_router)

@@ -18,6 +18,7 @@ from jiuzhu.accounts.services import user_create
 from jiuzhu.cases.demo import cases_seed
 from jiuzhu.demo.generator import DemoData, generate
 from jiuzhu.demo.layout import CITY, COUNTY, PROVINCE
+from jiuzhu.grievances.demo import grievances_seed
 from jiuzhu.payments.demo import PayrollSeed, payroll_seed
 from jiuzhu.policy.services import parameters_load, parameters_load_defaults
 from jiuzhu.regions.models import Level, Region
@@ -236,7 +237,9 @@ def demo_build(
         raise_keys=RAISE_KEYS,
         raised_on=_raised_on(today),
     )
-    step("payroll", t)
+    t = step("payroll", t)
+    grievances_seed(county=Region.objects.get(code=COUNTY[0]), today=today, rng_seed=seed)
+    step("grievances", t)
     return report
 
 

@@ -26,6 +26,20 @@ def _regions(user: User, levels: tuple[Level, ...]) -> Any:
     return Region.objects.filter(prefix_q(prefix, "code"), level__in=levels).order_by("code")
 
 
+def _staff(user: User) -> Any:
+    prefix = user.scope_prefix or "-"
+    return (
+        User.objects.filter(prefix_q(prefix, "region__code"), is_active=True)
+        .select_related("region")
+        .order_by("region__code", "username")
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.region.name if obj.region else ''} · {obj.full_name or obj.username}"
+
+
 class RecordForm(forms.Form):
     channel = forms.ChoiceField(label=_("来源渠道"), choices=DESK_CHANNELS)
     kind = forms.ChoiceField(label=_("类型"), choices=Kind.choices)
@@ -33,6 +47,8 @@ class RecordForm(forms.Form):
     region = forms.ModelChoiceField(label=_("所涉地区"), queryset=Region.objects.none(), required=False)
     case_number = forms.CharField(label=_("所涉申请编号（可选）"), max_length=24, required=False)
     household_number = forms.CharField(label=_("所涉家庭户编号（可选）"), max_length=20, required=False)
+    person_id_number = forms.CharField(label=_("所涉人员身份证号（可选）"), max_length=18, required=False)
+    staff = StaffChoiceField(label=_("所涉工作人员（可选）"), queryset=User.objects.none(), required=False)
     content = forms.CharField(label=_("反映内容"), widget=forms.Textarea(attrs={"rows": 6}), max_length=CONTENT_MAX)
     anonymous = forms.BooleanField(label=_("匿名"), required=False)
     contact_name = forms.CharField(label=_("联系人"), max_length=NAME_MAX, required=False)
@@ -43,11 +59,9 @@ class RecordForm(forms.Form):
         region = self.fields["region"]
         assert isinstance(region, forms.ModelChoiceField)
         region.queryset = _regions(user, (Level.TOWNSHIP, Level.VILLAGE))
-
-
-class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.region.name if obj.region else ''} · {obj.full_name or obj.username}"
+        staff = self.fields["staff"]
+        assert isinstance(staff, forms.ModelChoiceField)
+        staff.queryset = _staff(user)
 
 
 class AssignForm(forms.Form):
@@ -63,11 +77,7 @@ class AssignForm(forms.Form):
         assert isinstance(region, forms.ModelChoiceField) and isinstance(staff, forms.ModelChoiceField)
         region.queryset = _regions(user, (Level.COUNTY, Level.TOWNSHIP))
         handlers = [role for role, caps in ROLE_CAPABILITIES.items() if Capability.HANDLE_GRIEVANCE in caps]
-        staff.queryset = (
-            User.objects.filter(prefix_q(user.scope_prefix or "-", "region__code"), role__in=handlers, is_active=True)
-            .select_related("region")
-            .order_by("region__code", "username")
-        )
+        staff.queryset = _staff(user).filter(role__in=handlers)
 
 
 class NoteForm(forms.Form):

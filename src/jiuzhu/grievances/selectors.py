@@ -16,7 +16,7 @@ from jiuzhu.core.scope import scope_q
 from jiuzhu.core.workdays import add_workdays
 from jiuzhu.grievances.models import OPEN_STATES, Grievance, GrievanceEvent, Kind, State
 from jiuzhu.grievances.services import code_hash
-from jiuzhu.grievances.workflow import NEXT_STEP, STEPS, is_overdue, steps_for
+from jiuzhu.grievances.workflow import NEXT_STEP, is_overdue, step_allowed, steps_for
 
 __all__ = [
     "GrievanceFilters",
@@ -106,12 +106,26 @@ def grievance_desk_counts(*, user: User, on: dt.date | None = None) -> DeskCount
 
 
 def _waits_for(user: User, grievance: Grievance) -> bool:
+    """Whether moving the grievance on is this user's job: assigning is the county's; investigating and
+    answering belong to the office (or the person) it was assigned to, not to everyone above it who could; a
+    question not yet assigned may be answered by its own township."""
     action = NEXT_STEP.get(State(grievance.state))
     if action is None:
         return False
-    if action == "assign" and grievance.kind == Kind.INQUIRY and user.has_capability(STEPS["answer"].capability):
-        return True
-    return action in steps_for(user, grievance)
+    own = user.region.code if user.region is not None else ""
+    if action == "assign":
+        if step_allowed(user, grievance, "assign"):
+            return True
+        return (
+            grievance.kind == Kind.INQUIRY
+            and grievance.township_code == own
+            and step_allowed(user, grievance, "answer")
+        )
+    if grievance.assigned_to_id is not None:
+        mine = grievance.assigned_to_id == user.pk
+    else:
+        mine = grievance.assigned_code == own
+    return mine and step_allowed(user, grievance, action)
 
 
 @dataclass(frozen=True)

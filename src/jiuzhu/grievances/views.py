@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.models import Capability
 from jiuzhu.cases.models import Case
+from jiuzhu.core import pii
 from jiuzhu.core.forms import form_add_errors
 from jiuzhu.core.http import AuthedRequest
 from jiuzhu.core.scope import prefix_q, scope_q
@@ -30,7 +31,7 @@ from jiuzhu.grievances import forms, selectors, services, stats
 from jiuzhu.grievances.models import Channel, Grievance, Kind, State
 from jiuzhu.grievances.workflow import STEPS, is_overdue, steps_for
 from jiuzhu.regions.models import Level, Region
-from jiuzhu.registry.models import Household
+from jiuzhu.registry.models import Household, Person
 
 PAGE_SIZE = 25
 
@@ -92,6 +93,16 @@ def _subject(request: AuthedRequest, model: type[Case] | type[Household], number
     return obj
 
 
+def _person(request: AuthedRequest, id_number: str) -> Person | None:
+    id_number = id_number.strip().upper()
+    if not id_number:
+        return None
+    person = Person.objects.filter(scope_q(request.user), id_number_hash=pii.lookup_hash(id_number)).first()
+    if person is None:
+        raise ValidationError({"person_id_number": _("在您的管辖范围内没有该身份证号的人员")})
+    return person
+
+
 @login_required
 def record(request: AuthedRequest) -> HttpResponse:
     """A grievance received at the window, on the phone or by letter."""
@@ -102,6 +113,7 @@ def record(request: AuthedRequest) -> HttpResponse:
         try:
             case = _subject(request, Case, d["case_number"])
             household = _subject(request, Household, d["household_number"])
+            person = _person(request, d["person_id_number"])
             sub = services.grievance_submit(
                 actor=request.user,
                 channel=d["channel"],
@@ -114,6 +126,8 @@ def record(request: AuthedRequest) -> HttpResponse:
                 contact_phone=d["contact_phone"],
                 subject_case=case,
                 subject_household=household,
+                subject_person=person,
+                subject_staff=d["staff"],
             )
         except ValidationError as exc:
             form_add_errors(form, exc)

@@ -173,3 +173,35 @@ def test_the_home_page_shows_the_desk(client, submit, approver):
     client.force_login(approver)
     html = client.get("/").content.decode()
     assert "待我办理的投诉举报" in html and "其中已超期" in html
+
+
+def test_the_to_do_counts_what_is_each_users_job(submit, approver, caseworker_a, caseworker_b, county):
+    from jiuzhu.grievances.selectors import grievance_desk_counts
+
+    received = submit().grievance  # the county's to assign
+    to_a = services.grievance_assign(actor=approver, grievance=submit().grievance, region=county.township_a)
+    to_b = services.grievance_assign(actor=approver, grievance=submit().grievance, staff=caseworker_b)
+    question = submit(kind=Kind.INQUIRY, content="请问低保标准是多少？").grievance  # township A may answer it
+    assert grievance_desk_counts(user=approver, on=TODAY).open == 2  # the received complaint and the question
+    assert grievance_desk_counts(user=approver, on=TODAY).to_assign == 2
+    assert grievance_desk_counts(user=caseworker_a, on=TODAY).open == 2  # to_a and the question
+    assert grievance_desk_counts(user=caseworker_b, on=TODAY).open == 1  # to_b, assigned to them by name
+    assert {received.pk, to_a.pk, to_b.pk, question.pk} == set(Grievance.objects.values_list("pk", flat=True))
+
+
+def test_the_desk_names_a_person_by_id_number_and_a_staff_member(client, caseworker_a, clerk_a, county, make_household):
+    from jiuzhu.core import pii
+
+    household = make_household(county.village_a1)
+    person = household.members.get()
+    id_number = pii.decrypt(person.id_number_enc)
+    client.force_login(caseworker_a)
+    form = {"channel": "window", "kind": "complaint", "topic": "conduct", "region": county.village_a1.pk,
+            "content": "村经办人员收取好处费。", "anonymous": "on", "staff": clerk_a.pk}  # fmt: skip
+    r = client.post("/grievances/record/", form | {"person_id_number": "330727190001010000"})
+    assert "没有该身份证号的人员" in r.content.decode()
+    client.post("/grievances/record/", form | {"person_id_number": id_number.lower()})
+    g = Grievance.objects.get()
+    assert (g.subject_person, g.subject_staff) == (person, clerk_a)
+    html = client.get(f"/grievances/{g.pk}/").content.decode()
+    assert person.name in html and "村经办甲" in html

@@ -81,6 +81,7 @@ class Command(BaseCommand):
             "cases": _("载入标准参数、生成救助申请"),
             "users": _("创建账号"),
             "payroll": _("生成资金发放批次"),
+            "grievances": _("生成投诉举报"),
         }
         self.stdout.write(_("正在生成演示县：%(n)d 户，随机种子 %(s)d …") % {"n": households, "s": seed})
         bar = tqdm(total=households, unit=_("户"), desc=_("写入家庭"), disable=None, file=sys.stderr)
