@@ -37,6 +37,11 @@ def _total() -> Coalesce:
     return Coalesce(Sum("amount"), ZERO)
 
 
+def _q(value: Decimal | int) -> Decimal:
+    """Two decimal places whatever the database's SUM returned (SQLite drops trailing zeros)."""
+    return Decimal(value).quantize(ZERO)
+
+
 @dataclass(frozen=True)
 class PurposeTotals:
     purpose: str
@@ -132,9 +137,9 @@ def public_account(*, year: int | None = None, region_prefix: str = "") -> Publi
         PurposeTotals(
             purpose=p.value,
             label=str(p.label),
-            received=received_by.get(p.value, ZERO),
-            disbursed=-disbursed_by.get(p.value, ZERO),
-            balance=balance_by.get(p.value, ZERO),
+            received=_q(received_by.get(p.value, ZERO)),
+            disbursed=_q(-disbursed_by.get(p.value, ZERO)),
+            balance=_q(balance_by.get(p.value, ZERO)),
         )
         for p in Purpose
     ]
@@ -146,8 +151,8 @@ def public_account(*, year: int | None = None, region_prefix: str = "") -> Publi
     by_month = [
         MonthTotals(
             month=m,
-            received=months[m].get(EntryKind.DONATION.value, ZERO),
-            disbursed=-months[m].get(EntryKind.DISBURSEMENT.value, ZERO),
+            received=_q(months[m].get(EntryKind.DONATION.value, ZERO)),
+            disbursed=_q(-months[m].get(EntryKind.DISBURSEMENT.value, ZERO)),
         )
         for m in range(1, 13)
     ]
@@ -160,7 +165,7 @@ def public_account(*, year: int | None = None, region_prefix: str = "") -> Publi
         received=sum((p.received for p in by_purpose), ZERO),
         disbursed=sum((p.disbursed for p in by_purpose), ZERO),
         balance=sum((p.balance for p in by_purpose), ZERO),
-        goods_value=goods.aggregate(t=_total())["t"],
+        goods_value=_q(goods.aggregate(t=_total())["t"]),
     )
 
 
@@ -179,8 +184,8 @@ def _campaign_totals(start: dt.date, end: dt.date, region_prefix: str) -> list[C
             starts_on=c.starts_on,
             ends_on=c.ends_on,
             goal=c.goal,
-            raised=c.raised,
-            goods_value=c.goods_value,
+            raised=_q(c.raised),
+            goods_value=_q(c.goods_value),
             donations=c.n,
         )
         for c in rows
@@ -204,7 +209,7 @@ def need_rows(qs: QuerySet[Need]) -> list[PublicNeed]:
                 purpose_label=need.get_purpose_display(),
                 township=township,
                 target=need.target,
-                raised=need.raised_sum,
+                raised=_q(need.raised_sum),
                 beneficiary=family_mask(need.household.head_name),
                 description=need.description,
                 posted_on=need.posted_on,

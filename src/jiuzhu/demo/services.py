@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from jiuzhu.accounts.models import Role, User
 from jiuzhu.accounts.services import user_create
 from jiuzhu.cases.demo import cases_seed
+from jiuzhu.charity.demo import charity_seed
 from jiuzhu.demo.generator import DemoData, generate
 from jiuzhu.demo.layout import CITY, COUNTY, PROVINCE
 from jiuzhu.grievances.demo import grievances_seed
@@ -239,7 +240,15 @@ def demo_build(
     )
     t = step("payroll", t)
     grievances_seed(county=Region.objects.get(code=COUNTY[0]), today=today, rng_seed=seed)
-    step("grievances", t)
+    t = step("grievances", t)
+    charity_seed(
+        county=Region.objects.get(code=COUNTY[0]),
+        today=today,
+        officer=User.objects.get(username="charity"),
+        approver=User.objects.get(username="approver"),
+        rng_seed=seed,
+    )
+    step("charity", t)
     return report
 
 

@@ -19,7 +19,11 @@ from jiuzhu.regions.models import Level
 
 
 def today(on: dt.date | None) -> dt.date:
-    return on or timezone.localdate()
+    """The date of a step: today unless given; never a day still to come."""
+    now = timezone.localdate()
+    if on is not None and on > now:
+        raise ValidationError(_("日期 %(d)s 晚于今天，不能登记") % {"d": on})
+    return on or now
 
 
 def require(actor: User, capability: Capability) -> None:
@@ -102,7 +106,13 @@ def fund_credit(*, fund: Fund, amount: Decimal, donation: Donation, actor: User,
 
 def fund_debit(*, fund: Fund, amount: Decimal, disbursement: Disbursement, actor: User, on: dt.date) -> FundEntry:
     """Money out, refused with a clear message when the fund does not hold it. `fund` must be locked; the CHECK
-    constraints on the balance and the entry hold even if a caller forgot."""
+    constraints on the balance and the entry hold even if a caller forgot.
+
+    A debit is never dated before the fund's latest entry: credits may be back-dated (a donation entered a few
+    days late), which only raises earlier balances, so the balance read at any past date is never negative."""
+    last = fund.entries.order_by("-on").values_list("on", flat=True).first()
+    if last is not None and on < last:
+        raise ValidationError(_("支出日期 %(d)s 早于该资金最近一笔收支的日期 %(l)s，不能倒签") % {"d": on, "l": last})
     if amount > fund.balance:
         raise ValidationError(
             {

@@ -104,3 +104,17 @@ def test_exports_are_xlsx(client: Client, charity_officer: User, standards: Any)
         response = client.get(url)
         assert response.status_code == 200
         assert b"".join(response.streaming_content)[:2] == b"PK"  # type: ignore[attr-defined]
+
+
+def test_the_pages_speak_english_when_asked(client: Client, charity_officer: User, standards: Any) -> None:
+    import re
+
+    services.donation_record(actor=charity_officer, amount="10", received_on=D)
+    client.force_login(charity_officer)
+    client.cookies["django_language"] = "en"
+    for page in PAGES:
+        html = client.get(f"/charity/{page}").content.decode()
+        main = html[html.index('<main class="page">') : html.index("</main>")]
+        # Data (names, campaign titles) may be Chinese; the page's own words may not.
+        assert not re.search(r"[\u4e00-\u9fff]", re.sub(r"<td>[^<]*</td>|<option[^>]*>[^<]*</option>", "", main)), page
+    assert "Record a donation" in client.get("/charity/donations/").content.decode()
