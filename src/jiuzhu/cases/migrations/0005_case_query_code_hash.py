@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_move_holidayoverride_to_core'),
+        ('cases', '0004_review_kind_on_demand'),
     ]
 
     operations = [
