@@ -22,6 +22,7 @@ from jiuzhu.demo.layout import CITY, COUNTY, PROVINCE
 from jiuzhu.grievances.demo import grievances_seed
 from jiuzhu.payments.demo import PayrollSeed, payroll_seed
 from jiuzhu.policy.services import parameters_load, parameters_load_defaults
+from jiuzhu.portal.demo import portal_seed
 from jiuzhu.regions.models import Level, Region
 from jiuzhu.regions.services import region_ensure
 from jiuzhu.registry.models import Household
@@ -248,7 +249,9 @@ def demo_build(
         approver=User.objects.get(username="approver"),
         rng_seed=seed,
     )
-    step("charity", t)
+    t = step("charity", t)
+    portal_seed(county=Region.objects.get(code=COUNTY[0]), today=today, rng_seed=seed)
+    step("portal", t)
     return report
 
 

@@ -83,6 +83,7 @@ class Command(BaseCommand):
             "payroll": _("生成资金发放批次"),
             "grievances": _("生成投诉举报"),
             "charity": _("生成慈善捐赠与支出"),
+            "portal": _("生成网上申请"),
         }
         self.stdout.write(_("正在生成演示县：%(n)d 户，随机种子 %(s)d …") % {"n": households, "s": seed})
         bar = tqdm(total=households, unit=_("户"), desc=_("写入家庭"), disable=None, file=sys.stderr)
