@@ -45,5 +45,5 @@ def allowed(request: HttpRequest, scope: str, *extra_keys: str) -> bool:
     """One hit per IP for `scope`, and one per extra key (e.g. the case number looked up). All are counted
     even when the first already refuses, so a refused client keeps being counted."""
     results = [hit(scope=scope, key=client_ip(request))]
-    results += [hit(scope=f"{scope}_number", key=k) for k in extra_keys]
+    results += [hit(scope=f"{scope}_number", key=k) for k in extra_keys if k]
     return all(results)
