@@ -169,6 +169,7 @@ EVENT_LABELS = {
     "close": _("办结"),
     "reopen": _("复查"),
     "escalate": _("超期督办"),
+    "feedback": _("反映人评价"),
 }
 
 

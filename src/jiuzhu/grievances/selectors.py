@@ -4,7 +4,6 @@ sees all of its county); the public sees one grievance's status, and only with i
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -15,7 +14,7 @@ from jiuzhu.accounts.models import Capability, User
 from jiuzhu.core.scope import scope_q
 from jiuzhu.core.workdays import add_workdays
 from jiuzhu.grievances.models import OPEN_STATES, Grievance, GrievanceEvent, Kind, State
-from jiuzhu.grievances.services import code_hash
+from jiuzhu.grievances.services import code_matches
 from jiuzhu.grievances.workflow import NEXT_STEP, is_overdue, step_allowed, steps_for
 
 __all__ = [
@@ -141,10 +140,6 @@ class PublicStatus:
     answered_on: dt.date | None
 
 
-# Compared against when the number does not exist, so a wrong number costs the same as a wrong code.
-_DUMMY_HASH = "0" * 32
-
-
 def grievance_public_status(*, number: str, query_code: str) -> PublicStatus | None:
     """The status for the number and its query code; None for an unknown number or any wrong code, alike."""
     number = number.strip().upper()[:16]
@@ -153,9 +148,7 @@ def grievance_public_status(*, number: str, query_code: str) -> PublicStatus | N
         .only("number", "kind", "received_on", "state", "due_date", "answer", "answered_on", "query_hash")
         .first()
     )
-    given = code_hash(query_code) if query_code else ""
-    stored = row.query_hash if row is not None else _DUMMY_HASH
-    if not hmac.compare_digest(given.encode(), stored.encode()) or row is None:
+    if not code_matches(row.query_hash if row is not None else None, query_code) or row is None:
         return None
     answered = row.state in (State.ANSWERED, State.CLOSED)
     return PublicStatus(

@@ -5,6 +5,7 @@ A refused step raises PermissionDenied or IllegalStep (a ValidationError) and ch
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -442,3 +443,38 @@ def grievance_contact_reveal(*, actor: User, grievance: Grievance) -> str:
         summary=_("查看完整联系电话：%(n)s") % {"n": grievance.number},
     )
     return pii.decrypt(grievance.contact_phone_enc)
+
+
+def code_matches(stored: str | None, query_code: str) -> bool:
+    """Whether a typed query code is the one whose hash is stored; compared in constant time, and as long for
+    an unknown number (stored None) as for a wrong code."""
+    given = code_hash(query_code) if query_code else ""
+    ok = hmac.compare_digest(given.encode(), (stored or "0" * 32).encode())
+    return ok and stored is not None
+
+
+def _by_code(number: str, query_code: str) -> Grievance | None:
+    """The grievance for a number and its query code, locked; None for any wrong pair."""
+    row = Grievance.objects.select_for_update().filter(number=number.strip().upper()[:16]).first()
+    return row if code_matches(row.query_hash if row is not None else None, query_code) else None
+
+
+@transaction.atomic
+def grievance_public_feedback(
+    *, number: str, query_code: str, satisfaction: str, comment: str = "", on: dt.date | None = None
+) -> bool:
+    """The complainant rates the answer from the portal with the number and query code. Not satisfied, the
+    county sees it on the timeline and decides on a re-examination (grievance_reopen): the complainant asks,
+    the county reopens. False for a wrong code or a grievance not answered yet; nothing is written then."""
+    on = _today(on)
+    grievance = _by_code(number, query_code)
+    if grievance is None or grievance.state not in (State.ANSWERED, State.CLOSED):
+        return False
+    if satisfaction not in Satisfaction.values or satisfaction == Satisfaction.UNKNOWN:
+        raise ValidationError({"satisfaction": _("请选择满意度")})
+    comment = clean_text("comment", comment, label=_("意见"), maximum=NOTE_MAX)
+    grievance.satisfaction = satisfaction
+    label = Satisfaction(satisfaction).label
+    _move(grievance, actor=None, action="feedback", on=on, note=f"{label}：{comment}" if comment else str(label),
+          audit_after={"satisfaction": satisfaction})  # fmt: skip
+    return True

@@ -1,6 +1,7 @@
 """What the complainant reads with the number and query code, and that nothing else is readable."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from jiuzhu.grievances import services
 from jiuzhu.grievances.selectors import grievance_public_status
@@ -47,3 +48,31 @@ def test_one_grievances_code_does_not_open_another(submit):
 def test_an_unknown_number_shows_nothing(submit):
     sub = submit()
     assert grievance_public_status(number="TS2099010001", query_code=sub.query_code) is None
+
+
+def test_the_complainant_rates_the_answer_and_the_county_sees_it(submit, approver, caseworker_a, county):
+    sub = submit()
+    assert not services.grievance_public_feedback(
+        number=sub.number, query_code=sub.query_code, satisfaction="satisfied"
+    )
+    g = services.grievance_assign(actor=approver, grievance=sub.grievance, region=county.township_a)
+    services.grievance_answer(actor=caseworker_a, grievance=g, answer="经核实情况不属实。")
+    assert not services.grievance_public_feedback(number=sub.number, query_code="AAAAAAAA", satisfaction="dissatisfied")
+    ok = services.grievance_public_feedback(
+        number=sub.number, query_code=sub.query_code, satisfaction="dissatisfied", comment="没有人来找我核实。"
+    )
+    assert ok
+    g.refresh_from_db()
+    assert g.satisfaction == "dissatisfied" and g.state == "answered"  # the county decides on a re-examination
+    last = g.events.last()
+    assert last.action == "feedback" and "没有人来找我核实" in last.note and last.actor is None
+
+
+def test_feedback_refuses_control_characters(submit, approver, caseworker_a, county):
+    sub = submit()
+    g = services.grievance_assign(actor=approver, grievance=sub.grievance, region=county.township_a)
+    services.grievance_answer(actor=caseworker_a, grievance=g, answer="经核实情况不属实。")
+    with pytest.raises(ValidationError):
+        services.grievance_public_feedback(
+            number=sub.number, query_code=sub.query_code, satisfaction="basic", comment="好\x00"
+        )

@@ -205,3 +205,14 @@ def test_the_desk_names_a_person_by_id_number_and_a_staff_member(client, casewor
     assert (g.subject_person, g.subject_staff) == (person, clerk_a)
     html = client.get(f"/grievances/{g.pk}/").content.decode()
     assert person.name in html and "村经办甲" in html
+
+
+def test_the_list_exports_what_the_user_sees_without_contacts(client, two, caseworker_b):
+    a, b = Grievance.objects.filter(pk=two[0].pk).first(), two[1]
+    Grievance.objects.filter(pk=b.pk).update(anonymous=False, contact_name="钱七")
+    client.force_login(caseworker_b)
+    x = client.get("/grievances/?format=xlsx&kind=report")
+    rows = list(load_workbook(io.BytesIO(b"".join(x.streaming_content))).active.values)
+    assert [r[0] for r in rows[1:]] == [b.number]
+    assert a.number not in str(rows) and "钱七" not in str(rows)
+    assert AuditEntry.objects.filter(action=AuditAction.EXPORT, object_type="grievance").count() == 1
