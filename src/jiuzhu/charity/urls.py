@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("donations/", views.donation_list, name="donations"),
     path("donations/new/", views.donation_new, name="donation_new"),
     path("donors/", views.donor_list, name="donors"),
+    path("donors/<int:pk>/reveal/", views.donor_reveal, name="donor_reveal"),
     path("campaigns/", views.campaign_list, name="campaigns"),
     path("funds/<int:pk>/", views.fund_detail, name="fund"),
     path("disbursements/", views.disbursement_list, name="disbursements"),

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -180,9 +181,19 @@ def donor_list(request: AuthedRequest) -> HttpResponse:
             "form": form,
             "q": text,
             "can_manage": user.has_capability(Capability.MANAGE_CHARITY),
+            "can_reveal": user.can_reveal_pii,
         },
         status=422 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def donor_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    donor = selectors.donor_get(user=user, pk=pk)
+    phone = services.donor_phone_reveal(actor=user, donor=donor)
+    return HttpResponse(format_html('<span class="revealed">{}</span>', phone))
 
 
 # Campaigns -------------------------------------------------------------------------------------------------

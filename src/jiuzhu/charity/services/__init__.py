@@ -10,7 +10,7 @@ from jiuzhu.charity.services.disbursements import (
     disbursement_propose,
     disbursement_refuse,
 )
-from jiuzhu.charity.services.donations import campaign_create, donation_record, donor_create
+from jiuzhu.charity.services.donations import campaign_create, donation_record, donor_create, donor_phone_reveal
 from jiuzhu.charity.services.needs import need_close, need_post, public_text_problem
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "disbursement_refuse",
     "donation_record",
     "donor_create",
+    "donor_phone_reveal",
     "fund_label",
     "need_close",
     "need_post",

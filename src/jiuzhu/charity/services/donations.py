@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -181,3 +181,21 @@ def _mark_met(need: Need, on: dt.date) -> None:
     if need_raised(need=need) >= need.target and need.status == NeedStatus.OPEN:
         need.status, need.closed_on = NeedStatus.MET, on
         need.save(update_fields=["status", "closed_on"])
+
+
+@transaction.atomic
+def donor_phone_reveal(*, actor: User, donor: Donor) -> str:
+    """A donor's phone in full, for a user granted it; every reveal is in the audit log."""
+    require(actor, Capability.VIEW_CHARITY)
+    require_scope(actor, donor.region_code)
+    if not actor.can_reveal_pii:
+        raise PermissionDenied(_("您没有查看完整个人信息的权限"))
+    audit_record(
+        actor=actor,
+        action=AuditAction.REVEAL,
+        object_type="charity_donor",
+        object_id=donor.pk,
+        region_code=donor.region_code,
+        summary=_("查看捐赠人完整联系电话：%(n)s") % {"n": donor.name},
+    )
+    return pii.decrypt(donor.phone_enc)

@@ -54,7 +54,8 @@ def need_post(
     for field, text in (("title", title), ("description", description)):
         if problem := public_text_problem(text):
             raise ValidationError({field: problem})
-    if household.head_name and household.head_name in f"{title}{description}":
+    names = {household.head_name, *household.members.values_list("name", flat=True)} - {""}
+    if any(name in f"{title}{description}" for name in names):
         raise ValidationError({"description": _("公开内容不能写出受助人的姓名")})
     need = Need.objects.create(
         household=household,

@@ -118,3 +118,20 @@ def test_the_pages_speak_english_when_asked(client: Client, charity_officer: Use
         # Data (names, campaign titles) may be Chinese; the page's own words may not.
         assert not re.search(r"[\u4e00-\u9fff]", re.sub(r"<td>[^<]*</td>|<option[^>]*>[^<]*</option>", "", main)), page
     assert "Record a donation" in client.get("/charity/donations/").content.decode()
+
+
+def test_a_donor_phone_is_masked_and_revealed_only_to_the_granted_with_a_log(
+    client: Client, charity_officer: User, approver: User, standards: Any
+) -> None:
+    from jiuzhu.core.models import AuditEntry
+
+    donor = services.donor_create(actor=charity_officer, name="陈国良", phone="13805711000")
+    client.force_login(charity_officer)
+    html = client.get("/charity/donors/").content.decode()
+    assert "138****1000" in html and "13805711000" not in html
+    assert client.post(f"/charity/donors/{donor.pk}/reveal/").status_code == 403
+    client.force_login(approver)  # granted can_reveal_pii
+    assert "hx-post" in client.get("/charity/donors/").content.decode()
+    response = client.post(f"/charity/donors/{donor.pk}/reveal/")
+    assert "13805711000" in response.content.decode()
+    assert AuditEntry.objects.filter(action="reveal", object_type="charity_donor").count() == 1
