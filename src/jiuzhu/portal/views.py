@@ -20,8 +20,9 @@ from jiuzhu.cases import selectors as case_selectors
 from jiuzhu.cases.documents import notice_pdf
 from jiuzhu.charity import selectors as charity_selectors
 from jiuzhu.grievances.models import Channel as GrievanceChannel
+from jiuzhu.grievances.models import Satisfaction
 from jiuzhu.grievances.selectors import grievance_public_status
-from jiuzhu.grievances.services import grievance_submit
+from jiuzhu.grievances.services import grievance_public_feedback, grievance_submit
 from jiuzhu.policy.programs import program_rows
 from jiuzhu.portal import documents, forms, ratelimit, selectors, selfcheck, services
 from jiuzhu.portal.conf import upload_max_bytes
@@ -289,14 +290,28 @@ def _add_errors(form: forms.ComplaintForm, error: ValidationError) -> None:
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def complaint_status(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {"asked": False, "number": ""}
+    """The answer by number and query code; once answered, the complainant may rate it (a dissatisfied rating
+    goes to the county, which decides on a re-examination)."""
+    context: dict[str, Any] = {"asked": False, "number": "", "code": "", "rated": False, "feedback_error": ""}
     if request.method == "POST":
         number = str(request.POST.get("number", "")).strip()[:16]
         code = str(request.POST.get("code", "")).strip()[:16]
         if not ratelimit.allowed(request, "status", number):
             return _limited(request)
+        rated, error = False, ""
+        if "satisfaction" in request.POST and number and code:
+            try:
+                rated = grievance_public_feedback(
+                    number=number,
+                    query_code=code,
+                    satisfaction=str(request.POST.get("satisfaction", "")),
+                    comment=str(request.POST.get("comment", ""))[:2000],
+                )
+            except ValidationError as e:
+                error = "；".join(e.messages)
         result = grievance_public_status(number=number, query_code=code) if number and code else None
-        context = {"asked": True, "number": number, "result": result}
+        context = {"asked": True, "number": number, "code": code if result else "", "result": result,
+                   "rated": rated, "feedback_error": error, "satisfaction": Satisfaction.choices[1:]}  # fmt: skip
     return render(request, "portal/complaint_status.html", context)
 
 

@@ -77,3 +77,17 @@ def test_a_robot_is_refused(client, standards):
     assert client.post(URL, _complaint(standards.village_a2.code, website="x")).status_code == 400
     assert client.post(URL, _complaint(standards.village_a2.code, shown=shown(0))).status_code == 400
     assert not Grievance.objects.exists()
+
+
+def test_the_complainant_rates_the_answer(client, standards, caseworker_a):
+    number, code = _filed(client, standards.village_a2.code, kind="inquiry", topic="policy")
+    g = Grievance.objects.get(number=number)
+    grievance_services.grievance_answer(actor=caseworker_a, grievance=g, answer="请携带身份证到乡镇窗口申请。")
+    html = client.post(STATUS, {"number": number, "code": code}).content.decode()
+    assert 'id="feedback-form"' in html
+    html = client.post(STATUS, {"number": number, "code": code, "satisfaction": "dissatisfied", "comment": "太慢"})
+    assert 'id="feedback-done"' in html.content.decode()
+    assert Grievance.objects.get(pk=g.pk).satisfaction == "dissatisfied"
+    # A wrong code rates nothing.
+    client.post(STATUS, {"number": number, "code": "WRONG999", "satisfaction": "satisfied"})
+    assert Grievance.objects.get(pk=g.pk).satisfaction == "dissatisfied"
