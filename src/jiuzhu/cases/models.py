@@ -72,6 +72,9 @@ class Case(models.Model):
     extended = models.BooleanField(_("适用延长时限"), default=False)
     income_irregular = models.BooleanField(_("收入不稳定且有劳动能力成员"), default=False)
 
+    # An online application's query code (查询码), kept only as a keyed hash: the family alone can follow it.
+    query_code_hash = models.CharField(max_length=64, blank=True, editable=False)
+
     submitted_at = models.DateField(_("申请日期"))
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     accepted_at = models.DateField(_("受理日期"), null=True, blank=True)

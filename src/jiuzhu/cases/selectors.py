@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from jiuzhu.accounts.models import User
 from jiuzhu.cases import deadlines, engine
 from jiuzhu.cases.models import Case, Notice, ReserveFundEntry, Review, ReviewKind, ReviewOutcome, Status
+from jiuzhu.cases.querycode import query_code_matches
 from jiuzhu.cases.workflow import NEXT_STEP, OPEN, STEPS, TEKUN, step_allowed
 from jiuzhu.core import pii
 from jiuzhu.core.idcard import IdNumberError, parse_id_number
@@ -275,3 +276,48 @@ def review_interval_months(*, case: Case, on: dt.date) -> int:
     ):
         return deadlines.months("review.months.irregular", region_code=case.region_code, on=on)
     return deadlines.months("review.months.stable", region_code=case.region_code, on=on)
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What the family may read with its query code: its own case's stage, dates and outcome, nothing more."""
+
+    number: str
+    program: str
+    status: str
+    closed: bool
+    submitted_at: dt.date
+    accepted_at: dt.date | None
+    due_date: dt.date | None
+    overall_due: dt.date | None
+    decided_at: dt.date | None
+    steps: list[tuple[dt.date, str]]
+
+
+def _step_label(action: str, to_status: str) -> str:
+    if action == "submit":
+        return _("提交申请")
+    return str(STEPS[action].label) if action in STEPS else str(Status(to_status).label)
+
+
+def case_public_status(*, number: str, code: str) -> PublicStatus | None:
+    """The case when number and query code match; None otherwise, the same None for an unknown number, a
+    wrong code and a case entered at the window (which has no code)."""
+    number = (number or "").strip()[:24]
+    case = Case.objects.filter(number=number).first() if number else None
+    if not query_code_matches(number=number, code=code, stored=case.query_code_hash if case else ""):
+        return None
+    assert case is not None
+    steps = [(e.on, _step_label(e.action, e.to_status)) for e in case.events.order_by("id")]
+    return PublicStatus(
+        number=case.number,
+        program=str(engine.program_name(case.program)),
+        status=str(Status(case.status).label),
+        closed=case.is_closed,
+        submitted_at=case.submitted_at,
+        accepted_at=case.accepted_at,
+        due_date=case.due_date,
+        overall_due=case.overall_due,
+        decided_at=case.decided_at,
+        steps=steps,
+    )

@@ -24,6 +24,7 @@ from jiuzhu.matching.demo import matching_seed
 from jiuzhu.monitoring.demo import MonitoringSeed, monitoring_seed
 from jiuzhu.payments.demo import PayrollSeed, payroll_seed
 from jiuzhu.policy.services import parameters_load, parameters_load_defaults
+from jiuzhu.portal.demo import portal_seed
 from jiuzhu.regions.models import Level, Region
 from jiuzhu.regions.services import region_ensure
 from jiuzhu.registry.models import Household
@@ -263,6 +264,8 @@ def demo_build(
         rng_seed=seed,
     )
     t = step("charity", t)
+    portal_seed(county=Region.objects.get(code=COUNTY[0]), today=today, rng_seed=seed)
+    t = step("portal", t)
     # Last: the statistics count what every step above produced.
     report.reports = reports_seed(county=Region.objects.get(code=COUNTY[0]), admin=User.objects.get(username="admin"))
     step("reports", t)

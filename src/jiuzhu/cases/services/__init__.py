@@ -24,6 +24,7 @@ from jiuzhu.cases.services.notice import (
     case_resolve_objection,
     notice_publish,
 )
+from jiuzhu.cases.services.online import case_submit_online
 from jiuzhu.cases.services.reserve_fund import case_emergency_pay, reserve_fund_topup
 from jiuzhu.cases.services.reviews import recheck_on_death, review_open, review_record, review_schedule
 from jiuzhu.cases.services.self_care import case_assess_self_care
@@ -45,6 +46,7 @@ __all__ = [
     "case_request_check",
     "case_resolve_objection",
     "case_submit",
+    "case_submit_online",
     "case_township_opinion",
     "case_withdraw",
     "engine_for_case",

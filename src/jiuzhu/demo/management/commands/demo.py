@@ -86,6 +86,7 @@ class Command(BaseCommand):
             "monitoring": _("低收入人口监测筛查"),
             "matching": _("导入外部数据、运行数据比对"),
             "charity": _("生成慈善捐赠与支出"),
+            "portal": _("生成网上申请"),
         }
         self.stdout.write(_("正在生成演示县：%(n)d 户，随机种子 %(s)d …") % {"n": households, "s": seed})
         bar = tqdm(total=households, unit=_("户"), desc=_("写入家庭"), disable=None, file=sys.stderr)
