@@ -9,6 +9,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from jiuzhu.core.capabilities import Capability
-        from jiuzhu.core.navigation import MenuItem, register_menu
+        from jiuzhu.core.navigation import GROUP_SYSTEM, MenuItem, register_menu
 
-        register_menu(MenuItem(130, "accounts:users", _("用户管理"), Capability.MANAGE_USERS))
+        register_menu(MenuItem(130, "accounts:users", _("用户管理"), Capability.MANAGE_USERS, group=GROUP_SYSTEM))

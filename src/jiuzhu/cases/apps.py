@@ -13,16 +13,16 @@ class CasesConfig(AppConfig):
         from jiuzhu.cases.home import home_section
         from jiuzhu.cases.services import recheck_on_death
         from jiuzhu.core.capabilities import Capability
-        from jiuzhu.core.navigation import MenuItem, register_home_section, register_menu
+        from jiuzhu.core.navigation import GROUP_CASES, GROUP_SYSTEM, MenuItem, register_home_section, register_menu
         from jiuzhu.registry.hooks import on_death_recorded
 
         register_menu(
             MenuItem(40, "cases:todo", _("待办")),
-            MenuItem(50, "cases:list", _("救助申请")),
-            MenuItem(60, "cases:notices", _("公示")),
-            MenuItem(70, "cases:reviews", _("动态管理")),
-            MenuItem(80, "cases:timeliness", _("办理时效")),
-            MenuItem(110, "cases:holidays", _("节假日"), Capability.MANAGE_PARAMETERS),
+            MenuItem(50, "cases:list", _("救助申请"), group=GROUP_CASES),
+            MenuItem(60, "cases:notices", _("公示"), group=GROUP_CASES),
+            MenuItem(70, "cases:reviews", _("动态管理"), group=GROUP_CASES),
+            MenuItem(80, "cases:timeliness", _("办理时效"), group=GROUP_CASES),
+            MenuItem(110, "cases:holidays", _("节假日"), Capability.MANAGE_PARAMETERS, group=GROUP_SYSTEM),
         )
         register_home_section(20, "cases", home_section)
         # A death recorded in the registry re-checks the household's assistance ([57] 第三十条).

@@ -15,7 +15,7 @@ class CharityConfig(AppConfig):
         from jiuzhu.charity import panels  # noqa: F401
         from jiuzhu.charity.home import home_section
         from jiuzhu.core.capabilities import Capability
-        from jiuzhu.core.navigation import MenuItem, register_home_section, register_menu
+        from jiuzhu.core.navigation import GROUP_MONEY, MenuItem, register_home_section, register_menu
 
-        register_menu(MenuItem(160, "charity:home", _("慈善救助"), Capability.VIEW_CHARITY))
+        register_menu(MenuItem(86, "charity:home", _("慈善救助"), Capability.VIEW_CHARITY, group=GROUP_MONEY))
         register_home_section(60, "charity", home_section)

@@ -14,9 +14,9 @@ class CoreConfig(AppConfig):
 
         pre_save.connect(refuse_bad_text, dispatch_uid="jiuzhu.core.text.refuse_bad_text")
         from jiuzhu.core.capabilities import Capability
-        from jiuzhu.core.navigation import MenuItem, register_menu
+        from jiuzhu.core.navigation import GROUP_SYSTEM, MenuItem, register_menu
 
         register_menu(
             MenuItem(0, "core:home", _("工作台")),
-            MenuItem(900, "core:audit", _("审计日志"), Capability.VIEW_AUDIT),
+            MenuItem(900, "core:audit", _("审计日志"), Capability.VIEW_AUDIT, group=GROUP_SYSTEM),
         )

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from jiuzhu.core.capabilities import Capability
@@ -20,6 +21,17 @@ class MenuItem:
     url_name: str
     label: StrOrPromise
     capability: Capability | None = None  # None: every logged-in user
+    # The menu's heading this entry sits under (a dropdown); "" for an entry of its own in the bar. Headings
+    # come in the order of their first entry. Use the shared ones below so that apps meet under one heading.
+    group: StrOrPromise = ""
+
+
+# The headings of the top menu, shared by the apps (a county staff member looks for work by its kind).
+GROUP_REGISTRY = _("家庭")
+GROUP_CASES = _("救助业务")
+GROUP_MONEY = _("资金")
+GROUP_OVERSIGHT = _("监管")
+GROUP_SYSTEM = _("系统")
 
 
 HomeSection = Callable[[HttpRequest], str]  # the section's HTML, "" when it has nothing for this user

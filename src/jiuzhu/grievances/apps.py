@@ -12,8 +12,8 @@ class GrievancesConfig(AppConfig):
 
     def ready(self) -> None:
         from jiuzhu.core.capabilities import Capability
-        from jiuzhu.core.navigation import MenuItem, register_home_section, register_menu
+        from jiuzhu.core.navigation import GROUP_OVERSIGHT, MenuItem, register_home_section, register_menu
         from jiuzhu.grievances.home import home_section
 
-        register_menu(MenuItem(150, "grievances:list", _("投诉举报"), Capability.VIEW_GRIEVANCES))
+        register_menu(MenuItem(92, "grievances:list", _("投诉举报"), Capability.VIEW_GRIEVANCES, group=GROUP_OVERSIGHT))
         register_home_section(50, "grievances", home_section)

@@ -13,11 +13,11 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from jiuzhu.cases.extensions import on_check_recorded, register_case_panel
         from jiuzhu.core.capabilities import Capability
-        from jiuzhu.core.navigation import MenuItem, register_home_section, register_menu
+        from jiuzhu.core.navigation import GROUP_OVERSIGHT, MenuItem, register_home_section, register_menu
         from jiuzhu.matching import panels
         from jiuzhu.registry.panels import register_panel
 
-        register_menu(MenuItem(120, "matching:findings", _("数据比对"), Capability.VIEW_FINDINGS))
+        register_menu(MenuItem(90, "matching:findings", _("数据比对"), Capability.VIEW_FINDINGS, group=GROUP_OVERSIGHT))
         register_home_section(35, "matching", panels.home_section)
         register_panel(40, panels.household_panel)
         register_case_panel(20, panels.case_panel)

@@ -12,14 +12,14 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from jiuzhu.core.capabilities import Capability
-        from jiuzhu.core.navigation import MenuItem, register_home_section, register_menu
+        from jiuzhu.core.navigation import GROUP_OVERSIGHT, MenuItem, register_home_section, register_menu
         from jiuzhu.monitoring.home import home_section
         from jiuzhu.monitoring.panels import monitoring_panel
         from jiuzhu.monitoring.services import monitoring_recompute
         from jiuzhu.registry.hooks import on_household_changed
         from jiuzhu.registry.panels import register_panel
 
-        register_menu(MenuItem(130, "monitoring:list", _("监测预警"), Capability.VIEW_MONITORING))
+        register_menu(MenuItem(91, "monitoring:list", _("监测预警"), Capability.VIEW_MONITORING, group=GROUP_OVERSIGHT))
         register_home_section(30, "monitoring", home_section)
         register_panel(50, monitoring_panel)
         # Every saved change of a monitored household's facts recomputes its warning level.

@@ -10,15 +10,15 @@ class PaymentsConfig(AppConfig):
     def ready(self) -> None:
         # The household page shows the payment ledger without the registry importing this app.
         from jiuzhu.core.capabilities import Capability
-        from jiuzhu.core.navigation import MenuItem, register_menu
+        from jiuzhu.core.navigation import GROUP_MONEY, MenuItem, register_menu
         from jiuzhu.payments import panels  # noqa: F401
         from jiuzhu.payments.bankfiles.returns import account_flags_resolve
         from jiuzhu.payments.services.entitlements import entitlements_stop_on_death
         from jiuzhu.registry.hooks import on_bank_account_changed, on_death_recorded
 
         register_menu(
-            MenuItem(84, "payments:recipients", _("在保对象")),
-            MenuItem(85, "payments:list", _("资金发放"), Capability.VIEW_PAYROLL),
+            MenuItem(84, "payments:recipients", _("在保对象"), group=GROUP_MONEY),
+            MenuItem(85, "payments:list", _("资金发放"), Capability.VIEW_PAYROLL, group=GROUP_MONEY),
         )
         # A corrected bank account releases the money the bank returned: the next payroll pays it.
         on_bank_account_changed(account_flags_resolve)

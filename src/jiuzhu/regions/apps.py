@@ -9,6 +9,6 @@ class RegionsConfig(AppConfig):
 
     def ready(self) -> None:
         from jiuzhu.core.capabilities import Capability
-        from jiuzhu.core.navigation import MenuItem, register_menu
+        from jiuzhu.core.navigation import GROUP_SYSTEM, MenuItem, register_menu
 
-        register_menu(MenuItem(120, "regions:list", _("行政区划"), Capability.MANAGE_REGIONS))
+        register_menu(MenuItem(120, "regions:list", _("行政区划"), Capability.MANAGE_REGIONS, group=GROUP_SYSTEM))

@@ -9,12 +9,12 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from jiuzhu.core.capabilities import Capability
-        from jiuzhu.core.navigation import MenuItem, register_home_section, register_menu
+        from jiuzhu.core.navigation import GROUP_REGISTRY, MenuItem, register_home_section, register_menu
         from jiuzhu.registry.home import home_section
 
         register_menu(
-            MenuItem(10, "registry:search", _("查找人员")),
-            MenuItem(20, "registry:household_list", _("家庭名册")),
-            MenuItem(30, "registry:import", _("批量导入"), Capability.IMPORT_REGISTRY),
+            MenuItem(10, "registry:search", _("查找人员"), group=GROUP_REGISTRY),
+            MenuItem(20, "registry:household_list", _("家庭名册"), group=GROUP_REGISTRY),
+            MenuItem(30, "registry:import", _("批量导入"), Capability.IMPORT_REGISTRY, group=GROUP_REGISTRY),
         )
         register_home_section(10, "registry", home_section)

@@ -17,7 +17,7 @@ class ReportsConfig(AppConfig):
         from jiuzhu.reports.home import home_section
         from jiuzhu.reports.tasks import snapshot_after_payroll
 
-        register_menu(MenuItem(140, "reports:dashboard", _("统计报表"), Capability.VIEW_REPORTS))
+        register_menu(MenuItem(95, "reports:dashboard", _("统计报表"), Capability.VIEW_REPORTS))
         register_home_section(40, "reports", home_section)
         # A payroll approved or reconciled changes what its month counts: the snapshot is rebuilt.
         on_payroll_paid(snapshot_after_payroll)

@@ -27,7 +27,7 @@ def test_every_app_registers_its_pages_in_the_menu_in_reading_order():
 def test_the_menu_shows_only_what_the_role_may_open(client, request, persona, shown, hidden):
     client.force_login(request.getfixturevalue(persona))
     nav = client.get(reverse("core:home")).context["nav"]
-    labels = [str(item["label"]) for item in nav]
+    labels = [str(sub["label"]) for item in nav for sub in item.get("entries", [item])]
     assert all(label in labels for label in shown), labels
     assert not any(label in labels for label in hidden), labels
 
@@ -52,3 +52,16 @@ def test_the_home_page_shows_what_waits_for_the_user(client, county, caseworker_
     body = client.get(reverse("core:home")).content.decode()
     assert '<div class="n">1</div><div class="l">待我办理的申请</div>' in body
     assert body.index("登记家庭（户）") < body.index("待我办理的申请")  # the registry's section first
+
+
+def test_the_menu_gathers_entries_under_headings_and_fits_one_line(client, admin, clerk_a):
+    """Twenty pages would take two lines at 1366 px (issue #10): the bar shows headings, their pages drop down;
+    a heading holding one page for this user is that page itself."""
+    client.force_login(admin)
+    nav = client.get(reverse("core:home")).context["nav"]
+    headings = {str(item["label"]): [str(s["label"]) for s in item["entries"]] for item in nav if "entries" in item}
+    assert headings["系统"][:2] == ["标准与参数", "节假日"] and "用户管理" in headings["系统"]
+    assert "查找人员" in headings["家庭"] and len(nav) <= 9
+    client.force_login(clerk_a)
+    html = client.get(reverse("core:home")).content.decode()
+    assert '<details class="navgroup' in html and "<summary>家庭</summary>" in html

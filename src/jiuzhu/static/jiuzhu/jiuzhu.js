@@ -11,3 +11,19 @@ document.addEventListener("submit", (e) => {
   tokens.forEach((input) => { input.disabled = true; });
   setTimeout(() => tokens.forEach((input) => { input.disabled = false; }), 0);
 });
+
+// The top menu's headings are <details>: one open at a time, closed by a click elsewhere or Escape.
+document.addEventListener("click", (event) => {
+  document.querySelectorAll("details.navgroup[open]").forEach((group) => {
+    if (!group.contains(event.target)) group.removeAttribute("open");
+  });
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") document.querySelectorAll("details.navgroup[open]").forEach((g) => g.removeAttribute("open"));
+});
+document.addEventListener("toggle", (event) => {
+  const opened = event.target;
+  if (opened.matches && opened.matches("details.navgroup") && opened.open) {
+    document.querySelectorAll("details.navgroup[open]").forEach((g) => { if (g !== opened) g.removeAttribute("open"); });
+  }
+}, true);
