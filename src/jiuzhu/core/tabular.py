@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from jiuzhu.core.text import for_spreadsheet
@@ -122,7 +123,10 @@ def _read_xlsx(data: bytes, max_rows: int | None = None) -> pl.DataFrame:
 
 def safe_cell(value: object) -> object:
     """Neutralise a spreadsheet formula: a text cell starting with = + - @ (or tab/CR) is prefixed with '; and
-    drop control characters a spreadsheet cannot hold (one in a name used to break the whole export)."""
+    drop control characters a spreadsheet cannot hold (one in a name used to break the whole export). A lazily
+    translated label is written as the text it stands for."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str) and value:
         value = for_spreadsheet(value)
         if value and value[0] in "=+-@\t\r":

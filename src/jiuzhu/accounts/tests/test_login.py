@@ -71,5 +71,5 @@ def test_the_users_page_shows_a_locked_account_as_locked(client, admin, casework
     caseworker_a.save(update_fields=["locked_until"])
     client.force_login(admin)
     page = client.get(reverse("accounts:users")).content.decode()
-    row = next(r for r in page.split("<tr>") if "<td>caseworker_a</td>" in r)
+    row = next(r for r in page.split("<tr>") if ">caseworker_a</a></td>" in r)
     assert "已锁定" in row and "正常" not in row
