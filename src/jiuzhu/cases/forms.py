@@ -34,7 +34,13 @@ class CaseCreateForm(forms.Form):
     def __init__(self, *args: Any, household: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["program"].choices = engine.program_choices()  # type: ignore[attr-defined]
-        self.fields["applicant"].queryset = household.members.filter(date_of_death__isnull=True)  # type: ignore[attr-defined]
+        living = household.members.filter(date_of_death__isnull=True)
+        self.fields["applicant"].queryset = living  # type: ignore[attr-defined]
+        # As on the paper form: the head applies unless someone else is named.
+        self.fields["applicant"].initial = living.filter(relation="self").values_list("pk", flat=True).first()
+        # Fields that belong to some programmes only are shown for those (static/jiuzhu/jiuzhu.js).
+        self.fields["linshi_kind"].widget.attrs["data-when-program"] = "linshi"
+        self.fields["single_person"].widget.attrs["data-when-program"] = "dibao_urban dibao_rural"
 
 
 class AcceptForm(forms.Form):

@@ -126,7 +126,12 @@ def _case_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         if a in ("confirm", "refuse"):
             continue  # on the decision screen
         initial = {"start_date": today, "visit_date": today}
-        step_forms[a] = (STEPS[a], forms.STEP_FORMS[a](initial=initial, prefix=a))
+        form = forms.STEP_FORMS[a](initial=initial, prefix=a)
+        if a == "township_opinion":  # the township head sees what the system computes before leaving it empty
+            computed = services.engine_for_case(case=case, on=today)
+            form.fields["amount"].help_text = _("系统测算：%(a)s 元/月") % {"a": computed.amount}
+            form.fields["amount"].widget.attrs["placeholder"] = str(computed.amount)
+        step_forms[a] = (STEPS[a], form)
     docs = list(case.documents.all())
     have = {d.kind for d in docs}
     return {

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.regions.models import Region
-from jiuzhu.registry.models import Household, Person
+from jiuzhu.registry.models import Area, Household, Person
 from jiuzhu.registry.services import HOUSEHOLD_FIELDS, PERSON_FIELDS, PLAIN_PERSON_FIELDS, SECRET_PERSON_FIELDS
 
 
@@ -33,8 +33,25 @@ class HouseholdCreateForm(HouseholdForm):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages  # type: ignore[attr-defined]
         self.fields["village"].label_from_instance = lambda r: f"{r.parent.name} · {r.name}"  # type: ignore[attr-defined]
+        if len(villages) == 1:  # a village clerk registers in their own village
+            self.fields["village"].initial = villages[0].pk
+        # 城乡类别 follows the village's 城乡分类代码 unless the clerk says otherwise.
+        self.fields["area"].required = False
+        self.fields["area"].help_text = _("空则按所在村（社区）的城乡分类")
+        self.fields["area"].choices = [("", _("按所在村（社区）")), *Area.choices]  # type: ignore[attr-defined]
         self.fields["phone"].help_text = ""
         self.fields["bank_account"].help_text = ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        village = data.get("village")
+        if not data.get("area") and isinstance(village, Region):
+            data["area"] = Area.URBAN if village.is_urban else Area.RURAL
+        return data
+
+
+MONTHLY_MONEY_FIELDS = tuple(f for f in PLAIN_PERSON_FIELDS if f.startswith(("income_", "rigid_")))
+GRADE_WORDS = [(1, _("一级")), (2, _("二级")), (3, _("三级")), (4, _("四级"))]
 
 
 class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -50,6 +67,10 @@ class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, creating: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.order_fields(["name", "id_number", *PERSON_FIELDS])
+        # As the paper form asks: amounts per month in yuan, disability grades in words.
+        for name in MONTHLY_MONEY_FIELDS:
+            self.fields[name].label = _("%(l)s（元/月）") % {"l": self.fields[name].label}
+        self.fields["disability_grade"].choices = [("", "—"), *GRADE_WORDS]  # type: ignore[attr-defined]
         self.fields["id_number"].required = creating
         if not creating:
             self.fields["id_number"].help_text = _("留空则不修改")

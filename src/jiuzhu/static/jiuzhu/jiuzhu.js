@@ -27,3 +27,24 @@ document.addEventListener("toggle", (event) => {
     document.querySelectorAll("details.navgroup[open]").forEach((g) => { if (g !== opened) g.removeAttribute("open"); });
   }
 }, true);
+
+// A form field marked data-when-program="a b" is shown only while the programme chosen is one of those (the
+// application form: 临时救助类型 for 临时救助, 单人保 for 低保).
+function jiuzhuProgramFields(form) {
+  const select = form.querySelector("select[name=program]");
+  if (!select) return;
+  form.querySelectorAll("[data-when-program]").forEach((field) => {
+    const wanted = field.getAttribute("data-when-program").split(" ");
+    const row = field.closest("p") || field;
+    row.hidden = !wanted.includes(select.value);
+  });
+}
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form").forEach((form) => {
+    if (!form.querySelector("[data-when-program]")) return;
+    jiuzhuProgramFields(form);
+    form.addEventListener("change", (event) => {
+      if (event.target.name === "program") jiuzhuProgramFields(form);
+    });
+  });
+});
