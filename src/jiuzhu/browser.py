@@ -61,3 +61,13 @@ def screenshot(page: Any, name: str) -> Path:
     path = SCREENSHOT_DIR / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def menu(page: Any, label: str) -> None:
+    """Open a page from the top menu as a user does: a page under a heading is reached by opening the heading
+    first (the menu's headings drop down, base.html)."""
+    link = page.locator("nav.mainnav a", has_text=label).first
+    heading = page.locator("nav.mainnav details.navgroup", has=page.locator("a", has_text=label))
+    if heading.count() and not link.is_visible():
+        heading.locator("summary").click()
+    link.click()

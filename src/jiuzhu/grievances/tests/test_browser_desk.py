@@ -3,7 +3,7 @@ reads by the query code. Screenshots: var/screenshots/grievances-*.png."""
 
 import pytest
 
-from jiuzhu.browser import screenshot
+from jiuzhu.browser import menu, screenshot
 from jiuzhu.conftest import PASSWORD
 from jiuzhu.grievances.models import Grievance, State
 from jiuzhu.grievances.selectors import grievance_public_status
@@ -26,7 +26,7 @@ def test_a_complaint_walks_from_the_window_to_the_answer(page, live_server, coun
     base = live_server.url
     # 1. The township desk records a phone complaint and reads out the number and query code.
     login(page, base, "caseworker_a")
-    page.click("nav >> text=投诉举报")
+    menu(page, "投诉举报")
     page.click("text=登记投诉举报")
     page.select_option("#id_channel", "phone")
     page.select_option("#id_kind", "complaint")

@@ -3,7 +3,7 @@ and eliminates the risk; the English page reads in English. Screenshots: var/scr
 
 import pytest
 
-from jiuzhu.browser import screenshot
+from jiuzhu.browser import menu, screenshot
 from jiuzhu.conftest import PASSWORD
 from jiuzhu.monitoring.models import MonitoredHousehold
 from jiuzhu.monitoring.tests.support import build
@@ -19,7 +19,7 @@ def test_a_caseworker_answers_a_red_warning(page, live_server, standards, make_h
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(base + "/")
-    page.click("nav >> text=监测预警")
+    menu(page, "监测预警")
     page.click("text=监测筛查")
     page.click("button:has-text('开始筛查')")
     page.wait_for_selector("text=新纳入监测 4 户")

@@ -4,7 +4,7 @@ household page shows what was paid and what the bank returned. Screenshots: var/
 
 import pytest
 
-from jiuzhu.browser import screenshot
+from jiuzhu.browser import menu, screenshot
 from jiuzhu.cases.tests.test_browser_dibao import login
 from jiuzhu.payments.bankfiles.simulate import bank_return_simulate
 from jiuzhu.payments.models import AccountFlag, BankFile, LineStatus, Payroll, PayrollStatus
@@ -20,7 +20,7 @@ def test_generate_check_and_approve_a_payroll(page, live_server, county, paying,
             household_update(actor=admin, household=entitlement.household, bank_account=f"62170099{n:011d}")
     # 1. The county admin prepares December's payroll for the whole county.
     login(page, base, "admin")
-    page.click("nav >> text=资金发放")
+    menu(page, "资金发放")
     page.fill("#id_month", "2026-12")
     page.select_option("#id_region", label=county.county.name)
     page.click("#payroll-generate button[type=submit]")

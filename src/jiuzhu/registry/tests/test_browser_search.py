@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from jiuzhu.browser import screenshot
+from jiuzhu.browser import menu, screenshot
 from jiuzhu.conftest import PASSWORD
 from jiuzhu.registry.models import Relation
 
@@ -39,7 +39,7 @@ def test_a_township_caseworker_finds_a_person_by_pinyin_initials_and_opens_the_h
     page.click("button[type=submit]")
     page.wait_for_url(live_server.url + "/")
 
-    page.click("text=查找人员")
+    menu(page, "查找人员")
     page.fill("#q", "wjg")
     page.press("#q", "Enter")
     page.wait_for_selector("#results table")
