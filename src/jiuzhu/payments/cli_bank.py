@@ -19,7 +19,7 @@ from django.core.management.base import CommandError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from jiuzhu.accounts.models import User
+from jiuzhu.accounts.cli import command_user
 from jiuzhu.payments.bankfiles.export import bank_file_export
 from jiuzhu.payments.bankfiles.layouts import BankFileError, fen_text, layouts_all
 from jiuzhu.payments.bankfiles.returns import bank_return_import
@@ -55,17 +55,8 @@ def register(subparsers: Any) -> None:
     returns.set_defaults(bank_command="returns")
 
 
-def _actor(username: str) -> User | None:
-    if not username:
-        return None
-    user = User.objects.select_related("region").filter(username=username, is_active=True).first()
-    if user is None:
-        raise CommandError(_("用户 %(u)s 不存在或已停用") % {"u": username})
-    return user
-
-
 def _export(options: dict[str, Any], out: _Out) -> None:
-    actor = _actor(options["user"])
+    actor = command_user(options["user"])
     payrolls = Payroll.objects.filter(month=options["month"], status=PayrollStatus.APPROVED).select_related("region")
     if options["region"]:
         payrolls = payrolls.filter(region_code=options["region"])
@@ -89,7 +80,7 @@ def _export(options: dict[str, Any], out: _Out) -> None:
 
 
 def _returns(options: dict[str, Any], out: _Out) -> None:
-    actor = _actor(options["user"])
+    actor = command_user(options["user"])
     path: Path = options["file"]
     if not path.is_file():
         raise CommandError(_("文件 %(p)s 不存在") % {"p": path})

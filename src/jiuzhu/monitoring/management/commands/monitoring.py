@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from jiuzhu.accounts.cli import command_region, command_user
 from jiuzhu.accounts.models import User
 from jiuzhu.core.commands import TextHelpCommand
 from jiuzhu.core.tabular import TableError, read_table
 from jiuzhu.monitoring.services import monitoring_scan, poverty_register_enrol
-from jiuzhu.regions.models import Level, Region
+from jiuzhu.regions.models import Region
 
 HELP = """Low-income monitoring (低收入人口动态监测).
 
@@ -53,8 +54,8 @@ class Command(TextHelpCommand):
             p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = self._user(options["user"])
-        region = self._region(options["region"], user)
+        user = command_user(options["user"])
+        region = command_region(options["region"], user)
         on = options["date"] or timezone.localdate()
         try:
             if options["action"] == "scan":
@@ -90,24 +91,3 @@ class Command(TextHelpCommand):
             _("名单 %(n)d 行：匹配 %(h)d 户，新纳入 %(e)d 户，已在监测中标记 %(f)d 户，未匹配 %(u)d 行")
             % {"n": r.rows, "h": r.households, "e": r.enrolled, "f": r.flagged, "u": r.unmatched}
         )
-
-    def _user(self, username: str) -> User | None:
-        if not username:
-            return None
-        user = User.objects.select_related("region").filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(_("用户 %(u)s 不存在或已停用") % {"u": username})
-        return user
-
-    def _region(self, code: str, user: User | None) -> Region:
-        if code:
-            region = Region.objects.filter(code=code.ljust(12, "0")).first()
-            if region is None:
-                raise CommandError(_("区划 %(c)s 不存在") % {"c": code})
-            return region
-        if user is not None and user.region is not None:
-            return user.region
-        counties = list(Region.objects.filter(level=Level.COUNTY)[:2])
-        if len(counties) != 1:
-            raise CommandError(_("请用 --region 指定县或乡镇（街道）区划代码"))
-        return counties[0]

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from jiuzhu.accounts.cli import command_user
 from jiuzhu.accounts.models import User
 from jiuzhu.core.commands import TextHelpCommand
 from jiuzhu.payments.services.recompute import entitlements_recompute
@@ -57,7 +58,7 @@ class Command(TextHelpCommand):
         region = Region.objects.filter(code=options["region"]).first()
         if region is None:
             raise CommandError(_("区划 %(c)s 不存在") % {"c": options["region"]})
-        actor = self._actor(options["user"])
+        actor = command_user(options["user"])
         day = _date(options["effective_from"])
         try:
             if options["action"] == "set":
@@ -68,14 +69,6 @@ class Command(TextHelpCommand):
             raise CommandError(str(exc)) from None
         except ValidationError as exc:
             raise CommandError("；".join(m for ms in exc.message_dict.values() for m in ms)) from None
-
-    def _actor(self, username: str | None) -> User | None:
-        if not username:
-            return None
-        user = User.objects.select_related("region").filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(_("用户 %(u)s 不存在或已停用") % {"u": username})
-        return user
 
     def _set(self, actor: User | None, region: Region, key: str, value: str, day: dt.date, source: str) -> None:
         if actor is not None:

@@ -10,13 +10,14 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from jiuzhu.accounts.cli import command_region, command_user
 from jiuzhu.accounts.models import User
 from jiuzhu.core.commands import TextHelpCommand
 from jiuzhu.core.scope import prefix_q
 from jiuzhu.payments import cli_bank, selectors, services
 from jiuzhu.payments.models import Payroll, PayrollLine, first_of_month
 from jiuzhu.payments.services.payroll import fen_to_yuan
-from jiuzhu.regions.models import Level, Region
+from jiuzhu.regions.models import Region
 
 HELP = """The month's payroll (资金发放).
 
@@ -77,31 +78,13 @@ class Command(TextHelpCommand):
             raise CommandError(message) from None
 
     def _user(self, username: str, *, required: bool) -> User | None:
-        if not username:
-            if required:
-                raise CommandError(_("复核和审批须由具名用户进行，请用 --user 指定"))
-            return None
-        user = User.objects.select_related("region").filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(_("用户 %(u)s 不存在或已停用") % {"u": username})
-        return user
-
-    def _region(self, code: str, user: User | None) -> Region:
-        if code:
-            region = Region.objects.filter(code=code.ljust(12, "0")).first()
-            if region is None:
-                raise CommandError(_("区划 %(c)s 不存在") % {"c": code})
-            return region
-        if user is not None and user.region is not None:
-            return user.region
-        counties = list(Region.objects.filter(level=Level.COUNTY)[:2])
-        if len(counties) != 1:
-            raise CommandError(_("请用 --region 指定县或乡镇（街道）区划代码"))
-        return counties[0]
+        if not username and required:
+            raise CommandError(_("复核和审批须由具名用户进行，请用 --user 指定"))
+        return command_user(username)
 
     def _generate(self, options: dict[str, Any]) -> None:
         user = self._user(options["user"], required=False)
-        region = self._region(options["region"], user)
+        region = command_region(options["region"], user)
         bar = tqdm(total=100, disable=options["quiet"], unit="%", desc=_("生成发放批次"))
 
         def progress(percent: int, stage: str) -> None:
@@ -116,7 +99,7 @@ class Command(TextHelpCommand):
 
     def _step(self, options: dict[str, Any]) -> None:
         user = self._user(options["user"], required=True)
-        region = self._region(options["region"], user)
+        region = command_region(options["region"], user)
         payroll = Payroll.objects.filter(month=options["month"], region=region, program=options["program"]).first()
         if payroll is None:
             raise CommandError(_("没有该月的发放批次，请先生成"))

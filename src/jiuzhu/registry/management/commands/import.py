@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from jiuzhu.accounts.cli import command_user
 from jiuzhu.accounts.models import Capability, User
 from jiuzhu.core.commands import TextHelpCommand
 from jiuzhu.core.tabular import RowError, write_error_report
@@ -56,7 +57,7 @@ class Command(TextHelpCommand):
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(_("无法读取文件 %(f)s：%(e)s") % {"f": path, "e": exc.strerror}) from None
-        actor = self._actor(options["user"])
+        actor = command_user(options["user"])
         try:
             if options["kind"] == "regions":
                 errors = self._regions(actor, data, path)
@@ -70,16 +71,6 @@ class Command(TextHelpCommand):
             raise CommandError(
                 _("有 %(n)d 处错误，未导入任何数据。请按错误报告修改后重新导入。") % {"n": len(errors)}, returncode=1
             )
-
-    def _actor(self, username: str | None) -> User | None:
-        if not username:
-            return None
-        user = User.objects.select_related("region").filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(_("用户 %(u)s 不存在或已停用") % {"u": username})
-        if not user.has_capability(Capability.IMPORT_REGISTRY):
-            raise CommandError(_("用户 %(u)s 的角色无权批量导入") % {"u": username})
-        return user
 
     def _households(
         self, actor: User | None, data: bytes, path: Path, *, quiet: bool, max_rows: int | None
