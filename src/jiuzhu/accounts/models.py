@@ -63,6 +63,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EXPORT_REGISTRY,
             Capability.TOWNSHIP_OPINION,
             Capability.PUBLISH_NOTICE,
+            # The head records a review's finding and proposes a change or stop to the county, as the caseworker.
+            Capability.REVIEW_ENTITLEMENT,
             Capability.VIEW_PAYROLL,
             Capability.VIEW_FINDINGS,
             Capability.VIEW_MONITORING,

@@ -163,14 +163,35 @@ class ReviewForm(forms.Form):
     )
     exit_months = forms.IntegerField(required=False, min_value=1)
 
-    def __init__(self, *args: Any, max_exit_months: int, **kwargs: Any) -> None:
-        """`max_exit_months`: the region's 渐退期上限 (review.months.gradual_exit_max) on the day."""
+    def __init__(self, *args: Any, max_exit_months: int, proposes: bool = False, **kwargs: Any) -> None:
+        """`max_exit_months`: the region's 渐退期上限 (review.months.gradual_exit_max) on the day. `proposes`:
+        the user records 继续享受 and proposes the other outcomes to the county (a township user)."""
         super().__init__(*args, **kwargs)
+        if proposes:
+            choices = [
+                (code, label if code == ReviewOutcome.CONTINUE else _("%(o)s（提请县级审批）") % {"o": label})
+                for code, label in ReviewOutcome.choices[1:]
+            ]
+            self.fields["outcome"].choices = choices  # type: ignore[attr-defined]
+            self.fields["new_amount"].label = _("建议调整后月金额（元）")
         field = self.fields["exit_months"]
         field.label = _("渐退月数（1—%(n)d）") % {"n": max_exit_months}
         field.max_value = max_exit_months  # type: ignore[attr-defined]
         field.validators.append(MaxValueValidator(max_exit_months))
         field.widget.attrs["max"] = max_exit_months
+
+
+class ReviewReturnForm(forms.Form):
+    reasons = forms.CharField(label=_("退回理由"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class StopProposalForm(forms.Form):
+    reasons = forms.CharField(
+        label=_("申请停保理由"),
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("写明停保的事实和依据，例如：家庭成员务工，人均收入已超过低保标准。"),
+    )
 
 
 class HolidayForm(forms.Form):

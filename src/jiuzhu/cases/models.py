@@ -391,12 +391,39 @@ class Review(models.Model):
     )
     decided_at = models.DateField(_("复核日期"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    # The township's proposal (乡镇提请) of a change, gradual exit or stop, waiting for the county's decision.
+    proposed_outcome = models.CharField(
+        _("提请结果"), max_length=15, choices=ReviewOutcome.choices, blank=True, default=""
+    )
+    proposed_amount = _money(_("提请调整后月金额（元）"), null=True, blank=True)
+    proposed_exit_months = models.PositiveSmallIntegerField(_("提请渐退月数"), null=True, blank=True)
+    proposed_reasons = models.TextField(_("提请理由"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateField(_("提请日期"), null=True, blank=True)
+    # The county's last return (退回) of a proposal, shown to the township until it proposes again or decides.
+    returned_reasons = models.TextField(_("退回理由"), blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_at = models.DateField(_("退回日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["due_date", "id"]
         verbose_name = _("动态管理复核")
         verbose_name_plural = _("动态管理复核")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(proposed_amount__isnull=True) | models.Q(proposed_amount__gt=0),
+                name="cases_review_proposed_amount_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(proposed_outcome__in=["", "change", "gradual_exit", "stop"]),
+                name="cases_review_proposed_outcome_county",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Review {self.pk}"
@@ -404,3 +431,43 @@ class Review(models.Model):
     @property
     def is_open(self) -> bool:
         return self.outcome == ReviewOutcome.PENDING
+
+    @property
+    def is_proposed(self) -> bool:
+        """Open and waiting for the county's decision on the township's proposal."""
+        return self.is_open and self.proposed_outcome != ""
+
+    @property
+    def is_returned(self) -> bool:
+        """Open, with the county's return of a proposal still to be answered by the township."""
+        return self.is_open and not self.proposed_outcome and self.returned_at is not None
+
+
+class ReviewStep(models.TextChoices):
+    OPEN = "open", _("发起专项复核")
+    PROPOSE = "propose", _("乡镇提请县级审批")
+    APPROVE = "approve", _("县级审批同意")
+    RETURN = "return", _("县级退回")
+    RECORD = "record", _("记录复核结果")
+
+
+class ReviewEvent(models.Model):
+    """One step taken on a review: its history, as staff read it on the review page."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
+    step = models.CharField(_("环节"), max_length=10, choices=ReviewStep.choices)
+    outcome = models.CharField(_("复核结果"), max_length=15, choices=ReviewOutcome.choices, blank=True, default="")
+    amount = _money(_("月金额（元）"), null=True, blank=True)
+    exit_months = models.PositiveSmallIntegerField(_("渐退月数"), null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    on = models.DateField(_("日期"))
+    note = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("复核办理记录")
+        verbose_name_plural = _("复核办理记录")
+
+    def __str__(self) -> str:
+        return f"ReviewEvent {self.pk}"

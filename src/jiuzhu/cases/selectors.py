@@ -13,7 +13,7 @@ from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from jiuzhu.accounts.models import User
+from jiuzhu.accounts.models import Capability, User
 from jiuzhu.cases import deadlines, engine
 from jiuzhu.cases.models import Case, Notice, ReserveFundEntry, Review, ReviewKind, ReviewOutcome, Status
 from jiuzhu.cases.querycode import query_code_matches
@@ -143,11 +143,38 @@ def review_get(*, user: User, pk: int) -> Review:
 
 
 def reviews_due(*, user: User, until: dt.date) -> QuerySet[Review]:
-    """Pending reviews due by `until`, and every pending re-check after a member's death whatever its
-    deadline: the household may be paid for someone who is gone, so it waits on the to-do list from the
-    day the death is recorded ([57] 第三十条 gives three months at most)."""
-    due = Q(due_date__lte=until) | Q(kind=ReviewKind.DEATH)
-    return reviews_visible(user=user).filter(due, outcome=ReviewOutcome.PENDING).order_by("due_date")
+    """Pending reviews due by `until` for whoever records reviews; every pending re-check after a member's
+    death whatever its deadline: the household may be paid for someone who is gone, so it waits on the to-do
+    list from the day the death is recorded ([57] 第三十条 gives three months at most); and every proposal the
+    county returned. A proposal waiting for the county is on the county's list (review_proposals), not here."""
+    if not user.has_capability(Capability.REVIEW_ENTITLEMENT):
+        return Review.objects.none()
+    due = Q(due_date__lte=until) | Q(kind=ReviewKind.DEATH) | Q(returned_at__isnull=False)
+    return (
+        reviews_visible(user=user)
+        .filter(due, outcome=ReviewOutcome.PENDING, proposed_outcome="")
+        .order_by("due_date", "id")
+    )
+
+
+def review_proposals(*, user: User) -> QuerySet[Review]:
+    """The townships' proposals (调整、渐退、停保) waiting for this county approver's decision, the oldest
+    first; their own proposals wait for another approver (maker-checker)."""
+    if not user.has_capability(Capability.CONFIRM_CASE):
+        return Review.objects.none()
+    return (
+        reviews_visible(user=user)
+        .filter(outcome=ReviewOutcome.PENDING)
+        .exclude(proposed_outcome="")
+        .exclude(proposed_by=user)
+        .select_related("proposed_by")
+        .order_by("proposed_at", "id")
+    )
+
+
+def may_propose_stop(*, user: Any) -> bool:
+    """The township's 申请停保: who records reviews but does not decide them (the county stops at a review)."""
+    return bool(user.has_capability(Capability.REVIEW_ENTITLEMENT) and not user.has_capability(Capability.CONFIRM_CASE))
 
 
 def notices_visible(*, user: User) -> QuerySet[Notice]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jiuzhu.cases import views
+from jiuzhu.cases import views, views_reviews
 
 app_name = "cases"
 urlpatterns = [
@@ -25,9 +25,10 @@ urlpatterns = [
     path("public/notices/<uuid:public_id>/", views.notice_public, name="notice_public"),
     path("public/notices/<uuid:public_id>/notice.pdf", views.notice_public_pdf, name="notice_public_pdf"),
     path("timeliness/", views.timeliness, name="timeliness"),
-    path("reviews/", views.review_list, name="reviews"),
-    path("reviews/<int:pk>/", views.review_detail, name="review"),
-    path("reviews/<int:pk>/notice.pdf", views.review_pdf, name="review_pdf"),
+    path("reviews/", views_reviews.review_list, name="reviews"),
+    path("reviews/<int:pk>/", views_reviews.review_detail, name="review"),
+    path("reviews/<int:pk>/notice.pdf", views_reviews.review_pdf, name="review_pdf"),
+    path("entitlements/<int:pk>/stop/", views_reviews.entitlement_stop_propose, name="stop_propose"),
     path("holidays/", views.holidays, name="holidays"),
     path("reserve-fund/", views.reserve_fund, name="reserve_fund"),
 ]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.models import Capability
-from jiuzhu.cases import checklists, deadlines, documents, engine, forms, selectors, services, steps
+from jiuzhu.cases import checklists, documents, engine, forms, selectors, services, steps
 from jiuzhu.cases.models import Case, CaseDocument, Status
 from jiuzhu.cases.workflow import STEPS, step_allowed, step_refusal
 from jiuzhu.core import holidays as core_holidays
@@ -46,6 +46,11 @@ def todo(request: AuthedRequest) -> HttpResponse:
         {
             "items": selectors.todo_for(user=user, on=today),
             "reviews": selectors.reviews_due(user=user, until=month_end),
+            # The townships' proposals with the engine's amount for each household now, beside the proposal.
+            "proposals": [
+                (r, services.engine_for_review(review=r, on=today)) for r in selectors.review_proposals(user=user)[:50]
+            ],
+            "may_decide_reviews": user.has_capability(Capability.CONFIRM_CASE),
             "today": today,
             "steps": STEPS,
         },
@@ -423,63 +428,13 @@ def notice_public_pdf(_request: AuthedRequest, public_id: str) -> HttpResponse:
     return _pdf(documents.notice_pdf(notice), f"notice-{notice.number}.pdf")
 
 
-# ── timeliness, reviews, holidays, reserve fund ──
+# ── timeliness, holidays, reserve fund (reviews: views_reviews) ──
 
 
 @login_required
 def timeliness(request: AuthedRequest) -> HttpResponse:
     rows = selectors.timeliness(user=request.user, on=timezone.localdate())
     return render(request, "cases/timeliness.html", {"rows": rows})
-
-
-@login_required
-def review_list(request: AuthedRequest) -> HttpResponse:
-    today = timezone.localdate()
-    qs = selectors.reviews_visible(user=request.user).filter(outcome="").order_by("due_date")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "cases/review_list.html",
-        {"page": page, "today": today, "month_end": add_months(first_of_month(today), 1)},
-    )
-
-
-@login_required
-def review_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    review = selectors.review_get(user=request.user, pk=pk)
-    longest = deadlines.months(
-        "review.months.gradual_exit_max", region_code=review.region_code, on=timezone.localdate()
-    )
-    form = forms.ReviewForm(request.POST or None, max_exit_months=longest)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.review_record(
-                actor=request.user,
-                review=review,
-                outcome=d["outcome"],
-                reasons=d["reasons"],
-                new_amount=d["new_amount"],
-                exit_months=d["exit_months"],
-            )
-        except ValidationError as exc:
-            form_add_errors(form, exc)
-        else:
-            messages.success(request, _("已记录复核结果"))
-            return redirect("cases:review", pk=review.pk)
-    return render(
-        request,
-        "cases/review_detail.html",
-        {"review": review, "form": form, "program_name": engine.program_name(review.entitlement.program)},
-    )
-
-
-@login_required
-def review_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
-    review = selectors.review_get(user=request.user, pk=pk)
-    if review.is_open:
-        raise Http404
-    return _pdf(documents.review_notice_pdf(review), f"review-{review.pk}.pdf")
 
 
 @login_required

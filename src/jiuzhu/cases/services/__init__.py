@@ -26,6 +26,13 @@ from jiuzhu.cases.services.notice import (
 )
 from jiuzhu.cases.services.online import case_submit_online
 from jiuzhu.cases.services.reserve_fund import case_emergency_pay, reserve_fund_topup
+from jiuzhu.cases.services.review_proposal import (
+    engine_for_review,
+    entitlement_stop_propose,
+    review_approve,
+    review_propose,
+    review_return,
+)
 from jiuzhu.cases.services.reviews import recheck_on_death, review_open, review_record, review_schedule
 from jiuzhu.cases.services.self_care import case_assess_self_care
 from jiuzhu.cases.services.snapshot import household_snapshot
@@ -50,11 +57,16 @@ __all__ = [
     "case_township_opinion",
     "case_withdraw",
     "engine_for_case",
+    "engine_for_review",
+    "entitlement_stop_propose",
     "household_snapshot",
     "notice_publish",
     "recheck_on_death",
     "reserve_fund_topup",
+    "review_approve",
     "review_open",
+    "review_propose",
     "review_record",
+    "review_return",
     "review_schedule",
 ]

@@ -73,6 +73,7 @@ class World:
             monthly_amount=Decimal("800.00"),
             start_month=dt.date(2025, 7, 1),
         )
+        self.entitlement = ent
         self.review = Review.objects.create(
             entitlement=ent, region_code=ent.region_code, kind=ReviewKind.SCHEDULED, due_date=TODAY
         )
@@ -164,7 +165,14 @@ ROUTES = {
         lambda w: f"/cases/reviews/{w.review.pk}/",
         IN_SCOPE,
         lambda w: {"outcome": "continue", "reasons": ""},
-        only({"caseworker_a": 302, "approver": 302}),
+        only({"caseworker_a": 302, "head_a": 302, "approver": 302}),
+    ),
+    # 申请停保 is the township's; the county stops at a review.
+    "stop_propose": (
+        lambda w: f"/cases/entitlements/{w.entitlement.pk}/stop/",
+        only({"caseworker_a": 200, "head_a": 200}),
+        lambda w: {"reasons": "户主已迁出本县"},
+        only({"caseworker_a": 302, "head_a": 302}),
     ),
     "review_pdf": (lambda w: f"/cases/reviews/{w.closed_review.pk}/notice.pdf", IN_SCOPE, None, None),
     "holidays": (
@@ -216,6 +224,7 @@ def _changed(route: str, world: World) -> bool:
         "emergency": lambda: Case.objects.get(pk=world.linshi.pk).emergency_paid_at is not None,
         "notice_publish": lambda: Case.objects.get(pk=world.case.pk).status == Status.NOTICE,
         "review": lambda: not Review.objects.get(pk=world.review.pk).is_open,
+        "stop_propose": lambda: Review.objects.filter(entitlement=world.entitlement, proposed_outcome="stop").exists(),
         "holidays": lambda: HolidayOverride.objects.exists(),
         "reserve_fund": lambda: services_balance(world) == Decimal("6000.00"),
     }[route]()
