@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from jiuzhu.cases import deadlines, engine
+from jiuzhu.accounts.models import User
+from jiuzhu.cases import deadlines, engine, services
 from jiuzhu.cases.models import (
     Case,
     CaseEvent,
@@ -23,6 +24,7 @@ from jiuzhu.cases.models import (
     Objection,
     Review,
     ReviewKind,
+    ReviewOutcome,
     Status,
 )
 from jiuzhu.cases.selectors import snapshot_covered_size
@@ -273,3 +275,88 @@ def _demo_due(case: Case, today: dt.date, overdue: bool) -> dt.date | None:
     if overdue:
         return today - dt.timedelta(days=random.Random(case.pk).randint(1, 10))
     return add_workdays(today, 3)
+
+
+# The findings a demo township writes when it proposes, by what the engine finds for the household now.
+DEMO_FINDINGS: dict[str, str] = {
+    ReviewOutcome.STOP: "演示：复核发现家庭成员已稳定就业，家庭人均收入超过当地低保标准，建议停止保障。",
+    ReviewOutcome.GRADUAL_EXIT: "演示：复核发现家庭成员新近务工，人均收入超过低保标准，建议给予渐退期。",
+    ReviewOutcome.CHANGE: "演示：复核发现家庭收入有变化，按复核时家庭经济状况重新测算保障金额。",
+}
+
+
+def review_proposals_seed(*, proposers: list[User], approver: User, today: dt.date, per_proposer: int = 2) -> int:
+    """The townships' proposals waiting for the county: each township user proposes on open reviews of running
+    entitlements in their township what the engine finds for the household today (a new amount, a gradual exit
+    or a stop); the first proposal is returned by the county with reasons. Through the services, so the
+    history and the audit log read as if staff had done it. Returns the number of proposals made."""
+    made = 0
+    for proposer in proposers:
+        open_reviews = (
+            Review.objects.filter(prefix_q(proposer.region.prefix if proposer.region else "-"), outcome="")
+            .filter(proposed_outcome="", returned_at__isnull=True, entitlement__program__startswith="dibao")
+            .exclude(entitlement__status="stopped")
+            .select_related("entitlement")
+            .order_by("due_date", "id")[:20]
+        )
+        done = 0
+        for review in open_reviews:
+            if done == per_proposer:
+                break
+            proposal = _demo_proposal(review, today, gradual=done % 2 == 1)
+            if proposal is None:
+                continue
+            outcome, amount, months = proposal
+            services.review_propose(actor=proposer, review=review, outcome=outcome, reasons=DEMO_FINDINGS[outcome],
+                                    new_amount=amount, exit_months=months, on=today)  # fmt: skip
+            done += 1
+            made += 1
+            if made == 1:
+                services.review_return(actor=approver, review=review, on=today,
+                                       reasons="演示：请补充家庭成员劳动合同和近三个月工资流水后再提请。")  # fmt: skip
+        made += _demo_on_demand(proposer, today, wanted=per_proposer - done)
+    return made
+
+
+def _demo_on_demand(proposer: User, today: dt.date, *, wanted: int) -> int:
+    """Where the township has too few reviews open: a re-check on demand of running 低保 whose household the
+    engine now reads otherwise, proposed as 申请停保 (not eligible) or a new amount."""
+    if wanted <= 0 or proposer.region is None:
+        return 0
+    running = (
+        Entitlement.objects.filter(prefix_q(proposer.region.prefix), program__startswith="dibao")
+        .exclude(status="stopped")
+        .exclude(reviews__outcome="")  # a review already open is the place for a proposal
+        .order_by("id")[:20]
+    )
+    made = 0
+    for ent in running:
+        if made == wanted:
+            break
+        probe = Review(entitlement=ent, region_code=ent.region_code, due_date=today)
+        proposal = _demo_proposal(probe, today, gradual=False)
+        if proposal is None:
+            continue
+        outcome, amount, _months = proposal
+        if outcome == ReviewOutcome.STOP:
+            services.entitlement_stop_propose(actor=proposer, entitlement=ent, reasons=DEMO_FINDINGS[outcome],
+                                              on=today)  # fmt: skip
+        else:
+            review = services.review_open(actor=proposer, entitlement=ent, due_date=today,
+                                          note="演示：村委会反映家庭收入有变化")  # fmt: skip
+            services.review_propose(actor=proposer, review=review, outcome=outcome, reasons=DEMO_FINDINGS[outcome],
+                                    new_amount=amount, on=today)  # fmt: skip
+        made += 1
+    return made
+
+
+def _demo_proposal(review: Review, today: dt.date, *, gradual: bool) -> tuple[str, Decimal | None, int | None] | None:
+    """What the engine says of the household today, as a proposal; None where paying on is right."""
+    result = services.engine_for_review(review=review, on=today)
+    if result.eligible is None:
+        return None
+    if not result.eligible:
+        return (ReviewOutcome.GRADUAL_EXIT, None, 3) if gradual else (ReviewOutcome.STOP, None, None)
+    if result.amount and result.amount != review.entitlement.monthly_amount:
+        return ReviewOutcome.CHANGE, result.amount, None
+    return None

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import Role, User
 from jiuzhu.accounts.services import user_create
-from jiuzhu.cases.demo import cases_seed
+from jiuzhu.cases.demo import cases_seed, review_proposals_seed
 from jiuzhu.charity.demo import charity_seed
 from jiuzhu.demo.generator import DemoData, generate
 from jiuzhu.demo.layout import CITY, COUNTY, PROVINCE
@@ -266,6 +266,14 @@ def demo_build(
     t = step("charity", t)
     portal_seed(county=Region.objects.get(code=COUNTY[0]), today=today, rng_seed=seed)
     t = step("portal", t)
+    # The townships' review proposals waiting for the county, and one the county returned: after the payroll
+    # and the cross-checks, which stop or replace entitlements, so every proposal is on a running one.
+    review_proposals_seed(
+        proposers=list(User.objects.filter(username__in=["caseworker", "township_head", "caseworker2"]).order_by("id")),
+        approver=User.objects.get(username="approver"),
+        today=today,
+    )
+    t = step("review_proposals", t)
     # Last: the statistics count what every step above produced.
     report.reports = reports_seed(county=Region.objects.get(code=COUNTY[0]), admin=User.objects.get(username="admin"))
     step("reports", t)

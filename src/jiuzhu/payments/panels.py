@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-from jiuzhu.payments.selectors import household_collections, ledger_of_household, open_account_flags
+from jiuzhu.payments.selectors import (
+    entitlement_events_of_household,
+    household_collections,
+    ledger_of_household,
+    open_account_flags,
+)
 from jiuzhu.registry.models import Household
 from jiuzhu.registry.panels import register_panel
 
@@ -18,6 +23,7 @@ def ledger_panel(request: HttpRequest, household: Household) -> str:
             "lines": ledger_of_household(household=household),
             "flags": open_account_flags(household=household),
             "collections": household_collections(household=household),
+            "changes": entitlement_events_of_household(household=household),
         },
         request=request,
     )

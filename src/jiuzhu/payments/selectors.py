@@ -11,7 +11,16 @@ from django.shortcuts import get_object_or_404
 
 from jiuzhu.accounts.models import User
 from jiuzhu.core.scope import in_scope, prefix_q, scope_q
-from jiuzhu.payments.models import AccountFlag, Collection, Entitlement, LineKind, Payroll, PayrollLine, first_of_month
+from jiuzhu.payments.models import (
+    AccountFlag,
+    Collection,
+    Entitlement,
+    EntitlementEvent,
+    LineKind,
+    Payroll,
+    PayrollLine,
+    first_of_month,
+)
 from jiuzhu.regions.models import PREFIX_LENGTH, Level, Region
 from jiuzhu.registry.models import Household
 
@@ -101,6 +110,16 @@ def ledger_of_household(*, household: Household, limit: int = 60) -> QuerySet[Pa
     return household.payroll_lines.select_related("payroll").order_by(
         "-service_month", "-payroll__month", "program", "kind", "-id"
     )[:limit]
+
+
+def entitlement_events_of_household(*, household: Household, limit: int = 30) -> QuerySet[EntitlementEvent]:
+    """The household's changes of entitlement (start, amount, stop, gradual exit) with their causes, newest
+    first: why the ledger's months are what they are. The page itself checks the scope."""
+    return (
+        EntitlementEvent.objects.filter(entitlement__household=household)
+        .select_related("entitlement")
+        .order_by("-effective_month", "-id")[:limit]
+    )
 
 
 def payroll_collections(*, user: User, payroll: Payroll) -> dict[str, int]:

@@ -15,3 +15,28 @@ def test_the_demo_county_gets_cases_in_every_state_some_overdue_and_reviews_due(
     assert Case.objects.filter(due_date__lt=today).exists()
     month_end = dt.date(2025, 7, 1)
     assert Review.objects.filter(due_date__lt=month_end, outcome="").exists()
+
+
+def test_the_demo_townships_propose_what_the_engine_finds_and_the_county_returns_one(
+    standards, make_household, dibao_household, caseworker_a, caseworker_b, approver
+):
+    from decimal import Decimal
+
+    from jiuzhu.cases.demo import review_proposals_seed
+    from jiuzhu.cases.models import ReviewKind
+    from jiuzhu.payments.services import entitlement_create
+
+    today = dt.date(2025, 6, 10)
+    wage = {"income_wage": Decimal("6000.00"), "labor": "full"}
+    earner = make_household(standards.village_b1, [("赵务工", dt.date(1980, 1, 1), Relation.SELF, wage)])
+    for hh, program in ((dibao_household, "dibao_urban"), (earner, "dibao_rural")):
+        ent = entitlement_create(actor=approver, household=hh, program=program, persons=list(hh.members.all()),
+                                 monthly_amount=Decimal("300.00"), start_month=dt.date(2024, 7, 1))  # fmt: skip
+        Review.objects.create(entitlement=ent, region_code=ent.region_code, kind=ReviewKind.SCHEDULED, due_date=today)
+    made = review_proposals_seed(proposers=[caseworker_a, caseworker_b], approver=approver, today=today)
+    assert made == 2
+    returned = Review.objects.get(returned_at__isnull=False)
+    assert returned.region_code.startswith("330727100") and returned.returned_reasons
+    waiting = Review.objects.exclude(proposed_outcome="").get()
+    assert waiting.region_code.startswith("330727101") and waiting.proposed_outcome == "stop"
+    assert waiting.proposed_by == caseworker_b and waiting.events.count() == 1

@@ -87,6 +87,7 @@ class Command(BaseCommand):
             "matching": _("导入外部数据、运行数据比对"),
             "charity": _("生成慈善捐赠与支出"),
             "portal": _("生成网上申请"),
+            "review_proposals": _("生成乡镇复核提请"),
         }
         self.stdout.write(_("正在生成演示县：%(n)d 户，随机种子 %(s)d …") % {"n": households, "s": seed})
         bar = tqdm(total=households, unit=_("户"), desc=_("写入家庭"), disable=None, file=sys.stderr)
