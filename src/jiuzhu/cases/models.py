@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePath
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -74,6 +74,8 @@ class Case(models.Model):
 
     # An online application's query code (查询码), kept only as a keyed hash: the family alone can follow it.
     query_code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # A keyed hash of a code that is not kept: core.keys cannot re-hash it under a new key, only count it.
+    PII_SECRET_HASHES: ClassVar[tuple[str, ...]] = ("query_code_hash",)
 
     submitted_at = models.DateField(_("申请日期"))
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

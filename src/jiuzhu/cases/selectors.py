@@ -85,7 +85,7 @@ def _text_q(text: str) -> Q:
     except IdNumberError:
         number = ""
     if number:  # the case of any household this person belongs to
-        return Q(household__members__id_number_hash=pii.lookup_hash(number))
+        return Q(household__members__id_number_hash__in=pii.lookup_hashes(number))
     if text.isascii():  # case numbers are letters and digits
         return Q(number__istartswith=text) | Q(household__number__startswith=text)
     return Q(household__head_name__startswith=text) | Q(applicant__name__startswith=text)
