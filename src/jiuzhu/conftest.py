@@ -41,6 +41,7 @@ def _test_keys() -> None:
 
     django_settings.SECRET_KEY = "test-secret-key-" + "x" * 40
     django_settings.PII_KEY = "5a" * 64
+    django_settings.PII_KEY_FILE = ""  # never a developer's ./var/pii_key (tests of rotation set their own)
     django_settings.AUDIT_KEY = "a7" * 32
     # No collected static files in a test run: WhiteNoise serves them from the apps (WHITENOISE_USE_FINDERS).
     django_settings.STATIC_ROOT = None

@@ -58,6 +58,9 @@ SECRET_KEY = datadir.read_key(datadir.SECRET_KEY)
 # Never empty: core.pii would quietly derive a key from "" and encrypt with it. This marker is not hex, so
 # encrypting or looking anything up fails loudly until `jiuzhu migrate` (or any `jiuzhu` command) made the key.
 PII_KEY = datadir.read_key(datadir.PII_KEY) or "missing-pii-key-run-a-jiuzhu-command-first"
+# Where the keyring lives, so that a running server re-reads it after `jiuzhu keys rotate` (core.pii);
+# "" when the key comes from JIUZHU_PII_KEY (a rotation then needs the environment changed and a restart).
+PII_KEY_FILE = "" if os.environ.get(datadir.PII_KEY.value_var) else str(datadir.key_path(datadir.PII_KEY))
 # The audit chain's key (core.audit): not hex until the key file exists, so that audit_record fails loudly.
 AUDIT_KEY = datadir.read_key(datadir.AUDIT_KEY) or "missing-audit-key-run-a-jiuzhu-command-first"
 AUDIT_ANCHOR_FILE = datadir.audit_anchor_path()

@@ -68,6 +68,8 @@ class CaseOut(Schema):
     computed_amount: Decimal | None
     approved_amount: Decimal | None
     decision_reasons: str
+    # An amount above the computed one waiting for a second county user's check (POST …/check-amount).
+    amount_check_pending: bool
     next_steps: list[str]
 
 
@@ -142,6 +144,11 @@ class ConfirmIn(Schema):
     override_reason: str = Field("", max_length=300)
 
 
+class AmountCheckIn(Schema):
+    accept: bool
+    note: str = Field("", max_length=300)
+
+
 class RefuseIn(Schema):
     reasons: str = Field(max_length=LONG_TEXT)
 
@@ -174,6 +181,7 @@ def _out(request: HttpRequest, case: Case) -> dict[str, Any]:
                 "decision_reasons",
             )
         },
+        "amount_check_pending": case.amount_check_by_id is not None,
         "program_name": engine.program_name(case.program),
         "status_label": str(case.get_status_display()),
         "next_steps": selectors.steps_for(user=request.user, case=case),  # type: ignore[arg-type]
@@ -275,6 +283,15 @@ def resolve_objection(request: HttpRequest, case_id: int, payload: ResolveIn) ->
 @router.post("/{case_id}/confirm", response=CaseOut)
 def confirm(request: HttpRequest, case_id: int, payload: ConfirmIn) -> dict[str, Any]:
     return _step(request, case_id, "confirm", payload)
+
+
+@router.post(
+    "/{case_id}/check-amount",
+    response=CaseOut,
+    summary="A second approver accepts or sends back an amount confirmed above the computed one",
+)
+def check_amount(request: HttpRequest, case_id: int, payload: AmountCheckIn) -> dict[str, Any]:
+    return _step(request, case_id, "check_amount", payload)
 
 
 @router.post("/{case_id}/refuse", response=CaseOut)

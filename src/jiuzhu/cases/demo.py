@@ -14,6 +14,7 @@ from django.db import transaction
 from jiuzhu.accounts.models import User
 from jiuzhu.cases import deadlines, engine, services
 from jiuzhu.cases.models import (
+    AmountCheck,
     Case,
     CaseEvent,
     Channel,
@@ -360,3 +361,46 @@ def _demo_proposal(review: Review, today: dt.date, *, gradual: bool) -> tuple[st
     if result.amount and result.amount != review.entitlement.monthly_amount:
         return ReviewOutcome.CHANGE, result.amount, None
     return None
+
+
+@transaction.atomic
+def amount_check_seed(*, county: Region, today: dt.date, approver: User) -> int:
+    """One case on notice, its notice over, whose approver confirmed more than the computed amount: it waits on
+    the other approver's to-do list for the second check (no entitlement yet). Returns 1, or 0 without one."""
+    case = (
+        Case.objects.filter(prefix_q(county.prefix), status=Status.NOTICE, amount_check_by__isnull=True)
+        .exclude(opinion_amount__isnull=True)
+        .order_by("id")
+        .first()
+    )
+    if case is None:
+        return 0
+    for entry in case.notice_entries.select_related("notice"):
+        notice = entry.notice
+        if notice.end_date >= today:
+            notice.start_date, notice.end_date = today - dt.timedelta(days=9), today - dt.timedelta(days=3)
+            notice.save(update_fields=["start_date", "end_date"])
+    reference = case.opinion_amount or Decimal(0)
+    amount = reference + Decimal(150)
+    reason = "演示：家中有重病患者长期住院，另加护理费"
+    AmountCheck.objects.create(
+        case=case,
+        region_code=case.region_code,
+        amount=amount,
+        reference=reference,
+        reason=reason,
+        requested_by=approver,
+        requested_on=today,
+    )
+    case.amount_check_by = approver
+    case.save(update_fields=["amount_check_by"])
+    CaseEvent.objects.create(
+        case=case,
+        action="request_amount_check",
+        from_status=case.status,
+        to_status=case.status,
+        actor=approver,
+        on=today,
+        note=f"确认金额 {amount} 元高于测算金额 {reference} 元，待复核：{reason}",
+    )
+    return 1

@@ -106,6 +106,22 @@ class ConfirmForm(forms.Form):
     override_reason = forms.CharField(label=_("与测算金额不同的理由"), max_length=300, required=False)
 
 
+class AmountCheckForm(forms.Form):
+    """The second person's check of a confirmed amount above the computed one."""
+
+    decision = forms.ChoiceField(
+        label=_("复核结果"),
+        choices=[("accept", _("同意该金额")), ("return", _("退回，请重新决定"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("复核意见（退回须写明理由）"), max_length=300, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["accept"] = data.get("decision") == "accept"
+        return data
+
+
 class RefuseForm(forms.Form):
     reasons = forms.CharField(label=_("不予确认的理由"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -126,6 +142,7 @@ STEP_FORMS: dict[str, type[forms.Form]] = {
     "confirm": ConfirmForm,
     "refuse": RefuseForm,
     "withdraw": WithdrawForm,
+    "check_amount": AmountCheckForm,
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import PurePath
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -74,6 +74,8 @@ class Case(models.Model):
 
     # An online application's query code (查询码), kept only as a keyed hash: the family alone can follow it.
     query_code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # A keyed hash of a code that is not kept: core.keys cannot re-hash it under a new key, only count it.
+    PII_SECRET_HASHES: ClassVar[tuple[str, ...]] = ("query_code_hash",)
 
     submitted_at = models.DateField(_("申请日期"))
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -98,6 +100,11 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateField(_("决定日期"), null=True, blank=True)
+    # Set while an amount above the computed one waits for a second county user's check (AmountCheck): who
+    # asked for it, so that the workflow refuses that person the check and everyone the decision meanwhile.
+    amount_check_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     withdrawn_reason = models.CharField(_("撤回原因"), max_length=300, blank=True)
 
     emergency_paid_amount = _money(_("先行救助金额（元）"), null=True, blank=True)
@@ -130,6 +137,55 @@ class Case(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
+
+
+class AmountCheckState(models.TextChoices):
+    PENDING = "pending", _("待复核")
+    ACCEPTED = "accepted", _("复核同意")
+    RETURNED = "returned", _("复核退回")
+
+
+class AmountCheck(models.Model):
+    """An approver's amount above the computed one (or above the township's, when nothing was computed),
+    checked by a second county user before the entitlement exists: 四眼原则 on the money. The database refuses
+    a check by the person who asked for it, and a second pending check on one case."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="amount_checks")
+    region_code = models.CharField(max_length=12, db_index=True, editable=False)
+    amount = _money(_("确认金额（元）"))
+    reference = _money(_("测算金额（元）"), null=True, blank=True)
+    reason = models.CharField(_("调整测算金额的理由"), max_length=300)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_on = models.DateField(_("提交日期"))
+    state = models.CharField(
+        _("复核结果"), max_length=10, choices=AmountCheckState.choices, default=AmountCheckState.PENDING
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_on = models.DateField(_("复核日期"), null=True, blank=True)
+    note = models.CharField(_("复核意见"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(state="pending"), name="cases_one_pending_amount_check"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(checked_by__isnull=True) | ~models.Q(checked_by=models.F("requested_by")),
+                name="cases_amount_checked_by_another",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="pending") | models.Q(checked_by__isnull=False),
+                name="cases_amount_check_has_checker",
+            ),
+        ]
+        verbose_name = _("金额复核")
+        verbose_name_plural = _("金额复核")
+
+    def __str__(self) -> str:
+        return f"AmountCheck {self.pk}"
 
 
 class CaseEvent(models.Model):

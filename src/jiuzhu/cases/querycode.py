@@ -3,7 +3,6 @@ bound to the case number."""
 
 from __future__ import annotations
 
-import hmac
 import secrets
 
 from jiuzhu.core import pii
@@ -18,12 +17,15 @@ def query_code_new() -> str:
 
 
 def query_code_hash(*, number: str, code: str) -> str:
-    """Keyed, and bound to the case number: the same code on two cases hashes differently."""
-    return pii.lookup_hash(f"case-query:{number.strip()}:{code.strip().upper()}")
+    """Keyed (naming its key, core.pii.secret_hash), and bound to the case number: the same code on two cases
+    hashes differently."""
+    return pii.secret_hash(_secret(number, code))
+
+
+def _secret(number: str, code: str) -> str:
+    return f"case-query:{number.strip()}:{code.strip().upper()}"
 
 
 def query_code_matches(*, number: str, code: str, stored: str) -> bool:
     """Hashed and compared even when nothing is stored, so an unknown number costs what a wrong code costs."""
-    given = query_code_hash(number=number, code=code or "-")
-    same = hmac.compare_digest(given, stored or "0" * len(given))
-    return same and bool(stored)
+    return pii.secret_hash_matches(_secret(number, code or "-"), stored)

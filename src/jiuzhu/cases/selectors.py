@@ -17,7 +17,7 @@ from jiuzhu.accounts.models import Capability, User
 from jiuzhu.cases import deadlines, engine
 from jiuzhu.cases.models import Case, Notice, ReserveFundEntry, Review, ReviewKind, ReviewOutcome, Status
 from jiuzhu.cases.querycode import query_code_matches
-from jiuzhu.cases.workflow import NEXT_STEP, OPEN, STEPS, TEKUN, step_allowed
+from jiuzhu.cases.workflow import CHECK_AMOUNT, NEXT_STEP, OPEN, STEPS, TEKUN, step_allowed
 from jiuzhu.core import pii
 from jiuzhu.core.idcard import IdNumberError, parse_id_number
 from jiuzhu.core.scope import prefix_q, scope_q
@@ -85,7 +85,7 @@ def _text_q(text: str) -> Q:
     except IdNumberError:
         number = ""
     if number:  # the case of any household this person belongs to
-        return Q(household__members__id_number_hash=pii.lookup_hash(number))
+        return Q(household__members__id_number_hash__in=pii.lookup_hashes(number))
     if text.isascii():  # case numbers are letters and digits
         return Q(number__istartswith=text) | Q(household__number__startswith=text)
     return Q(household__head_name__startswith=text) | Q(applicant__name__startswith=text)
@@ -98,7 +98,7 @@ def case_get(*, user: User, pk: int) -> Case:
 
 def steps_for(*, user: User, case: Case, on: dt.date | None = None) -> list[str]:
     """The steps this user may take on this case on `on` (today): exactly those the services accept."""
-    return [action for action in STEPS if step_allowed(user, case, action, on=on)]
+    return [action for action in (*STEPS, CHECK_AMOUNT.action) if step_allowed(user, case, action, on=on)]
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,14 @@ def todo_for(*, user: User, on: dt.date) -> list[TodoItem]:
         if not step_allowed(user, case, action, on=on):
             continue  # not theirs (a staff relative's file, their own opinion) or not yet (still on notice)
         items.append(TodoItem(case, action, case.due_date, case.due_date is not None and case.due_date < on))
+    if user.has_capability(CHECK_AMOUNT.capability):  # an amount above the computed one, to check
+        waiting = cases_visible(user=user).filter(amount_check_by__isnull=False).exclude(amount_check_by=user)
+        for case in waiting.order_by("due_date", "id"):
+            if step_allowed(user, case, CHECK_AMOUNT.action, on=on):
+                items.append(
+                    TodoItem(case, "check_amount", case.due_date, case.due_date is not None and case.due_date < on)
+                )
+        items.sort(key=lambda item: (item.due or dt.date.max, item.case.pk))
     return items
 
 

@@ -39,10 +39,16 @@ STEP_CALLS: dict[str, StepCall] = {
     "withdraw": StepCall(services.case_withdraw, ("reason",)),
 }
 
+# Actions taken like steps (from the case page and the API) that are not in the workflow's table: the second
+# person's check of a raised amount leaves the case on notice, or confirms it.
+SIDE_CALLS: dict[str, StepCall] = {
+    "check_amount": StepCall(services.case_amount_check, ("accept", "note")),
+}
+
 
 def step_run(action: str, *, actor: User, case: Case, data: Mapping[str, Any], on: dt.date | None = None) -> Case:
     """Take `action` on `case` with the step's arguments picked from `data`. Raises what the service raises."""
-    call = STEP_CALLS[action]
+    call = STEP_CALLS[action] if action in STEP_CALLS else SIDE_CALLS[action]
     kwargs = {name: data[name] for name in call.arguments if name in data and data[name] is not None}
     if on is not None:
         kwargs["on"] = on

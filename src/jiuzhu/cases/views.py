@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.models import Capability
-from jiuzhu.cases import checklists, documents, engine, forms, selectors, services, steps
-from jiuzhu.cases.models import Case, CaseDocument, Status
-from jiuzhu.cases.workflow import STEPS, step_allowed, step_refusal
+from jiuzhu.cases import checklists, deadlines, documents, engine, forms, selectors, services, steps
+from jiuzhu.cases.models import AmountCheckState, Case, CaseDocument, Status
+from jiuzhu.cases.workflow import CHECK_AMOUNT, STEPS, step_allowed, step_refusal
 from jiuzhu.core import holidays as core_holidays
 from jiuzhu.core.forms import form_add_errors
 from jiuzhu.core.http import AuthedRequest
@@ -52,7 +52,7 @@ def todo(request: AuthedRequest) -> HttpResponse:
             ],
             "may_decide_reviews": user.has_capability(Capability.CONFIRM_CASE),
             "today": today,
-            "steps": STEPS,
+            "steps": {**STEPS, CHECK_AMOUNT.action: CHECK_AMOUNT},
         },
     )
 
@@ -122,13 +122,17 @@ def case_create(request: AuthedRequest, household_pk: int) -> HttpResponse:
     return render(request, "cases/case_create.html", {"form": form, "household": household})
 
 
+# What the decision screen offers rather than the case page.
+DECISION_ACTIONS = ("confirm", "refuse", CHECK_AMOUNT.action)
+
+
 def _case_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
     user = request.user
     today = timezone.localdate()
     actions = selectors.steps_for(user=user, case=case, on=today)
     step_forms = {}
     for a in actions:
-        if a in ("confirm", "refuse"):
+        if a in DECISION_ACTIONS:
             continue  # on the decision screen
         initial = {"start_date": today, "visit_date": today}
         form = forms.STEP_FORMS[a](initial=initial, prefix=a)
@@ -143,7 +147,7 @@ def _case_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         "case": case,
         "program_name": engine.program_name(case.program),
         "step_forms": step_forms,
-        "can_decide": any(a in actions for a in ("confirm", "refuse")),
+        "can_decide": any(a in actions for a in DECISION_ACTIONS),
         "events": case.events.select_related("actor"),
         "documents": docs,
         "checklist": [(code, label, code in have) for code, label in checklists.checklist(case.program)],
@@ -193,20 +197,24 @@ def _panels(request: AuthedRequest, case: Case) -> list[str]:
 @require_POST
 def case_step(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
-    if action not in STEPS:
+    if action not in STEPS and action != CHECK_AMOUNT.action:
         raise Http404
     form = forms.STEP_FORMS[action](request.POST, prefix=action)
     if form.is_valid():
         try:
-            steps.step_run(action, actor=request.user, case=case, data=form.cleaned_data)
+            done = steps.step_run(action, actor=request.user, case=case, data=form.cleaned_data)
         except ValidationError as exc:
             form_add_errors(form, exc)
         else:
-            messages.success(request, _("已完成：%(a)s") % {"a": STEPS[action].label})
-            if action in ("confirm", "refuse"):
+            if action == "confirm" and done.amount_check_by_id is not None:
+                messages.success(request, _("确认金额高于测算金额，已提交另一名审核人员复核；复核同意后才生成救助待遇"))
+            else:
+                label = CHECK_AMOUNT.label if action == CHECK_AMOUNT.action else STEPS[action].label
+                messages.success(request, _("已完成：%(a)s") % {"a": label})
+            if action in DECISION_ACTIONS:
                 return redirect("cases:decide", pk=case.pk)
             return redirect("cases:detail", pk=case.pk)
-    if action in ("confirm", "refuse"):
+    if action in DECISION_ACTIONS:
         return _decide_page(request, case, {action: form})
     ctx = _case_context(request, case)
     ctx["step_forms"] = {action: (STEPS[action], form), **{k: v for k, v in ctx["step_forms"].items() if k != action}}
@@ -234,6 +242,14 @@ def _decide_page(request: AuthedRequest, case: Case, bound: dict[str, BaseForm] 
             "refuse_form": bound.get("refuse") or forms.RefuseForm(prefix="refuse"),
             "can_confirm": "confirm" in actions,
             "can_refuse": "refuse" in actions,
+            "pending_check": case.amount_checks.filter(state=AmountCheckState.PENDING)
+            .select_related("requested_by")
+            .first(),
+            "past_checks": case.amount_checks.exclude(state=AmountCheckState.PENDING).select_related(
+                "requested_by", "checked_by"
+            ),
+            "can_check": CHECK_AMOUNT.action in actions,
+            "check_form": bound.get(CHECK_AMOUNT.action) or forms.AmountCheckForm(prefix=CHECK_AMOUNT.action),
             "maker": case.opinion_by_id == request.user.pk,
             "notice_entries": case.notice_entries.select_related("notice"),
             "entitlements": case.entitlements.all(),

@@ -72,6 +72,10 @@ STEPS: dict[str, Step] = {
     )
 }  # fmt: skip
 
+# Not in the table (the case stays on notice), but on the to-do list and the case page like a step: the second
+# person's check of an amount above the computed one.
+CHECK_AMOUNT = Step("check_amount", _("复核确认金额"), frozenset({Status.NOTICE}), None, Capability.CONFIRM_CASE)
+
 # The step that moves a case on from each state: what a to-do list asks of its owner.
 NEXT_STEP: dict[Status, str] = {
     Status.SUBMITTED: "accept",
@@ -91,6 +95,8 @@ SIDE_ACTIONS: dict[str, tuple[Capability, ...]] = {
     "add_note": tuple(dict.fromkeys(s.capability for s in STEPS.values())),
     "assess_self_care": (Capability.INVESTIGATE,),
     "emergency_pay": (Capability.EMERGENCY_AID,),
+    # The second person's check of an amount above the computed one (services.decision.case_amount_check).
+    "check_amount": (Capability.CONFIRM_CASE,),
 }
 
 
@@ -132,6 +138,10 @@ def step_refusal(user: User, case: Case, action: str, *, on: dt.date | None = No
         )
     if step.county_for_staff_relatives and case.staff_relative and not user.is_county_level:
         return Refusal(gettext("经办人员近亲属的申请由县级民政部门调查核实"), forbidden=True)
+    if action in ("confirm", "refuse") and case.amount_check_by_id is not None:
+        return Refusal(
+            gettext("申请 %(n)s 的确认金额高于测算金额，正待另一名审核人员复核") % {"n": case.number}, forbidden=False
+        )
     if action in ("confirm", "refuse") and case.opinion_by_id is not None and case.opinion_by_id == user.pk:
         return Refusal(gettext("签署乡镇审核意见的人员不能同时作出审核确认决定"), forbidden=True)
     if action == "publish_notice" and not case.opinion_recommend:
@@ -160,6 +170,8 @@ def _side_refusal(user: User, case: Case, action: str) -> Refusal | None:
             return Refusal(gettext("生活自理能力评估只用于特困人员认定"), forbidden=False)
         if case.status not in OPEN - {Status.NOTICE, Status.OBJECTED}:
             return Refusal(gettext("申请当前状态不能再评估生活自理能力"), forbidden=False)
+    if action == "check_amount":
+        return _check_amount_refusal(user, case)
     if action == "emergency_pay":
         if case.program != "linshi" or case.linshi_kind != LinshiKind.EMERGENCY:
             return Refusal(gettext("只有急难型临时救助可以先行救助"), forbidden=False)
@@ -167,6 +179,19 @@ def _side_refusal(user: User, case: Case, action: str) -> Refusal | None:
             return Refusal(gettext("申请已办结，不能先行救助"), forbidden=False)
         if case.emergency_paid_at is not None:
             return Refusal(gettext("该申请已先行救助"), forbidden=False)
+    return None
+
+
+def _check_amount_refusal(user: User, case: Case) -> Refusal | None:
+    """The second person's check: someone else than who raised the amount (or signed the township opinion)."""
+    if case.amount_check_by_id is None or case.status != Status.NOTICE:
+        return Refusal(gettext("申请 %(n)s 没有待复核的金额") % {"n": case.number}, forbidden=False)
+    if case.amount_check_by_id == user.pk:
+        return Refusal(gettext("确认金额的人员不能复核自己确认的金额，须由另一名审核人员复核"), forbidden=True)
+    if not user.is_county_level:
+        return Refusal(gettext("金额复核由县级审核人员办理"), forbidden=True)
+    if case.opinion_by_id is not None and case.opinion_by_id == user.pk:
+        return Refusal(gettext("签署乡镇审核意见的人员不能同时作出审核确认决定"), forbidden=True)
     return None
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import json
 import os
 import shutil
@@ -30,7 +29,9 @@ from django.db import connection, connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiuzhu.core import pii
 from jiuzhu.core.audit import VerifyResult, audit_reanchor, audit_verify
+from jiuzhu.core.keys import usage
 from jiuzhu.core.models import AuditHead
 
 MANIFEST_SUFFIX = ".manifest.json"
@@ -46,12 +47,32 @@ class Backup:
     manifest: dict[str, Any]
 
 
-def key_fingerprints() -> dict[str, str]:
-    """Which keys a backup was taken with: 16 hex digits each, from which the key cannot be recovered."""
+def key_fingerprints() -> dict[str, Any]:
+    """Which keys a backup was taken with: 16 hex digits each, from which the key cannot be recovered; the PII
+    keyring key by key ({"1": …, "2": …}), since a rotation adds keys and retires them."""
     return {
-        name: hmac.new(value.encode(), b"jiuzhu key fingerprint", hashlib.sha256).hexdigest()[:16]
-        for name, value in (("pii_key", settings.PII_KEY), ("audit_key", settings.AUDIT_KEY))
+        "pii_keys": {str(k.id): k.fingerprint for k in pii.keyring().keys},
+        "audit_key": pii.fingerprint(settings.AUDIT_KEY),
     }
+
+
+def _keys_missing(recorded: dict[str, Any]) -> list[str]:
+    """The keys a backup needs that this server lacks: its audit key, and every PII key of its ring that this
+    ring does not hold with the same fingerprint (a manifest older than the keyring names one PII key, key 1).
+    A key this server holds and the backup did not need is no obstacle (a backup restored after a rotation)."""
+    mine = key_fingerprints()
+    missing = [] if recorded.get("audit_key") == mine["audit_key"] else ["audit_key"]
+    needed = recorded.get("pii_keys") or ({"1": recorded["pii_key"]} if "pii_key" in recorded else {})
+    if "pii_keys_used" in recorded:  # only the keys its data was under (an old key kept until retirement is not)
+        needed = {i: fp for i, fp in needed.items() if i in recorded["pii_keys_used"]}
+    missing += [f"pii_key {i}" for i, fp in sorted(needed.items()) if mine["pii_keys"].get(i) != fp]
+    return missing
+
+
+def _pii_keys_used() -> list[str]:
+    """The PII keys the data is under (one scan per table holding encrypted values; the current key always)."""
+    ring = pii.keyring()
+    return sorted(str(i) for i, used in usage().items() if used or i == ring.current.id)
 
 
 def _vendor() -> str:
@@ -116,7 +137,7 @@ def backup_create(*, out_dir: Path) -> Backup:
         "sha256": _sha256(path),
         "created_at": timezone.now().isoformat(),
         "audit_head": {"seq": head.seq if head else 0, "hash": head.hash if head else ""},
-        "keys": key_fingerprints(),
+        "keys": {**key_fingerprints(), "pii_keys_used": _pii_keys_used()},
     }
     manifest_path = path.with_name(path.name + MANIFEST_SUFFIX)
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -137,8 +158,12 @@ def backup_read(path: Path) -> Backup:
         raise BackupError(_("备份文件与其说明不符：文件已损坏或被修改"))
     if manifest.get("database") != _vendor():
         raise BackupError(_("这是 %(a)s 的备份，当前数据库是 %(b)s") % {"a": manifest.get("database"), "b": _vendor()})
-    if manifest.get("keys") != key_fingerprints():
-        raise BackupError(_("备份所用的密钥与本机密钥不同：请先配置备份时的 pii_key 和 audit_key 文件"))
+    missing = _keys_missing(manifest.get("keys") or {})
+    if missing:
+        raise BackupError(
+            _("备份所用的密钥与本机密钥不同（缺少 %(k)s）：请先配置备份时的 pii_key 和 audit_key 文件")
+            % {"k": "、".join(missing)}
+        )
     return Backup(path, manifest)
 
 

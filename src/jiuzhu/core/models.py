@@ -99,3 +99,24 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}={self.value}"
+
+
+class KeyRotation(models.Model):
+    """How far `jiuzhu keys rotate` has re-encrypted one table for one key: the batch that re-encrypts rows
+    moves `last_pk` in the same transaction, so a rotation killed at any moment resumes where it stood."""
+
+    key_id = models.PositiveIntegerField()
+    table = models.CharField(max_length=100)  # the model's label, "registry.Person"
+    last_pk = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)  # rows in the table when the pass began
+    scanned = models.BigIntegerField(default=0)
+    rewritten = models.BigIntegerField(default=0)
+    passes = models.PositiveSmallIntegerField(default=1)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key_id", "table"], name="core_keyrotation_key_table")]
+
+    def __str__(self) -> str:
+        return f"key {self.key_id} {self.table} @{self.last_pk}"

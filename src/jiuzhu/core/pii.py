@@ -1,7 +1,19 @@
 """Personal data at rest: AES-GCM encryption, a keyed hash for exact lookups, masks for display.
 
-The key is 64 bytes of hex from settings.PII_KEY: the first 32 bytes encrypt, the last 32 key the HMAC.
-A lookup hash lets "find by ID number" stay an index seek without storing the number in the clear.
+The keys form a keyring (settings.PII_KEY, read from <data dir>/pii_key): one key per line as `<id>:<hex>`,
+the first line the current key; a file holding one bare hex key (as every county's did before rotation) is the
+keyring of key 1. Each key is 64 bytes of hex: the first 32 bytes encrypt, the last 32 key the HMAC.
+
+- A token names the key that made it (`v<id>:`), so decrypting picks that key; encrypting uses the current one.
+  The tokens written before the keyring existed say `v1:` and key 1 reads them.
+- A lookup hash lets "find by ID number" stay an index seek without storing the number in the clear. It is
+  written with the current key; while a rotation is under way (`jiuzhu keys rotate`) some rows still carry
+  the hash of the old key, so every lookup asks for the hashes under every key of the ring (`lookup_hashes`):
+  one index seek per key, nobody is missed, and no second column has to be kept in step.
+- A secret hash (the query codes handed to families) cannot be recomputed by a rotation, since the code is
+  not kept: it names its key (`v<id>$…`) so that it is checked with that key while the key is in the ring.
+
+A rotation in another process rewrites the key file; a running server re-reads it within RELOAD_SECONDS.
 """
 
 from __future__ import annotations
@@ -10,17 +22,59 @@ import base64
 import hashlib
 import hmac
 import os
+import threading
+import time
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-_PREFIX = "v1:"
+RELOAD_SECONDS = 1.0
+LEGACY_KEY_ID = 1
 
 
-@lru_cache(maxsize=4)
-def _keys(key_hex: str) -> tuple[AESGCM, bytes]:
+class KeyMissing(ImproperlyConfigured):
+    """A token or hash names a key that is not in the ring (retired, or the wrong key file)."""
+
+
+@dataclass(frozen=True)
+class PiiKey:
+    id: int
+    aes: AESGCM
+    mac: bytes
+    fingerprint: str  # 16 hex digits from which the key cannot be learnt (backup manifests name keys by it)
+
+
+@dataclass(frozen=True)
+class Keyring:
+    keys: tuple[PiiKey, ...]  # the current key first
+
+    @property
+    def current(self) -> PiiKey:
+        return self.keys[0]
+
+    @property
+    def ids(self) -> list[int]:
+        return [k.id for k in self.keys]
+
+    def get(self, key_id: int) -> PiiKey:
+        for key in self.keys:
+            if key.id == key_id:
+                return key
+        raise KeyMissing(
+            f"PII key {key_id} is not in the keyring (retired, or another county's key file): "
+            "restore the key file that was in use"
+        )
+
+
+def fingerprint(key_hex: str) -> str:
+    return hmac.new(key_hex.encode(), b"jiuzhu key fingerprint", hashlib.sha256).hexdigest()[:16]
+
+
+def _key(key_id: int, key_hex: str) -> PiiKey:
     try:
         raw = bytes.fromhex(key_hex)
     except ValueError:
@@ -32,49 +86,181 @@ def _keys(key_hex: str) -> tuple[AESGCM, bytes]:
         raise ImproperlyConfigured("PII_KEY is empty")
     if len(raw) < 64:
         raw = hashlib.sha512(raw).digest()
-    return AESGCM(raw[:32]), raw[32:64]
+    return PiiKey(key_id, AESGCM(raw[:32]), raw[32:64], fingerprint(key_hex))
 
 
-def _current() -> tuple[AESGCM, bytes]:
-    return _keys(settings.PII_KEY)
+def parse_keyring(text: str) -> list[tuple[int, str]]:
+    """(id, hex) per key, the current first; a single bare hex key is key 1. Lines starting with # are notes."""
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+    if len(lines) == 1 and ":" not in lines[0]:
+        return [(LEGACY_KEY_ID, lines[0])]
+    entries: list[tuple[int, str]] = []
+    for line in lines:
+        key_id, sep, key_hex = line.partition(":")
+        if not sep or not key_id.strip().isdigit():
+            raise ImproperlyConfigured("PII keyring: every line must be <id>:<hex key>")
+        entries.append((int(key_id), key_hex.strip()))
+    if not entries:
+        raise ImproperlyConfigured("PII_KEY is empty")
+    if len({i for i, _h in entries}) != len(entries):
+        raise ImproperlyConfigured("PII keyring: a key id appears twice")
+    return entries
+
+
+def format_keyring(entries: list[tuple[int, str]]) -> str:
+    head = "# jiuzhu PII keyring: the first key encrypts; the others only read until `jiuzhu keys retire`.\n"
+    return head + "".join(f"{key_id}:{key_hex}\n" for key_id, key_hex in entries)
+
+
+@lru_cache(maxsize=8)
+def _ring(text: str) -> Keyring:
+    return Keyring(tuple(_key(key_id, key_hex) for key_id, key_hex in parse_keyring(text)))
+
+
+class _FileWatch:
+    """Re-reads settings.PII_KEY_FILE when it changed (a rotation by `jiuzhu keys` in another process)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.checked = 0.0
+        self.stamp: tuple[str, int] | None = None
+
+    def refresh(self, path: str) -> None:
+        now = time.monotonic()
+        if now - self.checked < RELOAD_SECONDS and self.stamp is not None and self.stamp[0] == path:
+            return
+        with self.lock:
+            self.checked = now
+            try:
+                mtime = Path(path).stat().st_mtime_ns
+            except OSError:
+                return
+            if self.stamp == (path, mtime):
+                return
+            text = Path(path).read_text(encoding="ascii").strip()
+            if text:
+                settings.PII_KEY = text
+            self.stamp = (path, mtime)
+
+    def forget(self) -> None:
+        self.stamp = None
+
+
+_watch = _FileWatch()
+
+
+def keyring() -> Keyring:
+    path = getattr(settings, "PII_KEY_FILE", "")
+    if path:
+        _watch.refresh(str(path))
+    return _ring(settings.PII_KEY)
+
+
+def _current() -> PiiKey:
+    return keyring().current
+
+
+def token_key_id(token: str) -> int:
+    """The id of the key that made a token ("v2:…" → 2)."""
+    head, sep, _rest = token.partition(":")
+    if not sep or not head.startswith("v") or not head[1:].isdigit():
+        raise ValueError("not a PII token")
+    return int(head[1:])
 
 
 def encrypt(value: str) -> str:
     if not value:
         return ""
-    aes, _ = _current()
+    key = _current()
     nonce = os.urandom(12)
-    return _PREFIX + base64.b64encode(nonce + aes.encrypt(nonce, value.encode(), None)).decode()
+    return f"v{key.id}:" + base64.b64encode(nonce + key.aes.encrypt(nonce, value.encode(), None)).decode()
+
+
+def seal(value: str) -> tuple[str, str]:
+    """The token and the lookup hash of a value, both under one key (a field and its hash never disagree on
+    the key, even when the ring changes between two calls)."""
+    if not value:
+        return "", ""
+    key = _current()
+    nonce = os.urandom(12)
+    token = f"v{key.id}:" + base64.b64encode(nonce + key.aes.encrypt(nonce, value.encode(), None)).decode()
+    return token, _mac(key, value)
 
 
 def decrypt(token: str) -> str:
     if not token:
         return ""
-    aes, _ = _current()
-    blob = base64.b64decode(token.removeprefix(_PREFIX))
-    return aes.decrypt(blob[:12], blob[12:], None).decode()
+    key = keyring().get(token_key_id(token))
+    blob = base64.b64decode(token.partition(":")[2])
+    return key.aes.decrypt(blob[:12], blob[12:], None).decode()
 
 
 def decrypt_many(tokens: list[str]) -> list[str]:
-    """decrypt over a list (a bank file's million accounts): the key is looked up once, not per value."""
-    aes, _ = _current()
-    dec, b64 = aes.decrypt, base64.b64decode
+    """decrypt over a list (a bank file's million accounts): the ring is looked up once, not per value."""
+    ring = keyring()
+    by_prefix = {f"v{k.id}": k.aes.decrypt for k in ring.keys}
+    b64 = base64.b64decode
     out = []
     for token in tokens:
         if not token:
             out.append("")
             continue
-        blob = b64(token.removeprefix(_PREFIX))
-        out.append(dec(blob[:12], blob[12:], None).decode())
+        head, _sep, body = token.partition(":")
+        dec = by_prefix.get(head)
+        if dec is None:
+            ring.get(token_key_id(token))  # raises KeyMissing, or ValueError for what is not a token
+        blob = b64(body)
+        out.append(dec(blob[:12], blob[12:], None).decode())  # type: ignore[misc]
     return out
 
 
+def _mac(key: PiiKey, value: str) -> str:
+    return hmac.new(key.mac, value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def lookup_hash(value: str) -> str:
-    """32 hex characters; equal values give equal hashes, nothing else can be learnt from them."""
+    """32 hex characters under the current key; equal values give equal hashes, nothing else can be learnt."""
     if not value:
         return ""
-    _, mac_key = _current()
-    return hmac.new(mac_key, value.encode(), hashlib.sha256).hexdigest()[:32]
+    return _mac(_current(), value)
+
+
+def lookup_hashes(value: str) -> list[str]:
+    """The value's lookup hash under every key of the ring, the current first: what a lookup must ask for,
+    since during a rotation a row may still carry the hash of the old key."""
+    if not value:
+        return []
+    return [_mac(key, value) for key in keyring().keys]
+
+
+def lookup_hash_columns(values: list[str]) -> list[list[str]]:
+    """For bulk lookups (an import's duplicates, a register's matches): one list of hashes per key of the
+    ring, each parallel to `values` ("" for an empty value). Usually a single list."""
+    return [[_mac(key, v) if v else "" for v in values] for key in keyring().keys]
+
+
+def secret_hash(value: str) -> str:
+    """A keyed hash of a secret that is not kept (a query code): names its key, "v2$<32 hex>"."""
+    key = _current()
+    return f"v{key.id}${_mac(key, value)}"
+
+
+def secret_hash_key_id(stored: str) -> int:
+    head, sep, _rest = stored.partition("$")
+    return int(head[1:]) if sep and head[1:].isdigit() else LEGACY_KEY_ID
+
+
+def secret_hash_matches(value: str, stored: str) -> bool:
+    """Whether `value` is the secret whose hash is stored, checked with the key that made it, in constant
+    time; a hash written before the keyring (no key id) was made by key 1."""
+    ring = keyring()
+    digest = stored.partition("$")[2] if "$" in stored else stored
+    try:
+        key = ring.get(secret_hash_key_id(stored)) if stored else ring.current
+    except KeyMissing:
+        key, digest = ring.current, ""
+    given = _mac(key, value)
+    return hmac.compare_digest(given.encode(), (digest or "0" * 32).encode()) and bool(digest)
 
 
 def mask_id(number: str) -> str:

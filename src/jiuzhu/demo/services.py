@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import Role, User
 from jiuzhu.accounts.services import user_create
-from jiuzhu.cases.demo import cases_seed, review_proposals_seed
+from jiuzhu.cases.demo import amount_check_seed, cases_seed, review_proposals_seed
 from jiuzhu.charity.demo import charity_seed
 from jiuzhu.demo.generator import DemoData, generate
 from jiuzhu.demo.layout import CITY, COUNTY, PROVINCE
@@ -51,6 +51,8 @@ DEMO_USERS = (
     DemoUser("township_head", Role.TOWNSHIP_HEAD, "township1", "周国平"),
     DemoUser("caseworker2", Role.TOWNSHIP_CASEWORKER, "township2", "李志强", can_reveal_pii=True),
     DemoUser("approver", Role.COUNTY_APPROVER, "county", "孔德明", can_reveal_pii=True),
+    # A second county approver: an amount above the computed one waits for someone other than who raised it.
+    DemoUser("approver2", Role.COUNTY_APPROVER, "county", "韦立新", can_reveal_pii=True),
     DemoUser("admin", Role.COUNTY_ADMIN, "county", "厉文斌", can_reveal_pii=True),
     DemoUser("auditor", Role.AUDITOR, "county", "卢慧芳"),
     DemoUser("charity", Role.CHARITY_OFFICER, "county", "羊美玲"),
@@ -233,6 +235,9 @@ def demo_build(
     report.parameters += _raise_load(today)
     t = step("cases", t)
     _users_write()
+    amount_check_seed(
+        county=Region.objects.get(code=COUNTY[0]), today=today, approver=User.objects.get(username="approver")
+    )
     t = step("users", t)
     # The payrolls need the logins (maker and checker are different people), so they come last.
     report.payrolls = payroll_seed(

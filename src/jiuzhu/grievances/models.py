@@ -7,6 +7,8 @@ stored only as a keyed hash; the complainant's phone only encrypted.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -75,6 +77,7 @@ class Grievance(models.Model):
     contact_phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True, editable=False)
     # HMAC of the query code handed to the complainant once (core.pii.lookup_hash); the code itself is not kept.
     query_hash = models.CharField(max_length=64, editable=False)
+    PII_SECRET_HASHES: ClassVar[tuple[str, ...]] = ("query_hash",)  # not re-hashable by a key rotation
 
     subject_case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("所涉申请")

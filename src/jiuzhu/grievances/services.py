@@ -5,7 +5,6 @@ A refused step raises PermissionDenied or IllegalStep (a ValidationError) and ch
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -71,7 +70,7 @@ def normalise_code(code: str) -> str:
 
 
 def code_hash(code: str) -> str:
-    return pii.lookup_hash("grievance:" + normalise_code(code))
+    return pii.secret_hash("grievance:" + normalise_code(code))
 
 
 def _today(on: dt.date | None) -> dt.date:
@@ -448,9 +447,8 @@ def grievance_contact_reveal(*, actor: User, grievance: Grievance) -> str:
 def code_matches(stored: str | None, query_code: str) -> bool:
     """Whether a typed query code is the one whose hash is stored; compared in constant time, and as long for
     an unknown number (stored None) as for a wrong code."""
-    given = code_hash(query_code) if query_code else ""
-    ok = hmac.compare_digest(given.encode(), (stored or "0" * 32).encode())
-    return ok and stored is not None
+    ok = pii.secret_hash_matches("grievance:" + normalise_code(query_code or "-"), stored or "")
+    return ok and stored is not None and bool(query_code)
 
 
 def _by_code(number: str, query_code: str) -> Grievance | None:

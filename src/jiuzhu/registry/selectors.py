@@ -75,7 +75,7 @@ def person_search(*, user: User, query: SearchQuery) -> QuerySet[Person]:
         number = normalize(text)
         if len(number) == 15:
             number = upgrade_15(number)
-        return qs.filter(id_number_hash=pii.lookup_hash(number))
+        return qs.filter(id_number_hash__in=pii.lookup_hashes(number))
     if kind == "household_number":
         return qs.filter(household__number__range=(text.ljust(17, "0"), text.ljust(17, "9"))).order_by(
             "household__number", "id"

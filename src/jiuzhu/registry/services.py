@@ -80,15 +80,14 @@ def _set_id_number(person: Person, raw: str, *, actor: User) -> None:
         parsed = parse_id_number(raw)
     except IdNumberError as exc:
         raise ValidationError({"id_number": str(exc)}) from None
-    digest = pii.lookup_hash(parsed.number)
-    clash = Person.objects.filter(id_number_hash=digest).exclude(pk=person.pk).first()
+    # Under every key of the ring: during a key rotation the other row may still carry the old key's hash.
+    clash = Person.objects.filter(id_number_hash__in=pii.lookup_hashes(parsed.number)).exclude(pk=person.pk).first()
     if clash is not None:
         if in_scope(actor, clash.household.region_code):
             raise ValidationError({"id_number": _("该身份证号已登记在户 %(n)s") % {"n": clash.household.number}})
         # As the importer says: naming the household would tell an outsider where this person lives.
         raise ValidationError({"id_number": _("该身份证号已在其他地区登记")})
-    person.id_number_enc = pii.encrypt(parsed.number)
-    person.id_number_hash = digest
+    person.id_number_enc, person.id_number_hash = pii.seal(parsed.number)
     person.id_masked = pii.mask_id(parsed.number)
     person.birth_date = parsed.birth_date
     person.sex = parsed.sex
@@ -461,6 +460,7 @@ def _household_rows(households: pl.DataFrame, persons: pl.DataFrame, now: Any) -
 
 def _person_rows(persons: pl.DataFrame, region_of: pl.DataFrame, now: Any) -> pl.DataFrame:
     id_numbers = persons["id_number"].to_list()
+    sealed = [pii.seal(n) for n in id_numbers]  # token and hash under one key
     certs = persons["disability_cert"].fill_null("").str.strip_chars().str.to_uppercase().to_list()
     keys = name_keys_bulk(persons["name"])
     p = persons.join(region_of, left_on="household_number", right_on="number", how="left")
@@ -471,8 +471,8 @@ def _person_rows(persons: pl.DataFrame, region_of: pl.DataFrame, now: Any) -> pl
         "household_number", "region_code", "name",
         keys["name_initials"],
         keys["name_pinyin"],
-        pl.Series("id_number_enc", _encrypt_column(id_numbers)),
-        pl.Series("id_number_hash", [pii.lookup_hash(n) for n in id_numbers]),
+        pl.Series("id_number_enc", [t for t, _h in sealed], pl.String),
+        pl.Series("id_number_hash", [h for _t, h in sealed], pl.String),
         pl.Series("id_masked", [pii.mask_id(n) for n in id_numbers]),
         "birth_date", "sex", "relation",
         pl.col("disability_kind").fill_null(""), "disability_grade",

@@ -16,7 +16,7 @@ from jiuzhu.cases.services.application import (
     case_township_opinion,
     case_withdraw,
 )
-from jiuzhu.cases.services.decision import case_confirm, case_refuse, engine_for_case
+from jiuzhu.cases.services.decision import case_amount_check, case_confirm, case_refuse, engine_for_case
 from jiuzhu.cases.services.documents import case_document_add, case_note_add
 from jiuzhu.cases.services.notice import (
     case_publish_notice,
@@ -40,6 +40,7 @@ from jiuzhu.cases.services.snapshot import household_snapshot
 __all__ = [
     "IllegalStep",
     "case_accept",
+    "case_amount_check",
     "case_assess_self_care",
     "case_confirm",
     "case_document_add",

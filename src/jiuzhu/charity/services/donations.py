@@ -43,13 +43,14 @@ def donor_create(
     phone = phone.strip().replace(" ", "")
     if phone and not _PHONE.match(phone):
         raise ValidationError({"phone": _("联系电话格式不正确：应为 11 位手机号或带区号的固定电话")})
+    phone_enc, phone_hash = pii.seal(phone)  # both under one key (core.keys rewrites them together)
     donor = Donor.objects.create(
         region_code=region_code,
         kind=DonorKind(kind),
         name=name,
         anonymous=anonymous,
-        phone_enc=pii.encrypt(phone),
-        phone_hash=pii.lookup_hash(phone),
+        phone_enc=phone_enc,
+        phone_hash=phone_hash,
         phone_masked=pii.mask_phone(phone),
         note=note.strip()[:200],
     )

@@ -152,10 +152,15 @@ def link_rows(ctx: Context, rows: pl.DataFrame) -> pl.DataFrame:
     """Exact on the normalised ID number through the registry's keyed hash (no number is decrypted); rows
     without a valid number by fuzzy linkage (jiuzhu.matching.linkage) where available, else on name, birth
     date and sex all agreeing."""
-    hashes = [pii.lookup_hash(v) if v else None for v in rows["id_norm"].to_list()]
-    ext = rows.select("row", "name", "birth_date", "gender", "id_norm", "id_number", "address").with_columns(
-        pl.Series("id_hash", hashes, pl.String)
-    )
+    base = rows.select("row", "name", "birth_date", "gender", "id_norm", "id_number", "address")
+    numbers = [v or "" for v in rows["id_norm"].to_list()]
+    # One copy of the rows per key of the ring (usually one): during a key rotation a person may still carry
+    # the old key's hash, and a person's hash is under one key only, so no row links twice.
+    copies = [
+        base.with_columns(pl.Series("id_hash", [h or None for h in column], pl.String))
+        for column in pii.lookup_hash_columns(numbers)
+    ]
+    ext = pl.concat(copies)
     people = ctx.persons.select(
         "person_id", "id_hash", pl.col("name").alias("p_name"), pl.col("birth_date").alias("p_birth"),
         pl.col("sex").alias("p_sex"),
@@ -164,7 +169,7 @@ def link_rows(ctx: Context, rows: pl.DataFrame) -> pl.DataFrame:
     exact = exact.select(
         "row", "person_id", pl.lit(1.0).alias("score"), pl.lit("exact").alias("method"), _agreed().alias("agreed")
     )
-    rest = ext.filter(pl.col("id_norm").is_null())
+    rest = copies[0].filter(pl.col("id_norm").is_null())
     fuzzy = fuzzy_link(ctx, rest, people)
     return pl.concat([exact, fuzzy]).cast(LINK_SCHEMA)  # type: ignore[arg-type]
 

@@ -20,7 +20,7 @@ from jiuzhu.core.bulk import read_frame
 from jiuzhu.core.capabilities import Capability
 from jiuzhu.core.idcard import normalize
 from jiuzhu.core.models import AuditAction
-from jiuzhu.core.pii import lookup_hash
+from jiuzhu.core.pii import lookup_hash_columns
 from jiuzhu.core.scope import prefix_q, require_scope
 from jiuzhu.monitoring import facts as facts_mod
 from jiuzhu.monitoring.models import MonitoredHousehold
@@ -108,7 +108,8 @@ def poverty_register_enrol(*, actor: User | None, region: Region, frame: pl.Data
     missing = [c for c in REGISTER_COLUMNS if c not in frame.columns]
     if missing:
         raise ValidationError(_("防返贫监测名单缺少列：%(c)s") % {"c": "、".join(missing)})
-    hashes = [lookup_hash(normalize(str(v))) for v in frame["id_number"].to_list() if v]
+    numbers = [normalize(str(v)) for v in frame["id_number"].to_list() if v]
+    hashes = [h for column in lookup_hash_columns(numbers) for h in column]  # every key of the ring
     found: list[pl.DataFrame] = []
     for chunk in batched(sorted(set(hashes)), 5_000):
         qs = Person.objects.filter(prefix_q(region.prefix), id_number_hash__in=chunk).values_list(

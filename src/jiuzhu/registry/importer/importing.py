@@ -231,9 +231,12 @@ def _check_regions(frame: pl.DataFrame, errors: Errors, actor: User | None) -> p
 def _check_existing_people(frame: pl.DataFrame, errors: Errors, actor: User | None, step: Progress) -> None:
     """Duplicates against the database: one indexed query per chunk of lookup hashes."""
     ids = frame.filter(pl.col("_id_number").is_not_null()).select("_row", "_id_number")
-    hashes = [pii.lookup_hash(n) for n in ids["_id_number"].to_list()]
     rows = ids["_row"].to_list()
-    by_hash = dict(zip(hashes, rows, strict=True))
+    # One column of hashes per key of the ring: during a key rotation a person may carry the old key's hash.
+    by_hash: dict[str, int] = {}
+    for column in pii.lookup_hash_columns(ids["_id_number"].to_list()):
+        by_hash.update(zip(column, rows, strict=True))
+    hashes = list(by_hash)
     values = dict(zip(rows, frame.filter(pl.col("_id_number").is_not_null())["id_number"].to_list(), strict=True))
     scope = None if actor is None else (actor.scope_prefix or "-")
     here = _("该身份证号已登记在户 %(n)s")
