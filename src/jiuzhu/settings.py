@@ -200,6 +200,9 @@ MEDIA_ROOT = DATA_DIR / "media"
 # The most data rows one roster file may hold (a county's whole roster is ~200 000 people); more is refused
 # with a message, before the rest of the file is read. `jiuzhu import --max-rows` overrides it at the console.
 JIUZHU_IMPORT_MAX_ROWS = envint("JIUZHU_IMPORT_MAX_ROWS", 300_000)
+# On SQLite an import writes about this many persons per transaction (whole households), so that another
+# clerk's edit waits for one of them (a fraction of a second), not for the file; 0: one transaction.
+JIUZHU_IMPORT_WRITE_CHUNK = envint("JIUZHU_IMPORT_WRITE_CHUNK", 5_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 

@@ -8,14 +8,23 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import Capability, User
 from jiuzhu.cases import deadlines, engine
-from jiuzhu.cases.models import Case, Notice, ReserveFundEntry, Review, ReviewKind, ReviewOutcome, Status
+from jiuzhu.cases.models import (
+    Case,
+    Notice,
+    NoticeEntry,
+    ReserveFundEntry,
+    Review,
+    ReviewKind,
+    ReviewOutcome,
+    Status,
+)
 from jiuzhu.cases.querycode import query_code_matches
 from jiuzhu.cases.workflow import CHECK_AMOUNT, NEXT_STEP, OPEN, STEPS, TEKUN, step_allowed
 from jiuzhu.core import pii
@@ -117,7 +126,15 @@ def todo_for(*, user: User, on: dt.date) -> list[TodoItem]:
         mine.add(Status.TOWNSHIP_DONE)  # a negative township opinion waits for the county's refusal
     if not mine:
         return []
-    qs = cases_visible(user=user).filter(status__in=mine).order_by("due_date", "id")
+    # The snapshot and the engine's lines are the case's bulk and no step reads them; the notices the confirm
+    # step checks come in one query for the whole list instead of one per case on notice.
+    qs = (
+        cases_visible(user=user)
+        .filter(status__in=mine)
+        .defer("snapshot", "engine_lines")
+        .prefetch_related(Prefetch("notice_entries", queryset=NoticeEntry.objects.select_related("notice")))
+        .order_by("due_date", "id")
+    )
     items = []
     for case in qs:
         action = NEXT_STEP[Status(case.status)]

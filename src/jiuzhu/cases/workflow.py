@@ -111,7 +111,11 @@ class Refusal:
 
 
 def notice_end(case: Case) -> dt.date | None:
-    """The last day of the case's latest public notice, None when it was never on notice."""
+    """The last day of the case's latest public notice, None when it was never on notice. Reads the entries
+    prefetched with their notices when a list prefetched them (the to-do list)."""
+    prefetched = getattr(case, "_prefetched_objects_cache", {}).get("notice_entries")
+    if prefetched is not None:
+        return max((e.notice.end_date for e in prefetched), default=None)
     entry = case.notice_entries.select_related("notice").order_by("-notice__end_date").first()
     return entry.notice.end_date if entry else None
 

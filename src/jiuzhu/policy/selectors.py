@@ -61,14 +61,19 @@ def parameters_frame(*, regions: list[Region] | None = None, below: bool = False
     are few (keys × dates × regions with their own values), so the whole table is cheap to read.
     `regions`: only the rows that can apply to them — theirs and their ancestors', and with `below`
     also those of every region under them (a township's own standard, for a county-wide run)."""
-    qs = Parameter.objects.select_related("region")
+    qs = Parameter.objects.all()
     if regions is not None:
         codes = {c for r in regions for c in ancestor_codes(r.code)}
         where = Q(region__code__in=codes)
         for r in regions if below else []:
             where |= prefix_q(r.prefix, "region__code")
         qs = qs.filter(where)
-    rows = [(p.region.prefix, p.key, p.value, p.effective_from) for p in qs]
+    # Plain rows, not model instances: the household page reads these on every visit.
+    rows = [
+        (code[: PREFIX_LENGTH[Level(level)]], key, value, day)
+        for code, level, key, value, day in qs.values_list("region__code", "region__level", "key", "value",
+                                                            "effective_from")
+    ]  # fmt: skip
     return pl.DataFrame(rows, schema=PARAMS_SCHEMA, orient="row")
 
 

@@ -4,13 +4,15 @@ transaction and leaves an audit entry; bad input raises ValidationError and chan
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -415,13 +417,18 @@ def households_bulk_create(
     persons: pl.DataFrame,
     source: str,
     progress: Callable[[str, int, int], None] | None = None,
+    write_chunk: int | None = None,
 ) -> tuple[int, int]:
     """Insert already-validated households and persons (frames shaped as HOUSEHOLD_FRAME and PERSON_FRAME;
     ID numbers normalised to 18 digits). Encrypts, hashes, masks and indexes pinyin in bulk.
 
     All or nothing, and short: the rows are built completely (encryption, hashes, pinyin: most of the time)
-    before the transaction opens; the transaction only takes the ids and inserts. On SQLite, where one writer
-    holds the whole database, another clerk's edit waits for the inserts alone."""
+    before any transaction opens. On PostgreSQL one transaction then takes the ids and inserts: other writers
+    do not wait for it. On SQLite, where one writer holds the whole database, a large file is written in
+    transactions of about `write_chunk` persons (default: the JIUZHU_IMPORT_WRITE_CHUNK setting; 0 writes one
+    transaction), whole households each, so that another clerk's edit waits for one chunk, not for the file;
+    should a chunk fail, the chunks already written are deleted again before the error goes up (see
+    _write_in_chunks)."""
     if isinstance(actor, User):
         _require(actor, Capability.IMPORT_REGISTRY)
         prefix = actor.scope_prefix or "-"
@@ -433,6 +440,10 @@ def households_bulk_create(
     now = timezone.now()
     hh_rows = _household_rows(households, persons, now)
     p_rows = _person_rows(persons, hh_rows.select("number", "region_code"), now)
+    if write_chunk is None:
+        write_chunk = settings.JIUZHU_IMPORT_WRITE_CHUNK if connection.vendor == "sqlite" else 0
+    if write_chunk and p_rows.height > write_chunk:
+        return _write_in_chunks(actor, hh_rows, p_rows, source=source, progress=progress, chunk=write_chunk)
     with transaction.atomic():
         return _write_bulk(actor, hh_rows, p_rows, source=source, progress=progress)
 
@@ -498,34 +509,127 @@ def _write_bulk(
 ) -> tuple[int, int]:
     """The transaction's part: hold the villages' number series, take ids, insert, audit."""
     total = hh_rows.height + p_rows.height
+    _hold_numbers(hh_rows)
+    _insert(hh_rows, p_rows, lambda table, done: _batch_step(progress, table, done, total))
+    _audit_import(actor, hh_rows, p_rows, source=source)
+    return hh_rows.height, p_rows.height
+
+
+def _hold_numbers(hh_rows: pl.DataFrame) -> None:
     serials = (
         hh_rows.filter(pl.col("number").str.contains(r"^\d{17}$"))
         .group_by(pl.col("number").str.slice(0, 12).alias("village"))
         .agg(pl.col("number").str.slice(12).cast(pl.Int64).max().alias("serial"))
     )
     counters_raise(kind="household", highest=dict(serials.iter_rows()))
-    hh_rows = hh_rows.with_columns(id=pl.Series(reserve_ids(Household, hh_rows.height), dtype=pl.Int64))
+
+
+def _insert(hh_rows: pl.DataFrame, p_rows: pl.DataFrame, step: Callable[[str, int], None]) -> list[int]:
+    """Inserts the households and their persons inside the caller's transaction; the households' ids."""
+    ids = reserve_ids(Household, hh_rows.height)
+    hh_rows = hh_rows.with_columns(id=pl.Series(ids, dtype=pl.Int64))
     bulk_insert(Household, hh_rows)
-    _batch_step(progress, "households", hh_rows.height, total)
+    step("households", hh_rows.height)
     number_to_id = hh_rows.select("number", pl.col("id").alias("household_id"))
     p_rows = p_rows.join(number_to_id, left_on="household_number", right_on="number", how="left").drop(
         "household_number"
     )
     bulk_insert(Person, p_rows)
-    _batch_step(progress, "persons", total, total)
-    region_code = ""
-    if hh_rows.height:
-        codes = hh_rows["region_code"]
-        region_code = common_region_code(codes.min(), codes.max())  # type: ignore[arg-type]
+    step("persons", hh_rows.height + p_rows.height)
+    return ids
+
+
+_CHUNK_PAUSE = 0.15  # seconds between two chunks of an import (_write_in_chunks)
+
+
+def _write_in_chunks(
+    actor: User | str,
+    hh_rows: pl.DataFrame,
+    p_rows: pl.DataFrame,
+    *,
+    source: str,
+    progress: Callable[[str, int, int], None] | None,
+    chunk: int,
+) -> tuple[int, int]:
+    """The file in transactions of about `chunk` persons (whole households), so that SQLite's one write lock
+    passes to other writers between them. Every row was checked before (household_import validates the whole
+    file first), so what can still fail here is the database: someone registered one of these people or
+    numbers meanwhile (IntegrityError), the disk, the process. Then the households already committed are
+    deleted, in short transactions too, and the error goes up: the import as a whole wrote nothing, as the
+    importer promises. Meanwhile the chunks written are visible, as households a clerk registers one by one
+    are; the import's audit entry is written with the last chunk. Not covered: a process killed between two
+    chunks leaves the chunks before it in place (no audit entry yet; their rows share one created_at), and
+    importing the file again then reports those people as already registered."""
+    total = hh_rows.height + p_rows.height
+    per_household = p_rows.group_by("household_number").len()
+    parts = (
+        hh_rows.join(per_household, left_on="number", right_on="household_number", how="left", maintain_order="left")
+        .with_columns(pl.col("len").fill_null(0))
+        .with_columns(_part=((pl.col("len").cum_sum() - pl.col("len")) // chunk).cast(pl.Int64))
+    )
+    part_of = parts.select("number", "_part")
+    persons_by_part = p_rows.join(part_of, left_on="household_number", right_on="number", how="left").partition_by(
+        "_part", as_dict=True, include_key=False
+    )
+    with transaction.atomic():
+        _hold_numbers(hh_rows)
+    written: list[int] = []
+    done = 0
+    try:
+        for (part,), households in parts.drop("len").partition_by("_part", as_dict=True, include_key=False).items():
+            people = persons_by_part.get((part,), p_rows.clear())
+            with transaction.atomic():
+                ids = _insert(households, people, lambda _t, _n: None)
+                if done + households.height + people.height >= total:
+                    _audit_import(actor, hh_rows, p_rows, source=source)
+            written += ids
+            done += households.height + people.height
+            _batch_step(progress, "persons", done, total)
+            if done < total:
+                # SQLite queues no one: a waiting writer's busy handler retries after sleeping up to 100 ms, and
+                # without this pause the next chunk would take the lock again before it wakes.
+                time.sleep(_CHUNK_PAUSE)
+    except BaseException:
+        _undo_written(actor, written, source=source, region_code=_import_region(hh_rows))
+        raise
+    return hh_rows.height, p_rows.height
+
+
+def _undo_written(actor: User | str, ids: list[int], *, source: str, region_code: str) -> None:
+    """Deletes the households of a chunked import that failed (and their persons), chunk by chunk."""
+    step = 2_000
+    for start in range(0, len(ids), step):
+        part = ids[start : start + step]
+        with transaction.atomic():
+            Person.objects.filter(household_id__in=part).delete()
+            Household.objects.filter(id__in=part).delete()
+    if ids:
+        audit_record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            object_type="household",
+            region_code=region_code,
+            summary=_("批量导入中途失败，已撤销已写入的 %(h)d 户：%(s)s") % {"h": len(ids), "s": source},
+            after={"households": len(ids), "source": source},
+        )
+
+
+def _import_region(hh_rows: pl.DataFrame) -> str:
+    if not hh_rows.height:
+        return ""
+    codes = hh_rows["region_code"]
+    return common_region_code(codes.min(), codes.max())  # type: ignore[arg-type]
+
+
+def _audit_import(actor: User | str, hh_rows: pl.DataFrame, p_rows: pl.DataFrame, *, source: str) -> None:
     audit_record(
         actor=actor,
         action=AuditAction.IMPORT,
         object_type="household",
-        region_code=region_code,
+        region_code=_import_region(hh_rows),
         summary=_("批量导入 %(h)d 户 %(p)d 人：%(s)s") % {"h": hh_rows.height, "p": p_rows.height, "s": source},
         after={"households": hh_rows.height, "persons": p_rows.height, "source": source},
     )
-    return hh_rows.height, p_rows.height
 
 
 def common_region_code(a: str, b: str) -> str:

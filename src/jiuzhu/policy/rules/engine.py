@@ -12,6 +12,8 @@ integer fen; ratios and percents are basis points (see params.py), so every line
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -84,6 +86,39 @@ def _contexts(resolved: pl.DataFrame, entries: Sequence[Program]) -> pl.DataFram
         for stage in stages:  # type: ignore[attr-defined]
             t = t.with_columns(**stage)
     return t
+
+
+# Contexts of few pairs, by their exact input: one household's page asks for the same (region, date)
+# and the same parameters again and again, and preparing them is a fifth of its evaluation.
+_FEW_PAIRS = 8
+_CONTEXT_CACHE: OrderedDict[tuple[object, ...], tuple[pl.DataFrame, pl.Series, pl.Series]] = OrderedDict()
+_CONTEXT_CACHE_SIZE = 256
+_CONTEXT_LOCK = threading.Lock()  # a threaded server's requests share the cache
+
+
+def _prepared_contexts(
+    pairs: pl.DataFrame, params: pl.DataFrame, keys: tuple[str, ...], entries: tuple[Program, ...]
+) -> tuple[pl.DataFrame, pl.Series, pl.Series]:
+    """The contexts table of the pairs and its add-on tables (_contexts, _addon_tables). Few pairs are
+    looked up in a small cache keyed by the pairs, the parameter rows themselves (so a new value, or another
+    database, is another key: nothing to invalidate), the keys and the entries."""
+    key: tuple[object, ...] | None = None
+    if pairs.height <= _FEW_PAIRS:
+        key = (tuple(pairs.select("region", "date").iter_rows()), tuple(params.iter_rows()), keys, entries)
+        with _CONTEXT_LOCK:
+            hit = _CONTEXT_CACHE.get(key)
+            if hit is not None:
+                _CONTEXT_CACHE.move_to_end(key)
+                return hit
+    resolved = pairs.join(resolve(pairs, params, list(keys)), on=["region", "date"], how="left").sort("pair")
+    ctx = _contexts(resolved, entries)
+    out = (ctx, *_addon_tables(ctx))
+    if key is not None:
+        with _CONTEXT_LOCK:
+            _CONTEXT_CACHE[key] = out
+            if len(_CONTEXT_CACHE) > _CONTEXT_CACHE_SIZE:
+                _CONTEXT_CACHE.popitem(last=False)
+    return out
 
 
 def _addon_tables(ctx: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
@@ -231,13 +266,11 @@ def evaluate(
     pairs, pair = _pairs(hh)
     wanted = {*dibao.KEYS, *registry.keys}
     keys = [k for k in PARAMETER_SPECS if k in wanted]
-    resolved = pairs.join(resolve(pairs, params, keys), on=["region", "date"], how="left").sort("pair")
-    ctx = _contexts(resolved, entries)
+    ctx, addon, cls = _prepared_contexts(pairs, params, tuple(keys), tuple(entries))
     look = _Lookup(ctx)
     hh = hh.with_columns(ctx=pair.cast(pl.UInt32) * 2 + pl.col("urban").cast(pl.UInt32))
     ps, offsets = _layout(hh, conform(persons, PERSON_COLUMNS, "persons"))
     ps = ps.with_columns(ctx=pl.lit(hh["ctx"]).gather(pl.col("_row")))
-    addon, cls = _addon_tables(ctx)
     mask = _addon_mask()
     age = (look("date_key") - _birth_keys(ps["birth_date"])) // 10_000
     ps = dibao.person_facts(ps.lazy(), look, age, pl.lit(addon).gather(mask), pl.lit(cls).gather(mask)).collect()
@@ -328,7 +361,14 @@ def _details(people: pl.DataFrame, house: pl.DataFrame, look: _Lookup, entries: 
             shared[group] = {}
             parts.append((about, rule.line, shared[group]))
         shared[group][f"{p.code}.explain"] = listed
-    for rows, line, outputs in parts:
+    # Which kinds of line anyone is about: one household (its page) has persons for a few at most, and a
+    # line nobody is about costs its planning alone, most of the time of one household's evaluation.
+    about_any = base.select(pl.any_horizontal(rows).any().alias(str(i)) for i, (rows, _, _) in enumerate(parts))
+    wanted = about_any.collect().row(0)
+    for (rows, line, outputs), needed in zip(parts, wanted, strict=True):
+        if not needed:
+            per_house = per_house.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(n) for n in outputs)
+            continue
         # The line is computed before grouping: an expression inside agg() runs group by group.
         some = base.filter(rows)
         some = some.with_columns(line.alias("line"))

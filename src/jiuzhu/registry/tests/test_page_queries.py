@@ -1,0 +1,44 @@
+"""The household page and the search answer in a fixed number of queries however many members, cases and
+results there are (issue #11, load: 50 sessions on these pages)."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from jiuzhu.registry.models import Relation
+
+
+def test_the_household_page_takes_the_same_queries_for_two_members_or_eight(
+    client, standards, caseworker_a, make_household, django_assert_max_num_queries
+):
+    county = standards
+    small = make_household(county.village_a1, [("钱老汉", dt.date(1940, 3, 1), Relation.SELF, {})])
+    big = make_household(
+        county.village_a1,
+        [("孙大山", dt.date(1950, 1, 1), Relation.SELF, {})]
+        + [(f"孙{i}", dt.date(1980 + i, 1, 1), Relation.SON, {"income_wage": 1000}) for i in range(7)],
+    )
+    client.force_login(caseworker_a)
+    counts, pages = [], []
+    for household in (small, big):
+        with django_assert_max_num_queries(22) as ctx:
+            response = client.get(reverse("registry:household_detail", args=[household.pk]))
+        assert response.status_code == 200
+        counts.append(len(ctx.captured_queries))
+        pages.append(response.content.decode())
+    assert "孙6" in pages[1] and "资格" in pages[1]
+    assert counts[0] == counts[1]
+
+
+def test_the_search_takes_the_same_queries_for_one_result_or_a_page(
+    client, county, caseworker_a, make_household, django_assert_max_num_queries
+):
+    make_household(county.village_a1, [("周一", dt.date(1950, 1, 1), Relation.SELF, {})])
+    client.force_login(caseworker_a)
+    with django_assert_max_num_queries(8) as one:
+        assert "周一" in client.get("/registry/search/?q=周").content.decode()
+    for i in range(30):
+        make_household(county.village_a1, [(f"周{i}{i}", dt.date(1951, 1, 1 + i % 28), Relation.SELF, {})])
+    with django_assert_max_num_queries(8) as page:
+        assert "周1" in client.get("/registry/search/?q=周").content.decode()
+    assert len(one.captured_queries) == len(page.captured_queries)
