@@ -342,3 +342,16 @@ def test_history_events_of_every_intake_step_have_words(new_case, caseworker_a, 
     services.case_not_accept(actor=caseworker_a, case=case, reason="other", text="其他")
     labels = [selectors.step_label(e.action, e.to_status) for e in CaseEvent.objects.filter(case=case)]
     assert labels == ["提交申请", "一次性告知补正材料", "登记补正材料", "不予受理"]
+
+
+def test_the_intake_words_have_english(client, new_case, caseworker_a):
+    from django.utils import translation
+
+    case = ask(new_case(), caseworker_a)
+    with translation.override("en"):
+        assert str(Status.SUPPLEMENT.label) == "Awaiting materials" and str(Status.NOT_ACCEPTED.label) == "Not accepted"
+        assert selectors.step_label("request_supplement", "supplement") == "Request missing materials"
+    client.force_login(caseworker_a)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("cases:detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Record materials supplied" in html and "Materials awaited" in html and "待补正" not in html
