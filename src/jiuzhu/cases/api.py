@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema, Status
 from jiuzhu.accounts.models import User
 from jiuzhu.cases import engine, selectors, services, steps
 from jiuzhu.cases.models import Case
+from jiuzhu.cases.models import Status as CaseStatus
 from jiuzhu.core.text import LONG_TEXT, NAME_TEXT
 from jiuzhu.payments.models import Entitlement
 from jiuzhu.payments.selectors import entitlement_get, entitlements_visible
@@ -48,6 +49,16 @@ class CaseIn(Schema):
     staff_relative_note: str = Field("", max_length=200)
 
 
+class SupplementOut(Schema):
+    """The open 补正 request: checklist codes and labels, the free text, the day it is due."""
+
+    items: list[str]
+    labels: list[str]
+    other: str
+    requested_on: dt.date
+    due: dt.date
+
+
 class CaseOut(Schema):
     id: int
     number: str
@@ -70,6 +81,9 @@ class CaseOut(Schema):
     decision_reasons: str
     # An amount above the computed one waiting for a second county user's check (POST …/check-amount).
     amount_check_pending: bool
+    supplement: SupplementOut | None
+    not_accepted_reason: str
+    not_accepted_text: str
     next_steps: list[str]
 
 
@@ -99,6 +113,21 @@ class EntitlementPage(Schema):
     page: int
     pages: int
     results: list[EntitlementOut]
+
+
+class SupplementIn(Schema):
+    items: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=40)
+    other: str = Field("", max_length=LONG_TEXT)
+
+
+class SupplyIn(Schema):
+    received: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=41)
+    note: str = Field("", max_length=300)
+
+
+class NotAcceptIn(Schema):
+    reason: str = Field(max_length=20)
+    text: str = Field(max_length=LONG_TEXT)
 
 
 class InvestigateIn(Schema):
@@ -179,12 +208,28 @@ def _out(request: HttpRequest, case: Case) -> dict[str, Any]:
                 "computed_amount",
                 "approved_amount",
                 "decision_reasons",
+                "not_accepted_reason",
+                "not_accepted_text",
             )
         },
         "amount_check_pending": case.amount_check_by_id is not None,
+        "supplement": _supplement_out(case),
         "program_name": engine.program_name(case.program),
         "status_label": str(case.get_status_display()),
         "next_steps": selectors.steps_for(user=request.user, case=case),  # type: ignore[arg-type]
+    }
+
+
+def _supplement_out(case: Case) -> dict[str, Any] | None:
+    request = selectors.open_supplement(case) if case.status == CaseStatus.SUPPLEMENT else None
+    if request is None:
+        return None
+    return {
+        "items": request.items,
+        "labels": [label for _code, label in selectors.supplement_labels(case, request)],
+        "other": request.other,
+        "requested_on": request.requested_on,
+        "due": request.due,
     }
 
 
@@ -243,6 +288,21 @@ def _step(request: HttpRequest, case_id: int, action: str, payload: Schema | Non
 @router.post("/{case_id}/accept", response=CaseOut)
 def accept(request: HttpRequest, case_id: int, payload: AcceptIn) -> dict[str, Any]:
     return _step(request, case_id, "accept", payload)
+
+
+@router.post("/{case_id}/request-supplement", response=CaseOut, summary="一次性告知补正材料")
+def request_supplement(request: HttpRequest, case_id: int, payload: SupplementIn) -> dict[str, Any]:
+    return _step(request, case_id, "request_supplement", payload)
+
+
+@router.post("/{case_id}/supply", response=CaseOut, summary="登记补正材料")
+def supply(request: HttpRequest, case_id: int, payload: SupplyIn) -> dict[str, Any]:
+    return _step(request, case_id, "supply", payload)
+
+
+@router.post("/{case_id}/not-accept", response=CaseOut, summary="不予受理")
+def not_accept(request: HttpRequest, case_id: int, payload: NotAcceptIn) -> dict[str, Any]:
+    return _step(request, case_id, "not_accept", payload)
 
 
 @router.post("/{case_id}/investigate", response=CaseOut)

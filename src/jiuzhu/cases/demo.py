@@ -404,3 +404,89 @@ def amount_check_seed(*, county: Region, today: dt.date, approver: User) -> int:
         note=f"确认金额 {amount} 元高于测算金额 {reference} 元，待复核：{reason}",
     )
     return 1
+# 受理 or not, per township caseworker: (what happened, calendar days since the township asked or decided).
+# Through the services with the township's own login, so histories, deadlines and audit entries are those
+# of real work.
+INTAKE_PLAN: tuple[tuple[str, int], ...] = (
+    ("supplement", 4),  # told a few days ago what to bring: waiting for the family
+    ("supplement", 25),  # the day to bring it has passed: on the caseworker's list for a decision
+    ("supplied", 10),  # brought yesterday: back on the caseworker's list to accept, the limit from yesterday
+    ("not_accepted", 8),
+    ("not_accepted_overdue", 40),
+)
+INTAKE_ASKED: dict[str, tuple[list[str], str]] = {
+    "dibao_urban": (["income", "assets"], "近六个月银行流水"),
+    "dibao_rural": (["id_cards", "authorization"], ""),
+}
+
+
+@transaction.atomic
+def intake_seed(*, caseworkers: list[User], today: dt.date, rng_seed: int, clerk: User | None = None) -> dict[str, int]:
+    """In each caseworker's township: applications waiting for a supplement (one overdue), one supplied and
+    waiting to be accepted, and two not accepted (one for a supplement never brought). The first one waiting
+    for a supplement lies in the clerk's village when the clerk works in that township. Returns counts."""
+    rng = random.Random(rng_seed)
+    counts: dict[str, int] = {}
+    for worker in caseworkers:
+        township = worker.scope_prefix or ""
+        households = _intake_households(township, rng)
+        village = (clerk.scope_prefix or "") if clerk is not None else ""
+        if village.startswith(township) and township:
+            households += _intake_households(village, rng)[:1]  # popped first
+        for kind, ago in INTAKE_PLAN:
+            if not households:
+                break
+            case = _intake_case(worker, households.pop(), kind, today - dt.timedelta(days=ago))
+            counts[case.status] = counts.get(case.status, 0) + 1
+    return counts
+
+
+def _intake_households(prefix: str, rng: random.Random) -> list[Household]:
+    households = list(
+        Household.objects.filter(prefix_q(prefix))
+        .exclude(cases__isnull=False)
+        .filter(members__relation="self", members__date_of_death__isnull=True)
+        .order_by("id")[:200]
+    )
+    rng.shuffle(households)
+    return households
+
+
+def _intake_case(worker: User, hh: Household, kind: str, asked_on: dt.date) -> Case:
+    program = "dibao_urban" if hh.area == "urban" else "dibao_rural"
+    applicant = hh.members.filter(relation="self", date_of_death__isnull=True).first()
+    assert applicant is not None
+    case = services.case_submit(
+        actor=worker,
+        household=hh,
+        program=program,
+        applicant=applicant,
+        channel=Channel.WINDOW,
+        reason="演示：家庭收入低，申请最低生活保障",
+        on=asked_on - dt.timedelta(days=2),
+    )
+    if kind == "not_accepted":
+        return services.case_not_accept(
+            actor=worker,
+            case=case,
+            reason="registration",
+            text="演示：申请人户籍在邻县，未在本镇办理居住证，不符合本镇受理条件",
+            on=asked_on,
+        )
+    items, other = INTAKE_ASKED[program]
+    case = services.case_request_supplement(actor=worker, case=case, items=items, other=other, on=asked_on)
+    if kind == "supplied":
+        received = [*items, "free_text"]
+        return services.case_supply(
+            actor=worker, case=case, received=received, note="演示：申请人到窗口补交", on=asked_on + dt.timedelta(9)
+        )
+    if kind == "not_accepted_overdue":
+        assert case.due_date is not None
+        return services.case_not_accept(
+            actor=worker,
+            case=case,
+            reason="supplement_overdue",
+            text="演示：经一次性告知后，申请人逾期未补交材料，经电话联系仍未补交",
+            on=case.due_date + dt.timedelta(days=3),
+        )
+    return case

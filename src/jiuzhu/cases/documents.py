@@ -9,7 +9,16 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from jiuzhu.cases import engine
-from jiuzhu.cases.models import ADL_ACTIVITIES, Case, Notice, Review, SelfCareAssessment
+from jiuzhu.cases.models import (
+    ADL_ACTIVITIES,
+    Case,
+    NotAcceptedReason,
+    Notice,
+    Review,
+    SelfCareAssessment,
+    SupplementRequest,
+)
+from jiuzhu.cases.selectors import supplement_labels
 from jiuzhu.core.money import format_yuan
 from jiuzhu.core.pdf import Block, Facts, Grid, Heading, Para, Signatures, render_pdf
 from jiuzhu.policy.rules.frames import COUNTED_INCOME_FIELDS
@@ -179,6 +188,64 @@ def refusal_notice_pdf(case: Case) -> bytes:
         Para(_("决定日期：%(d)s") % {"d": _d(case.decided_at)}, small=True),
     ]
     return render_pdf(title=_("不予确认通知书"), subtitle=_county_name(case.region_code), blocks=blocks)
+
+
+def _township_name(case: Case) -> str:
+    from jiuzhu.regions.models import Region
+
+    township = Region.objects.filter(code=case.township_code).first()
+    return township.name if township else ""
+
+
+def supplement_notice_pdf(case: Case, supplement: SupplementRequest) -> bytes:
+    """补正材料一次性告知书: everything to supply, and by when."""
+    township = _township_name(case)
+    items = supplement_labels(case, supplement)
+    blocks: list[Block] = [
+        Para(_("%(n)s：") % {"n": case.applicant.name}),
+        Para(
+            _("您于 %(d)s 提出的%(p)s申请（编号 %(c)s），经审查，申请材料不齐全。现一次性告知，请补齐以下材料：")
+            % {"d": _d(case.submitted_at), "p": engine.program_name(case.program), "c": case.number}
+        ),
+        Grid(
+            [_("序号"), _("需补正的材料")],
+            [[str(i), label] for i, (_c, label) in enumerate(items, 1)],
+            widths=[16, 158],
+        ),
+        Para(
+            _(
+                "请于 %(due)s 前将上述材料交村（居）委会或%(t)s民政办。材料补齐之日起，我们将在规定时限内受理；"
+                "逾期未补齐的，将依法作出不予受理的决定。"
+            )
+            % {"due": _d(supplement.due), "t": township}
+        ),
+        Signatures([_("%(t)s人民政府（街道办事处）") % {"t": township}]),
+        Para(_("告知日期：%(d)s") % {"d": _d(supplement.requested_on)}, small=True),
+    ]
+    return render_pdf(title=_("补正材料一次性告知书"), subtitle=_county_name(case.region_code), blocks=blocks)
+
+
+def not_accepted_notice_pdf(case: Case) -> bytes:
+    """不予受理告知书: the township's decision, its reason and the family's remedies."""
+    township = _township_name(case)
+    reason = NotAcceptedReason(case.not_accepted_reason).label if case.not_accepted_reason else ""
+    blocks: list[Block] = [
+        Para(_("%(n)s：") % {"n": case.applicant.name}),
+        Para(
+            _("您于 %(d)s 提出的%(p)s申请（编号 %(c)s），经审查，不符合受理条件，决定不予受理。")
+            % {"d": _d(case.submitted_at), "p": engine.program_name(case.program), "c": case.number}
+        ),
+        Facts([(_("不予受理原因"), str(reason)), (_("具体理由"), case.not_accepted_text)], columns=1),
+        Para(
+            _(
+                "如您的情况发生变化或具备受理条件，可以重新提出申请。如对本决定不服，可以自收到本告知书之日起"
+                "六十日内申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。"
+            )
+        ),
+        Signatures([_("%(t)s人民政府（街道办事处）") % {"t": township}]),
+        Para(_("决定日期：%(d)s") % {"d": _d(case.not_accepted_at)}, small=True),
+    ]
+    return render_pdf(title=_("不予受理告知书"), subtitle=_county_name(case.region_code), blocks=blocks)
 
 
 def self_care_pdf(assessment: SelfCareAssessment) -> bytes:

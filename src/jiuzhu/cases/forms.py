@@ -8,8 +8,16 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from jiuzhu.cases import checklists, engine
-from jiuzhu.cases.models import ADL_ACTIVITIES, Channel, LinshiKind, ObjectionResolution, ReviewOutcome
+from jiuzhu.cases import checklists, engine, selectors
+from jiuzhu.cases.models import (
+    ADL_ACTIVITIES,
+    Case,
+    Channel,
+    LinshiKind,
+    NotAcceptedReason,
+    ObjectionResolution,
+    ReviewOutcome,
+)
 from jiuzhu.core.text import LONG_TEXT, NAME_TEXT
 from jiuzhu.registry.models import Person
 
@@ -46,6 +54,34 @@ class CaseCreateForm(forms.Form):
 class AcceptForm(forms.Form):
     staff_relative = forms.BooleanField(label=_("登记为经办人员近亲属申请（转县级调查）"), required=False)
     staff_relative_note = forms.CharField(label=_("近亲属关系说明"), max_length=200, required=False)
+
+
+class RequestSupplementForm(forms.Form):
+    """一次性告知: everything missing at once, from the programme's checklist and in words."""
+
+    items = forms.MultipleChoiceField(
+        label=_("需补正的材料（申请材料清单）"), choices=(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    other = forms.CharField(
+        label=_("其他需补正的材料或说明"),
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class SupplyForm(forms.Form):
+    received = forms.MultipleChoiceField(
+        label=_("已补交的材料（已上传的自动计入）"), choices=(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("补正说明"), max_length=300, required=False)
+
+
+class NotAcceptForm(forms.Form):
+    reason = forms.ChoiceField(label=_("不予受理原因"), choices=NotAcceptedReason.choices)
+    text = forms.CharField(
+        label=_("不予受理理由（写入告知书）"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class InvestigateForm(forms.Form):
@@ -132,6 +168,9 @@ class WithdrawForm(forms.Form):
 
 STEP_FORMS: dict[str, type[forms.Form]] = {
     "accept": AcceptForm,
+    "request_supplement": RequestSupplementForm,
+    "supply": SupplyForm,
+    "not_accept": NotAcceptForm,
     "investigate": InvestigateForm,
     "request_check": EmptyForm,
     "record_check": RecordCheckForm,
@@ -144,6 +183,22 @@ STEP_FORMS: dict[str, type[forms.Form]] = {
     "withdraw": WithdrawForm,
     "check_amount": AmountCheckForm,
 }
+
+
+def step_form(action: str, case: Case, data: Any = None, **kwargs: Any) -> forms.Form:
+    """The form of one step for one case: the supplement forms list that case's materials."""
+    form = STEP_FORMS[action](data, **kwargs)
+    if action == "request_supplement":
+        form.fields["items"].choices = checklists.checklist(case.program)  # type: ignore[attr-defined]
+    elif action == "supply":
+        request = selectors.open_supplement(case)
+        asked = selectors.supplement_labels(case, request) if request else []
+        field = form.fields["received"]
+        field.choices = asked  # type: ignore[attr-defined]
+        if request is not None:
+            uploaded = case.documents.filter(uploaded_at__gte=request.created_at).values_list("kind", flat=True)
+            field.initial = [code for code, _label in asked if code in set(uploaded)]
+    return form
 
 
 class DocumentForm(forms.Form):

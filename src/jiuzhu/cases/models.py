@@ -28,6 +28,8 @@ class Channel(models.TextChoices):
 
 class Status(models.TextChoices):
     SUBMITTED = "submitted", _("待受理")
+    # Materials incomplete: the applicant was told once, in writing, everything to supply ([57] 第十一条).
+    SUPPLEMENT = "supplement", _("待补正")
     ACCEPTED = "accepted", _("待入户调查")
     INVESTIGATED = "investigated", _("待申请核对")
     CHECKING = "checking", _("经济状况核对中")
@@ -38,9 +40,21 @@ class Status(models.TextChoices):
     APPROVED = "approved", _("已审核确认")
     REFUSED = "refused", _("不予确认")
     WITHDRAWN = "withdrawn", _("已撤回")
+    # The township's decision not to take the application up at all: not the county's 不予确认 of its merits.
+    NOT_ACCEPTED = "not_accepted", _("不予受理")
 
 
-CLOSED_STATUSES = frozenset({Status.APPROVED, Status.REFUSED, Status.WITHDRAWN})
+CLOSED_STATUSES = frozenset({Status.APPROVED, Status.REFUSED, Status.WITHDRAWN, Status.NOT_ACCEPTED})
+
+
+class NotAcceptedReason(models.TextChoices):
+    """Why an application is not taken up (不予受理): the conditions of acceptance it fails."""
+
+    REGISTRATION = "registration", _("申请人户籍不在本乡镇（街道），且不符合居住地申请条件")
+    NOT_APPLICABLE = "not_applicable", _("申请事项不属于该救助项目的受理范围")
+    DUPLICATE = "duplicate", _("重复申请：同一事项已在办理或已有决定")
+    SUPPLEMENT_OVERDUE = "supplement_overdue", _("经一次性告知后逾期未补齐材料")
+    OTHER = "other", _("其他不符合受理条件的情形")
 
 
 class LinshiKind(models.TextChoices):
@@ -106,6 +120,15 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     withdrawn_reason = models.CharField(_("撤回原因"), max_length=300, blank=True)
+    # 不予受理: the township's decision with its written reasons (a reason chosen, then said in words).
+    not_accepted_reason = models.CharField(
+        _("不予受理原因"), max_length=20, choices=NotAcceptedReason.choices, blank=True, default=""
+    )
+    not_accepted_text = models.TextField(_("不予受理理由"), blank=True)
+    not_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    not_accepted_at = models.DateField(_("不予受理日期"), null=True, blank=True)
 
     emergency_paid_amount = _money(_("先行救助金额（元）"), null=True, blank=True)
     emergency_paid_at = models.DateField(_("先行救助日期"), null=True, blank=True)
@@ -120,9 +143,15 @@ class Case(models.Model):
             # A double submit cannot leave two open applications of one programme for one household.
             models.UniqueConstraint(
                 fields=["household", "program"],
-                condition=~models.Q(status__in=["approved", "refused", "withdrawn"]),
+                condition=~models.Q(status__in=["approved", "refused", "withdrawn", "not_accepted"]),
                 name="cases_one_open_case_per_programme",
-            )
+            ),
+            # 不予受理 is a written decision: never without its reason and its words.
+            models.CheckConstraint(
+                condition=~models.Q(status="not_accepted")
+                | (~models.Q(not_accepted_reason="") & ~models.Q(not_accepted_text="")),
+                name="cases_not_accepted_has_reasons",
+            ),
         ]
         verbose_name = _("救助申请")
         verbose_name_plural = _("救助申请")
@@ -186,6 +215,36 @@ class AmountCheck(models.Model):
 
     def __str__(self) -> str:
         return f"AmountCheck {self.pk}"
+class SupplementRequest(models.Model):
+    """一次性告知补正材料: everything the applicant is to supply, told at once, with the day it is due. Open
+    while `supplied_on` is empty; recording the supplement puts the case back before the caseworker, and the
+    受理 time limit runs again from that day, when the materials are complete."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supplements")
+    # Codes of the programme's checklist (cases.checklists), and what the checklist does not name, in words.
+    items = models.JSONField(_("需补正的材料"), default=list)
+    other = models.TextField(_("其他需补正的材料"), blank=True)
+    requested_on = models.DateField(_("告知日期"))
+    due = models.DateField(_("补正期限"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    supplied_on = models.DateField(_("补正日期"), null=True, blank=True)
+    supplied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    supplied_note = models.CharField(_("补正说明"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("补正材料告知")
+        verbose_name_plural = _("补正材料告知")
+
+    def __str__(self) -> str:
+        return f"SupplementRequest {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.supplied_on is None
 
 
 class CaseEvent(models.Model):

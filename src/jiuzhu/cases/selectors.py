@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import Capability, User
-from jiuzhu.cases import deadlines, engine
+from jiuzhu.cases import checklists, deadlines, engine
 from jiuzhu.cases.models import (
     Case,
+    NotAcceptedReason,
     Notice,
     NoticeEntry,
     ReserveFundEntry,
@@ -24,6 +25,7 @@ from jiuzhu.cases.models import (
     ReviewKind,
     ReviewOutcome,
     Status,
+    SupplementRequest,
 )
 from jiuzhu.cases.querycode import query_code_matches
 from jiuzhu.cases.workflow import CHECK_AMOUNT, NEXT_STEP, OPEN, STEPS, TEKUN, step_allowed
@@ -105,6 +107,26 @@ def case_get(*, user: User, pk: int) -> Case:
     return get_object_or_404(cases_visible(user=user).select_related("household__region"), pk=pk)
 
 
+# The one item of a supplement request that is not a checklist code: what was asked in words.
+OTHER = "free_text"
+
+
+def open_supplement(case: Case) -> SupplementRequest | None:
+    """The request the applicant has not yet answered, if any."""
+    return case.supplements.filter(supplied_on__isnull=True).order_by("-id").first()
+
+
+def supplement_labels(case: Case, request: SupplementRequest) -> list[tuple[str, str]]:
+    """(code, label) of everything asked in `request`: the checklist items in the checklist's order, then
+    the free text as item `other`."""
+    asked = set(request.items)
+    out = [(code, str(label)) for code, label in checklists.checklist(case.program) if code in asked]
+    out += [(code, code) for code in request.items if code not in {c for c, _l in out}]  # a checklist changed since
+    if request.other.strip():
+        out.append((OTHER, request.other.strip()))
+    return out
+
+
 def steps_for(*, user: User, case: Case, on: dt.date | None = None) -> list[str]:
     """The steps this user may take on this case on `on` (today): exactly those the services accept."""
     return [action for action in (*STEPS, CHECK_AMOUNT.action) if step_allowed(user, case, action, on=on)]
@@ -143,6 +165,8 @@ def todo_for(*, user: User, on: dt.date) -> list[TodoItem]:
         county_owns = case.staff_relative or action == "record_check"
         if step.county_for_staff_relatives and not county_owns and user.is_county_level:
             continue
+        if action == "supply" and item_overdue(case, on) and user.has_capability(STEPS["not_accept"].capability):
+            action = "not_accept"  # the supplement never came: the township decides whether to take it up
         if action == "publish_notice" and case.opinion_recommend is False:
             action = "refuse"  # a negative opinion is not published: it goes to the county's decision
         if not step_allowed(user, case, action, on=on):
@@ -157,6 +181,10 @@ def todo_for(*, user: User, on: dt.date) -> list[TodoItem]:
                 )
         items.sort(key=lambda item: (item.due or dt.date.max, item.case.pk))
     return items
+
+
+def item_overdue(case: Case, on: dt.date) -> bool:
+    return case.due_date is not None and case.due_date < on
 
 
 def reviews_visible(*, user: User) -> QuerySet[Review]:
@@ -344,11 +372,19 @@ class PublicStatus:
     overall_due: dt.date | None
     decided_at: dt.date | None
     steps: list[tuple[dt.date, str]]
+    # 待补正: what the family is to bring, and by when; 不予受理: the township's reason in words.
+    supplement_items: list[str] = field(default_factory=list)
+    supplement_due: dt.date | None = None
+    not_accepted_reason: str = ""
+    not_accepted_text: str = ""
+    not_accepted_at: dt.date | None = None
 
 
-def _step_label(action: str, to_status: str) -> str:
+def step_label(action: str, to_status: str) -> str:
     if action == "submit":
         return _("提交申请")
+    if action == "emergency_pay":
+        return _("急难型先行救助")
     return str(STEPS[action].label) if action in STEPS else str(Status(to_status).label)
 
 
@@ -360,7 +396,7 @@ def case_public_status(*, number: str, code: str) -> PublicStatus | None:
     if not query_code_matches(number=number, code=code, stored=case.query_code_hash if case else ""):
         return None
     assert case is not None
-    steps = [(e.on, _step_label(e.action, e.to_status)) for e in case.events.order_by("id")]
+    steps = [(e.on, step_label(e.action, e.to_status)) for e in case.events.order_by("id")]
     return PublicStatus(
         number=case.number,
         program=str(engine.program_name(case.program)),
@@ -372,4 +408,21 @@ def case_public_status(*, number: str, code: str) -> PublicStatus | None:
         overall_due=case.overall_due,
         decided_at=case.decided_at,
         steps=steps,
+        **_public_intake(case),
     )
+
+
+def _public_intake(case: Case) -> dict[str, Any]:
+    if case.status == Status.SUPPLEMENT and (request := open_supplement(case)) is not None:
+        return {
+            "supplement_items": [label for _code, label in supplement_labels(case, request)],
+            "supplement_due": request.due,
+        }
+    if case.status == Status.NOT_ACCEPTED:
+        reason = case.not_accepted_reason
+        return {
+            "not_accepted_reason": str(NotAcceptedReason(reason).label) if reason else "",
+            "not_accepted_text": case.not_accepted_text,
+            "not_accepted_at": case.not_accepted_at,
+        }
+    return {}

@@ -24,6 +24,9 @@ class StepCall:
 
 STEP_CALLS: dict[str, StepCall] = {
     "accept": StepCall(services.case_accept, ("staff_relative", "staff_relative_note")),
+    "request_supplement": StepCall(services.case_request_supplement, ("items", "other")),
+    "supply": StepCall(services.case_supply, ("received", "note")),
+    "not_accept": StepCall(services.case_not_accept, ("reason", "text")),
     "investigate": StepCall(
         services.case_investigate,
         ("visit_date", "investigators", "findings", "family_confirmed", "income_irregular"),

@@ -135,7 +135,7 @@ def _case_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         if a in DECISION_ACTIONS:
             continue  # on the decision screen
         initial = {"start_date": today, "visit_date": today}
-        form = forms.STEP_FORMS[a](initial=initial, prefix=a)
+        form = forms.step_form(a, case, initial=initial, prefix=a)
         if a == "township_opinion":  # the township head sees what the system computes before leaving it empty
             computed = services.engine_for_case(case=case, on=today)
             form.fields["amount"].help_text = _("系统测算：%(a)s 元/月") % {"a": computed.amount}
@@ -143,7 +143,11 @@ def _case_context(request: AuthedRequest, case: Case) -> dict[str, Any]:
         step_forms[a] = (STEPS[a], form)
     docs = list(case.documents.all())
     have = {d.kind for d in docs}
+    supplement = selectors.open_supplement(case) if case.status == Status.SUPPLEMENT else None
     return {
+        "supplement": supplement,
+        "supplement_items": selectors.supplement_labels(case, supplement) if supplement else [],
+        "supplements": case.supplements.all(),
         "case": case,
         "program_name": engine.program_name(case.program),
         "step_forms": step_forms,
@@ -199,7 +203,7 @@ def case_step(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
     if action not in STEPS and action != CHECK_AMOUNT.action:
         raise Http404
-    form = forms.STEP_FORMS[action](request.POST, prefix=action)
+    form = forms.step_form(action, case, request.POST, prefix=action)
     if form.is_valid():
         try:
             done = steps.step_run(action, actor=request.user, case=case, data=form.cleaned_data)
@@ -373,6 +377,21 @@ def refusal_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     if case.status != Status.REFUSED:
         raise Http404
     return _pdf(documents.refusal_notice_pdf(case), f"refusal-{case.number}.pdf")
+
+
+@login_required
+def not_accepted_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    if case.status != Status.NOT_ACCEPTED:
+        raise Http404
+    return _pdf(documents.not_accepted_notice_pdf(case), f"not-accepted-{case.number}.pdf")
+
+
+@login_required
+def supplement_pdf(request: AuthedRequest, pk: int, supplement_pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    supplement = get_object_or_404(case.supplements, pk=supplement_pk)
+    return _pdf(documents.supplement_notice_pdf(case, supplement), f"supplement-{case.number}-{supplement.pk}.pdf")
 
 
 @login_required

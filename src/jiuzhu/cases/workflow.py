@@ -25,6 +25,7 @@ TEKUN = frozenset({"tekun_central", "tekun_dispersed"})
 OPEN = frozenset(
     {
         Status.SUBMITTED,
+        Status.SUPPLEMENT,
         Status.ACCEPTED,
         Status.INVESTIGATED,
         Status.CHECKING,
@@ -52,6 +53,13 @@ STEPS: dict[str, Step] = {
     s.action: s
     for s in (
         Step("accept", _("受理"), frozenset({Status.SUBMITTED}), Status.ACCEPTED, Capability.ACCEPT_CASE),
+        # Materials incomplete: told once, in writing, everything to supply ([57] 第十一条); the case waits.
+        Step("request_supplement", _("一次性告知补正材料"), frozenset({Status.SUBMITTED}), Status.SUPPLEMENT,
+             Capability.ACCEPT_CASE),
+        # The supplement recorded at the village or the township window: back before the caseworker to accept.
+        Step("supply", _("登记补正材料"), frozenset({Status.SUPPLEMENT}), Status.SUBMITTED, Capability.SUBMIT_CASE),
+        Step("not_accept", _("不予受理"), frozenset({Status.SUBMITTED, Status.SUPPLEMENT}), Status.NOT_ACCEPTED,
+             Capability.ACCEPT_CASE),
         Step("investigate", _("入户调查"), frozenset({Status.ACCEPTED}), Status.INVESTIGATED, Capability.INVESTIGATE,
              county_for_staff_relatives=True),
         Step("request_check", _("申请经济状况核对"), frozenset({Status.INVESTIGATED}), Status.CHECKING,
@@ -79,6 +87,7 @@ CHECK_AMOUNT = Step("check_amount", _("复核确认金额"), frozenset({Status.N
 # The step that moves a case on from each state: what a to-do list asks of its owner.
 NEXT_STEP: dict[Status, str] = {
     Status.SUBMITTED: "accept",
+    Status.SUPPLEMENT: "supply",
     Status.ACCEPTED: "investigate",
     Status.INVESTIGATED: "request_check",
     Status.CHECKING: "record_check",

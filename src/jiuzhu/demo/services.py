@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import Role, User
 from jiuzhu.accounts.services import user_create
-from jiuzhu.cases.demo import amount_check_seed, cases_seed, review_proposals_seed
+from jiuzhu.cases.demo import amount_check_seed, cases_seed, intake_seed, review_proposals_seed
 from jiuzhu.charity.demo import charity_seed
 from jiuzhu.demo.generator import DemoData, generate
 from jiuzhu.demo.layout import CITY, COUNTY, PROVINCE
@@ -239,6 +239,15 @@ def demo_build(
         county=Region.objects.get(code=COUNTY[0]), today=today, approver=User.objects.get(username="approver")
     )
     t = step("users", t)
+    # 补正 and 不予受理 at the township windows, taken through the services by the demo caseworkers.
+    for status, n in intake_seed(
+        caseworkers=list(User.objects.filter(username__in=["caseworker", "caseworker2"]).order_by("username")),
+        clerk=User.objects.filter(username="clerk").first(),
+        today=today,
+        rng_seed=seed,
+    ).items():
+        report.cases[status] = report.cases.get(status, 0) + n
+    t = step("intake", t)
     # The payrolls need the logins (maker and checker are different people), so they come last.
     report.payrolls = payroll_seed(
         county=Region.objects.get(code=COUNTY[0]),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_case_query_code_hash'),
+        ('cases', '0008_intake_supplement_refusal'),
         ('payments', '0005_payroll_line_fewer_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -18,6 +18,7 @@ from jiuzhu.cases.services.application import (
 )
 from jiuzhu.cases.services.decision import case_amount_check, case_confirm, case_refuse, engine_for_case
 from jiuzhu.cases.services.documents import case_document_add, case_note_add
+from jiuzhu.cases.services.intake import case_not_accept, case_request_supplement, case_supply
 from jiuzhu.cases.services.notice import (
     case_publish_notice,
     case_record_objection,
@@ -46,15 +47,18 @@ __all__ = [
     "case_document_add",
     "case_emergency_pay",
     "case_investigate",
+    "case_not_accept",
     "case_note_add",
     "case_publish_notice",
     "case_record_check",
     "case_record_objection",
     "case_refuse",
     "case_request_check",
+    "case_request_supplement",
     "case_resolve_objection",
     "case_submit",
     "case_submit_online",
+    "case_supply",
     "case_township_opinion",
     "case_withdraw",
     "engine_for_case",

@@ -58,8 +58,10 @@ def _due_for(case: Case, on: dt.date) -> dt.date | None:
     """The due date of the step a case now waits for."""
     rc = case.region_code
     s = case.status
-    if s == Status.SUBMITTED:
+    if s == Status.SUBMITTED:  # from the submission, or from the day the materials were completed
         return deadlines.due_after(on, "case.days.accept", region_code=rc)
+    if s == Status.SUPPLEMENT:  # the applicant's time to supply what was asked
+        return deadlines.due_after(on, "case.days.supplement", region_code=rc)
     if s == Status.ACCEPTED:
         return deadlines.due_after(on, "case.days.investigation_start", region_code=rc)
     if s == Status.INVESTIGATED:

@@ -4,7 +4,8 @@ from typing import Any
 
 from django import template
 
-from jiuzhu.cases import engine
+from jiuzhu.cases import engine, selectors
+from jiuzhu.cases.models import CaseEvent
 
 register = template.Library()
 
@@ -23,3 +24,9 @@ def get_item(mapping: dict[str, Any], key: str) -> Any:
 def monthly_income(member: dict[str, Any]) -> float:
     keys = ("income_wage", "income_business", "income_property", "income_transfer", "income_other")
     return sum(float(member.get(k, 0) or 0) for k in keys)
+
+
+@register.filter
+def event_label(event: CaseEvent) -> str:
+    """A history line's step in words (办理记录), never its code."""
+    return selectors.step_label(event.action, event.to_status)

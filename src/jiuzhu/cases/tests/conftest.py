@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from jiuzhu.cases import services
-from jiuzhu.cases.models import Case, EconomicCheck, Notice, NoticeEntry, Objection, Status
+from jiuzhu.cases.models import Case, EconomicCheck, Notice, NoticeEntry, Objection, Status, SupplementRequest
 from jiuzhu.registry.models import Relation
 
 TODAY = dt.date(2025, 6, 10)  # a Tuesday, no holiday near
@@ -34,8 +34,14 @@ def at_state(
 ) -> Case:
     """Put a freshly submitted case into `status` with the records that state implies."""
     fields: dict = {"status": status}
-    if status != Status.SUBMITTED:
+    if status not in (Status.SUBMITTED, Status.SUPPLEMENT, Status.NOT_ACCEPTED):
         fields["accepted_at"] = TODAY - dt.timedelta(days=20)
+    if status == Status.SUPPLEMENT:
+        SupplementRequest.objects.create(
+            case=case, items=["id_cards"], requested_on=TODAY - dt.timedelta(days=5), due=TODAY + dt.timedelta(days=5)
+        )
+    if status == Status.NOT_ACCEPTED:
+        fields.update(not_accepted_reason="registration", not_accepted_text="户籍不在本镇", not_accepted_at=TODAY)
     if status == Status.CHECKING:
         EconomicCheck.objects.create(case=case, requested_at=TODAY - dt.timedelta(days=5))
     if status in (Status.TOWNSHIP_DONE, Status.NOTICE, Status.OBJECTED, Status.APPROVED, Status.REFUSED):

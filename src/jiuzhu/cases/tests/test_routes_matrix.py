@@ -14,7 +14,16 @@ from django.urls import get_resolver
 from django.utils import timezone
 
 from jiuzhu.cases import services
-from jiuzhu.cases.models import ADL_ACTIVITIES, Case, CaseNote, Review, ReviewKind, ReviewOutcome, Status
+from jiuzhu.cases.models import (
+    ADL_ACTIVITIES,
+    Case,
+    CaseNote,
+    Review,
+    ReviewKind,
+    ReviewOutcome,
+    Status,
+    SupplementRequest,
+)
 from jiuzhu.cases.tests.conftest import TODAY, at_state
 from jiuzhu.cases.workflow import STEPS, step_allowed
 from jiuzhu.core.models import HolidayOverride
@@ -65,6 +74,11 @@ class World:
             status=Status.REFUSED, decision_reasons="人均收入高于标准", decided_by=approver, decided_at=TODAY
         )
         self.notice = self.refused.notice_entries.get().notice
+        # 不予受理 after a supplement never brought: both papers exist for it.
+        self.not_accepted = at_state(new_case("dibao_rural"), Status.NOT_ACCEPTED)
+        self.supplement = SupplementRequest.objects.create(
+            case=self.not_accepted, items=["id_cards"], requested_on=TODAY, due=TODAY
+        )
         ent = entitlement_create(
             actor=approver,
             household=household,
@@ -146,6 +160,13 @@ ROUTES = {
     ),
     "approval_pdf": (lambda w: f"/cases/{w.case.pk}/approval-form.pdf", IN_SCOPE, None, None),
     "refusal_pdf": (lambda w: f"/cases/{w.refused.pk}/refusal.pdf", IN_SCOPE, None, None),
+    "not_accepted_pdf": (lambda w: f"/cases/{w.not_accepted.pk}/not-accepted.pdf", IN_SCOPE, None, None),
+    "supplement_pdf": (
+        lambda w: f"/cases/{w.not_accepted.pk}/supplement/{w.supplement.pk}.pdf",
+        IN_SCOPE,
+        None,
+        None,
+    ),
     "notices": (lambda w: "/cases/notices/", EVERYONE, None, None),
     # Publishing a case still waiting for acceptance: refused with a message by those who may publish,
     # 403 for the others; township B finds no such case in its scope and is told to choose one.

@@ -20,6 +20,9 @@ PERSONAS = ["clerk_a", "caseworker_a", "head_a", "caseworker_b", "approver", "ad
 # What each step is given: the arguments its service needs, by their names in the step table.
 DATA = {
     "accept": {},
+    "request_supplement": {"items": ["id_cards"]},
+    "supply": {"received": ["id_cards"]},
+    "not_accept": {"reason": "duplicate", "text": "同一事项已在办理"},
     "investigate": {"visit_date": TODAY, "investigators": ["甲", "乙"], "findings": "属实", "family_confirmed": True},
     "request_check": {},
     "record_check": {"result": "无异常", "passed": True},

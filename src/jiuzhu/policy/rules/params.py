@@ -105,6 +105,7 @@ PARAMETER_SPECS: dict[str, ParameterSpec] = {
         _s("weiwen.tekun", _M, gettext_noop("春节慰问金：特困"), gettext_noop("元/人")),
         # The procedure's numbers (cases): deadlines in working days unless marked, review intervals in months.
         _s("case.days.accept", _I, gettext_noop("办理时限：受理（材料齐全）"), gettext_noop("个工作日")),
+        _s("case.days.supplement", _I, gettext_noop("办理时限：申请人补正材料"), gettext_noop("个工作日")),
         _s("case.days.investigation_start", _I, gettext_noop("办理时限：启动入户调查"), gettext_noop("个工作日")),
         _s("case.days.check_start", _I, gettext_noop("办理时限：启动经济状况核对"), gettext_noop("个工作日")),
         _s("case.days.notice", _I, gettext_noop("办理时限：公示期"), gettext_noop("天（自然日）")),

@@ -80,6 +80,7 @@ class Command(BaseCommand):
             "households": _("写入家庭和成员"),
             "cases": _("载入标准参数、生成救助申请"),
             "users": _("创建账号"),
+            "intake": _("乡镇窗口：补正材料与不予受理"),
             "payroll": _("生成资金发放批次"),
             "grievances": _("生成投诉举报"),
             "reports": _("生成统计快照和目标任务"),
