@@ -404,6 +404,8 @@ def amount_check_seed(*, county: Region, today: dt.date, approver: User) -> int:
         note=f"确认金额 {amount} 元高于测算金额 {reference} 元，待复核：{reason}",
     )
     return 1
+
+
 # 受理 or not, per township caseworker: (what happened, calendar days since the township asked or decided).
 # Through the services with the township's own login, so histories, deadlines and audit entries are those
 # of real work.

@@ -215,6 +215,8 @@ class AmountCheck(models.Model):
 
     def __str__(self) -> str:
         return f"AmountCheck {self.pk}"
+
+
 class SupplementRequest(models.Model):
     """一次性告知补正材料: everything the applicant is to supply, told at once, with the day it is due. Open
     while `supplied_on` is empty; recording the supplement puts the case back before the caseworker, and the

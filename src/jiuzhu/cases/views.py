@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.models import Capability
-from jiuzhu.cases import checklists, deadlines, documents, engine, forms, selectors, services, steps
+from jiuzhu.cases import checklists, documents, engine, forms, selectors, services, steps
 from jiuzhu.cases.models import AmountCheckState, Case, CaseDocument, Status
 from jiuzhu.cases.workflow import CHECK_AMOUNT, STEPS, step_allowed, step_refusal
 from jiuzhu.core import holidays as core_holidays

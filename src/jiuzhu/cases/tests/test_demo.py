@@ -41,6 +41,8 @@ def test_the_demo_townships_propose_what_the_engine_finds_and_the_county_returns
     waiting = Review.objects.exclude(proposed_outcome="").get()
     assert waiting.region_code.startswith("330727101") and waiting.proposed_outcome == "stop"
     assert waiting.proposed_by == caseworker_b and waiting.events.count() == 1
+
+
 def test_the_demo_townships_have_supplements_waiting_and_applications_not_accepted(
     county, make_household, caseworker_a, caseworker_b, clerk_a
 ):
