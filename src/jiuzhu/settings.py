@@ -133,7 +133,10 @@ TEMPLATES = [
 DATABASES: dict[str, Any] = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'jiuzhu.sqlite3'}",
-        conn_max_age=envint("JIUZHU_DB_CONN_MAX_AGE", 0),
+        # Persistent connections (checked before reuse): opening a PostgreSQL connection per request costs
+        # more than most pages. JIUZHU_DB_CONN_MAX_AGE=0 closes each at the end of its request.
+        conn_max_age=envint("JIUZHU_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
