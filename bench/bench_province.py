@@ -49,9 +49,9 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jiuzhu_bench_province"
 PERSONS_PER_COUNTY = 110_000
 COUNTIES_PER_CITY = 10
 PERSONS_PER_HOUSEHOLD = 2.9  # the demo generator's mean household size, roughly
-# Measured at --persons 1 000 000 (2026-11-29): the database after the load and the 1 M import, per person
-# loaded; the index rebuild and the import's WAL need about a third more while they run.
-BYTES_PER_PERSON = 2_400
+# Measured at --persons 1 000 000 (2026-11-29): 1.54 GB for the 2.0 M persons of the load and the 1 M
+# import, indexes included; the index rebuild and the import's WAL need about a third more while they run.
+BYTES_PER_PERSON = 800
 PEAK_FACTOR = 1.35
 
 
