@@ -3,12 +3,14 @@ Every error is a JSON body {"code", "message"} with the message in the user's la
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, OperationalError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.urls import URLPattern
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -58,6 +60,16 @@ _ERRORS = {
 }
 
 
+def _body_refers_to_records(schema: dict[str, Any], operation: dict[str, Any]) -> bool:
+    """Whether the operation's JSON body names a record by id (household_id...): one that is missing or out
+    of the caller's region answers 404, as an id in the path does."""
+    body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+    ref = body.get("$ref", "")
+    if ref.startswith("#/components/schemas/"):
+        body = schema.get("components", {}).get("schemas", {}).get(ref.rsplit("/", 1)[1], {})
+    return any(name.endswith("_id") for name in body.get("properties", {}))
+
+
 class JiuzhuAPI(NinjaAPI):
     """NinjaAPI whose OpenAPI document lists the JSON error answers of every operation."""
 
@@ -67,13 +79,38 @@ class JiuzhuAPI(NinjaAPI):
         ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         for path, item in schema.get("paths", {}).items():
             for method, operation in item.items():
-                codes = [c for c in _ERRORS if not (c == "404" and "{" not in path)]
+                refers = "{" in path or _body_refers_to_records(schema, operation)
+                codes = [c for c in _ERRORS if not (c == "404" and not refers)]
                 if method == "get":
                     codes = [c for c in codes if c not in ("400", "409")]
                 responses = operation.setdefault("responses", {})
                 for code in codes:
                     responses.setdefault(code, {"description": _ERRORS[code], **ref})
         return schema
+
+    def _get_urls(self) -> Any:
+        """django-ninja answers a method no operation of an address takes with a text "Method not allowed":
+        the same 405 as JSON {code, message}, with its Allow header."""
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _json_not_allowed(pattern.callback)
+        return urls
+
+
+def _json_not_allowed(view: Any) -> Any:
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = JsonResponse(
+                {"code": "method_not_allowed", "message": _("该接口地址不支持此请求方法")}, status=405
+            )
+            response["Allow"] = allowed
+        return response
+
+    return wrapped
 
 
 api = JiuzhuAPI(title="jiuzhu API", version="1", auth=TokenAuth(), urls_namespace="api")

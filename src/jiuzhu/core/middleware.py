@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
 from jiuzhu.core.text import control_problem
@@ -42,7 +43,14 @@ class ControlCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        problem = self._problem(request)
+        try:
+            problem = self._problem(request)
+        except MultiPartParserError:
+            # A form body that cannot be parsed (multipart without a boundary...): the same 400 Django gives,
+            # but under /api/ as its JSON {code, message}.
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "bad_request", "message": _("请求内容无法解析")}, status=400)
+            return HttpResponse(_("请求内容无法解析"), status=400, content_type="text/plain; charset=utf-8")
         if problem is None:
             return self.get_response(request)
         if request.path.startswith("/api/"):

@@ -53,8 +53,27 @@ def test_the_openapi_document_lists_the_error_answers(client, db):
     assert confirm["409"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
     listing = schema["paths"]["/api/cases/"]["get"]["responses"]
     assert {"200", "401", "403", "422"} <= set(listing) and "404" not in listing
+    # Found by the fuzz test: a body naming a household outside the caller's region answers 404.
+    assert "404" in schema["paths"]["/api/cases/"]["post"]["responses"]
 
 
 def test_an_unreadable_body_is_a_documented_json_400(client, auth):
     response = client.post("/api/cases/1/confirm", b"\xff\xfe\\", content_type="application/json", **auth)
     _json_error(response, 400, "http_error")
+
+
+def test_a_method_an_address_does_not_answer_is_a_json_405(client, auth):
+    # Found by the fuzz test: django-ninja's own 405 was a text/html "Method not allowed".
+    response = client.generic("TRACE", "/api/registry/persons", **auth)
+    _json_error(response, 405, "method_not_allowed")
+    assert set(response["Allow"].split(", ")) == {"GET"}
+    _json_error(client.delete("/api/cases/", **auth), 405, "method_not_allowed")
+
+
+def test_a_form_body_that_cannot_be_parsed_is_a_json_400(client, auth):
+    # Found by the fuzz test: a multipart body without a boundary failed in the control-character check at
+    # the door, and Django answered with its HTML "Bad Request (400)" page.
+    body = b'{"reason": "x"}'
+    response = client.post("/api/cases/1/withdraw", body, content_type="multipart/form-data", **auth)
+    _json_error(response, 400, "bad_request")
+    assert client.post("/registry/search/", body, content_type="multipart/form-data", **auth).status_code == 400
