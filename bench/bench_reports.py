@@ -1,14 +1,19 @@
 """The county's statistics over a province: 1 000 000 households with 24 months of payrolls, on SQLite.
 
     .venv/bin/python bench/bench_reports.py [--households 1000000] [--months 24] [--seed 7]
+        [--data-dir DIR] [--keep] [--reuse]
 
-A fresh data directory (unless DATABASE_URL is set: then that database, which must be a throwaway one),
-`migrate`, one province of 3 cities × 4 counties × 10 townships × 15 villages. Written in bulk with core.bulk
-(not timed; the real payroll path would take 24 × its own bench's time, so the lines are generated directly,
-as payroll_generate would write them): N households of 1–4 members (sex, age, a disability, urban or rural),
-one entitlement each (dibao_urban, dibao_rural, tekun_dispersed; 70 % paid since the first month, the rest
-starting month by month, 5 % stopping), their covered persons and events, and per county and month one
-approved payroll with a regular line per paying entitlement, back pay for 2 % of them and a recovery for 0.5 %.
+A fresh data directory (--data-dir, else a temporary one; the database too unless DATABASE_URL is set: then
+that database, which must be a throwaway one), `migrate`, one province of 3 cities × 4 counties × 10
+townships × 15 villages. Set-up (not timed): N households of 1–4 members (sex, age, a disability, urban or
+rural), one entitlement each (dibao_urban, dibao_rural, tekun_dispersed; 70 % paid since the first month, the
+rest starting month by month, 5 % stopping), their covered persons and events, generated as columns (numpy,
+Polars) and written by core.bulk (COPY on PostgreSQL); then per county and month one approved payroll whose
+lines the database writes itself from the entitlements (INSERT … SELECT, as payroll_generate would write them:
+a regular line per paying entitlement, back pay for 2 % of them and a recovery for 0.5 %). The big tables'
+indexes and unique/foreign-key constraints are dropped for the load and built afterwards, then ANALYZE.
+--keep leaves the data directory (and the database) in place; --reuse --data-dir DIR skips the set-up and
+times again on it (with the same DATABASE_URL on PostgreSQL).
 
 Timed:
 1. the snapshot job for the last month (`snapshot_build`: the whole province, every level, every programme),
@@ -28,8 +33,8 @@ import argparse
 import datetime as dt
 import gc
 import os
-import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -82,78 +87,136 @@ def _regions() -> tuple[Any, list[Any], list[Any]]:
     return province, counties, villages
 
 
+def _without_indexes(tables: list[str]) -> list[str]:
+    """Drops the secondary indexes, unique indexes and (on PostgreSQL) the unique and foreign-key constraints
+    of `tables`; returns the statements that put them back. A bulk load writes the rows once and each index
+    is then built by one sort, instead of a B-tree insert per row and index (and a deferred trigger per row
+    and foreign key at COMMIT on PostgreSQL)."""
+    from django.db import connection
+
+    restore: list[str] = []
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "SELECT c.conname, t.relname, pg_get_constraintdef(c.oid), c.contype FROM pg_constraint c "
+                "JOIN pg_class t ON t.oid = c.conrelid WHERE t.relname = ANY(%s) AND c.contype IN ('u', 'f') "
+                "ORDER BY c.contype DESC",  # unique before foreign keys when they are put back
+                [tables],
+            )
+            constraints = cur.fetchall()
+            for name, table, definition, _kind in constraints:
+                cur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+                restore.append(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+            cur.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = ANY(%s) "
+                "AND i.indexname NOT IN (SELECT conname FROM pg_constraint)",
+                [tables],
+            )
+            for name, definition in cur.fetchall():
+                cur.execute(f'DROP INDEX "{name}"')
+                restore.insert(0, definition)
+        else:
+            marks = ", ".join(["%s"] * len(tables))
+            cur.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                f"AND tbl_name IN ({marks})",
+                tables,
+            )
+            for name, definition in cur.fetchall():
+                cur.execute(f'DROP INDEX "{name}"')
+                restore.append(definition)
+    return restore
+
+
 def _setup(n: int, months: list[dt.date], seed: int) -> tuple[Any, list[Any]]:
+    import numpy as np
     import polars as pl
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from jiuzhu.core.bulk import bulk_insert
-    from jiuzhu.payments.models import Entitlement, EntitlementEvent, EntitlementPerson, Payroll, PayrollLine
+    from jiuzhu.payments.models import Entitlement, EntitlementEvent, EntitlementPerson, PayrollLine
     from jiuzhu.registry.models import Household, Person
 
-    rng = random.Random(seed)
+    rng = np.random.default_rng(seed)
     now = timezone.now()
     province, counties, villages = _regions()
-    village = [villages[rng.randrange(len(villages))] for _ in range(n)]
-    codes = [v.code for v in village]
-    urban = [v.urban_rural == "111" for v in village]
-    households = pl.DataFrame(
-        {
-            "id": range(1, n + 1),
-            "number": [f"B{i:011d}" for i in range(1, n + 1)],
-            "region_id": [v.pk for v in village],
-            "region_code": codes,
-            "area": ["urban" if u else "rural" for u in urban],
-            "head_name": [f"户主{i % 997}" for i in range(n)],
-        }
+    started = time.perf_counter()
+    pick = rng.integers(len(villages), size=n)
+    codes = pl.Series("region_code", [v.code for v in villages])[pick]
+    region_id = pl.Series("region_id", [v.pk for v in villages])[pick]
+    urban = pl.Series("urban", [v.urban_rural == "111" for v in villages])[pick]
+    ids = pl.int_range(1, n + 1, eager=True).alias("id")
+    households = pl.DataFrame([ids, codes, region_id, urban]).select(
+        "id",
+        number=pl.lit("B") + pl.col("id").cast(pl.String).str.zfill(11),
+        region_id="region_id",
+        region_code="region_code",
+        area=pl.when("urban").then(pl.lit("urban")).otherwise(pl.lit("rural")),
+        head_name=pl.format("户主{}", pl.col("id") % 997),
     )
-    sizes = [1 + rng.randrange(4) for _ in range(n)]
-    total = sum(sizes)
-    hh_of = [h for h, s in enumerate(sizes, start=1) for _ in range(s)]
+    sizes = rng.integers(1, 5, size=n)
+    total = int(sizes.sum())
+    hh_of = np.repeat(np.arange(1, n + 1), sizes)
     persons = pl.DataFrame(
         {
-            "id": range(1, total + 1),
+            "id": np.arange(1, total + 1),
             "household_id": hh_of,
-            "region_code": [codes[h - 1] for h in hh_of],
-            "name": [f"姓名{i % 9973}" for i in range(total)],
-            "name_initials": ["xm"] * total,
-            "name_pinyin": ["xingming"] * total,
-            "id_number_enc": ["x"] * total,
-            "id_number_hash": [f"h{i:031d}" for i in range(total)],
-            "id_masked": ["330000********0000"] * total,
-            "birth_date": [dt.date(1930 + rng.randrange(90), 1 + rng.randrange(12), 1) for _ in range(total)],
-            "sex": ["M" if rng.random() < 0.5 else "F" for _ in range(total)],
-            "relation": ["self"] * total,
-            "disability_kind": ["physical" if rng.random() < 0.08 else "" for _ in range(total)],
+            "year": rng.integers(1930, 2020, size=total),
+            "month": rng.integers(1, 13, size=total),
+            "male": rng.random(total) < 0.5,
+            "disabled": rng.random(total) < 0.08,
         }
+    ).with_columns(region_code=codes.gather(pl.Series(hh_of - 1)))
+    persons = persons.select(
+        "id",
+        "household_id",
+        "region_code",
+        name=pl.format("姓名{}", pl.col("id") % 9973),
+        name_initials=pl.lit("xm"),
+        name_pinyin=pl.lit("xingming"),
+        id_number_enc=pl.lit("x"),
+        id_number_hash=pl.lit("h") + pl.col("id").cast(pl.String).str.zfill(31),
+        id_masked=pl.lit("330000********0000"),
+        birth_date=pl.date("year", "month", 1),
+        sex=pl.when("male").then(pl.lit("M")).otherwise(pl.lit("F")),
+        relation=pl.lit("self"),
+        disability_kind=pl.when("disabled").then(pl.lit("physical")).otherwise(pl.lit("")),
     )
-    programs = ["dibao_urban", "dibao_rural", "tekun_dispersed"]
-    program = [("dibao_urban" if urban[i] else "dibao_rural") if i % 10 else programs[2] for i in range(n)]
-    amount_fen = [rng.randrange(10_000, 120_000) for _ in range(n)]
-    first = [0 if rng.random() < 0.7 else rng.randrange(len(months)) for _ in range(n)]
-    last = [min(len(months) - 1, f + 3 + rng.randrange(12)) if rng.random() < 0.05 else len(months) - 1 for f in first]
-    entitlements = pl.DataFrame(
-        {
-            "id": range(1, n + 1),
-            "household_id": range(1, n + 1),
-            "region_code": codes,
-            "program": program,
-            "monthly_amount": [f"{a / 100:.2f}" for a in amount_fen],
-            "start_month": [months[f] for f in first],
-            "end_month": [months[e] if e < len(months) - 1 else None for e in last],
-            "status": ["stopped" if e < len(months) - 1 else "active" for e in last],
-        },
-        schema_overrides={"end_month": pl.Date},
+    count = len(months)
+    amount_fen = rng.integers(10_000, 120_000, size=n)
+    first = np.where(rng.random(n) < 0.7, 0, rng.integers(0, count, size=n))
+    last = np.where(rng.random(n) < 0.05, np.minimum(count - 1, first + 3 + rng.integers(0, 12, size=n)), count - 1)
+    month_of = pl.Series("m", months, dtype=pl.Date)
+    entitlements = pl.DataFrame([ids, codes, urban]).with_columns(
+        household_id="id",
+        amount=pl.Series(amount_fen),
+        start_month=month_of.gather(pl.Series(first)),
+        end_month=pl.when(pl.Series(last) < count - 1).then(month_of.gather(pl.Series(last))),
+    )
+    entitlements = entitlements.select(
+        "id",
+        "household_id",
+        "region_code",
+        program=pl.when((pl.col("id") - 1) % 10 == 0)
+        .then(pl.lit("tekun_dispersed"))
+        .when("urban")
+        .then(pl.lit("dibao_urban"))
+        .otherwise(pl.lit("dibao_rural")),
+        monthly_amount=(pl.col("amount") // 100).cast(pl.String)
+        + "."
+        + (pl.col("amount") % 100).cast(pl.String).str.zfill(2),
+        start_month="start_month",
+        end_month="end_month",
+        status=pl.when(pl.col("end_month").is_null()).then(pl.lit("active")).otherwise(pl.lit("stopped")),
     )
     covered = persons.select(pl.col("household_id").alias("entitlement_id"), pl.col("id").alias("person_id"))
-    events = pl.DataFrame(
-        {
-            "entitlement_id": range(1, n + 1),
-            "kind": ["created"] * n,
-            "cause": ["decision"] * n,
-            "effective_month": [months[f] for f in first],
-            "recorded_on": [months[f] for f in first],
-        }
+    events = entitlements.select(
+        pl.col("id").alias("entitlement_id"),
+        kind=pl.lit("created"),
+        cause=pl.lit("decision"),
+        effective_month="start_month",
+        recorded_on="start_month",
     )
     stops = entitlements.filter(pl.col("end_month").is_not_null()).select(
         pl.col("id").alias("entitlement_id"),
@@ -162,73 +225,93 @@ def _setup(n: int, months: list[dt.date], seed: int) -> tuple[Any, list[Any]]:
         effective_month=pl.col("end_month").dt.offset_by("1mo"),
         recorded_on=pl.col("end_month"),
     )
+    print(f"  generated in {time.perf_counter() - started:.0f} s, peak RSS {rss_mib():.0f} MiB", flush=True)
+    tables = [
+        m._meta.db_table for m in (Household, Person, Entitlement, EntitlementPerson, EntitlementEvent, PayrollLine)
+    ]
     with transaction.atomic():
+        restore = _without_indexes(tables)
+        started = time.perf_counter()
         bulk_insert(Household, _full_frame(Household, households, now))
         bulk_insert(Person, _full_frame(Person, persons, now))
         bulk_insert(Entitlement, _full_frame(Entitlement, entitlements, now))
         bulk_insert(EntitlementPerson, covered)
         bulk_insert(EntitlementEvent, _full_frame(EntitlementEvent, pl.concat([events, stops]), now))
-    print(f"  households {n:,}, persons {total:,}, entitlements {n:,}, peak RSS {rss_mib():.0f} MiB", flush=True)
-    del households, persons, covered, events, stops
-    gc.collect()
-    base = pl.DataFrame(
-        {
-            "household_id": range(1, n + 1),
-            "entitlement_id": range(1, n + 1),
-            "region_code": codes,
-            "program": program,
-            "amount_fen": amount_fen,
-            "first": first,
-            "last": last,
-        }
-    ).with_columns(county=pl.col("region_code").str.slice(0, 6))
-    lines_total = 0
-    for m, month in enumerate(months):
-        with transaction.atomic():
-            payroll_of = {}
+        print(f"  households {n:,}, persons {total:,}, entitlements {n:,} written in "
+              f"{time.perf_counter() - started:.0f} s, peak RSS {rss_mib():.0f} MiB", flush=True)  # fmt: skip
+        del households, persons, covered, events, stops, entitlements
+        gc.collect()
+        lines_total = _payroll_lines(months, counties, now)
+        started = time.perf_counter()
+        with connection.cursor() as cur:
+            for statement in restore:
+                cur.execute(statement)
+        print(f"  indexes and constraints built in {time.perf_counter() - started:.0f} s", flush=True)
+    started = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+        if connection.vendor == "sqlite":  # the load sits in the WAL: move it into the database file
+            cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    took = time.perf_counter() - started
+    print(f"  payroll lines {lines_total:,}; ANALYZE {took:.0f} s, peak RSS {rss_mib():.0f} MiB", flush=True)
+    return province, counties
+
+
+def _payroll_lines(months: list[dt.date], counties: list[Any], now: dt.datetime) -> int:
+    """Per county and month one approved payroll; its lines written by the database itself from the
+    entitlements (INSERT … SELECT): a regular line per paying entitlement, back pay for 2 % of them and a
+    recovery for 0.5 % (from the second month)."""
+    from django.db import connection
+
+    from jiuzhu.payments.models import Payroll, PayrollLine
+
+    line = PayrollLine._meta.db_table
+    ent = "payments_entitlement"
+    columns = (
+        "payroll_id, household_id, region_code, program, entitlement_id, kind, service_month, amount_fen, "
+        "source_key, payee_name, bank_name, account_enc, account_masked, status, failure_reason, note"
+    )
+    fixed = "'户主', '农商银行', 'x', '6217********0000', 'paid', '', ''"
+    amount = "CAST(ROUND(e.monthly_amount * 100) AS BIGINT)"
+    join = f"FROM {ent} e JOIN bench_payroll p ON p.county = SUBSTR(e.region_code, 1, 6) AND p.month = %s"
+    paying = "e.start_month <= %s AND (e.end_month IS NULL OR e.end_month >= %s)"
+    total = 0
+    with connection.cursor() as cur:
+        cur.execute("CREATE TEMP TABLE bench_payroll (county VARCHAR(6), month DATE, payroll_id BIGINT, "
+                    "PRIMARY KEY (county, month))")  # fmt: skip
+        for m, month in enumerate(months):
+            started = time.perf_counter()
             for county in counties:
                 payroll = Payroll.objects.create(
                     month=month, region=county, region_code=county.code, status="approved", approved_at=now
                 )
-                payroll_of[county.code[:6]] = payroll.pk
-            paying = base.filter((pl.col("first") <= m) & (pl.col("last") >= m))
-            kinds = [paying.with_columns(kind=pl.lit("regular"), service_month=pl.lit(month), source_key=pl.lit(""))]
-            if m:
-                previous = months[m - 1]
-                back = paying.filter(pl.col("household_id") % 50 == m % 50, pl.col("first") < m)
-                kinds.append(
-                    back.with_columns(
-                        kind=pl.lit("backpay"),
-                        service_month=pl.lit(previous),
-                        amount_fen=pl.col("amount_fen") // 10 + 1,
-                        source_key=pl.format("adj:{}:{}", "entitlement_id", pl.lit(f"{month:%Y%m}")),
-                    )
-                )
-                rec = paying.filter(pl.col("household_id") % 200 == (m + 7) % 200, pl.col("first") < m)
-                kinds.append(
-                    rec.with_columns(
-                        kind=pl.lit("recovery"),
-                        service_month=pl.lit(previous),
-                        amount_fen=-(pl.col("amount_fen") // 20 + 1),
-                        source_key=pl.format("rec:{}:{}", "entitlement_id", pl.lit(f"{month:%Y%m}")),
-                    )
-                )
-            lines = pl.concat(kinds).with_columns(
-                payroll_id=pl.col("county").replace_strict(payroll_of, return_dtype=pl.Int64),
-                payee_name=pl.lit("户主"),
-                bank_name=pl.lit("农商银行"),
-                account_enc=pl.lit("x"),
-                account_masked=pl.lit("6217********0000"),
-                status=pl.lit("paid"),
-                failure_reason=pl.lit(""),
-                note=pl.lit(""),
+                cur.execute("INSERT INTO bench_payroll VALUES (%s, %s, %s)", [county.code[:6], month, payroll.pk])
+            cur.execute(
+                f"INSERT INTO {line} ({columns}) SELECT p.payroll_id, e.household_id, e.region_code, e.program, e.id, "
+                f"'regular', %s, {amount}, '', {fixed} {join} WHERE {paying}",
+                [month, month, month, month],
             )
-            lines = lines.drop("first", "last", "county")
-            bulk_insert(PayrollLine, lines)
-            lines_total += lines.height
-        print(f"  {month:%Y-%m}: {lines.height:,} lines", flush=True)
-    print(f"  payroll lines {lines_total:,}, peak RSS {rss_mib():.0f} MiB", flush=True)
-    return province, counties
+            written = cur.rowcount
+            if m:
+                previous, tag = months[m - 1], f"{month:%Y%m}"
+                cur.execute(
+                    f"INSERT INTO {line} ({columns}) SELECT p.payroll_id, e.household_id, e.region_code, e.program, "
+                    f"e.id, 'backpay', %s, {amount} / 10 + 1, 'adj:' || e.id || ':' || %s, {fixed} {join} "
+                    f"WHERE {paying} AND e.start_month < %s AND e.household_id %% 50 = %s",
+                    [previous, tag, month, month, month, month, m % 50],
+                )
+                written += cur.rowcount
+                cur.execute(
+                    f"INSERT INTO {line} ({columns}) SELECT p.payroll_id, e.household_id, e.region_code, e.program, "
+                    f"e.id, 'recovery', %s, -({amount} / 20 + 1), 'rec:' || e.id || ':' || %s, {fixed} {join} "
+                    f"WHERE {paying} AND e.start_month < %s AND e.household_id %% 200 = %s",
+                    [previous, tag, month, month, month, month, (m + 7) % 200],
+                )
+                written += cur.rowcount
+            total += written
+            print(f"  {month:%Y-%m}: {written:,} lines in {time.perf_counter() - started:.1f} s", flush=True)
+        cur.execute("DROP TABLE bench_payroll")
+    return total
 
 
 def _scaled_months(built: dt.date, months: list[dt.date]) -> int:
@@ -246,6 +329,7 @@ def _scaled_months(built: dt.date, months: list[dt.date]) -> int:
     built_at = Snapshot.objects.filter(month=built).values_list("built_at", flat=True).first()
     written = 0
     with transaction.atomic():
+        Snapshot.objects.exclude(month=built).delete()  # a re-run on a kept database replaces them
         for i, month in enumerate(months):
             if month == built:
                 continue
@@ -264,9 +348,20 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=1_000_000)
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--data-dir", help="the data directory (SQLite database, outputs); default: a temporary one")
+    parser.add_argument("--keep", action="store_true", help="keep the data directory (and the database) afterwards")
+    parser.add_argument(
+        "--reuse", action="store_true", help="skip the set-up: time again on the database a --keep run left"
+    )
     args = parser.parse_args()
-    data_dir = tempfile.TemporaryDirectory(prefix="jz-bench-reports-")
-    os.environ.setdefault("JIUZHU_DATA_DIR", data_dir.name)
+    if args.reuse and not (args.data_dir or os.environ.get("DATABASE_URL")):
+        parser.error("--reuse needs --data-dir (SQLite) or DATABASE_URL")
+    if args.data_dir:
+        Path(args.data_dir).mkdir(parents=True, exist_ok=True)
+        data_path = Path(args.data_dir).resolve()
+    else:
+        data_path = Path(tempfile.mkdtemp(prefix="jz-bench-reports-"))
+    os.environ["JIUZHU_DATA_DIR"] = str(data_path)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiuzhu.settings")
     import django
 
@@ -278,21 +373,28 @@ def main() -> None:
     from django.core.management import call_command
     from django.test import Client
 
-    from jiuzhu.accounts.models import Role
+    from jiuzhu.accounts.models import Role, User
     from jiuzhu.accounts.services import user_create
     from jiuzhu.payments.models import add_months
+    from jiuzhu.regions.models import Region
     from jiuzhu.reports.dashboard import dashboard_build
     from jiuzhu.reports.exports import monthly_pdf, monthly_xlsx
     from jiuzhu.reports.selectors import RegionScope
     from jiuzhu.reports.services.snapshots import snapshot_build
 
     print(f"cores: {os.cpu_count()}, load {os.getloadavg()[0]:.1f}, python {sys.version.split()[0]}, "
-          f"n={args.households:,}, months={args.months}", flush=True)  # fmt: skip
-    call_command("migrate", verbosity=0)
+          f"n={args.households:,}, months={args.months}, data {data_path}", flush=True)  # fmt: skip
     months = [add_months(dt.date(2025, 1, 1), i) for i in range(args.months)]
-    started = time.perf_counter()
-    province, counties = _setup(args.households, months, args.seed)
-    print(f"setup (not timed): {time.perf_counter() - started:.0f} s", flush=True)
+    if args.reuse:
+        province = Region.objects.get(code="330000000000")
+        counties = list(Region.objects.filter(code__regex=r"^33\d{4}000000$").exclude(code__endswith="00000000"))
+        counties.sort(key=lambda r: r.code)
+        print(f"reusing the database: {len(counties)} counties", flush=True)
+    else:
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        province, counties = _setup(args.households, months, args.seed)
+        print(f"setup (not timed): {time.perf_counter() - started:.0f} s", flush=True)
     last = months[-1]
 
     cpu, started = time.process_time(), time.perf_counter()
@@ -303,8 +405,9 @@ def main() -> None:
     print(f"  other months' snapshots scaled from it (not timed): {_scaled_months(last, months):,} rows", flush=True)
 
     settings.ALLOWED_HOSTS = ["*"]
-    user_create(actor=None, username="bench", password="bench-pass-2026", role=Role.COUNTY_APPROVER,
-                region=counties[0], check_password=False)  # fmt: skip
+    if not User.objects.filter(username="bench").exists():
+        user_create(actor=None, username="bench", password="bench-pass-2026", role=Role.COUNTY_APPROVER,
+                    region=counties[0], check_password=False)  # fmt: skip
     client = Client()
     assert client.login(username="bench", password="bench-pass-2026")
     client.get("/reports/")  # warm-up: templates, translations, the first connection
@@ -323,7 +426,7 @@ def main() -> None:
     print(f"province dashboard (built, no HTML): {(time.perf_counter() - started) * 1000:.0f} ms, "
           f"{board.total['persons']:,} persons, {len(board.children)} cities", flush=True)  # fmt: skip
 
-    out = Path(data_dir.name) / "out"
+    out = data_path / "out"
     cpu, started = time.process_time(), time.perf_counter()
     path = monthly_xlsx(region=province, month=last, path=out / "province.xlsx")
     took, took_cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -333,7 +436,11 @@ def main() -> None:
     took, took_cpu = time.perf_counter() - started, time.process_time() - cpu
     print(f"province monthly PDF: {took:.2f} s (CPU {took_cpu:.2f} s), {len(pdf) // 1024} KiB", flush=True)
     print(f"peak RSS {rss_mib():.0f} MiB, load {os.getloadavg()[0]:.1f}")
-    data_dir.cleanup()
+    if args.keep:
+        print(f"kept: re-time with --reuse --data-dir {data_path}" + (" (and the same DATABASE_URL)" if
+              os.environ.get("DATABASE_URL") else ""))  # fmt: skip
+    else:
+        shutil.rmtree(data_path, ignore_errors=True)
 
 
 if __name__ == "__main__":

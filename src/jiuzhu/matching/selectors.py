@@ -36,11 +36,16 @@ def finding_get(*, user: User, pk: int) -> Finding:
     return get_object_or_404(qs, pk=pk)
 
 
+# Filter values beside the statuses: every open status (待核实, 核实中, 属实 not yet rectified), every closed one.
+OPEN = "open"
+CLOSED = "closed"
+
+
 @dataclass(frozen=True)
 class FindingFilter:
     rule: str = ""
-    status: str = ""
-    township: str = ""  # a 9-digit prefix
+    status: str = ""  # a FindingStatus, OPEN or CLOSED
+    township: str = ""  # a 9-digit prefix, or any region's prefix (the dashboard's figures link here)
     overdue: bool = False
     q: str = ""
 
@@ -49,7 +54,11 @@ def findings_filtered(*, user: User, f: FindingFilter, today: dt.date | None = N
     qs = findings_visible(user=user).select_related("household", "person")
     if f.rule:
         qs = qs.filter(rule=f.rule)
-    if f.status:
+    if f.status == OPEN:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif f.status == CLOSED:
+        qs = qs.exclude(status__in=OPEN_STATUSES)
+    elif f.status:
         qs = qs.filter(status=f.status)
     if f.township:
         qs = qs.filter(region_code__startswith=f.township)

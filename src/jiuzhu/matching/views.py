@@ -28,10 +28,12 @@ from jiuzhu.matching.evidence import evidence_rows
 from jiuzhu.matching.kinds import Kind
 from jiuzhu.matching.models import Finding, FindingStatus, Run, Severity
 from jiuzhu.matching.rules import RULES
+from jiuzhu.matching.selectors import CLOSED, OPEN
 from jiuzhu.matching.services.findings import finding_rectify, finding_step
 from jiuzhu.matching.services.runs import run_create
 from jiuzhu.matching.tasks import matching_run_job
 from jiuzhu.matching.workflow import ACTION_LABELS, STEPS, steps_for
+from jiuzhu.regions.models import PREFIX_LENGTH
 
 PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,8 +50,8 @@ def _filter(request: AuthedRequest) -> selectors.FindingFilter:
     township = g.get("township", "")
     return selectors.FindingFilter(
         rule=g.get("rule", "") if g.get("rule", "") in RULES else "",
-        status=status if status in FindingStatus.values else "",
-        township=township if township.isdigit() and len(township) == 9 else "",
+        status=status if status in (*FindingStatus.values, OPEN, CLOSED) else "",
+        township=township if township.isdigit() and len(township) in PREFIX_LENGTH.values() else "",
         overdue=g.get("overdue") == "1",
         q=g.get("q", "").strip()[:50],
     )

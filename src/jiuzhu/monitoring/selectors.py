@@ -14,6 +14,7 @@ from jiuzhu.accounts.models import User
 from jiuzhu.core.bulk import read_frame
 from jiuzhu.core.scope import prefix_q, scope_q
 from jiuzhu.monitoring.models import Assessment, Measure, MonitoredHousehold, ScanJob, Status
+from jiuzhu.regions.models import PREFIX_LENGTH
 
 TOWNSHIP_PREFIX = 9  # the first nine digits of a 12-digit code name the township (乡镇/街道)
 
@@ -38,7 +39,7 @@ def monitored_of_household(*, user: User, household_id: int) -> MonitoredHouseho
 class MonitoredFilter:
     category: str = ""
     level: str = ""
-    township: str = ""  # a 9-digit township prefix
+    township: str = ""  # a 9-digit township prefix, or any region's prefix (the dashboard's figures link here)
     due: bool = False  # assessment due on or before `on`
     status: str = ""  # monitoring | eliminated | "" (both)
 
@@ -49,7 +50,7 @@ def monitored_list(*, user: User, f: MonitoredFilter, on: dt.date) -> QuerySet[M
         qs = qs.filter(category=f.category)
     if f.level:
         qs = qs.filter(level=f.level)
-    if f.township.isdigit() and len(f.township) == TOWNSHIP_PREFIX:
+    if f.township.isdigit() and len(f.township) in PREFIX_LENGTH.values():
         qs = qs.filter(prefix_q(f.township))
     if f.due:
         qs = qs.filter(next_assessment__lte=on)

@@ -86,7 +86,8 @@ def roll_seed(*, county: Region, today: dt.date, standards_on: dt.date) -> int:
     if households.height == 0:
         return 0
     params = parameters_frame(regions=[county], below=True).filter(pl.col("effective_from") < standards_on)
-    out = evaluate(households, persons, params, explain=False).households
+    evaluation = evaluate(households, persons, params, explain=False)
+    out = evaluation.households
     programs = [p for p in MONTHLY_PROGRAMS if p.startswith("dibao")]
     eligible = (
         out.select("household_id", *(pl.col(f"{p}.monthly").fill_null(0).alias(p) for p in programs))
@@ -124,6 +125,64 @@ def roll_seed(*, county: Region, today: dt.date, standards_on: dt.date) -> int:
             ],
             batch_size=5_000,
         )
+    return len(made) + _tekun_roll(evaluation.persons, this=this)
+
+
+def _tekun_roll(persons: pl.DataFrame, *, this: dt.date) -> int:
+    """The 特困 persons the engine finds in the roll's households (分散供养 or 集中供养), paid since two years
+    ago: one entitlement per household and programme covering them, its amount the sum of theirs; they
+    leave the household's 低保 cover, as the engine left them out of its 低保 unit."""
+    codes = [p for p in MONTHLY_PROGRAMS if p.startswith("tekun")]
+    paid = (
+        persons.select("person_id", "household_id", *(pl.col(f"a:{p}").fill_null(0).alias(p) for p in codes))
+        .unpivot(index=["person_id", "household_id"], variable_name="program", value_name="fen")
+        .filter(pl.col("fen") > 0)
+    )
+    if paid.height == 0:
+        return 0
+    start = add_months(this, -HISTORY_MONTHS)
+    groups = paid.group_by("household_id", "program", maintain_order=True).agg("person_id", pl.col("fen").sum())
+    codes_of = dict(Household.objects.filter(pk__in=groups["household_id"].to_list()).values_list("pk", "region_code"))
+    reason = _("演示：接入本系统前已在册的特困人员")
+    made = Entitlement.objects.bulk_create(
+        [
+            Entitlement(
+                household_id=h,
+                region_code=codes_of[h],
+                program=p,
+                monthly_amount=Decimal(fen) / 100,
+                start_month=start,
+                reason=reason,
+            )
+            for h, p, _ids, fen in groups.iter_rows()
+        ]
+    )
+    covered = [pid for ids in groups["person_id"].to_list() for pid in ids]
+    # Out of the 低保 cover of their households' roll entitlements (written just before).
+    for lo in range(0, len(covered), _CHUNK):
+        chunk = covered[lo : lo + _CHUNK]
+        EntitlementPerson.objects.filter(person_id__in=chunk, entitlement__program__startswith="dibao").delete()
+    EntitlementPerson.objects.bulk_create(
+        [
+            EntitlementPerson(entitlement_id=e.pk, person_id=pid)
+            for e, ids in zip(made, groups["person_id"], strict=True)
+            for pid in ids
+        ]
+    )
+    EntitlementEvent.objects.bulk_create(
+        [
+            EntitlementEvent(
+                entitlement_id=e.pk,
+                kind=EventKind.CREATED,
+                cause=Cause.DECISION,
+                effective_month=start,
+                amount_after=e.monthly_amount,
+                note=reason,
+                recorded_on=this - dt.timedelta(days=1),
+            )
+            for e in made
+        ]
+    )
     return len(made)
 
 

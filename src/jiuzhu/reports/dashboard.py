@@ -218,8 +218,11 @@ def _charts(
     }
 
 
-def dashboard_build(*, user: Reader, region: Region, month: dt.date | None = None) -> Dashboard:
-    """The dashboard of `region` for `month` (default: the newest month built)."""
+def dashboard_build(
+    *, user: Reader, region: Region, month: dt.date | None = None, with_panels: bool = True
+) -> Dashboard:
+    """The dashboard of `region` for `month` (default: the newest month built); `with_panels=False` leaves out
+    the other apps' panels (the home page shows only the statistics' own figures)."""
     months = selectors.months_built(user=user, region=region)
     month = first_of_month(month or (months[0] if months else dt.date.today()))
     ytd_rows = selectors.rows_between(user=user, region=region, first=month.replace(month=1), last=month)
@@ -258,5 +261,5 @@ def dashboard_build(*, user: Reader, region: Region, month: dt.date | None = Non
         children=children,
         sentences=sentences,
         charts=_charts(month=month, trend=trend, categories=categories, children=children),
-        panels=dashboard_panels(user, region, month),
+        panels=dashboard_panels(user, region, month) if with_panels else [],
     )

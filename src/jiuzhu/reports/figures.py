@@ -120,7 +120,7 @@ def category_sentence(
         text += _("，月人均补助水平达到%(y)s元") % {"y": _num(per_capita(ytd_regular_fen, person_months))}
     if done.headline is not None:
         text += _("，完成目标任务的%(p)s%%") % {"p": _num(done.headline)}
-    return text + "。"
+    return _("%(s)s。") % {"s": text}  # the full stop, in English a period
 
 
 def dibao_share_sentence(*, word: str, dibao_persons: int, population: int) -> str:

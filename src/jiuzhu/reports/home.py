@@ -18,5 +18,5 @@ def home_section(request: HttpRequest) -> str:
     months = selectors.months_built(user=user, region=region)
     if not months:
         return ""
-    board = dashboard_build(user=user, region=region, month=months[0])
+    board = dashboard_build(user=user, region=region, month=months[0], with_panels=False)
     return render_to_string("reports/_home.html", {"board": board}, request=request)

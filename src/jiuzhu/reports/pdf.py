@@ -159,6 +159,13 @@ def report_pdf(*, region: Region, month: dt.date, reader: Reader) -> bytes:
             for c in board.children
         ]
         story.append(_table(header, rows, cell))
+    shown = [p for p in board.panels if p.figures]
+    if shown:  # the oversight panels' figures (monitoring warnings, the findings ledger)
+        story.append(Paragraph(_("五、监测预警与疑似问题"), head))
+        for panel in shown:
+            story.append(Paragraph(str(panel.title), cell))
+            story.append(_table(list(panel.figures), [[str(v) for v in panel.figures.values()]], cell))
+            story.append(Spacer(1, 2 * mm))
 
     def on_page(canvas: object, document: object) -> None:
         canvas.setFont(f, 8)  # type: ignore[attr-defined]

@@ -36,3 +36,26 @@ def test_dashboard_charts_render(page, live_server, history, county, admin, case
     page.wait_for_selector("#chart-children[data-rendered='1'] canvas")
     assert "安文街道" in page.inner_text("h1") and "尖山镇" not in page.content()
     screenshot(page, "reports-3-township")
+
+
+def test_oversight_panels_draw_and_lead_to_their_lists(page, live_server, oversight, approver):
+    """The monitoring and findings panels draw their stacked bars; a bar segment opens the list behind it."""
+    base = live_server.url
+    login(page, base, "approver")
+    page.goto(base + "/reports/")
+    page.wait_for_selector("#chart-monitoring[data-rendered='1'] canvas")
+    page.wait_for_selector("#chart-findings[data-rendered='1'] canvas")
+    cards = page.inner_text(".rp-panels")
+    assert "Ⅰ级红色预警" in cards and "逾期未核实" in cards
+    screenshot(page, "reports-4-oversight")
+    # The red segment of township A's bar (two red warnings): its middle, in the chart's own pixels.
+    page.locator("#chart-monitoring").scroll_into_view_if_needed()
+    x, y = page.evaluate(
+        "() => echarts.getInstanceByDom(document.getElementById('chart-monitoring'))"
+        ".convertToPixel({seriesIndex: 0}, [0, 1])"
+    )
+    box = page.locator("#chart-monitoring").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_url("**/monitoring/?*")
+    assert "level=red" in page.url and "township=330727100" in page.url
+    assert page.locator("a[href^='/monitoring/'][href$='/']").count() >= 2

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from jiuzhu.payments.models import EntitlementPerson
 from jiuzhu.reports.models import ALL_PROGRAMS, Snapshot, Target
 
 
@@ -18,3 +19,13 @@ def test_demo_has_two_years_of_statistics_and_targets() -> None:
     assert last.persons > first.persons > 0  # the roll grew over two years
     assert Snapshot.objects.filter(program=ALL_PROGRAMS, stopped__gt=0).exists()
     assert Target.objects.filter(region_code="330727000000").exists()
+    # 特困 is paid every month of the history (the roll's 特困 persons the engine found), and counted.
+    tekun = Snapshot.objects.filter(region_code="330727000000", program__startswith="tekun", month__in=months)
+    assert sorted({row.month for row in tekun if row.persons and row.regular_fen}) == months
+    # No 特困 person of the roll is also covered by 低保 (the matching demo plants one such pair on purpose).
+    links = EntitlementPerson.objects.filter(entitlement__program__startswith="tekun", entitlement__end_month=None)
+    covered = links.exclude(entitlement__reason="演示：特困供养")
+    persons = set(covered.values_list("person_id", flat=True))
+    assert persons
+    both = EntitlementPerson.objects.filter(person_id__in=persons, entitlement__program__startswith="dibao")
+    assert not both.filter(entitlement__end_month=None).exists()

@@ -39,6 +39,29 @@
     legend: { bottom: 0 },
     series: [{ type: "pie", radius: ["35%", "65%"], data: data.shares, label: { formatter: "{b}\n{d}%" } }]
   });
+  // The oversight panels' stacked bars (reports/oversight.py): a segment opens the list behind it.
+  Array.prototype.forEach.call(document.querySelectorAll(".rp-chart[data-bars]"), function (el) {
+    var source = document.getElementById(el.getAttribute("data-bars"));
+    if (!source) { return; }
+    var bars = JSON.parse(source.textContent);
+    draw(el.id, {
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      legend: { top: 0 },
+      grid: { left: 40, right: 16, top: 36, bottom: bars.categories.length > 6 ? 70 : 30 },
+      xAxis: { type: "category", data: bars.categories, axisLabel: { interval: 0, rotate: bars.categories.length > 6 ? 30 : 0 } },
+      yAxis: { type: "value", minInterval: 1 },
+      series: bars.series.map(function (s) {
+        return { name: s.name, type: "bar", stack: "all", data: s.data, itemStyle: { color: s.colour }, cursor: "pointer" };
+      })
+    });
+    var chart = charts[charts.length - 1];
+    if (chart && chart.getDom() === el) {
+      chart.on("click", function (p) {
+        var url = bars.series[p.seriesIndex] && bars.series[p.seriesIndex].urls[p.dataIndex];
+        if (url) { window.location.href = url; }
+      });
+    }
+  });
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
   window.addEventListener("beforeprint", function () { charts.forEach(function (c) { c.resize(); }); });
 })();
