@@ -117,6 +117,28 @@ def test_every_difference_from_last_month_is_explained(county, paying, approver)
     assert sum(r.total_fen for r in rows.values()) == payroll.total_fen
 
 
+def test_households_waiting_for_an_account_correction_are_paused_not_stopped(county, paying, approver):
+    generate(approver, county, month=D("2026-11-01"))
+    services.entitlement_stop(actor=approver, entitlement=paying["a3"], reason="收入超标", on=D("2026-11-10"))
+    a1 = paying["a1"].household
+    AccountFlag.objects.create(household=a1, region_code=a1.region_code, reason="账户已销户")
+    payroll = generate(approver, county)
+    rows = {r.code: r for r in selectors.payroll_compare(user=approver, payroll=payroll)}
+    a = rows["330727100"]
+    # a1's 528 waits for its account (暂停待改账户), a3's 100 stopped: two categories, each with its count.
+    assert (a.paused_count, a.paused_fen) == (1, 52800)
+    assert (a.stopped_count, a.stopped_fen) == (1, 10000)
+    assert (a.new_count, a.new_fen, a.changed_fen) == (0, 0, 0)
+    for row in rows.values():
+        assert row.explained_fen == row.diff_fen
+    # Corrected before the next payroll: a1 comes back as back pay, not as a new household.
+    services.account_flags_resolve(household=a1)
+    january = generate(approver, county, month=D("2027-01-01"))
+    rows = {r.code: r for r in selectors.payroll_compare(user=approver, payroll=january)}
+    a = rows["330727100"]
+    assert a.paused_count == 0 and a.backpay_fen == 52800 and a.explained_fen == a.diff_fen
+
+
 def test_a_village_is_not_a_payroll_scope(county, paying, approver):
     with pytest.raises(ValidationError):
         generate(approver, county, region=county.village_a1)
