@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from jiuzhu.payments.models import PayrollJob
 
@@ -36,7 +36,8 @@ def _write_file(job_id: int, percent: int, stage: str) -> None:
 
 def _write_side(job_id: int, percent: int, stage: str) -> None:
     """On PostgreSQL: one autocommitted UPDATE of the job row by a connection of its own."""
-    side: Any = type(connection)(dict(connection.settings_dict), DEFAULT_DB_ALIAS)
+    own = connections[DEFAULT_DB_ALIAS]
+    side: Any = type(own)(dict(own.settings_dict), DEFAULT_DB_ALIAS)
     try:
         with side.cursor() as cur:
             cur.execute(

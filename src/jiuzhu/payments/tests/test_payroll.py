@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 
 from jiuzhu.core.models import AuditEntry
@@ -197,3 +197,33 @@ def test_fen_are_exact_whatever_the_amount(county, make_household, approver):
     payroll = generate(approver, county)
     assert sorted(payroll.lines.values_list("amount_fen", flat=True)) == [1, 29, 1010, 99999, 123457]
     assert payroll.total_fen == 1 + 29 + 1010 + 99999 + 123457
+
+
+def test_a_line_without_its_parents_is_refused_by_the_database(county, paying, approver):
+    """The lines' parents are checked set-based by triggers (migration 0007), not by deferred foreign keys."""
+    payroll = generate(approver, county)
+    line = payroll.lines.order_by("id").first()
+    for field, missing in (("household_id", 10**9), ("entitlement_id", 10**9), ("payroll_id", 10**9)):
+        orphan = PayrollLine.objects.get(pk=line.pk)
+        orphan.pk, orphan.service_month, orphan.kind = None, D("2030-01-01"), LineKind.BACKPAY
+        setattr(orphan, field, missing)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            orphan.save()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            PayrollLine.objects.filter(pk=line.pk).update(**{field: missing})
+    assert payroll.lines.count() == 5
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_parent_with_lines_cannot_be_deleted_behind_django(county, paying, approver):
+    payroll = generate(approver, county)
+    line = payroll.lines.order_by("id").first()
+    for table, pk in (
+        ("registry_household", line.household_id),
+        ("payments_entitlement", line.entitlement_id),
+        ("payments_payroll", payroll.pk),
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cur:
+            cur.execute(f"DELETE FROM {table} WHERE id = %s", [pk])
+    services.payroll_discard(actor=approver, payroll=payroll)  # Django's cascade: lines first, then the payroll
+    assert not PayrollLine.objects.exists()

@@ -5,7 +5,7 @@ and the job page polls it as JSON."""
 import datetime as dt
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction  # noqa: F401  (connection: the skipif conditions)
 from django.urls import reverse
 
 from jiuzhu.payments import services
@@ -84,7 +84,8 @@ def test_progress_inside_the_generation_transaction_is_seen_on_postgresql(county
     j = job(approver, county.county, status=PayrollJob.Status.RUNNING)
     with transaction.atomic():
         job_progress_save(j.pk, 64, "写入发放明细")
-        other = type(connection)(dict(connection.settings_dict), "default")
+        own = connections["default"]
+        other = type(own)(dict(own.settings_dict), "default")
         try:
             with other.cursor() as cur:
                 cur.execute("SELECT percent, stage FROM payments_payrolljob WHERE id = %s", [j.pk])
