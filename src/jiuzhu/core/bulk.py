@@ -8,7 +8,7 @@ the caller's transaction, so an import is all or nothing.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import polars as pl
@@ -77,7 +77,10 @@ def _prepare_sqlite(frame: pl.DataFrame, fields: dict[str, Any]) -> pl.DataFrame
     return frame.select(exprs)
 
 
-def bulk_insert(model: type[models.Model], frame: pl.DataFrame) -> int:
+def bulk_insert(
+    model: type[models.Model], frame: pl.DataFrame, *, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Writes `frame`'s rows into `model`'s table; `progress(done, total)` after each chunk, if given."""
     if frame.height == 0:
         return 0
     fields = {f.attname: f for f in model._meta.concrete_fields}
@@ -102,6 +105,8 @@ def bulk_insert(model: type[models.Model], frame: pl.DataFrame) -> int:
                 )
                 with cur.copy(f"COPY {table} ({quoted}) FROM STDIN WITH (FORMAT csv, NULL '\\N')") as copy:
                     copy.write(buf.getvalue())
+                if progress is not None:
+                    progress(min(start + _CHUNK, frame.height), frame.height)
         return frame.height
     prepared = _prepare_sqlite(frame, fields)
     marks = ", ".join(["%s"] * len(frame.columns))
@@ -115,6 +120,8 @@ def bulk_insert(model: type[models.Model], frame: pl.DataFrame) -> int:
         try:
             for start in range(0, prepared.height, _CHUNK):
                 cur.executemany(sql, prepared.slice(start, _CHUNK).rows())
+                if progress is not None:
+                    progress(min(start + _CHUNK, prepared.height), prepared.height)
         finally:
             if big:
                 cur.execute(f"PRAGMA cache_size = {cache}")

@@ -4,8 +4,10 @@ before were paid and reconciled; last month's payroll is generated, checked, app
 its return imported
 (a few accounts fail and are flagged; the clerk corrects one of them), then the county applies a raise of
 the standard it saved late (提标, back pay) and a death found after payment is recorded, and this month's
-payroll is generated, waiting for its check. Everything goes through the services a user's click would
-call, so the demo shows what the code does (called by the demo app after the cases and the logins exist)."""
+payroll is generated, waiting for its check. The price link (价格临时补贴) is triggered from last month, so
+a household whose transfer failed and whose account the clerk corrected is paid last month's subsidy again.
+Everything goes through the services a user's click would call, so the demo shows what the code does (called
+by the demo app after the cases and the logins exist)."""
 
 from __future__ import annotations
 
@@ -37,11 +39,13 @@ from jiuzhu.payments.models import (
     add_months,
     first_of_month,
 )
+from jiuzhu.payments.services.oneoff import JIAGE
 from jiuzhu.payments.services.payroll import payroll_approve, payroll_check, payroll_generate
 from jiuzhu.payments.services.recompute import entitlements_recompute
 from jiuzhu.policy import inputs
 from jiuzhu.policy.rules import MONTHLY_PROGRAMS, evaluate
 from jiuzhu.policy.selectors import parameters_frame
+from jiuzhu.policy.services import parameter_add
 from jiuzhu.regions.models import Region
 from jiuzhu.registry.models import Household, Person
 from jiuzhu.registry.services import household_update, person_update
@@ -69,6 +73,8 @@ class PayrollSeed:
     roll: int = 0  # entitlements of the roll from before jiuzhu (roll_seed)
     raised: int = 0  # entitlements raised by the 提标 apply
     deaths: int = 0  # deaths recorded after payment
+    jiage: int = 0  # 价格临时补贴 lines of last month's payroll (the price link triggered from last month)
+    repaid_one_off: int = 0  # one-off lines the bank returned last month, paid again this month after the correction
 
 
 def roll_seed(*, county: Region, today: dt.date, standards_on: dt.date) -> int:
@@ -274,9 +280,10 @@ def _death_target(payroll: Payroll) -> Person | None:
     return None if link is None or link.person.date_of_death is not None else link.person
 
 
-def _failed_households(paid: list[int], *, spare: set[int], clerk: User) -> list[int]:
+def _failed_households(paid: list[int], *, spare: set[int], clerk: User, prefer: set[int]) -> list[int]:
     """Two or three households whose transfer fails: the first in the clerk's village when one was paid
-    there (the clerk corrects it), the rest spread over the county."""
+    there (the clerk corrects it; one paid a `prefer` line, the price subsidy, if any is), the rest spread
+    over the county."""
     candidates = [h for h in paid if h not in spare]
     if not candidates:
         return []
@@ -284,6 +291,7 @@ def _failed_households(paid: list[int], *, spare: set[int], clerk: User) -> list
     candidates = candidates[:_CHOOSE_AMONG]
     codes = dict(Household.objects.filter(pk__in=candidates).values_list("pk", "region_code"))
     own = [h for h in candidates if in_scope(clerk, codes.get(h, ""))]
+    own = [h for h in own if h in prefer] + [h for h in own if h not in prefer]
     first = own[0] if own else candidates[0]
     rest = [h for h in candidates if h != first]
     step = max(1, len(rest) // 2)
@@ -296,6 +304,19 @@ def _account_correct(*, household_id: int, clerk: User, admin: User) -> None:
     household = Household.objects.get(pk=household_id)
     actor = clerk if in_scope(clerk, household.region_code) else admin
     household_update(actor=actor, household=household, bank_account=f"6217{household.pk:015d}")
+
+
+def _price_link(*, county: Region, month: dt.date, actor: User) -> None:
+    """The price link (价格临时补贴联动) triggered from last month: the county enters the CPI rise the price
+    bureau published, above the 3.5 % trigger, so last month's payroll and this month's pay the subsidy."""
+    parameter_add(
+        actor=actor,
+        region=county,
+        key="jiage.cpi_yoy",
+        value="3.8",
+        effective_from=month,
+        source=_("演示：县发展改革局价格监测月报"),
+    )
 
 
 def _death_record(person: Person, *, this: dt.date, actor: User) -> None:
@@ -326,13 +347,16 @@ def payroll_seed(
         seed.roll = roll_seed(county=county, today=today, standards_on=raised_on)
     _accounts_complete(actor=maker)
     history = _history_pay(county=county, this=this, maker=maker, checker=checker)
+    _price_link(county=county, month=add_months(this, -1), actor=maker)
     last = payroll_generate(actor=maker, month=add_months(this, -1), region=county)
+    jiage = set(last.lines.filter(program=JIAGE).values_list("household_id", flat=True))
+    seed.jiage = last.lines.filter(program=JIAGE).count()
     payroll_check(actor=checker, payroll=last)
     payroll_approve(actor=checker, payroll=last)
     bank_file, _data = bank_file_export(actor=checker, payroll=last, layout=DEMO_LAYOUT)
     paid = _running_households(last)
     dying = _death_target(last)
-    failing = _failed_households(paid, spare={dying.household_id} if dying else set(), clerk=clerk)
+    failing = _failed_households(paid, spare={dying.household_id} if dying else set(), clerk=clerk, prefer=jiage)
     failures = dict(zip(failing, DEMO_FAILURES, strict=False))
     returned = bank_return_simulate(payroll=last, layout=DEMO_LAYOUT, failures=failures)
     result = bank_return_import(
@@ -355,5 +379,7 @@ def payroll_seed(
         current.lines.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
     )
     seed.collections = Collection.objects.filter(payroll=current).count()
+    repaid = current.lines.filter(kind__in=[LineKind.ONE_OFF, LineKind.INSURANCE], service_month__lt=this)
+    seed.repaid_one_off = repaid.count()
     seed.waiting = AccountFlag.objects.filter(resolved_at__isnull=True).values("household_id").distinct().count()
     return seed

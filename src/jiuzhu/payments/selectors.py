@@ -145,7 +145,10 @@ def _previous_month(month: dt.date) -> dt.date:
 @dataclass(frozen=True)
 class TownshipDiff:
     """One township's total this month beside last month's, the difference split by cause. The parts
-    always add up: last + new − stopped + changed + backpay + recovery + one_off − last_adjustments = this."""
+    always add up: last + new − stopped − paused + changed + backpay + recovery + one_off − last_adjustments
+    = this. `paused` are households paid last month whose account the bank refused and the clerk had not
+    corrected when this payroll was generated (暂停待改账户): their money waits, it has not stopped. The
+    counts are of households (new: paid this month and not last; stopped and paused: the other way)."""
 
     code: str
     name: str
@@ -153,8 +156,12 @@ class TownshipDiff:
     last_fen: int
     count: int
     total_fen: int
+    new_count: int
     new_fen: int
+    stopped_count: int
     stopped_fen: int
+    paused_count: int
+    paused_fen: int
     changed_fen: int
     backpay_fen: int
     recovery_fen: int
@@ -170,6 +177,7 @@ class TownshipDiff:
         return (
             self.new_fen
             - self.stopped_fen
+            - self.paused_fen
             + self.changed_fen
             + self.backpay_fen
             + self.recovery_fen
@@ -193,10 +201,18 @@ def _lines_frame(qs: QuerySet[PayrollLine]) -> pl.DataFrame:
     return frame.with_columns(pl.col("township").str.slice(0, PREFIX_LENGTH[Level.TOWNSHIP]))
 
 
+def _waiting_for_account(payroll: Payroll) -> list[int]:
+    """Households whose account flag was open when `payroll` was generated: it held their lines back."""
+    flags = AccountFlag.objects.filter(prefix_q(payroll.region.prefix), raised_at__lte=payroll.generated_at)
+    flags = flags.filter(Q(resolved_at__isnull=True) | Q(resolved_at__gt=payroll.generated_at))
+    return list(flags.values_list("household_id", flat=True).distinct())
+
+
 def payroll_compare(*, user: User, payroll: Payroll) -> list[TownshipDiff]:
     """Totals by township beside last month's lines of the same region and programme, every difference
-    explained: new (regular pay this month, none last), stopped, changed amount, back pay, recovery,
-    one-off, and last month's adjustments that do not recur. Set-based: two column reads, Polars joins."""
+    explained: new (regular pay this month, none last), stopped, paused for an account correction, changed
+    amount, back pay, recovery, one-off, and last month's adjustments that do not recur. Set-based: two
+    column reads, Polars joins."""
     base = PayrollLine.objects.filter(scope_q(user), prefix_q(payroll.region.prefix))
     if payroll.program:
         base = base.filter(program=payroll.program)
@@ -211,10 +227,22 @@ def payroll_compare(*, user: User, payroll: Payroll) -> list[TownshipDiff]:
     pairs = regular_by_household(now, "now").join(
         regular_by_household(last, "last"), on=keys, how="full", coalesce=True
     )
-    pairs = pairs.with_columns(pl.col("now").fill_null(0), pl.col("last").fill_null(0))
+    pairs = pairs.with_columns(pl.col("now").fill_null(0), pl.col("last").fill_null(0)).with_columns(
+        paused=pl.col("household_id").is_in(_waiting_for_account(payroll))
+    )
+    new, gone = (pl.col("last") == 0) & (pl.col("now") > 0), (pl.col("now") == 0) & (pl.col("last") > 0)
+    stopped, paused = gone & ~pl.col("paused"), gone & pl.col("paused")
+
+    def households(which: pl.Expr) -> pl.Expr:
+        return pl.col("household_id").filter(which).n_unique()
+
     reg = pairs.group_by("township").agg(
-        new_fen=pl.when(pl.col("last") == 0).then(pl.col("now")).otherwise(0).sum(),
-        stopped_fen=pl.when(pl.col("now") == 0).then(pl.col("last")).otherwise(0).sum(),
+        new_count=households(new),
+        new_fen=pl.when(new).then(pl.col("now")).otherwise(0).sum(),
+        stopped_count=households(stopped),
+        stopped_fen=pl.when(stopped).then(pl.col("last")).otherwise(0).sum(),
+        paused_count=households(paused),
+        paused_fen=pl.when(paused).then(pl.col("last")).otherwise(0).sum(),
         changed_fen=pl.when((pl.col("now") > 0) & (pl.col("last") > 0))
         .then(pl.col("now") - pl.col("last"))
         .otherwise(0)

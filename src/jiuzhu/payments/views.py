@@ -12,8 +12,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,10 +26,12 @@ from jiuzhu.core.tabular import write_xlsx
 from jiuzhu.payments import selectors, services
 from jiuzhu.payments.forms import PayrollGenerateForm
 from jiuzhu.payments.models import LineKind, Payroll, PayrollJob, PayrollStatus
+from jiuzhu.payments.progress import job_progress_read
 from jiuzhu.payments.services.oneoff import FUND_PAYEE
 from jiuzhu.payments.services.payroll import fen_to_yuan
 from jiuzhu.payments.tasks import payroll_generate_job
 from jiuzhu.payments.templatetags.payments_tags import program_label
+from jiuzhu.payments.views_recompute import recompute_result_page
 from jiuzhu.regions.models import Level, Region
 
 PAGE_SIZE = 50
@@ -93,14 +96,49 @@ def payroll_generate(request: AuthedRequest) -> HttpResponse:
     return redirect("payments:job", pk=job.pk)
 
 
+def _job_of(request: AuthedRequest, pk: int) -> PayrollJob:
+    return get_object_or_404(PayrollJob.objects.select_related("region"), pk=pk, user=request.user)
+
+
+def _job_done_url(job: PayrollJob) -> str:
+    if job.status != PayrollJob.Status.DONE:
+        return ""
+    if job.kind == PayrollJob.Kind.GENERATE and job.payroll_id is not None:
+        return reverse("payments:detail", args=[job.payroll_id])
+    return reverse("payments:job", args=[job.pk])
+
+
 @login_required
 def payroll_job(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The generation job's status; refreshes itself until the payroll is written, then opens it."""
-    job = get_object_or_404(PayrollJob.objects.select_related("region"), pk=pk, user=request.user)
-    if job.status == PayrollJob.Status.DONE and job.payroll_id is not None:
+    """A background job's page: its progress while it runs (the page polls job_progress), then the payroll
+    it generated, or what the 提标 apply did."""
+    job = _job_of(request, pk)
+    if job.status == PayrollJob.Status.DONE and job.kind == PayrollJob.Kind.GENERATE and job.payroll_id is not None:
         messages.success(request, _("发放批次已生成"))
         return redirect("payments:detail", pk=job.payroll_id)
-    return render(request, "payments/payroll_job.html", {"job": job})
+    if job.status == PayrollJob.Status.DONE and job.kind == PayrollJob.Kind.RECOMPUTE:
+        return recompute_result_page(request, job)
+    percent, stage = job_progress_read(job)
+    running = job.status in (PayrollJob.Status.QUEUED, PayrollJob.Status.RUNNING)
+    context = {"job": job, "percent": percent, "stage": stage, "running": running}
+    return render(request, "payments/payroll_job.html", context)
+
+
+@login_required
+def payroll_job_progress(request: AuthedRequest, pk: int) -> JsonResponse:
+    """What the job page polls: status, percent, stage, and where to go once done."""
+    job = _job_of(request, pk)
+    percent, stage = job_progress_read(job)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": str(job.get_status_display()),
+            "percent": percent,
+            "stage": stage,
+            "message": job.message,
+            "done_url": _job_done_url(job),
+        }
+    )
 
 
 @login_required
@@ -125,7 +163,9 @@ def payroll_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "fund": {"count": fund_count, "total": fund_total, "payee": FUND_PAYEE},
             "sums": {
                 field: sum(getattr(r, field) for r in rows)
-                for field in [f.name for f in dataclasses.fields(selectors.TownshipDiff) if f.name.endswith("_fen")]
+                for field in [
+                    f.name for f in dataclasses.fields(selectors.TownshipDiff) if f.name.endswith(("_fen", "_count"))
+                ]
                 + ["diff_fen"]
             },
             "may": _may(user, payroll),

@@ -104,7 +104,7 @@ def _empty_lines() -> pl.DataFrame:
     return pl.DataFrame(schema=LINE_SCHEMA)
 
 
-def _since(month: dt.date) -> dt.datetime | None:
+def previous_generated_at(month: dt.date) -> dt.datetime | None:
     """When the previous month's payrolls began to be generated: what changed after that may not be in them."""
     prev = Payroll.objects.filter(month__lt=month).order_by("-month").values_list("month", flat=True).first()
     if prev is None:
@@ -122,7 +122,7 @@ def _pair_set(qs: QuerySet[Any]) -> set[tuple[int, str]]:
 def _candidates(*, month: dt.date, lo: dt.date, prefix: str, program: str) -> set[tuple[int, str]]:
     """(household_id, program) pairs whose past months may differ from what was paid."""
     scope = prefix_q(prefix) & (Q(program=program) if program else Q())
-    since = _since(month)
+    since = previous_generated_at(month)
     changed = Q(created_at__gte=since) if since is not None else Q()
     pairs = _pair_set(Entitlement.objects.filter(scope, changed).values_list("household_id", "program"))
     events = EntitlementEvent.objects.filter(

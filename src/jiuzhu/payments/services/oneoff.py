@@ -15,11 +15,12 @@ from decimal import Decimal
 
 import polars as pl
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import User
 from jiuzhu.core.audit import audit_record
+from jiuzhu.core.bulk import read_frame
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import prefix_q
 from jiuzhu.payments.models import (
@@ -34,12 +35,12 @@ from jiuzhu.payments.models import (
     first_of_month,
     next_month,
 )
-from jiuzhu.payments.services.arrears import LINE_SCHEMA
+from jiuzhu.payments.services.arrears import LINE_SCHEMA, previous_generated_at
 from jiuzhu.policy.rules.events import jiage_butie, weiwen
 from jiuzhu.policy.rules.params import col, resolve
 from jiuzhu.policy.selectors import parameters_frame
 from jiuzhu.policy.shipped import shipped_frame
-from jiuzhu.regions.models import Region
+from jiuzhu.regions.models import PREFIX_LENGTH, Region
 from jiuzhu.registry.models import Area, Household
 
 # The columns payroll_lines_frame takes one-off lines in: an adjustment line's plus what it pays for.
@@ -201,14 +202,16 @@ def _canbao_lines(*, month: dt.date, prefix: str, params: pl.DataFrame, memo: Me
     )
 
 
-def _jiage_lines(*, month: dt.date, prefix: str, params: pl.DataFrame, memo: Memo) -> pl.DataFrame:
+def _jiage_lines(
+    *, month: dt.date, prefix: str, params: pl.DataFrame, memo: Memo, households: set[int] | None = None
+) -> pl.DataFrame:
     """价格临时补贴 ([JG2016]): while the rises in force on the month's first day trigger the link, one
     line a month per person covered by a running 低保/特困 entitlement — the standard of the household's
     area × the rise that triggered, as the engine's rule gives it for one person."""
     rises = params.filter(pl.col("key").is_in(_JIAGE_RISES))["value"].to_list()
     if not any(Decimal(v) > 0 for v in rises):  # the shipped 0s: no county entered a rise, nothing to read
         return _empty()
-    covered = _covered(month=month, prefix=prefix, memo=memo)
+    covered = _covered(month=month, prefix=prefix, memo=memo, households=households)
     if covered.height == 0:
         return _empty()
     pairs = covered.select("region").unique().with_columns(date=pl.lit(month))
@@ -231,16 +234,69 @@ def _jiage_lines(*, month: dt.date, prefix: str, params: pl.DataFrame, memo: Mem
         schema={"region": pl.String, "urban": pl.Boolean, "amount_fen": pl.Int64, "note": pl.String},
         orient="row",
     )
-    households = covered["household_id"].unique().to_list()
-    areas = pl.DataFrame(
-        list(Household.objects.filter(pk__in=households).values_list("pk", "area")),
-        schema={"household_id": pl.Int64, "area": pl.String},
-        orient="row",
+    # The region's households by one read (a million ids do not belong in an IN list), or the few asked for.
+    where = prefix_q(prefix) if households is None else Q(pk__in=households)
+    areas = read_frame(
+        Household.objects.filter(where).order_by().values_list("pk", "area"),
+        {"household_id": pl.Int64, "area": pl.String},
     ).with_columns(urban=pl.col("area") == Area.URBAN.value)
     frame = covered.join(areas, on="household_id").join(amounts, on=["region", "urban"])
     return _person_lines(
         frame, month=month, program=JIAGE, kind=LineKind.ONE_OFF, key=f"jiage:{month:%Y%m}", note=pl.col("note")
     )
+
+
+def _jiage_waited(*, month: dt.date, prefix: str, params: pl.DataFrame, memo: Memo) -> pl.DataFrame:
+    """The 价格临时补贴 of the months whose payroll held a household back while the bank's refusal of its
+    account waited for the clerk (payroll_lines_frame leaves flagged households out): paid, for those months,
+    in the first payroll after the correction, as regular pay is (services.arrears). Only flags resolved since
+    the previous payroll are looked at, like arrears' candidates; the months are those of the payrolls
+    generated while the flag was open. What was paid already is left out by its key."""
+    rises = params.filter(pl.col("key").is_in(_JIAGE_RISES))["value"].to_list()
+    if not any(Decimal(v) > 0 for v in rises):
+        return _empty()
+    flags = AccountFlag.objects.filter(prefix_q(prefix), resolved_at__isnull=False)
+    since = previous_generated_at(month)
+    if since is not None:
+        flags = flags.filter(resolved_at__gte=since)
+    held: dict[dt.date, set[int]] = {}
+    for household, raised, resolved in flags.values_list("household_id", "raised_at", "resolved_at"):
+        months = Payroll.objects.filter(
+            prefix_q(prefix) | Q(region_code__in=_ancestors(prefix)),
+            month__lt=month,
+            generated_at__gte=raised,
+            generated_at__lt=resolved,
+        ).values_list("month", flat=True)
+        for m in months:
+            held.setdefault(m, set()).add(household)
+    frames = [
+        _jiage_lines(month=m, prefix=prefix, params=params, memo=memo, households=households)
+        for m, households in sorted(held.items())
+    ]
+    return pl.concat([_empty(), *frames], how="vertical")
+
+
+def _ancestors(prefix: str) -> list[str]:
+    """The 12-digit codes above a region prefix: a county payroll holds a township's households too."""
+    return [prefix[:n].ljust(12, "0") for n in PREFIX_LENGTH.values() if n < len(prefix)]
+
+
+def _returned_lines(*, month: dt.date, prefix: str, program: str) -> pl.DataFrame:
+    """One-off lines of earlier payrolls the bank returned and no line has paid since: offered again as they
+    were (their month, amount and key). A household whose account still waits is left out by the payroll."""
+    paid = PayrollLine.objects.filter(kind=OuterRef("kind"), source_key=OuterRef("source_key")).exclude(
+        status=LineStatus.FAILED
+    )
+    failed = PayrollLine.objects.filter(
+        prefix_q(prefix), status=LineStatus.FAILED, kind__in=[LineKind.ONE_OFF, LineKind.INSURANCE]
+    ).filter(payroll__month__lt=month)
+    if program:
+        failed = failed.filter(program=program)
+    # Newest first: a key returned twice is offered once, as last paid.
+    keyed = failed.exclude(source_key="").filter(~Exists(paid)).order_by("-id")
+    columns = ["household_id", "entitlement_id", "program", "service_month", "kind", "amount_fen", "note"]
+    frame = pl.DataFrame(list(keyed.values_list(*columns, "source_key")), schema=ONE_OFF_SCHEMA, orient="row")
+    return frame.unique("source_key", keep="first", maintain_order=True)
 
 
 def _person_lines(
@@ -277,12 +333,13 @@ def _grant_lines(*, month: dt.date, prefix: str, program: str) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=ONE_OFF_SCHEMA, orient="row")
 
 
-def _already_paid(*, month: dt.date, prefix: str, keys: list[str]) -> pl.DataFrame:
-    """The keys among `keys` a line of this year already pays (and the bank did not return)."""
+def _already_paid(*, month: dt.date, since: dt.date, prefix: str, keys: list[str]) -> pl.DataFrame:
+    """The keys among `keys` a line from `since` (the year's start or the earliest month offered, if earlier)
+    already pays (and the bank did not return)."""
     year = dt.date(month.year, 1, 1)
     paid = (
         PayrollLine.objects.filter(prefix_q(prefix), kind__in=[LineKind.ONE_OFF, LineKind.INSURANCE])
-        .filter(service_month__gte=year, service_month__lt=year.replace(year=year.year + 1))
+        .filter(service_month__gte=min(year, since), service_month__lt=year.replace(year=year.year + 1))
         .exclude(status=LineStatus.FAILED)
         .exclude(source_key="")
         .values_list("source_key", flat=True)
@@ -300,7 +357,10 @@ def one_off_lines(*, month: dt.date, region: Region, program: str = "") -> pl.Da
     ONE_OFF_SCHEMA, none already paid. Kind INSURANCE lines are paid to the medical insurance fund."""
     month = first_of_month(month)
     prefix = region.prefix
-    frames = [_grant_lines(month=month, prefix=prefix, program=program)]
+    frames = [
+        _grant_lines(month=month, prefix=prefix, program=program),
+        _returned_lines(month=month, prefix=prefix, program=program),
+    ]
     if program in ("", WEIWEN, CANBAO, JIAGE):
         params, memo = _params(region), Memo()
         if program in ("", WEIWEN):
@@ -310,11 +370,14 @@ def one_off_lines(*, month: dt.date, region: Region, program: str = "") -> pl.Da
             frames.append(_canbao_lines(month=month, prefix=prefix, params=params, memo=memo))
         if program in ("", JIAGE):
             frames.append(_jiage_lines(month=month, prefix=prefix, params=params, memo=memo))
+            frames.append(_jiage_waited(month=month, prefix=prefix, params=params, memo=memo))
     # One line per key: a weiwen month moved within the year must not offer the same person twice.
     lines = pl.concat(frames, how="vertical").unique("source_key", keep="first", maintain_order=True)
     if lines.height == 0:
         return lines
-    paid = _already_paid(month=month, prefix=prefix, keys=lines["source_key"].to_list())
+    since = lines["service_month"].min()
+    assert isinstance(since, dt.date)
+    paid = _already_paid(month=month, since=since, prefix=prefix, keys=lines["source_key"].to_list())
     return lines.join(paid, on="source_key", how="anti")
 
 

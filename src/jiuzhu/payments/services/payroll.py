@@ -109,16 +109,27 @@ def _payees(prefix: str) -> pl.DataFrame:
     return read_frame(qs, schema)
 
 
-def payroll_lines_frame(*, month: dt.date, region: Region, program: str = "") -> tuple[pl.DataFrame, pl.DataFrame]:
+def _quiet(_percent: int, _stage: str) -> None:
+    pass
+
+
+def payroll_lines_frame(
+    *, month: dt.date, region: Region, program: str = "", progress: Progress = _quiet
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """What a payroll of `month` for `region` would hold, without writing anything: the lines (PayrollLine
-    columns except payroll_id) and the collections (追缴) the recoveries leave over."""
+    columns except payroll_id) and the collections (追缴) the recoveries leave over. `progress` hears of
+    each step, from 5 to 40 %."""
     month = first_of_month(month)
     prefix = region.prefix
+    progress(5, _("读取待遇"))
     regular = _regular_lines(month=month, prefix=prefix, program=program)
     regular = regular.join(_already_paid(month=month, prefix=prefix), on="entitlement_id", how="anti")
+    progress(20, _("计算补发与扣回"))
     adjust = arrears.adjustments(month=month, region_code_prefix=prefix, program=program).select(_LINE_COLUMNS)
     adjust = adjust.cast(arrears.LINE_SCHEMA)  # type: ignore[arg-type]
+    progress(28, _("计算一次性发放"))
     extra = oneoff.one_off_lines(month=month, region=region, program=program)
+    progress(33, _("核对收款账户"))
     fund = pl.col("kind") == LineKind.INSURANCE.value
     no_key = pl.lit("").alias("source_key")
     lines = pl.concat([regular.with_columns(no_key), adjust.with_columns(no_key), extra.filter(~fund)])
@@ -145,6 +156,7 @@ def payroll_lines_frame(*, month: dt.date, region: Region, program: str = "") ->
     )
     lines = oneoff.fund_payee(lines)
     lines = lines.sort(["region_code", "household_id", "program", "service_month", "kind"])
+    progress(40, _("写入发放明细"))
     return lines, collections
 
 
@@ -171,7 +183,12 @@ def payroll_generate(
     existing = Payroll.objects.filter(month=month, region=region, program=program).first()
     if existing is not None:
         return existing
-    report = progress or (lambda _p, _s: None)
+    report = progress if progress is not None else _quiet
+    writing = _("写入发放明细")
+
+    def inserted(done: int, total: int) -> None:
+        report(40 + 55 * done // max(total, 1), writing)
+
     try:
         with transaction.atomic():
             # The unique constraint payroll_once_per_scope is the lock: a second process blocks on it here
@@ -179,10 +196,11 @@ def payroll_generate(
             payroll = Payroll.objects.create(
                 month=month, region=region, region_code=region.code, program=program, generated_by=actor
             )
-            report(10, _("读取待遇"))
-            lines, collections = payroll_lines_frame(month=month, region=region, program=program)
-            report(60, _("写入发放明细"))
-            bulk_insert(PayrollLine, lines.with_columns(payroll_id=pl.lit(payroll.pk, dtype=pl.Int64)))
+            lines, collections = payroll_lines_frame(month=month, region=region, program=program, progress=report)
+            bulk_insert(
+                PayrollLine, lines.with_columns(payroll_id=pl.lit(payroll.pk, dtype=pl.Int64)), progress=inserted
+            )
+            report(96, _("汇总与留痕"))
             arrears.collections_insert(collections=collections, payroll=payroll)
             oneoff.one_off_grants_link(payroll=payroll)
             payroll.line_count = lines.height

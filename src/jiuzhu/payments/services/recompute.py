@@ -14,7 +14,8 @@ covered persons and their events, one UPDATE per chunk for the old links, one au
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -77,6 +78,38 @@ class RecomputeResult:
     unchanged: int
     already: int  # raised by an earlier apply of the same date
     for_decision: list[ForDecision] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """The result as JSON values (money as text): what a background job keeps for its page."""
+        data = asdict(self)
+        data["effective_month"] = self.effective_month.isoformat()
+        data["monthly_increase"] = str(self.monthly_increase)
+        data["for_decision"] = [
+            {**asdict(r), "current": str(r.current), "proposed": str(r.proposed)} for r in self.for_decision
+        ]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RecomputeResult:
+        rows = [
+            ForDecision(**{**r, "current": Decimal(r["current"]), "proposed": Decimal(r["proposed"])})
+            for r in data.get("for_decision", [])
+        ]
+        return cls(
+            **{
+                **data,
+                "effective_month": dt.date.fromisoformat(data["effective_month"]),
+                "monthly_increase": Decimal(data["monthly_increase"]),
+                "for_decision": rows,
+            }
+        )
+
+
+Progress = Callable[[int, str], None]  # percent 0..100, stage
+
+
+def _quiet(_percent: int, _stage: str) -> None:
+    pass
 
 
 def _require(actor: User | None, region: Region) -> None:
@@ -172,11 +205,9 @@ def _falls(frame: pl.DataFrame, why: str) -> list[ForDecision]:
     ]
 
 
-def entitlements_recompute(*, actor: User | None, key: str, region: Region, effective_from: dt.date) -> RecomputeResult:
-    """Re-decides the running entitlements under `region` after a saved change of `key` effective from
-    `effective_from` (a row must exist for that key, date and region or a region above it). Rises are
-    applied from that month, retroactively; falls are listed, not applied. Idempotent: applying the same
-    date again changes nothing that was already raised. `actor` None: the system operator (audited "system")."""
+def recompute_check(*, actor: User | None, key: str, region: Region, effective_from: dt.date) -> None:
+    """What entitlements_recompute refuses before doing anything (PermissionDenied, ValidationError): the
+    web page asks it before queueing the job."""
     _require(actor, region)
     if key not in PARAMETER_SPECS:
         raise ValidationError({"key": _("未知参数：%(key)s") % {"key": key}})
@@ -188,12 +219,32 @@ def entitlements_recompute(*, actor: User | None, key: str, region: Region, effe
                 % {"key": key, "d": effective_from}
             }
         )
+
+
+def entitlements_recompute(
+    *,
+    actor: User | None,
+    key: str,
+    region: Region,
+    effective_from: dt.date,
+    progress: Progress | None = None,
+) -> RecomputeResult:
+    """Re-decides the running entitlements under `region` after a saved change of `key` effective from
+    `effective_from` (a row must exist for that key, date and region or a region above it). Rises are
+    applied from that month, retroactively; falls are listed, not applied. Idempotent: applying the same
+    date again changes nothing that was already raised. `actor` None: the system operator (audited "system").
+    `progress(percent, stage)` hears of each step."""
+    recompute_check(actor=actor, key=key, region=region, effective_from=effective_from)
+    report = progress if progress is not None else _quiet
     month = first_of_month(effective_from)
     if effective_from != month:
         # A standard that changes mid-month applies from the next whole month (paid monthly).
         month = add_months(month, 1)
+    report(5, _("按新旧标准测算各户金额"))
     amounts = _engine_amounts(region, month)
+    report(45, _("读取正在享受的待遇"))
     running = _running(region, month)
+    report(55, _("比较新旧金额"))
     already_ids = set(
         EntitlementEvent.objects.filter(
             entitlement_id__in=running.filter(pl.col("start_month") == month)["id"].to_list(),
@@ -215,8 +266,10 @@ def entitlements_recompute(*, actor: User | None, key: str, region: Region, effe
     for_decision = _falls(falls, _("按调整后的标准测算金额降低，须人工核定并书面告知")) + _falls(
         several, _("同一项目有多条待遇，须人工核定")
     )
+    report(60, _("写入调整后的待遇"))
     with transaction.atomic():
-        _apply(actor=actor, rises=rises, month=month, key=key)
+        _apply(actor=actor, rises=rises, month=month, key=key, progress=report)
+        report(97, _("留痕"))
         increase = int(rises["delta"].sum() or 0)
         audit_record(
             actor=actor or "system",
@@ -238,6 +291,7 @@ def entitlements_recompute(*, actor: User | None, key: str, region: Region, effe
                 "for_decision": len(for_decision),
             },
         )
+    report(100, _("完成"))
     return RecomputeResult(
         key=key,
         region_code=region.code,
@@ -251,7 +305,7 @@ def entitlements_recompute(*, actor: User | None, key: str, region: Region, effe
     )
 
 
-def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str) -> None:
+def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str, progress: Progress = _quiet) -> None:
     """The old links end the month before `month`; new links from `month` at the raised amount, covering the
     same persons, each with its event."""
     n = rises.height
@@ -264,9 +318,11 @@ def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str)
     new = rises.with_columns(
         new_id=pl.Series(new_ids, dtype=pl.Int64), after_fen=pl.col("current_fen") + pl.col("delta")
     )
+    writing = _("写入调整后的待遇")
     bulk_insert(
         Entitlement,
-        new.select(
+        progress=lambda done, total: progress(60 + 15 * done // total, writing),
+        frame=new.select(
             pl.col("new_id").alias("id"),
             "household_id",
             "region_code",
@@ -286,7 +342,8 @@ def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str)
     )
     bulk_insert(
         EntitlementEvent,
-        new.select(
+        progress=lambda done, total: progress(75 + 10 * done // total, writing),
+        frame=new.select(
             pl.col("new_id").alias("entitlement_id"),
             pl.lit(EventKind.AMOUNT.value).alias("kind"),
             pl.lit(Cause.RECOMPUTE.value).alias("cause"),
@@ -304,6 +361,7 @@ def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str)
     old_ids = rises["id"].to_list()
     with connection.cursor() as cur:
         for start in range(0, n, _CHUNK):
+            progress(85 + 10 * start // n, writing)
             ids = new_ids[start : start + _CHUNK]
             marks = ", ".join(["%s"] * len(ids))
             # The new link covers whom the old one covered: copied in the database, by the previous pointer.

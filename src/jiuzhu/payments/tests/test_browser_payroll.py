@@ -76,3 +76,29 @@ def test_generate_check_and_approve_a_payroll(page, live_server, county, paying,
     assert "528.00" in page.inner_text("#ledger") and "已发放" in page.inner_text("#ledger")
     assert page.locator("#account-flag").count() == 0
     screenshot(page, "payroll-3-ledger")
+
+
+def test_the_job_page_shows_a_moving_percentage_then_opens_the_payroll(page, live_server, county, paying, admin):
+    """The worker stores its progress as it runs; the page polls it (no reload), then opens the payroll."""
+    from jiuzhu.payments.models import PayrollJob
+    from jiuzhu.payments.progress import job_progress_save
+
+    base = live_server.url
+    job = PayrollJob.objects.create(
+        user=admin, region=county.county, region_code=county.county.code, month=paying["a1"].start_month,
+        status=PayrollJob.Status.RUNNING,
+    )  # fmt: skip
+    job_progress_save(job.pk, 12, "读取待遇")
+    login(page, base, "admin")
+    page.goto(f"{base}/payments/jobs/{job.pk}/")
+    assert page.inner_text("#job-percent") == "12%"
+    job_progress_save(job.pk, 64, "写入发放明细")
+    page.wait_for_selector("#job-percent >> text=64%")
+    assert "写入发放明细" in page.inner_text("#job-stage")
+    assert page.eval_on_selector("#job-bar", "el => el.value") == 64
+    screenshot(page, "payroll-job-progress")
+    payroll = Payroll.objects.create(
+        month=job.month, region=county.county, region_code=county.county.code, generated_by=admin
+    )
+    PayrollJob.objects.filter(pk=job.pk).update(status=PayrollJob.Status.DONE, percent=100, payroll=payroll)
+    page.wait_for_url(f"{base}/payments/{payroll.pk}/")

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -301,3 +302,61 @@ def test_rises_below_the_triggers_pay_no_price_subsidy(county, covered, approver
     for key, value in (("jiage.cpi_yoy", "3.4"), ("jiage.food_cpi_yoy", "5.9")):
         parameter_add(actor=admin, region=county.county, key=key, value=value, effective_from=MAR, source="t")
     assert not jiage(generate(approver, county, MAR)).exists()
+
+
+def returned(approver2, payroll, household, reason="账户已销户"):
+    """Checks, approves and exports `payroll`, then imports a return that fails `household`'s lines."""
+    payroll = services.payroll_approve(
+        actor=approver2, payroll=services.payroll_check(actor=approver2, payroll=payroll)
+    )
+    services.bank_file_export(actor=approver2, payroll=payroll, layout="csv")
+    data = bank_return_simulate(payroll=payroll, layout="csv", failures={household.pk: reason})
+    services.bank_return_import(actor=approver2, data=data, filename=f"r{payroll.pk}.csv", layout="csv")
+
+
+def test_a_returned_price_subsidy_is_paid_again_once_after_the_correction(county, covered, approver, approver2, admin):
+    parameter_add(actor=admin, region=county.county, key="jiage.cpi_yoy", value="4", effective_from=MAR, source="t")
+    urban = covered["urban"].household
+    persons = sorted(covered["urban"].persons.values_list("pk", flat=True))
+    march = generate(approver, county, MAR)
+    returned(approver2, march, urban)
+    assert set(jiage(march).filter(household=urban).values_list("status", flat=True)) == {LineStatus.FAILED}
+    # While the account waits for its correction nothing of the household is paid, the price subsidy neither.
+    april = generate(approver, county, APR)
+    assert not april.lines.filter(household=urban).exists()
+    services.account_flags_resolve(household=urban)
+    may = generate(approver, county, D("2027-05-01"))
+    # March's returned lines and April's held-back ones are paid for their months, beside May's own.
+    got = sorted(jiage(may).filter(household=urban).values_list("source_key", "service_month", "amount_fen"))
+    want = sorted((f"jiage:{m:%Y%m}:{p}", m, 2112) for m in (MAR, APR, D("2027-05-01")) for p in persons)
+    assert got == want
+    assert may.lines.filter(household=urban, kind=LineKind.BACKPAY).count() == 2  # March and April, as regular
+    assert may.total_fen == sum(may.lines.values_list("amount_fen", flat=True))
+    # Once only: the next month pays none of them again, and the database refuses a second paying line.
+    june = generate(approver, county, D("2027-06-01"))
+    assert not jiage(june).filter(service_month__lt=D("2027-06-01")).exists()
+    for key in (f"jiage:202703:{persons[0]}", f"jiage:202704:{persons[0]}"):
+        assert PayrollLine.objects.filter(source_key=key).exclude(status=LineStatus.FAILED).count() == 1
+    again = PayrollLine.objects.filter(source_key=f"jiage:202703:{persons[0]}", payroll=may).get()
+    again.pk, again.payroll = None, june
+    with pytest.raises(IntegrityError), transaction.atomic():
+        again.save()
+
+
+def test_every_returned_one_off_is_paid_again_once(county, covered, approver, approver2):
+    """The 春节慰问金 returned by the bank (not held back: paid, then refused) is paid again once the account
+    is corrected, for its month, once; the fund's 资助参保 line was never the household's to fail."""
+    rural = covered["rural"].household
+    january = generate(approver, county, JAN)
+    returned(approver2, january, rural, reason="户名不符")
+    failed = january.lines.filter(household=rural, kind=LineKind.ONE_OFF)
+    assert failed.count() == 1 and failed.get().status == LineStatus.FAILED
+    services.account_flags_resolve(household=rural)
+    february = generate(approver, county, FEB)
+    again = february.lines.filter(household=rural, kind=LineKind.ONE_OFF).get()
+    assert (again.source_key, again.service_month, again.amount_fen) == (
+        failed.get().source_key,
+        JAN,
+        failed.get().amount_fen,
+    )
+    assert not generate(approver, county, MAR).lines.filter(household=rural, kind=LineKind.ONE_OFF).exists()

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 
 from jiuzhu.core.models import AuditEntry
@@ -117,6 +117,28 @@ def test_every_difference_from_last_month_is_explained(county, paying, approver)
     assert sum(r.total_fen for r in rows.values()) == payroll.total_fen
 
 
+def test_households_waiting_for_an_account_correction_are_paused_not_stopped(county, paying, approver):
+    generate(approver, county, month=D("2026-11-01"))
+    services.entitlement_stop(actor=approver, entitlement=paying["a3"], reason="收入超标", on=D("2026-11-10"))
+    a1 = paying["a1"].household
+    AccountFlag.objects.create(household=a1, region_code=a1.region_code, reason="账户已销户")
+    payroll = generate(approver, county)
+    rows = {r.code: r for r in selectors.payroll_compare(user=approver, payroll=payroll)}
+    a = rows["330727100"]
+    # a1's 528 waits for its account (暂停待改账户), a3's 100 stopped: two categories, each with its count.
+    assert (a.paused_count, a.paused_fen) == (1, 52800)
+    assert (a.stopped_count, a.stopped_fen) == (1, 10000)
+    assert (a.new_count, a.new_fen, a.changed_fen) == (0, 0, 0)
+    for row in rows.values():
+        assert row.explained_fen == row.diff_fen
+    # Corrected before the next payroll: a1 comes back as back pay, not as a new household.
+    services.account_flags_resolve(household=a1)
+    january = generate(approver, county, month=D("2027-01-01"))
+    rows = {r.code: r for r in selectors.payroll_compare(user=approver, payroll=january)}
+    a = rows["330727100"]
+    assert a.paused_count == 0 and a.backpay_fen == 52800 and a.explained_fen == a.diff_fen
+
+
 def test_a_village_is_not_a_payroll_scope(county, paying, approver):
     with pytest.raises(ValidationError):
         generate(approver, county, region=county.village_a1)
@@ -175,3 +197,33 @@ def test_fen_are_exact_whatever_the_amount(county, make_household, approver):
     payroll = generate(approver, county)
     assert sorted(payroll.lines.values_list("amount_fen", flat=True)) == [1, 29, 1010, 99999, 123457]
     assert payroll.total_fen == 1 + 29 + 1010 + 99999 + 123457
+
+
+def test_a_line_without_its_parents_is_refused_by_the_database(county, paying, approver):
+    """The lines' parents are checked set-based by triggers (migration 0007), not by deferred foreign keys."""
+    payroll = generate(approver, county)
+    line = payroll.lines.order_by("id").first()
+    for field, missing in (("household_id", 10**9), ("entitlement_id", 10**9), ("payroll_id", 10**9)):
+        orphan = PayrollLine.objects.get(pk=line.pk)
+        orphan.pk, orphan.service_month, orphan.kind = None, D("2030-01-01"), LineKind.BACKPAY
+        setattr(orphan, field, missing)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            orphan.save()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            PayrollLine.objects.filter(pk=line.pk).update(**{field: missing})
+    assert payroll.lines.count() == 5
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_parent_with_lines_cannot_be_deleted_behind_django(county, paying, approver):
+    payroll = generate(approver, county)
+    line = payroll.lines.order_by("id").first()
+    for table, pk in (
+        ("registry_household", line.household_id),
+        ("payments_entitlement", line.entitlement_id),
+        ("payments_payroll", payroll.pk),
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cur:
+            cur.execute(f"DELETE FROM {table} WHERE id = %s", [pk])
+    services.payroll_discard(actor=approver, payroll=payroll)  # Django's cascade: lines first, then the payroll
+    assert not PayrollLine.objects.exists()

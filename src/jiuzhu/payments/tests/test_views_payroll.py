@@ -89,4 +89,4 @@ def test_a_generation_job_that_fails_says_why(client, county, paying, admin):
 
     payroll_generate_job.enqueue(job.pk)
     page = client.get(reverse("payments:job", args=[job.pk])).content.decode()
-    assert "生成失败" in page and "县或乡镇" in page and not Payroll.objects.exists()
+    assert "执行失败" in page and "县或乡镇" in page and not Payroll.objects.exists()

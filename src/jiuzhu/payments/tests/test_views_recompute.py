@@ -16,7 +16,7 @@ def test_the_impact_page_of_a_saved_change_offers_apply(client, standards, dibao
     page = client.get(reverse("policy:impact") + "?date=2026-04-01")
     assert page.status_code == 200
     assert reverse("payments:recompute") in page.content.decode()
-    done = client.post(reverse("payments:recompute"), {"effective_from": "2026-04-01"})
+    done = client.post(reverse("payments:recompute"), {"effective_from": "2026-04-01"}, follow=True)
     assert done.status_code == 200
     assert "调高 1 项待遇" in done.content.decode()
     assert Entitlement.objects.get(previous=dibao).start_month == D("2026-04-01")
@@ -25,7 +25,7 @@ def test_the_impact_page_of_a_saved_change_offers_apply(client, standards, dibao
 def test_a_fall_is_shown_for_decision(client, standards, dibao, admin):
     raise_standard(standards, admin, "500")
     client.force_login(admin)
-    done = client.post(reverse("payments:recompute"), {"effective_from": "2026-04-01"})
+    done = client.post(reverse("payments:recompute"), {"effective_from": "2026-04-01"}, follow=True)
     assert dibao.household.number in done.content.decode()
 
 

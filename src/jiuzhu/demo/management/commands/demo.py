@@ -124,7 +124,8 @@ class Command(BaseCommand):
         self.stdout.write(
             _(
                 "  接入前在册低保 %(o)d 户；上月银行回盘失败 %(f)d 笔：已更正账号 %(k)d 户，待更正 %(w)d 户；"
-                "提标调高待遇 %(u)d 项；发放后发现死亡 %(d)d 人。"
+                "提标调高待遇 %(u)d 项；发放后发现死亡 %(d)d 人；上月价格临时补贴 %(j)d 笔，"
+                "退回后本月重发一次性发放 %(r)d 笔。"
             )
             % {
                 "o": money.roll,
@@ -133,6 +134,8 @@ class Command(BaseCommand):
                 "w": money.waiting,
                 "u": money.raised,
                 "d": money.deaths,
+                "j": money.jiage,
+                "r": money.repaid_one_off,
             }
         )
         self.stdout.write(

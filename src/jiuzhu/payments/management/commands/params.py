@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from tqdm import tqdm
 
 from jiuzhu.accounts.cli import command_user
 from jiuzhu.accounts.models import User
@@ -53,6 +54,7 @@ class Command(TextHelpCommand):
             p.add_argument("--region", required=True, metavar="CODE", help="12-digit region code")
             p.add_argument("--from", dest="effective_from", required=True, metavar="YYYY-MM-DD")
             p.add_argument("--user", metavar="USERNAME", help="act as this user, within their region")
+        apply.add_argument("--quiet", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
         region = Region.objects.filter(code=options["region"]).first()
@@ -64,7 +66,7 @@ class Command(TextHelpCommand):
             if options["action"] == "set":
                 self._set(actor, region, options["key"], options["value"], day, options["source"])
             else:
-                self._apply(actor, region, options["key"], day)
+                self._apply(actor, region, options["key"], day, quiet=options.get("quiet", False))
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from None
         except ValidationError as exc:
@@ -97,8 +99,17 @@ class Command(TextHelpCommand):
             )
         )
 
-    def _apply(self, actor: User | None, region: Region, key: str, day: dt.date) -> None:
-        result = entitlements_recompute(actor=actor, key=key, region=region, effective_from=day)
+    def _apply(self, actor: User | None, region: Region, key: str, day: dt.date, *, quiet: bool) -> None:
+        bar = tqdm(total=100, disable=quiet, unit="%", desc=_("提标重新核定"))
+
+        def progress(percent: int, stage: str) -> None:
+            bar.set_postfix_str(stage)
+            bar.update(percent - bar.n)
+
+        try:
+            result = entitlements_recompute(actor=actor, key=key, region=region, effective_from=day, progress=progress)
+        finally:
+            bar.close()
         self.stdout.write(
             self.style.SUCCESS(
                 _(
