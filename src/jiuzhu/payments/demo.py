@@ -84,8 +84,11 @@ def roll_seed(*, county: Region, today: dt.date, standards_on: dt.date) -> int:
     entitlements. Returns the number of entitlements written."""
     this = first_of_month(today)
     taken = Entitlement.objects.values("household_id")
+    # A member who died while the roll was paid would have stopped or changed its payments (the registry's
+    # death hook, which bulk-written deaths do not pass through): such households are left off the roll.
+    died = Person.objects.filter(date_of_death__gte=add_months(this, -HISTORY_MONTHS - 1)).values("household_id")
     # Paid through the 一卡通 account: a household on the roll has one on file.
-    where = prefix_q(county.prefix) & ~Q(pk__in=taken) & ~Q(bank_account_enc="")
+    where = prefix_q(county.prefix) & ~Q(pk__in=taken) & ~Q(pk__in=died) & ~Q(bank_account_enc="")
     households, persons = inputs.registry_frames(
         inputs.registry_raw(where, person_where=Q(household__in=Household.objects.filter(where))), standards_on
     )
