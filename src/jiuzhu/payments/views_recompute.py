@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from jiuzhu.core.http import AuthedRequest
 from jiuzhu.payments.services.recompute import entitlements_recompute
 from jiuzhu.policy.models import Parameter
-from jiuzhu.policy.rules import PROGRAMS_BY_CODE
+from jiuzhu.policy.programs import program_name
 from jiuzhu.policy.selectors import ancestor_codes
 
 
@@ -41,6 +41,5 @@ def recompute(request: AuthedRequest) -> HttpResponse:
     except ValidationError as exc:
         messages = [m for ms in exc.message_dict.values() for m in ms]
         return render(request, "payments/recompute.html", {"result": None, "error": "；".join(messages)}, status=400)
-    names = {code: p.name for code, p in PROGRAMS_BY_CODE.items()}
-    rows = [(r, names.get(r.program, r.program)) for r in result.for_decision]
+    rows = [(r, program_name(r.program)) for r in result.for_decision]
     return render(request, "payments/recompute.html", {"result": result, "rows": rows, "error": "", "region": region})
