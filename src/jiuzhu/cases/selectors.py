@@ -294,10 +294,13 @@ class PublicStatus:
     steps: list[tuple[dt.date, str]]
 
 
-def _step_label(action: str, to_status: str) -> str:
+def step_label(action: str, to_status: str) -> str:
+    """A step of a case's history in words (提交申请, 受理, 入户调查…), never its code."""
     if action == "submit":
         return _("提交申请")
-    return str(STEPS[action].label) if action in STEPS else str(Status(to_status).label)
+    if action in STEPS:
+        return str(STEPS[action].label)
+    return str(Status(to_status).label) if to_status in Status.values else action
 
 
 def case_public_status(*, number: str, code: str) -> PublicStatus | None:
@@ -308,7 +311,7 @@ def case_public_status(*, number: str, code: str) -> PublicStatus | None:
     if not query_code_matches(number=number, code=code, stored=case.query_code_hash if case else ""):
         return None
     assert case is not None
-    steps = [(e.on, _step_label(e.action, e.to_status)) for e in case.events.order_by("id")]
+    steps = [(e.on, step_label(e.action, e.to_status)) for e in case.events.order_by("id")]
     return PublicStatus(
         number=case.number,
         program=str(engine.program_name(case.program)),

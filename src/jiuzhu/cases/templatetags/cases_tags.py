@@ -5,8 +5,16 @@ from typing import Any
 from django import template
 
 from jiuzhu.cases import engine
+from jiuzhu.cases.models import CaseEvent
+from jiuzhu.cases.selectors import step_label
 
 register = template.Library()
+
+
+@register.filter
+def event_label(event: CaseEvent) -> str:
+    """The 办理记录 showed `submit, accept, investigate`: the step in words."""
+    return step_label(event.action, event.to_status)
 
 
 @register.filter
