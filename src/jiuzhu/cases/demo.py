@@ -1,15 +1,22 @@
 """Demo cases for a generated county: every state, some overdue, reviews due this month.
 
-Written straight to the tables (as the demo generator does) rather than through the services, which
-need real users for each step; the rows are the ones the services would have produced."""
+Written straight to the tables (as the demo generator does) rather than through the services, which would
+refuse to back-date a step; the rows are the ones the services would have produced. What the cases propose
+and decide is the engine's: a case the township recommends is a household the engine finds eligible on the
+day, at the engine's amount; a refused case is one it finds not eligible, recommended by nobody and posted on
+no notice. With the demo's staff, the cases lie in their townships and every step names who took it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
+import polars as pl
 from django.db import transaction
+from django.db.models import Q
 
 from jiuzhu.accounts.models import User
 from jiuzhu.cases import deadlines, engine, services
@@ -33,7 +40,18 @@ from jiuzhu.cases.services import household_snapshot
 from jiuzhu.core.pii import mask_name
 from jiuzhu.core.scope import prefix_q
 from jiuzhu.core.workdays import add_workdays
-from jiuzhu.payments.models import Entitlement, EntitlementPerson, add_months, next_month
+from jiuzhu.payments.models import (
+    Cause,
+    Entitlement,
+    EntitlementEvent,
+    EntitlementPerson,
+    EventKind,
+    add_months,
+    next_month,
+)
+from jiuzhu.policy import inputs
+from jiuzhu.policy.rules import evaluate
+from jiuzhu.policy.selectors import parameters_frame
 from jiuzhu.regions.models import Region
 from jiuzhu.registry.models import Household, Person
 
@@ -67,68 +85,194 @@ HAS_INVESTIGATION = (
 )
 HAS_ECONOMIC_CHECK = HAS_INVESTIGATION[1:]
 HAS_OPINION = (Status.TOWNSHIP_DONE, Status.NOTICE, Status.OBJECTED, Status.APPROVED, Status.REFUSED)
-HAS_NOTICE = (Status.NOTICE, Status.OBJECTED, Status.APPROVED, Status.REFUSED)
+# A refused case was not recommended by the township, so it was never posted ([57]: only 拟确认 cases are).
+HAS_NOTICE = (Status.NOTICE, Status.OBJECTED, Status.APPROVED)
+RECOMMENDED = frozenset(HAS_NOTICE) | {Status.TOWNSHIP_DONE}
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    """Who takes the steps: each township's caseworker and head (None: the township has no head among the demo
+    logins, so its cases stop before the township opinion), and the county approver."""
+
+    approver: User
+    townships: dict[str, tuple[User, User | None]] = field(default_factory=dict)  # township code → (…)
 
 
 @transaction.atomic
-def cases_seed(*, county: Region, today: dt.date, rng_seed: int) -> dict[str, int]:
+def cases_seed(*, county: Region, today: dt.date, rng_seed: int, staff: DemoStaff | None = None) -> dict[str, int]:
     """Cases in every state in `county` (which already has households), about a third of the open ones
-    overdue, and approved 低保 households whose yearly review falls due this month. Returns counts."""
+    overdue, and approved 低保 households whose yearly review falls due this month; with `staff`, the townships
+    of its logins first. Returns counts."""
     rng = random.Random(rng_seed)
     households = list(
         Household.objects.filter(prefix_q(county.prefix)).exclude(cases__isnull=False).order_by("id")[:2000]
     )
     rng.shuffle(households)
+    if staff is not None:  # the demo logins' townships first, so that each login has cases to work
+        logins = {code for code, (caseworker, _head) in staff.townships.items() if caseworker.has_usable_password()}
+        households.sort(key=lambda h: h.region_code[:9] + "000" not in logins)
+    eligible = _eligible(households, today)
     counts: dict[str, int] = {}
     serial = Case.objects.filter(number__startswith=county.code[:6]).count()
     for status, n in PLAN:
-        for _i in range(n):
-            if not households:
-                return counts
-            hh = households.pop()
+        made = 0
+        for hh in _candidates(households, status, eligible, staff):
+            if made == n:
+                break
             applicant = hh.members.filter(date_of_death__isnull=True).order_by("id").first()
             if applicant is None:
+                households.remove(hh)
                 continue
-            serial += 1
-            _seed_case(hh=hh, applicant=applicant, status=status, serial=serial, today=today, rng=rng)
-            counts[status] = counts.get(status, 0) + 1
+            if _seed_case(
+                hh=hh, applicant=applicant, status=status, serial=serial + 1, today=today, rng=rng, staff=staff
+            ):
+                households.remove(hh)
+                serial += 1
+                made += 1
+                counts[status] = counts.get(status, 0) + 1
     return counts
 
 
+def _eligible(households: list[Household], on: dt.date) -> set[int]:
+    """The households the engine finds eligible for the 低保 of their area on `on` (read in bulk, to choose
+    from; each case's own evaluation on its own dates decides)."""
+    if not households:
+        return set()
+    ids = [h.pk for h in households]
+    frames = inputs.registry_frames(inputs.registry_raw(Q(pk__in=ids), person_where=Q(household_id__in=ids)), on)
+    regions = list(Region.objects.filter(code__in={h.region_code for h in households}))
+    params = parameters_frame(regions=regions)
+    out = evaluate(*frames, params, explain=False).households
+    paid = (pl.col("dibao_urban.monthly").fill_null(0) > 0) | (pl.col("dibao_rural.monthly").fill_null(0) > 0)
+    return set(out.filter(paid)["household_id"].to_list())
+
+
+def _candidates(
+    households: list[Household], status: Status, eligible: set[int], staff: DemoStaff | None
+) -> list[Household]:
+    """The households a case of `status` may be about: recommended cases are households the engine finds
+    eligible, refused ones households it does not; a township opinion needs a township head."""
+    out = list(households)
+    if status in RECOMMENDED:
+        out = [h for h in out if h.pk in eligible]
+    elif status == Status.REFUSED:
+        out = [h for h in out if h.pk not in eligible]
+    if staff is not None and status in HAS_OPINION:
+        out = [h for h in out if _staff_of(staff, h.region_code)[1] is not None]
+    return out
+
+
+def _staff_of(staff: DemoStaff | None, region_code: str) -> tuple[User | None, User | None]:
+    if staff is None:
+        return None, None
+    return staff.townships.get(region_code[:9] + "000", (None, None))
+
+
 def _seed_case(
-    *, hh: Household, applicant: Person, status: Status, serial: int, today: dt.date, rng: random.Random
-) -> None:
-    """One case brought to `status` with the records the procedure leaves on the way there. The random draws
-    come in a fixed order, so a seed always gives the same county."""
+    *,
+    hh: Household,
+    applicant: Person,
+    status: Status,
+    serial: int,
+    today: dt.date,
+    rng: random.Random,
+    staff: DemoStaff | None,
+) -> bool:
+    """One case brought to `status` with the records the procedure leaves on the way there and the history
+    of its steps; False (nothing written) when the engine, on the case's own dates, does not bear out what the
+    case would propose or decide. The random draws come in a fixed order, so a seed always gives the same
+    county."""
     program = _demo_program(hh, status, rng)
     overdue = rng.random() < 0.35
     submitted = today - dt.timedelta(days=_demo_age_days(status, overdue, rng))
-    case = _create_case(
-        hh=hh, applicant=applicant, status=status, program=program, submitted=submitted, serial=serial, rng=rng
-    )
     accepted = add_workdays(submitted, 1)
-    if status != Status.SUBMITTED:
-        _accept(case, accepted)
-    if status in HAS_INVESTIGATION:
-        _investigate(case, accepted)
-    if status in HAS_ECONOMIC_CHECK:
-        _check_economy(case, accepted, done=status != Status.CHECKING)
-    result = engine.evaluate_snapshot(snapshot=case.snapshot, program=program, on=today, applicant_id=applicant.pk)
-    amount = result.amount if result.amount else Decimal(rng.randint(200, 900))
+    opinion_on = add_workdays(accepted, 8)
+    decided = max(_demo_decided(status, accepted, today, rng), add_workdays(opinion_on, 9))
+    snapshot = household_snapshot(household=hh)
+    on = decided if status in (Status.APPROVED, Status.REFUSED) else min(opinion_on, today)
+    result = engine.evaluate_snapshot(snapshot=snapshot, program=program, on=on, applicant_id=applicant.pk)
+    if status in RECOMMENDED and not (result.eligible and result.amount):
+        return False
+    if status == Status.REFUSED and result.eligible:
+        return False
+    case = _create_case(
+        hh=hh, applicant=applicant, status=status, program=program, submitted=submitted, serial=serial, rng=rng,
+        snapshot=snapshot,
+    )  # fmt: skip
+    caseworker, head = _staff_of(staff, hh.region_code)
+    history = History(case, caseworker)
+    history.add("submit", Status.SUBMITTED, submitted, actor=None)
+    _investigation_steps(case, status, accepted, history)
+    amount = result.amount if status in RECOMMENDED else None
     if status in HAS_OPINION:
-        case.opinion_recommend, case.opinion_text = True, "演示：建议纳入"
-        case.opinion_amount, case.opinion_at = amount, add_workdays(accepted, 8)
+        case.opinion_recommend = status in RECOMMENDED
+        case.opinion_text = (
+            "演示：建议纳入" if case.opinion_recommend else "演示：家庭人均收入高于当地低保标准，建议不予纳入"
+        )
+        case.opinion_amount, case.opinion_at, case.opinion_by = amount, opinion_on, head
+        history.add("township_opinion", Status.TOWNSHIP_DONE, opinion_on, actor=head)
     if status in HAS_NOTICE:
-        _post_notice(case, applicant, amount, today, rng)
+        assert amount is not None
+        if status == Status.APPROVED:
+            start = add_workdays(opinion_on, 1)
+        else:  # still running, or just ended: the county can confirm it
+            start = max(today - dt.timedelta(days=rng.randint(1, 5 if status == Status.OBJECTED else 12)),
+                        opinion_on + dt.timedelta(days=1))  # fmt: skip
+        posted = _post_notice(case, applicant, amount, start)
+        history.add("publish_notice", Status.NOTICE, posted)
     if status == Status.OBJECTED:
         Objection.objects.create(
             case=case, received_on=today - dt.timedelta(days=1), content="演示：群众反映该户有经营性收入"
         )
-    decided = _demo_decided(status, accepted, today, rng)
-    _close(case, status, decided=decided, computed=result.amount, amount=amount)
+        history.add("record_objection", Status.OBJECTED, today - dt.timedelta(days=1))
+    if status == Status.WITHDRAWN:
+        history.add("withdraw", Status.WITHDRAWN, add_workdays(submitted, 2), actor=None)
+    approver = staff.approver if staff else None
+    _close(case, status, decided=decided, computed=result.amount, amount=amount, persons=result.persons,
+           approver=approver)  # fmt: skip
+    if status in (Status.APPROVED, Status.REFUSED):
+        action = "confirm" if status == Status.APPROVED else "refuse"
+        history.add(action, status, decided, actor=approver)
     case.due_date = _demo_due(case, today, overdue)
     case.save()
-    CaseEvent.objects.create(case=case, action="submit", to_status=Status.SUBMITTED, on=submitted)
+    history.write()
+    return True
+
+
+def _investigation_steps(case: Case, status: Status, accepted: dt.date, history: History) -> None:
+    """受理, 入户调查 and 经济状况核对, as far as `status` has come."""
+    if status != Status.SUBMITTED:
+        _accept(case, accepted)
+        history.add("accept", Status.ACCEPTED, accepted)
+    if status in HAS_INVESTIGATION:
+        _investigate(case, accepted)
+        history.add("investigate", Status.INVESTIGATED, add_workdays(accepted, 2))
+    if status in HAS_ECONOMIC_CHECK:
+        _check_economy(case, accepted, done=status != Status.CHECKING)
+        history.add("request_check", Status.CHECKING, add_workdays(accepted, 3))
+        if status != Status.CHECKING:
+            history.add("record_check", Status.CHECKED, add_workdays(accepted, 6))
+
+
+class History:
+    """The case's 办理记录 as the services would have written it, step by step."""
+
+    def __init__(self, case: Case, caseworker: User | None) -> None:
+        self.case, self.caseworker = case, caseworker
+        self.events: list[CaseEvent] = []
+        self.status: str = ""
+
+    def add(self, action: str, to: Status, on: dt.date, *, actor: User | bool | None = True) -> None:
+        """A step taken by `actor` (default: the township's caseworker; None: the applicant, online)."""
+        who = actor if isinstance(actor, User) else self.caseworker if actor is True else None
+        self.events.append(
+            CaseEvent(case=self.case, action=action, from_status=self.status, to_status=to, actor=who, on=on)
+        )
+        self.status = to
+
+    def write(self) -> None:
+        CaseEvent.objects.bulk_create(self.events)
 
 
 def _demo_program(hh: Household, status: Status, rng: random.Random) -> str:
@@ -145,6 +289,8 @@ def _demo_age_days(status: Status, overdue: bool, rng: random.Random) -> int:
     age_days = rng.randint(25, 45) if overdue else rng.randint(0, 2)
     if status in HAS_NOTICE:
         age_days = max(age_days, rng.randint(20, 40))
+    if status == Status.REFUSED:
+        age_days = rng.randint(60, 120)  # decided some weeks ago
     if status == Status.APPROVED:
         age_days = rng.randint(330, 380)  # approved about a year ago: review due about now
     return age_days
@@ -159,6 +305,7 @@ def _create_case(
     submitted: dt.date,
     serial: int,
     rng: random.Random,
+    snapshot: dict[str, Any],
 ) -> Case:
     channel = rng.choice(Channel.values)
     staff_relative = rng.random() < 0.05
@@ -172,7 +319,7 @@ def _create_case(
         linshi_kind="expense" if program == "linshi" else "",
         reason="演示数据",
         status=status,
-        snapshot=household_snapshot(household=hh),
+        snapshot=snapshot,
         staff_relative=staff_relative,
         staff_relative_note="演示：村干部近亲属" if staff_relative else "",
         submitted_at=submitted,
@@ -207,9 +354,8 @@ def _check_economy(case: Case, accepted: dt.date, *, done: bool) -> None:
     )
 
 
-def _post_notice(case: Case, applicant: Person, amount: Decimal, today: dt.date, rng: random.Random) -> None:
+def _post_notice(case: Case, applicant: Person, amount: Decimal, start: dt.date) -> dt.date:
     hh = case.household
-    start = today - dt.timedelta(days=rng.randint(1, 12))
     notice = Notice.objects.create(
         number=f"GS{hh.region_code}{case.pk:06d}",
         village=hh.region,
@@ -225,6 +371,7 @@ def _post_notice(case: Case, applicant: Person, amount: Decimal, today: dt.date,
         program_name=engine.program_name(case.program),
         amount=amount,
     )
+    return start
 
 
 def _demo_decided(status: Status, accepted: dt.date, today: dt.date, rng: random.Random) -> dt.date:
@@ -235,21 +382,34 @@ def _demo_decided(status: Status, accepted: dt.date, today: dt.date, rng: random
     return decided
 
 
-def _close(case: Case, status: Status, *, decided: dt.date, computed: Decimal | None, amount: Decimal) -> None:
-    """The decision of a closed case; an approval starts the payments and the yearly review."""
+def _close(
+    case: Case,
+    status: Status,
+    *,
+    decided: dt.date,
+    computed: Decimal | None,
+    amount: Decimal | None,
+    persons: list[int],
+    approver: User | None,
+) -> None:
+    """The decision of a closed case; an approval starts the payments (for the persons the engine covers) and
+    the yearly review."""
     if status in (Status.APPROVED, Status.REFUSED):
-        case.decided_at = decided
+        case.decided_at, case.decided_by = decided, approver
         case.computed_amount = computed
     if status == Status.REFUSED:
         case.decision_reasons = "演示：家庭人均收入高于当地低保标准"
     if status == Status.WITHDRAWN:
         case.withdrawn_reason = "演示：申请人主动撤回"
     if status == Status.APPROVED:
+        assert amount is not None
         case.approved_amount = amount
-        _start_payments(case, decided=decided, amount=amount)
+        _start_payments(case, decided=decided, amount=amount, persons=persons, approver=approver)
 
 
-def _start_payments(case: Case, *, decided: dt.date, amount: Decimal) -> None:
+def _start_payments(
+    case: Case, *, decided: dt.date, amount: Decimal, persons: list[int], approver: User | None
+) -> None:
     hh = case.household
     ent = Entitlement.objects.create(
         household=hh,
@@ -258,10 +418,13 @@ def _start_payments(case: Case, *, decided: dt.date, amount: Decimal) -> None:
         monthly_amount=amount,
         start_month=next_month(decided),
         source_case=case,
+        created_by=approver,
     )
-    EntitlementPerson.objects.bulk_create(
-        [EntitlementPerson(entitlement=ent, person=p) for p in hh.members.filter(date_of_death__isnull=True)]
-    )
+    EntitlementEvent.objects.create(
+        entitlement=ent, kind=EventKind.CREATED, cause=Cause.DECISION, effective_month=ent.start_month,
+        amount_after=amount, note=case.number, recorded_on=decided, created_by=approver,
+    )  # fmt: skip
+    EntitlementPerson.objects.bulk_create([EntitlementPerson(entitlement=ent, person_id=p) for p in persons])
     Review.objects.create(
         entitlement=ent,
         region_code=hh.region_code,

@@ -381,11 +381,18 @@ class PublicStatus:
 
 
 def step_label(action: str, to_status: str) -> str:
+    """A step of a case's history in words (提交申请, 受理, 入户调查…), never its code."""
     if action == "submit":
         return _("提交申请")
     if action == "emergency_pay":
         return _("急难型先行救助")
-    return str(STEPS[action].label) if action in STEPS else str(Status(to_status).label)
+    if action == "request_amount_check":
+        return _("确认金额提请复核")
+    if action == CHECK_AMOUNT.action:
+        return str(CHECK_AMOUNT.label)
+    if action in STEPS:
+        return str(STEPS[action].label)
+    return str(Status(to_status).label) if to_status in Status.values else action
 
 
 def case_public_status(*, number: str, code: str) -> PublicStatus | None:

@@ -22,9 +22,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from reportlab.platypus.flowables import KeepTogether
+from reportlab.platypus.doctemplate import FrameBreak
+from reportlab.platypus.flowables import _listWrapOn
 
 FONT_NAME = "JiuzhuCJK"
+LONG_VALUE = 200  # characters: a form value this long may fill more than a page
 SHIPPED_FONT = Path(__file__).parent / "fonts" / "wqy-microhei.ttc"
 
 
@@ -116,12 +118,78 @@ def _grid_style(f: str) -> TableStyle:
     )
 
 
+class KeepWithTail(Flowable):
+    """The body, then the tail (a signature block), which never starts a page alone.
+
+    Fits where it is: placed as is. Fits on a fresh page: moved there whole. Taller than a page: the body flows
+    across pages, but each page leaves the tail's height free, so a piece of the body always goes with the tail.
+    """
+
+    def __init__(self, body: Sequence[Flowable], tail: Sequence[Flowable]) -> None:
+        super().__init__()
+        self.body, self.tail = list(body), list(tail)
+
+    def getSpaceBefore(self) -> float:
+        return float(self.body[0].getSpaceBefore()) if self.body else 0.0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:  # noqa: ARG002 (reportlab calls it so)
+        return aw, 0xFFFFFF  # always split: the frame then places the pieces split() returns
+
+    def split(self, aw: float, ah: float) -> list[Flowable]:
+        height = _listWrapOn([*self.body, *self.tail], aw, self.canv)[1]
+        frame = getattr(self, "_frame", None)
+        page_height = frame._aH if frame else ah
+        at_top = bool(frame and frame._atTop)
+        if height <= ah:
+            return [*self.body, *self.tail]
+        if height <= page_height and not at_top:
+            return [FrameBreak(), *self.body, *self.tail]
+        first, rest = self._split_body(aw, ah - _listWrapOn(self.tail, aw, self.canv)[1])
+        if not rest and first:  # the whole fitted after all (spacing): still the last piece goes with the tail
+            rest.append(first.pop())
+        if not first:
+            return [*self.body, *self.tail] if at_top else [FrameBreak(), self]
+        if _listWrapOn(rest, aw, self.canv)[1] >= height - _listWrapOn(self.tail, aw, self.canv)[1] - 12:
+            # reportlab's split of a cell already split once can make no progress (a sliver of a row per page,
+            # or a longer rest): flow the section as is rather than print empty pages
+            return [*first, *rest, *self.tail]
+        return [*first, FrameBreak(), KeepWithTail(rest, self.tail)]  # the rest, with the tail, on the next page
+
+    def _split_body(self, aw: float, ah: float) -> tuple[list[Flowable], list[Flowable]]:
+        """As much of the body as fits in ah, and the rest; a heading is never left last on the page."""
+        first: list[Flowable] = []
+        rest = list(self.body)
+        used = 0.0
+        while rest:
+            f = rest[0]
+            space = f.getSpaceBefore() if first else 0
+            h = f.wrapOn(self.canv, aw, ah - used - space)[1]
+            if used + space + h <= ah:
+                first.append(rest.pop(0))
+                used += space + h + f.getSpaceAfter()
+                continue
+            parts = f.splitOn(self.canv, aw, ah - used - space) if ah - used - space > 0 else []
+            if parts:
+                first.append(parts[0])
+                rest = [*parts[1:], *rest[1:]]
+            break
+        while first and getattr(first[-1], "is_heading", False):
+            rest.insert(0, first.pop())
+        return first, rest
+
+
 def _flowables(blocks: Sequence[Block], st: dict[str, ParagraphStyle], width: float) -> list[Flowable]:
     f = cjk_font()
     out: list[Flowable] = []
+    section_start: int | None = None  # where the current section (a heading and what follows) begins in out
+    previous_start = 0  # where the block before this one begins in out
     for b in blocks:
+        block_start = len(out)
         if isinstance(b, Heading):
-            out.append(Paragraph(_escape(b.text), st["heading"]))
+            section_start = block_start
+            heading = Paragraph(_escape(b.text), st["heading"])
+            heading.is_heading = True
+            out.append(heading)
         elif isinstance(b, Para):
             out.append(Paragraph(_escape(b.text), st["small" if b.small else "body"]))
         elif isinstance(b, Facts):
@@ -136,6 +204,11 @@ def _flowables(blocks: Sequence[Block], st: dict[str, ParagraphStyle], width: fl
             style = _grid_style(f)
             for c in range(0, 2 * b.columns, 2):
                 style.add("BACKGROUND", (c, 0), (c, -1), colors.HexColor("#f0f3f7"))
+            for r in range(len(rows)):
+                if any(len(v or "") > LONG_VALUE for _k, v in b.pairs[r * b.columns : (r + 1) * b.columns]):
+                    # a row that may split across pages: top-aligned, since reportlab's split of a middle-aligned
+                    # row pads the short cells anew at every split, until the rest of the row no longer fits a page
+                    style.add("VALIGN", (0, r), (-1, r), "TOP")
             table.setStyle(style)
             out.append(table)
         elif isinstance(b, Grid):
@@ -159,8 +232,14 @@ def _flowables(blocks: Sequence[Block], st: dict[str, ParagraphStyle], width: fl
             ]
             table = Table([cells], colWidths=[width / max(len(cells), 1)] * len(cells))
             table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 10)]))
-            out.append(KeepTogether([table]))
+            # The signatures close the section above them (or the block above them, when there is no heading):
+            # never alone at the head of a page.
+            start = previous_start if section_start is None else section_start
+            body = out[start:-1]  # without the space after the block above, which goes before the signatures
+            out[start:] = [KeepWithTail(body, [Spacer(1, 2.5 * mm), table])]
+            section_start, block_start = None, start
         out.append(Spacer(1, 2.5 * mm))
+        previous_start = block_start
     return out
 
 
@@ -176,6 +255,8 @@ def render_pdf(*, title: str, blocks: Sequence[Block], subtitle: str = "", foote
     if subtitle:
         story += [Paragraph(_escape(subtitle), st["subtitle"]), Spacer(1, 4 * mm)]
     story += _flowables(blocks, st, doc.width)
+    while isinstance(story[-1], Spacer):  # a space after the last block would open a blank page at a page's end
+        story.pop()
 
     def on_page(canvas: object, document: object) -> None:
         canvas.setFont(cjk_font(), 8)  # type: ignore[attr-defined]

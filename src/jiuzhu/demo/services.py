@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import Role, User
 from jiuzhu.accounts.services import user_create
-from jiuzhu.cases.demo import amount_check_seed, cases_seed, intake_seed, review_proposals_seed
+from jiuzhu.cases.demo import DemoStaff, amount_check_seed, cases_seed, intake_seed, review_proposals_seed
 from jiuzhu.charity.demo import charity_seed
 from jiuzhu.demo.generator import DemoData, generate
 from jiuzhu.demo.layout import CITY, COUNTY, PROVINCE
@@ -161,8 +161,10 @@ def _demo_region(where: str) -> Region:
 
 
 @transaction.atomic
-def _users_write() -> None:
+def _users_write(usernames: set[str]) -> None:
     for spec in DEMO_USERS:
+        if spec.username not in usernames:
+            continue
         user_create(
             actor=None,
             username=spec.username,
@@ -173,6 +175,36 @@ def _users_write() -> None:
             can_reveal_pii=spec.can_reveal_pii,
             check_password=False,
         )
+
+
+_STAFF_NAMES = (
+    "王丽华 赵卫东 孙海燕 钱志明 吴春梅 郑国强 冯晓红 褚建军 蒋玉兰 沈立新 韩秀英 杨文涛 朱红霞 秦永康 许美华 何建平"
+)
+
+
+def _staff() -> DemoStaff:
+    """Who takes the cases' steps: the demo logins where they are, and in every other township a caseworker and
+    a head of its own, written with no usable password (the county admin sets one to let them log in), so that
+    the cases spread over the county as its households do."""
+    county = Region.objects.get(code=COUNTY[0])
+    users = {u.username: u for u in User.objects.select_related("region")}
+    names = iter(_STAFF_NAMES.split() * 4)
+    townships: dict[str, tuple[User, User | None]] = {}
+    for township in Region.objects.filter(parent=county, level=Level.TOWNSHIP).order_by("code"):
+        here = [u for u in users.values() if u.region_id == township.pk]
+        caseworker = next((u for u in here if u.role == Role.TOWNSHIP_CASEWORKER), None)
+        head = next((u for u in here if u.role == Role.TOWNSHIP_HEAD), None)
+        made = []
+        for role, have, tag in ((Role.TOWNSHIP_CASEWORKER, caseworker, "jb"), (Role.TOWNSHIP_HEAD, head, "sh")):
+            if have is None:
+                user = User(username=f"{tag}{township.code[6:9]}", role=role, region=township, full_name=next(names))
+                user.set_unusable_password()
+                made.append(user)
+        User.objects.bulk_create(made)
+        caseworker = caseworker or next(u for u in made if u.role == Role.TOWNSHIP_CASEWORKER)
+        head = head or next(u for u in made if u.role == Role.TOWNSHIP_HEAD)
+        townships[township.code] = (caseworker, head)
+    return DemoStaff(approver=users["approver"], townships=townships)
 
 
 RAISE_KEYS = ("dibao.standard.urban", "dibao.standard.rural")
@@ -231,10 +263,12 @@ def demo_build(
     del data
     t = step("households", t)
     report.parameters = _parameters_load()
-    report.cases = cases_seed(county=Region.objects.get(code=COUNTY[0]), today=today, rng_seed=seed)
+    # The staff first, as they take the cases' steps; the county admin last (see demo_state).
+    _users_write({s.username for s in DEMO_USERS} - {"admin"})
+    report.cases = cases_seed(county=Region.objects.get(code=COUNTY[0]), today=today, rng_seed=seed, staff=_staff())
     report.parameters += _raise_load(today)
     t = step("cases", t)
-    _users_write()
+    _users_write({"admin"})
     amount_check_seed(
         county=Region.objects.get(code=COUNTY[0]), today=today, approver=User.objects.get(username="approver")
     )

@@ -78,10 +78,10 @@ class PayrollSeed:
 
 
 def roll_seed(*, county: Region, today: dt.date, standards_on: dt.date) -> int:
-    """The county's roll from before jiuzhu (在册对象): every household the engine finds eligible for 低保 with
-    the standards in force before `standards_on` (the 提标 the demo saves late), paid since a year and a half
-    ago, unless it already has an entitlement (the cases seed's). Written in bulk like the cases seed's
-    entitlements. Returns the number of entitlements written."""
+    """The county's roll from before jiuzhu (在册对象): every household the engine finds eligible for 低保 in the
+    month it began to be paid (_roll_start), with the standards in force that month (before `standards_on`, the
+    提标 the demo saves late, or after it), unless it already has an entitlement (the cases seed's). Written in
+    bulk like the cases seed's entitlements. Returns the number of entitlements written."""
     this = first_of_month(today)
     taken = Entitlement.objects.values("household_id")
     # A member who died while the roll was paid would have stopped or changed its payments (the registry's
@@ -89,21 +89,39 @@ def roll_seed(*, county: Region, today: dt.date, standards_on: dt.date) -> int:
     died = Person.objects.filter(date_of_death__gte=add_months(this, -HISTORY_MONTHS - 1)).values("household_id")
     # Paid through the 一卡通 account: a household on the roll has one on file.
     where = prefix_q(county.prefix) & ~Q(pk__in=taken) & ~Q(pk__in=died) & ~Q(bank_account_enc="")
-    households, persons = inputs.registry_frames(
-        inputs.registry_raw(where, person_where=Q(household__in=Household.objects.filter(where))), standards_on
+    raw_households, raw_persons = inputs.registry_raw(
+        where, person_where=Q(household__in=Household.objects.filter(where))
     )
-    if households.height == 0:
+    if raw_households.height == 0:
         return 0
-    params = parameters_frame(regions=[county], below=True).filter(pl.col("effective_from") < standards_on)
-    evaluation = evaluate(households, persons, params, explain=False)
-    out = evaluation.households
+    raised = first_of_month(standards_on)
+    starts = raw_households.select(
+        "id", start=pl.col("id").map_elements(lambda h: _roll_start(h, this, raised), return_dtype=pl.Date)
+    )
+    params = parameters_frame(regions=[county], below=True)
     programs = [p for p in MONTHLY_PROGRAMS if p.startswith("dibao")]
+    found, tekun = [], []
+    for (start,), ids_frame in starts.group_by("start", maintain_order=True):
+        ids_of = ids_frame["id"].to_list()
+        raw = (
+            raw_households.filter(pl.col("id").is_in(ids_of)),
+            raw_persons.filter(pl.col("household_id").is_in(ids_of)),
+        )
+        households, persons = inputs.registry_frames(raw, start)
+        evaluation = evaluate(households, persons, params, date=start, explain=False)
+        tekun.append(evaluation.persons.with_columns(start=pl.lit(start, dtype=pl.Date)))
+        out = evaluation.households
+        found.append(
+            out.select("household_id", *(pl.col(f"{p}.monthly").fill_null(0).alias(p) for p in programs))
+            .unpivot(index="household_id", variable_name="program", value_name="fen")
+            .filter(pl.col("fen") > 0)
+            .with_columns(start=pl.lit(start, dtype=pl.Date))
+        )
     eligible = (
-        out.select("household_id", *(pl.col(f"{p}.monthly").fill_null(0).alias(p) for p in programs))
-        .unpivot(index="household_id", variable_name="program", value_name="fen")
-        .filter(pl.col("fen") > 0)
+        pl.concat(found)
+        .sort("household_id", "program")
         .unique("household_id", keep="first", maintain_order=True)
-        .sort("household_id")
+        .select("household_id", "program", "fen", "start")
     )
     ids = eligible["household_id"].to_list()
     codes: dict[int, str] = {}
@@ -116,10 +134,10 @@ def roll_seed(*, county: Region, today: dt.date, standards_on: dt.date) -> int:
                 region_code=codes[h],
                 program=p,
                 monthly_amount=Decimal(fen) / 100,
-                start_month=_roll_start(h, this),
+                start_month=start,
                 reason=_("演示：接入本系统前已在册"),
             )
-            for h, p, fen in eligible.iter_rows()
+            for h, p, fen, start in eligible.iter_rows()
         ],
         batch_size=5_000,
     )
@@ -134,23 +152,24 @@ def roll_seed(*, county: Region, today: dt.date, standards_on: dt.date) -> int:
             ],
             batch_size=5_000,
         )
-    return len(made) + _tekun_roll(evaluation.persons, this=this)
+    return len(made) + _tekun_roll(pl.concat(tekun, how="diagonal_relaxed"), this=this)
 
 
 def _tekun_roll(persons: pl.DataFrame, *, this: dt.date) -> int:
-    """The 特困 persons the engine finds in the roll's households (分散供养 or 集中供养), paid since two years
-    ago: one entitlement per household and programme covering them, its amount the sum of theirs; they
-    leave the household's 低保 cover, as the engine left them out of its 低保 unit."""
+    """The 特困 persons the engine finds in the roll's households (分散供养 or 集中供养) in the month their household
+    began to be paid (`start`): one entitlement per household and programme covering them from then, its amount
+    the sum of theirs; they leave the household's 低保 cover, as the engine left them out of its 低保 unit."""
     codes = [p for p in MONTHLY_PROGRAMS if p.startswith("tekun")]
     paid = (
-        persons.select("person_id", "household_id", *(pl.col(f"a:{p}").fill_null(0).alias(p) for p in codes))
-        .unpivot(index=["person_id", "household_id"], variable_name="program", value_name="fen")
+        persons.select("person_id", "household_id", "start", *(pl.col(f"a:{p}").fill_null(0).alias(p) for p in codes))
+        .unpivot(index=["person_id", "household_id", "start"], variable_name="program", value_name="fen")
         .filter(pl.col("fen") > 0)
     )
     if paid.height == 0:
         return 0
-    start = add_months(this, -HISTORY_MONTHS)
-    groups = paid.group_by("household_id", "program", maintain_order=True).agg("person_id", pl.col("fen").sum())
+    groups = paid.group_by("household_id", "program", maintain_order=True).agg(
+        "person_id", pl.col("fen").sum(), pl.col("start").first()
+    )
     codes_of = dict(Household.objects.filter(pk__in=groups["household_id"].to_list()).values_list("pk", "region_code"))
     reason = _("演示：接入本系统前已在册的特困人员")
     made = Entitlement.objects.bulk_create(
@@ -163,7 +182,7 @@ def _tekun_roll(persons: pl.DataFrame, *, this: dt.date) -> int:
                 start_month=start,
                 reason=reason,
             )
-            for h, p, _ids, fen in groups.iter_rows()
+            for h, p, _ids, fen, start in groups.iter_rows()
         ]
     )
     covered = [pid for ids in groups["person_id"].to_list() for pid in ids]
@@ -184,7 +203,7 @@ def _tekun_roll(persons: pl.DataFrame, *, this: dt.date) -> int:
                 entitlement_id=e.pk,
                 kind=EventKind.CREATED,
                 cause=Cause.DECISION,
-                effective_month=start,
+                effective_month=e.start_month,
                 amount_after=e.monthly_amount,
                 note=reason,
                 recorded_on=this - dt.timedelta(days=1),
@@ -195,11 +214,13 @@ def _tekun_roll(persons: pl.DataFrame, *, this: dt.date) -> int:
     return len(made)
 
 
-def _roll_start(household_id: int, this: dt.date) -> dt.date:
+def _roll_start(household_id: int, this: dt.date, raised: dt.date) -> dt.date:
     """When a household of the roll began to be paid: spread over the 24 months before last month (a fixed
-    function of its id, so a seed always gives the same demo), a third of them from the first month."""
+    function of its id, so a seed always gives the same demo), a third of them from the first month; never in
+    the month of the 提标 `raised` itself (a roll decided on the new standard begins the month after)."""
     back = 24 if household_id % 3 == 0 else 2 + (household_id * 7919) % 23
-    return add_months(this, -back)
+    start = add_months(this, -back)
+    return add_months(start, 1) if start == raised else start
 
 
 def _roll_history(made: list[Entitlement], *, this: dt.date) -> None:

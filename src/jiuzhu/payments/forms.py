@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.accounts.models import User
 from jiuzhu.core.scope import prefix_q
+from jiuzhu.policy.programs import program_name
 from jiuzhu.policy.rules import MONTHLY_PROGRAMS, PROGRAMS_BY_CODE
 from jiuzhu.regions.models import Level, Region
 
@@ -31,6 +32,6 @@ class PayrollGenerateForm(forms.Form):
             region_field.initial = user.region.pk
         program_field: Any = self.fields["program"]
         program_field.choices = [("", _("全部项目"))] + [
-            (code, PROGRAMS_BY_CODE[code].name) for code in MONTHLY_PROGRAMS if code in PROGRAMS_BY_CODE
+            (code, program_name(code)) for code in MONTHLY_PROGRAMS if code in PROGRAMS_BY_CODE
         ]
         self.fields["month"].initial = dt.date.today().strftime("%Y-%m")

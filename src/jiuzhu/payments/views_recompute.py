@@ -17,7 +17,7 @@ from jiuzhu.payments.models import PayrollJob, first_of_month
 from jiuzhu.payments.services.recompute import RecomputeResult, recompute_check
 from jiuzhu.payments.tasks import recompute_job
 from jiuzhu.policy.models import Parameter
-from jiuzhu.policy.rules import PROGRAMS_BY_CODE
+from jiuzhu.policy.programs import program_name
 from jiuzhu.policy.selectors import ancestor_codes
 
 
@@ -61,7 +61,6 @@ def recompute(request: AuthedRequest) -> HttpResponse:
 def recompute_result_page(request: AuthedRequest, job: PayrollJob) -> HttpResponse:
     """What a finished 提标 apply did, as the job keeps it."""
     result = RecomputeResult.from_json(job.result)
-    names = {code: p.name for code, p in PROGRAMS_BY_CODE.items()}
-    rows = [(r, names.get(r.program, r.program)) for r in result.for_decision]
+    rows = [(r, program_name(r.program)) for r in result.for_decision]
     context = {"result": result, "rows": rows, "error": "", "region": job.region}
     return render(request, "payments/recompute.html", context)

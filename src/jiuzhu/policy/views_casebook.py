@@ -60,7 +60,9 @@ CLASS_LABELS = {"dibao": gettext_lazy("低保"), "edge": gettext_lazy("低保边
 
 
 def _label(choices: Any, value: object) -> str:
-    return str(choices(value).label) if value in choices.values else str(value)
+    if value in choices.values:
+        return str(choices(value).label)
+    return _(str(value))  # the casebook writes some values as their Chinese label (户主): translated too
 
 
 def _age(birth: dt.date, on: dt.date) -> int:

@@ -1,6 +1,8 @@
 """Every page of the demo county, as every role reaches it by following links, answers without a server error
 and shows no raw code where staff read (issue #10: "the 办理记录 lists `submit, accept, investigate`…, the 变更记录
-shows `serious_illness：False → True`, the audit log shows `program: dibao_urban`, `new_amount: None`").
+shows `serious_illness：False → True`, the audit log shows `program: dibao_urban`, `new_amount: None`"); and in
+English, no programme name or choice value left in Chinese where the catalogue translates it ("programme names and
+statuses in the English recipient roster showed Chinese"). Names of people, places and documents stay Chinese.
 
 The crawl starts at the home page and follows the links a user can click (GET only; files, the API and logout
 excepted), a few pages per URL shape, so that any page an app adds later is crawled too."""
@@ -17,6 +19,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from jiuzhu.cases.workflow import STEPS
 from jiuzhu.demo.services import DEMO_USERS
@@ -40,6 +43,22 @@ def _raw_codes() -> set[str]:
                 if isinstance(value, str) and re.fullmatch(r"[a-z]+(_[a-z]+)+", value):
                     codes.add(value)
     return codes
+
+
+def _translated_values() -> set[str]:
+    """Programme names and the choice labels of the project's models that the catalogue translates: an English
+    page showing one of them whole (a cell, a tag, an option) shows a value it should have translated. A longer
+    text that merely contains one (a finding's summary, stored as written) is not counted."""
+    labels = {p.name for p in PROGRAMS}
+    for model in apps.get_models():
+        if not model.__module__.startswith("jiuzhu."):
+            continue
+        for field in model._meta.get_fields():
+            for _value, label in getattr(field, "choices", None) or ():
+                labels.add(str(label))
+    with translation.override("en"):
+        english = {label: translation.gettext(label) for label in labels}
+    return {label for label, en in english.items() if re.search(r"[\u4e00-\u9fff]", label) and en != label}
 
 
 _UNREAD = ("script", "style", "template", "code", "pre")
@@ -79,8 +98,10 @@ def _shape(path: str) -> str:
     return re.sub(r"\d+", "N", path)
 
 
-def _crawl(client: Client, codes: re.Pattern[str]) -> tuple[list[str], list[str], int]:
-    """(server errors, pages showing raw codes, pages read)."""
+def _crawl(
+    client: Client, codes: re.Pattern[str], untranslated: frozenset[str] = frozenset()
+) -> tuple[list[str], list[str], int]:
+    """(server errors, pages showing raw codes or values in `untranslated`, pages read)."""
     errors: list[str] = []
     raw: list[str] = []
     seen: set[str] = set()
@@ -102,6 +123,9 @@ def _crawl(client: Client, codes: re.Pattern[str]) -> tuple[list[str], list[str]
         found = sorted(set(codes.findall(text)))
         if found:
             raw.append(f"{url}: {', '.join(found[:8])}")
+        chinese = sorted({part.strip() for part in parser.parts} & untranslated)
+        if chinese:
+            raw.append(f"{url} (en): {'、'.join(chinese[:8])}")
         for href in parser.links:
             link = urldefrag(href)[0]
             parsed = urlparse(link)
@@ -135,4 +159,18 @@ def test_every_page_each_role_reaches_answers_and_shows_no_raw_code() -> None:
         assert read > 5, spec.username
         if errors or raw:
             problems[spec.username] = (errors, raw)
+    # In English, as a township and as the county: the same pages, their values in English. Codes with an
+    # underscore only: `accept` or `None` are English words there.
+    untranslated = frozenset(_translated_values())
+    assert "农村最低生活保障" in untranslated and "正常享受" in untranslated
+    snake = "|".join(sorted((c for c in _raw_codes() - logins if "_" in c), key=len, reverse=True))
+    en_codes = re.compile(r"(?<![\w/.=-])(" + snake + r")(?![\w/.-])")
+    for username in ("caseworker", "approver"):
+        client = Client(raise_request_exception=False)
+        client.force_login(User.objects.get(username=username))
+        client.cookies["django_language"] = "en"
+        errors, raw, read = _crawl(client, en_codes, untranslated)
+        assert read > 5, username
+        if errors or raw:
+            problems[f"{username} (en)"] = (errors, raw)
     assert not problems, "\n".join(f"{u}: {e} {r}" for u, (e, r) in problems.items())

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext
 
 from jiuzhu.core.money import format_yuan
 from jiuzhu.payments.services.payroll import fen_to_yuan
-from jiuzhu.policy.rules import PROGRAMS_BY_CODE
+from jiuzhu.policy.programs import program_name
 
 register = template.Library()
 
@@ -17,13 +18,11 @@ def fen(value: int | None) -> str:
 
 @register.filter
 def program_label(code: str) -> str:
-    """A programme's Chinese name; "" (every programme) reads 全部项目."""
+    """A programme's name in the user's language (the roster in English showed it in Chinese); "" (every
+    programme) reads 全部项目."""
     if not code:
-        from django.utils.translation import gettext
-
         return gettext("全部项目")
-    program = PROGRAMS_BY_CODE.get(code)
-    return str(program.name) if program else code
+    return program_name(code)
 
 
 @register.filter

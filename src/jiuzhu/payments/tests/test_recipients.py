@@ -94,3 +94,15 @@ def test_nonsense_parameters_fall_back_instead_of_failing(client, approver, payi
     client.force_login(approver)
     response = client.get("/payments/recipients/", {"month": "2026-99", "status": "x", "region": "abc", "page": "-1"})
     assert response.status_code == 200
+
+
+def test_in_english_the_programmes_are_named_in_english_on_the_page_and_in_the_export(client, approver, paying):
+    """The English roster showed 农村最低生活保障: the programme label was not translated."""
+    client.force_login(approver)
+    client.cookies["django_language"] = "en"
+    html = _page(client, program="dibao_rural")
+    assert "Rural minimum living allowance" in html and "农村最低生活保障" not in html
+    assert "persons; monthly total" in html  # not the Chinese comma between them
+    response = client.get("/payments/recipients/export.xlsx", {"month": "2026-11", "program": "dibao_rural"})
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    assert {r[3] for r in rows[1:]} == {"Rural minimum living allowance (dibao)"}

@@ -17,7 +17,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # A row of the table: the label cell with the key under it, the value, the unit.
 ROW = re.compile(
     r'<td>(?P<label>[^<]*)<div class="muted"[^>]*>(?P<key>[^<]+)</div></td>\s*'
-    r'<td class="num">(?P<value>.*?)</td>\s*<td>(?P<unit>[^<]*)</td>',
+    r'<td class="num[^"]*">(?P<value>.*?)</td>\s*<td[^>]*>(?P<unit>[^<]*)</td>',
     re.S,
 )
 OPTION = re.compile(r'<option value="(?P<key>[^"]+)"[^>]*>(?P<label>[^<]*)</option>')
