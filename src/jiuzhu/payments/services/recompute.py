@@ -22,7 +22,7 @@ from typing import Any
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, F, Q, Value
+from django.db.models import BigIntegerField, F, Max, Q, Value
 from django.db.models.functions import Cast, Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -145,13 +145,24 @@ def _engine_amounts(region: Region, on: dt.date) -> pl.DataFrame:
     return sides[0].join(sides[1], on=["household_id", "program"]).select(list(schema))
 
 
-def _running(region: Region, month: dt.date) -> pl.DataFrame:
-    """Active entitlements under `region` that pay in `month` and began by then, one row each."""
+def _saved_at(*, key: str, effective_from: dt.date, codes: list[str]) -> dt.datetime:
+    """When the change was saved: what was decided before then was decided on the old value."""
+    saved = Parameter.objects.filter(key=key, effective_from=effective_from, region__code__in=codes).aggregate(
+        at=Max("created_at")
+    )["at"]
+    return saved if saved is not None else timezone.now()
+
+
+def _running(region: Region, month: dt.date, saved_at: dt.datetime) -> pl.DataFrame:
+    """Active entitlements under `region` that pay in `month` and began by then, and those that begin later but
+    were decided before the change was saved (on the old value), one row each; `from_month`: the month the
+    change reaches each (its own first month for the later ones)."""
     # From the cursor (read_frame), the fen computed by the database as in the payroll (two decimals, so the
     # hundredfold rounds exactly); the model's order kept, as the new links' ids follow it.
     fen = Cast(Round(F("monthly_amount") * Value(Decimal(100))), BigIntegerField())
     qs = (
-        Entitlement.objects.filter(prefix_q(region.prefix), start_month__lte=month, status=EntitlementStatus.ACTIVE)
+        Entitlement.objects.filter(prefix_q(region.prefix), status=EntitlementStatus.ACTIVE)
+        .filter(Q(start_month__lte=month) | Q(start_month__gt=month, created_at__lt=saved_at))
         .exclude(end_month__lt=month)
         .annotate(fen=fen)
         .values_list(
@@ -179,7 +190,7 @@ def _running(region: Region, month: dt.date) -> pl.DataFrame:
             "gradual_exit": pl.Boolean,
             "source_case_id": pl.Int64,
         },
-    )
+    ).with_columns(from_month=pl.max_horizontal(pl.col("start_month"), pl.lit(month)))
 
 
 def _yuan_text(fen: pl.Expr) -> pl.Expr:
@@ -211,8 +222,9 @@ def recompute_check(*, actor: User | None, key: str, region: Region, effective_f
     _require(actor, region)
     if key not in PARAMETER_SPECS:
         raise ValidationError({"key": _("未知参数：%(key)s") % {"key": key}})
-    codes = ancestor_codes(region.code)
-    if not Parameter.objects.filter(key=key, effective_from=effective_from, region__code__in=codes).exists():
+    if not Parameter.objects.filter(
+        key=key, effective_from=effective_from, region__code__in=ancestor_codes(region.code)
+    ).exists():
         raise ValidationError(
             {
                 "effective_from": _("%(key)s 在 %(d)s 没有已保存的取值，请先保存再执行")
@@ -243,7 +255,9 @@ def entitlements_recompute(
     report(5, _("按新旧标准测算各户金额"))
     amounts = _engine_amounts(region, month)
     report(45, _("读取正在享受的待遇"))
-    running = _running(region, month)
+    running = _running(
+        region, month, _saved_at(key=key, effective_from=effective_from, codes=ancestor_codes(region.code))
+    )
     report(55, _("比较新旧金额"))
     already_ids = set(
         EntitlementEvent.objects.filter(
@@ -257,7 +271,8 @@ def entitlements_recompute(
         running.filter(~pl.col("id").is_in(list(already_ids)))
         .join(amounts, on=["household_id", "program"], how="left")
         .with_columns(delta=(pl.col("after_fen") - pl.col("before_fen")).fill_null(0))
-        .with_columns(links=pl.len().over("household_id", "program"))
+        # Links that pay the same months: those running at `month`, or those beginning after it.
+        .with_columns(links=pl.len().over("household_id", "program", pl.col("start_month") > month))
     )
     several = frame.filter((pl.col("delta") != 0) & (pl.col("links") > 1))
     single = frame.filter(pl.col("links") == 1)
@@ -306,14 +321,13 @@ def entitlements_recompute(
 
 
 def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str, progress: Progress = _quiet) -> None:
-    """The old links end the month before `month`; new links from `month` at the raised amount, covering the
-    same persons, each with its event."""
+    """The old links end the month before their `from_month` (`month`, or a later first month); new links from
+    then at the raised amount, covering the same persons, each with its event."""
     n = rises.height
     if n == 0:
         return
     now = timezone.now()
     reason = _("提标重新核定（%(key)s 自 %(m)s 起）") % {"key": key, "m": f"{month:%Y-%m}"}
-    last_old = add_months(month, -1)
     new_ids = reserve_ids(Entitlement, n)
     new = rises.with_columns(
         new_id=pl.Series(new_ids, dtype=pl.Int64), after_fen=pl.col("current_fen") + pl.col("delta")
@@ -328,7 +342,7 @@ def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str,
             "region_code",
             "program",
             _yuan_text(pl.col("after_fen")).alias("monthly_amount"),
-            pl.lit(month).alias("start_month"),
+            pl.col("from_month").alias("start_month"),
             "end_month",
             pl.lit(None, dtype=pl.Date).alias("suspended_from"),
             pl.lit(EntitlementStatus.ACTIVE.value).alias("status"),
@@ -347,7 +361,7 @@ def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str,
             pl.col("new_id").alias("entitlement_id"),
             pl.lit(EventKind.AMOUNT.value).alias("kind"),
             pl.lit(Cause.RECOMPUTE.value).alias("cause"),
-            pl.lit(month).alias("effective_month"),
+            pl.col("from_month").alias("effective_month"),
             _yuan_text(pl.col("current_fen")).alias("amount_before"),
             _yuan_text(pl.col("after_fen")).alias("amount_after"),
             pl.lit(reason).alias("note"),
@@ -359,6 +373,7 @@ def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str,
     ent = connection.ops.quote_name(Entitlement._meta.db_table)
     link = connection.ops.quote_name(EntitlementPerson._meta.db_table)
     old_ids = rises["id"].to_list()
+    from_months = rises["from_month"].to_list()
     with connection.cursor() as cur:
         for start in range(0, n, _CHUNK):
             progress(85 + 10 * start // n, writing)
@@ -370,9 +385,14 @@ def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str,
                 f"JOIN {link} ep ON ep.entitlement_id = e.previous_id WHERE e.id IN ({marks})",
                 ids,
             )
-            old = old_ids[start : start + _CHUNK]
-            params: list[Any] = [EntitlementStatus.STOPPED.value, last_old, reason, *old]
-            old_marks = ", ".join(["%s"] * len(old))
-            cur.execute(f"UPDATE {ent} SET status = %s, end_month = %s, reason = %s WHERE id IN ({old_marks})", params)
+            by_month: dict[dt.date, list[int]] = {}
+            for old_id, first in zip(old_ids[start : start + _CHUNK], from_months[start : start + _CHUNK], strict=True):
+                by_month.setdefault(first, []).append(old_id)
+            for first, old in by_month.items():
+                params: list[Any] = [EntitlementStatus.STOPPED.value, add_months(first, -1), reason, *old]
+                old_marks = ", ".join(["%s"] * len(old))
+                cur.execute(
+                    f"UPDATE {ent} SET status = %s, end_month = %s, reason = %s WHERE id IN ({old_marks})", params
+                )
     # Higher apps follow the chain (cases: open reviews move to the new link).
     entitlements_replaced(old_ids=old_ids)

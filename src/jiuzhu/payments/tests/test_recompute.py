@@ -94,3 +94,40 @@ def test_params_set_and_apply_from_the_command_line(standards, dibao, admin):
     call_command("params", "apply", KEY, *args, "--user", admin.username, stdout=out)
     assert "调高 1 项" in out.getvalue()
     assert Entitlement.objects.get(previous=dibao).monthly_amount == Decimal("600.00")
+
+
+def test_an_entitlement_starting_after_the_raise_but_decided_before_it_was_saved_is_raised_too(
+    standards, make_household, approver, admin
+):
+    """A 提标 saved late with an earlier date: an entitlement decided on the old standard that starts after that
+    date (May, the raise from April) is re-decided from its own first month, and what it was paid becomes back
+    pay; one decided after the raise was saved already has the new standard and is left alone."""
+    from jiuzhu.payments.tests.conftest import entitle
+    from jiuzhu.registry.models import Relation
+
+    hh = make_household(standards.village_a1, [("钱七", dt.date(1970, 3, 1), Relation.SELF, {})])
+    may = entitle(approver, hh, "dibao_urban", "528", "2026-05-01")
+    pay_months(standards, [may], D("2026-05-01"), 2)
+    raise_standard(standards, admin, "600")
+    later = make_household(standards.village_a1, [("孙八", dt.date(1971, 3, 1), Relation.SELF, {})])
+    decided_after = entitle(approver, later, "dibao_urban", "600", "2026-06-01")
+
+    result = entitlements_recompute(actor=admin, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
+
+    assert (result.raised, result.monthly_increase, result.for_decision) == (1, Decimal("72.00"), [])
+    may.refresh_from_db()
+    assert may.status == EntitlementStatus.STOPPED and may.end_month == D("2026-04-01")
+    new = Entitlement.objects.get(previous=may)
+    assert (new.monthly_amount, new.start_month) == (Decimal("600.00"), D("2026-05-01"))
+    assert EntitlementEvent.objects.get(entitlement=new).effective_month == D("2026-05-01")
+    decided_after.refresh_from_db()
+    assert (decided_after.status, decided_after.monthly_amount) == ("active", Decimal("600.00"))
+    lines = services.adjustments(month=D("2026-07-01"), region_code_prefix="330727").filter(
+        household_id=hh.pk
+    )  # (the later household's June, never paid, is back pay of its own)
+    assert lines.select("household_id", "service_month", "kind", "amount_fen").rows() == [
+        (hh.pk, D("2026-05-01"), "backpay", 7200),
+        (hh.pk, D("2026-06-01"), "backpay", 7200),
+    ]
+    again = entitlements_recompute(actor=admin, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
+    assert again.raised == 0
