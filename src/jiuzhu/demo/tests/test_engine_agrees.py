@@ -97,7 +97,9 @@ def test_demo_cases_tell_their_history_with_handlers_and_a_refusal_proposes_no_a
         assert actions[0] == "submit" and actions[-1] in ("confirm", "refuse"), (case.number, actions)
         assert "township_opinion" in actions, (case.number, actions)
         assert not case.events.exclude(action="submit").filter(actor__isnull=True).exists(), case.number
-    # Every open case past 受理 holds its 受理 step with the caseworker who took it.
-    accepted = Case.objects.exclude(status__in=[Status.SUBMITTED, Status.WITHDRAWN])
+    # Every case past 受理 holds its 受理 step with the caseworker who took it (待补正 and 不予受理 never got there).
+    accepted = Case.objects.exclude(
+        status__in=[Status.SUBMITTED, Status.WITHDRAWN, Status.SUPPLEMENT, Status.NOT_ACCEPTED]
+    )
     assert not accepted.exclude(events__action="accept").exists()
     assert CaseEvent.objects.filter(action="accept", actor__isnull=True).count() == 0
