@@ -117,6 +117,25 @@ def _move(
     return case
 
 
+def _note_step(
+    case: Case, *, actor: User, action: str, on: dt.date, note: str, summary: str, audit_after: Any = None
+) -> None:
+    """A step that leaves the case where it is (an amount sent for its second check, or sent back): its line in
+    the history and its audit entry, as _move writes them for a step that moves the case."""
+    CaseEvent.objects.create(
+        case=case, action=action, from_status=case.status, to_status=case.status, actor=actor, on=on, note=note[:300]
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        object_type="case",
+        object_id=case.pk,
+        region_code=case.region_code,
+        summary=summary,
+        after=audit_after,
+    )
+
+
 def _next_number(region_code: str, year: int) -> str:
     """申请编号: the township's code, the year and a serial, from the township's locked counter."""
     prefix = f"{region_code[:9]}{year}"

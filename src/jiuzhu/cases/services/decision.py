@@ -12,13 +12,11 @@ from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import User
 from jiuzhu.cases import engine
-from jiuzhu.cases.models import AmountCheck, AmountCheckState, Case, CaseEvent, Status
-from jiuzhu.cases.services._common import _amount_checked, _begin, _move, _today
+from jiuzhu.cases.models import AmountCheck, AmountCheckState, Case, Status
+from jiuzhu.cases.services._common import _amount_checked, _begin, _move, _note_step, _today
 from jiuzhu.cases.services.reviews import review_schedule
 from jiuzhu.cases.services.snapshot import household_snapshot
 from jiuzhu.cases.workflow import TEKUN
-from jiuzhu.core.audit import audit_record
-from jiuzhu.core.models import AuditAction
 from jiuzhu.payments import services as payments
 from jiuzhu.payments.models import Cause, next_month
 from jiuzhu.registry.models import Person
@@ -101,25 +99,14 @@ def _request_check(actor: User, case: Case, final: Decimal, reference: Decimal, 
     )
     case.amount_check_by = actor
     case.save(update_fields=["amount_check_by", "updated_at"])
-    CaseEvent.objects.create(
-        case=case,
+    _note_step(
+        case,
+        actor=actor,
         action="request_amount_check",
-        from_status=case.status,
-        to_status=case.status,
-        actor=actor,
         on=on,
-        note=(_("确认金额 %(a)s 元高于测算金额 %(r)s 元，待复核：%(t)s") % {"a": final, "r": reference, "t": reason})[
-            :300
-        ],
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        object_type="case",
-        object_id=case.pk,
-        region_code=case.region_code,
+        note=_("确认金额 %(a)s 元高于测算金额 %(r)s 元，待复核：%(t)s") % {"a": final, "r": reference, "t": reason},
         summary=_("申请 %(n)s：确认金额高于测算金额，提交复核") % {"n": case.number},
-        after={"amount_check": check.pk, "approved": final, "reference": reference, "override_reason": reason},
+        audit_after={"amount_check": check.pk, "approved": final, "reference": reference, "override_reason": reason},
     )
     return case
 
@@ -141,23 +128,14 @@ def case_amount_check(*, actor: User, case: Case, accept: bool, note: str = "", 
     case.amount_check_by = None
     if not accept:
         case.save(update_fields=["amount_check_by", "updated_at"])
-        CaseEvent.objects.create(
-            case=case,
+        _note_step(
+            case,
+            actor=actor,
             action="return_amount_check",
-            from_status=case.status,
-            to_status=case.status,
-            actor=actor,
             on=on,
-            note=(_("复核退回：%(t)s") % {"t": note})[:300],
-        )
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            object_type="case",
-            object_id=case.pk,
-            region_code=case.region_code,
+            note=_("复核退回：%(t)s") % {"t": note},
             summary=_("申请 %(n)s：确认金额复核退回") % {"n": case.number},
-            after={"amount_check": check.pk, "returned": note},
+            audit_after={"amount_check": check.pk, "returned": note},
         )
         return case
     result = engine_for_case(case=case, on=on)
