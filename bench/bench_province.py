@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import math
 import os
 import random
@@ -264,8 +265,28 @@ def load(args: argparse.Namespace, today: dt.date) -> dict[str, Any]:
                                 role=Role.TOWNSHIP_CASEWORKER, region=Region.objects.get(code=township_code),
                                 check_password=False),
     }  # fmt: skip
-    return {"persons": persons, "households": households, "layout": layout, "samples": samples, "users": users,
-            "villages": list(village_ids), "load_s": load_s, "index_s": index_s}  # fmt: skip
+    province = {"persons": persons, "households": households, "layout": layout, "samples": samples,
+                "villages": list(village_ids), "load_s": load_s, "index_s": index_s}  # fmt: skip
+    (OUT / "province.json").write_text(json.dumps(province, ensure_ascii=False))
+    return province | {"users": users}
+
+
+def reload(url: str) -> dict[str, Any]:
+    """The province a --keep run left (its summary in bench/out/province/province.json)."""
+    from jiuzhu.accounts.models import User
+
+    saved = OUT / "province.json"
+    if not saved.exists():
+        raise SystemExit(f"--reuse: {saved} is missing; run once with --keep first")
+    province = json.loads(saved.read_text())
+    province["layout"] = [tuple(c) for c in province["layout"]]
+    province["samples"] = {k: [tuple(r) for r in v] for k, v in province["samples"].items()}
+    province["users"] = {k: User.objects.get(username=f"bench_{u}") for k, u in
+                         [("county", "approver"), ("township", "caseworker")]}  # fmt: skip
+    log(f"reusing {urlparse(url).path.lstrip('/')}: {province['households']:,} households, "
+        f"{province['persons']:,} persons (load {province['load_s']:.0f} s, "
+        f"indexes {province['index_s']:.0f} s)")  # fmt: skip
+    return province
 
 
 def maxrss_mb() -> float:
@@ -381,29 +402,37 @@ def main() -> None:
     ap.add_argument("--database-url", default=DEFAULT_URL, help="created, and dropped unless --keep")
     ap.add_argument("--keep", action="store_true", help="keep the database afterwards")
     ap.add_argument("--estimate-only", action="store_true")
+    ap.add_argument("--reuse", action="store_true", help="measure again on the database a --keep run left")
+    ap.add_argument("--phases", default="search,engine,import", help="which measurements to run after the load")
     args = ap.parse_args()
+    phases = set(args.phases.split(","))
+    if args.reuse:
+        args.keep = True
 
     log(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     estimate(args.database_url, args.persons, args.import_persons)
     if args.estimate_only:
         return
-    name = create_database(args.database_url)
+    name = urlparse(args.database_url).path.lstrip("/") if args.reuse else create_database(args.database_url)
     OUT.mkdir(parents=True, exist_ok=True)
     env = os.environ | {"DATABASE_URL": args.database_url, "JIUZHU_DATA_DIR": str(OUT / "data")}
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiuzhu.settings")
     try:
-        subprocess.run([sys.executable, "-m", "jiuzhu", "migrate"], env=env, check=True,
-                       stdout=subprocess.DEVNULL)  # fmt: skip
+        if not args.reuse:
+            subprocess.run([sys.executable, "-m", "jiuzhu", "migrate"], env=env, check=True,
+                           stdout=subprocess.DEVNULL)  # fmt: skip
         import django
 
         django.setup()
         today = dt.date.today()
-        province = load(args, today)
+        province = reload(args.database_url) if args.reuse else load(args, today)
         disk_report("after the load")
-        search(province)
-        engine(province, today)
-        if args.import_persons:
+        if "search" in phases:
+            search(province)
+        if "engine" in phases:
+            engine(province, today)
+        if args.import_persons and "import" in phases:
             from django.db import connection
 
             connection.close()
