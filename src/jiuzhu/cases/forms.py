@@ -257,6 +257,10 @@ class ReviewReturnForm(forms.Form):
     reasons = forms.CharField(label=_("退回理由"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class ReviewWithdrawForm(forms.Form):
+    reasons = forms.CharField(label=_("撤回理由"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class StopProposalForm(forms.Form):
     reasons = forms.CharField(
         label=_("申请停保理由"),

@@ -565,6 +565,7 @@ class ReviewStep(models.TextChoices):
     PROPOSE = "propose", _("乡镇提请县级审批")
     APPROVE = "approve", _("县级审批同意")
     RETURN = "return", _("县级退回")
+    WITHDRAW = "withdraw", _("乡镇撤回提请")
     RECORD = "record", _("记录复核结果")
 
 

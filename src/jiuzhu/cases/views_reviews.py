@@ -46,6 +46,8 @@ def review_actions(user: User, review: Review) -> dict[str, bool]:
         # The county records any outcome itself; the township records 继续享受 and proposes the others.
         "proposes": may_record and not may_decide,
         "decide": may_decide and review.is_proposed and review.proposed_by_id != user.pk,
+        # The township that proposed may take its proposal back until the county decides.
+        "withdraw": may_record and not may_decide and review.is_open and review.is_proposed,
     }
 
 
@@ -61,10 +63,12 @@ def review_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         request.POST if action == "record" else None, max_exit_months=longest, proposes=can["proposes"]
     )
     return_form = forms.ReviewReturnForm(request.POST if action == "return" else None, prefix="return")
+    withdraw_form = forms.ReviewWithdrawForm(request.POST if action == "withdraw" else None, prefix="withdraw")
     if action:
-        if not can["decide" if action in ("approve", "return") else "record"]:
+        needed = {"approve": "decide", "return": "decide", "withdraw": "withdraw"}.get(action, "record")
+        if not can[needed]:
             raise PermissionDenied
-        done = _review_post(request, review, action, form, return_form, proposes=can["proposes"])
+        done = _review_post(request, review, action, form, return_form, withdraw_form, proposes=can["proposes"])
         if done:
             messages.success(request, done)
             return redirect("cases:review", pk=review.pk)
@@ -73,6 +77,7 @@ def review_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "review": review,
         "form": form,
         "return_form": return_form,
+        "withdraw_form": withdraw_form,
         "can": can,
         "computed": computed,
         "events": review.events.select_related("actor"),
@@ -87,13 +92,19 @@ def _review_post(
     action: str,
     form: forms.ReviewForm,
     return_form: forms.ReviewReturnForm,
+    withdraw_form: forms.ReviewWithdrawForm,
     *,
     proposes: bool,
 ) -> str:
     """Runs the posted action; the success message, or "" with the errors on the form."""
     user = request.user
-    target = return_form if action == "return" else form
+    target = {"return": return_form, "withdraw": withdraw_form}.get(action, form)
     try:
+        if action == "withdraw":
+            if withdraw_form.is_valid():
+                services.review_withdraw(actor=user, review=review, reasons=withdraw_form.cleaned_data["reasons"])
+                return _("已撤回提请")
+            return ""
         if action == "approve":
             services.review_approve(actor=user, review=review)
             return _("已审批同意，自下月起执行")

@@ -33,6 +33,7 @@ from jiuzhu.cases.services.review_proposal import (
     review_approve,
     review_propose,
     review_return,
+    review_withdraw,
 )
 from jiuzhu.cases.services.reviews import recheck_on_death, review_open, review_record, review_schedule
 from jiuzhu.cases.services.self_care import case_assess_self_care
@@ -74,4 +75,5 @@ __all__ = [
     "review_record",
     "review_return",
     "review_schedule",
+    "review_withdraw",
 ]

@@ -135,6 +135,25 @@ def review_return(*, actor: User, review: Review, reasons: str, on: dt.date | No
 
 
 @transaction.atomic
+def review_withdraw(*, actor: User, review: Review, reasons: str, on: dt.date | None = None) -> Review:
+    """The township withdraws its proposal before the county decides (a fact was wrong, the family's situation
+    changed): the review is open again on the township's to-do list, to be proposed anew or recorded."""
+    on = _today(on)
+    _require(actor, Capability.REVIEW_ENTITLEMENT)
+    review = _locked_open(actor, review)
+    if not review.is_proposed:
+        raise IllegalStep(_("该复核没有待县级审批的提请"))
+    if not reasons.strip():
+        raise ValidationError({"reasons": _("撤回须写明理由")})
+    withdrawn = review.proposed_outcome
+    review.proposed_outcome, review.proposed_amount, review.proposed_exit_months = "", None, None
+    review.save()
+    review_event(review, step=ReviewStep.WITHDRAW, actor=actor, on=on, outcome=withdrawn, note=reasons)
+    _audit(actor, review, _("乡镇撤回提请"), {"withdrawn_outcome": withdrawn, "reasons": reasons})
+    return review
+
+
+@transaction.atomic
 def entitlement_stop_propose(
     *, actor: User, entitlement: Entitlement, reasons: str, on: dt.date | None = None
 ) -> Review:

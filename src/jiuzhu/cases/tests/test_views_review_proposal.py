@@ -133,3 +133,33 @@ def test_the_proposal_reads_in_english_in_the_english_ui(client, review, casewor
         assert text in html, text
     todo = client.get(reverse("cases:todo"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Review proposals from the townships" in todo and "待县级审批" not in todo
+
+
+def test_the_township_withdraws_its_proposal_before_the_county_decides(
+    client, review, caseworker_a, head_a, approver, caseworker_b
+):
+    client.force_login(caseworker_a)
+    client.post(url(review), {"action": "record", "outcome": "stop", "reasons": "子女务工，收入超标"})
+    html = page(client, head_a, url(review))  # a colleague of the same township may take it back too
+    assert 'id="review-withdraw"' in html and 'id="review-form"' not in html
+    assert 'id="review-withdraw"' not in page(client, approver, url(review))  # the county decides instead
+
+    client.force_login(head_a)
+    response = client.post(url(review), {"action": "withdraw", "withdraw-reasons": " "})
+    assert response.status_code == 200 and "这个字段是必填项" in response.content.decode()
+    assert Review.objects.get(pk=review.pk).is_proposed  # nothing changed
+
+    client.force_login(caseworker_b)  # another township: the review is not found
+    assert client.post(url(review), {"action": "withdraw", "withdraw-reasons": "x"}).status_code == 404
+
+    client.force_login(head_a)
+    assert client.post(url(review), {"action": "withdraw", "withdraw-reasons": "入户核实有误"}).status_code == 302
+    fresh = Review.objects.get(pk=review.pk)
+    assert fresh.is_open and not fresh.is_proposed
+    assert Entitlement.objects.get(pk=review.entitlement_id).status != EntitlementStatus.STOPPED
+    html = page(client, caseworker_a, url(review))
+    assert 'id="review-form"' in html and "乡镇撤回提请" in html and "入户核实有误" in html
+    assert url(review) in page(client, caseworker_a, reverse("cases:todo"))  # back on the township's list
+    assert "暂无待审批的提请" in page(client, approver, reverse("cases:todo"))  # off the county's
+    client.force_login(approver)  # nothing left to approve
+    assert client.post(url(review), {"action": "approve"}).status_code == 403
