@@ -8,6 +8,13 @@ class CasesConfig(AppConfig):
     verbose_name = _("申请与审核确认")
 
     def ready(self) -> None:
+        from jiuzhu.core.labels import register_key_labels
+
+        register_key_labels(
+            "case",
+            {"items": _("补正材料"), "due": _("补正期限"), "supplement": _("补正告知"), "documents": _("上传材料份数")},
+        )  # fmt: skip
+        register_key_labels("review", {"withdrawn_outcome": _("撤回的提请结果"), "reasons": _("理由")})
         # The household page shows cases and entitlements without the registry importing this app.
         from jiuzhu.cases import panels  # noqa: F401
         from jiuzhu.cases.home import home_section

@@ -11,6 +11,9 @@ class GrievancesConfig(AppConfig):
     verbose_name = _("投诉举报")
 
     def ready(self) -> None:
+        from jiuzhu.core.labels import register_key_labels
+
+        register_key_labels("grievance", {"assigned": _("交办单位"), "staff": _("承办人"), "late": _("超期答复")})
         from jiuzhu.core.capabilities import Capability
         from jiuzhu.core.navigation import GROUP_OVERSIGHT, MenuItem, register_home_section, register_menu
         from jiuzhu.grievances.home import home_section

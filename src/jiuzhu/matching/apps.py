@@ -11,6 +11,13 @@ class MatchingConfig(AppConfig):
     verbose_name = _("数据比对")
 
     def ready(self) -> None:
+        from jiuzhu.core.labels import register_key_labels
+        from jiuzhu.matching.rules import RULES
+
+        register_key_labels("matching_run", {code: _(rule.name) for code, rule in RULES.items()})
+        register_key_labels("matching_run", {"found": _("发现"), "new": _("新增")})
+        register_key_labels("finding", {"note": _("说明"), "done": _("已整改")})
+        register_key_labels("dataset", {"file": _("文件名"), "hash": _("文件摘要"), "rows": _("行数")})
         from jiuzhu.cases.extensions import on_check_recorded, register_case_panel
         from jiuzhu.core.capabilities import Capability
         from jiuzhu.core.navigation import GROUP_OVERSIGHT, MenuItem, register_home_section, register_menu

@@ -11,6 +11,14 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("低收入人口监测")
 
     def ready(self) -> None:
+        from jiuzhu.core.labels import register_key_labels
+
+        register_key_labels(
+            "monitoring_scan",
+            {"on": _("扫描日期"), "enrolled": _("新纳入监测户数"), "changed": _("预警等级变化户数"),
+             "assessed": _("完成评估户数")},
+        )  # fmt: skip
+        register_key_labels("monitored_household", {"factors": _("风险因素"), "reasons": _("依据")})
         from jiuzhu.core.capabilities import Capability
         from jiuzhu.core.navigation import GROUP_OVERSIGHT, MenuItem, register_home_section, register_menu
         from jiuzhu.monitoring.home import home_section

@@ -8,6 +8,18 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("待遇与发放")
 
     def ready(self) -> None:
+        from jiuzhu.core.labels import register_key_labels
+
+        register_key_labels(
+            "payroll",
+            {"layout": _("银行文件格式"), "count": _("笔数"), "total_fen": _("合计（分）"), "paid": _("发放成功笔数"),
+             "failed": _("发放失败笔数"), "reconciled": _("已对账")},
+        )  # fmt: skip
+        register_key_labels(
+            "entitlement",
+            {"key": _("调整的参数"), "effective_month": _("生效月份"), "raised": _("提高金额的待遇"),
+             "for_decision": _("待人工决定的待遇")},
+        )  # fmt: skip
         # The household page shows the payment ledger without the registry importing this app.
         from jiuzhu.core.capabilities import Capability
         from jiuzhu.core.navigation import GROUP_MONEY, MenuItem, register_menu

@@ -8,6 +8,9 @@ class RegistryConfig(AppConfig):
     verbose_name = _("家庭登记")
 
     def ready(self) -> None:
+        from jiuzhu.core.labels import register_key_labels
+
+        register_key_labels("household", {"households": _("户数"), "persons": _("人数"), "source": _("来源")})
         from jiuzhu.core.capabilities import Capability
         from jiuzhu.core.navigation import GROUP_REGISTRY, MenuItem, register_home_section, register_menu
         from jiuzhu.registry.home import home_section

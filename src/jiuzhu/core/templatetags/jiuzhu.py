@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from jiuzhu.core.labels import value_label
+from jiuzhu.core.labels import key_label, value_label
 from jiuzhu.core.models import AuditEntry
 from jiuzhu.core.money import format_yuan
 
@@ -40,15 +40,24 @@ def audit_values(entry: AuditEntry) -> list[dict[str, Any]]:
     out = []
     for k, v in after.items():
         label, choices = _field_label(model, k)
+        if label == k:
+            label = key_label(entry.object_type, k) or k
         out.append(
             {
                 "field": label,
-                "before": value_label(k, _choice(choices, before.get(k))),
-                "after": value_label(k, _choice(choices, v)),
+                "before": _readable(entry.object_type, k, _choice(choices, before.get(k))),
+                "after": _readable(entry.object_type, k, _choice(choices, v)),
                 "changed": k in before,
             }
         )
     return out
+
+
+def _readable(object_type: str, key: str, value: Any) -> Any:
+    """A recorded value as staff read it; a summary ({"found": 3, "new": 1}) with its keys' labels."""
+    if isinstance(value, dict):
+        return "，".join(f"{key_label(object_type, k) or k} {plain(v)}" for k, v in value.items())
+    return value_label(key, value)
 
 
 def _choice(choices: dict[Any, Any], value: Any) -> Any:
@@ -56,9 +65,19 @@ def _choice(choices: dict[Any, Any], value: Any) -> Any:
 
 
 def _audited_model(object_type: str) -> Any:
-    """The model an audit entry's object_type names ("household" → registry's Household), looked up by name
-    so that core needs to import no app above it; None when no model has that name."""
-    return next((m for m in apps.get_models() if m._meta.model_name == object_type), None)
+    """The model an audit entry's object_type names ("household" → registry's Household, "monitored_household"
+    → MonitoredHousehold, "charity_donation" → charity's Donation), looked up by name so that core needs to
+    import no app above it; None when no model has that name."""
+    names = {object_type, object_type.replace("_", "")}
+    app_label, _sep, model_name = object_type.partition("_")
+    return next(
+        (
+            m
+            for m in apps.get_models()
+            if m._meta.model_name in names or (m._meta.app_label == app_label and m._meta.model_name == model_name)
+        ),
+        None,
+    )
 
 
 def _field_label(model: Any, name: str) -> tuple[str, dict[Any, Any]]:
