@@ -24,7 +24,7 @@ def test_the_audit_page_labels_every_key_it_shows(client, auditor):
     html = client.get(reverse("core:audit")).content.decode()
     for raw in ("layout：", "paid：", "failed：", "factors：", "level：", "amount：", "dead_still_paid", "'found'"):
         assert raw not in html, raw
-    labels = ("银行文件格式：", "发放成功笔数：120", "发放失败笔数：3", "风险因素：", "预警等级：", "发现 2，新增 1")
+    labels = ("银行文件格式：", "发放成功笔数：120", "发放失败笔数：3", "风险因素：", "预警等级：", "发现 2", "新增 1")
     for label in labels:
         assert label in html, label
     with translation.override("en"):
