@@ -120,7 +120,9 @@ def amounts_now(*, asks: list[AmountAsk], on: dt.date) -> list[EngineResult]:
         codes = raw[0]["region_code"].unique().to_list()
         households, persons = registry_frames(raw, on)
         params = parameters_frame(regions=list(Region.objects.filter(code__in=codes)))
-        result = evaluate(households, persons, params, date=on, explain=False)
+        result = evaluate(
+            households, persons, params, date=on, explain=False, programs=sorted({a.program for a in monthly})
+        )
         results = {row["household_id"]: row for row in result.households.iter_rows(named=True)}
         persons_by_id = {row["person_id"]: row for row in result.persons.iter_rows(named=True)}
     out = []
