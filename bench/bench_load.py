@@ -1,6 +1,7 @@
 """The web pages under load: gunicorn, 50 logged-in sessions, 60 s of search, household pages and to-do lists.
 
     ./dev bench load [--households 20000] [--sessions 50] [--seconds 60] [--workers 4] [--database-url URL]
+                     [--pages search,household,todo]
 
 Builds (once) a demo county of --households households in bench/out/load/ (SQLite) or in the database named
 by --database-url (PostgreSQL: use a database of your own, e.g. `createdb -h 127.0.0.1 -U postgres
@@ -45,6 +46,7 @@ class Session:
     username: str
     cookie: str
     urls: dict[str, list[str]]
+    pages: tuple[str, ...] = PAGES
 
 
 @dataclass
@@ -113,7 +115,7 @@ def prepare(args: argparse.Namespace) -> list[Session]:
         name = STAFF[i % len(STAFF)]
         client = Client()
         client.force_login(users[name])
-        sessions.append(Session(name, client.cookies["sessionid"].value, urls_by_user[name]))
+        sessions.append(Session(name, client.cookies["sessionid"].value, urls_by_user[name], args.pages))
     rng.shuffle(sessions)
     connection.close()
     return sessions
@@ -154,7 +156,7 @@ async def _client(session: Session, host: str, port: int, until: float, tally: T
     writer: asyncio.StreamWriter | None = None
     loop = asyncio.get_running_loop()
     while loop.time() < until:
-        page = rng.choice(PAGES)
+        page = rng.choice(session.pages)
         url = rng.choice(session.urls[page])
         start = loop.time()
         try:
@@ -266,7 +268,11 @@ def main() -> None:
     ap.add_argument("--database-url", default="")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", default="", help="also write the figures to this file")
+    ap.add_argument("--pages", default=",".join(PAGES), help="the pages asked, comma-separated (default: all three)")
     args = ap.parse_args()
+    args.pages = tuple(p for p in args.pages.split(",") if p)
+    if not args.pages or set(args.pages) - set(PAGES):
+        ap.error(f"--pages takes some of {', '.join(PAGES)}")
 
     os.environ["JIUZHU_DATA_DIR"] = args.data_dir
     if args.database_url:

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.core.capabilities import Capability
+from jiuzhu.core.models import ChoiceLabels
 from jiuzhu.regions.models import Level, Region
 
 __all__ = ["ROLE_CAPABILITIES", "ROLE_LEVEL", "ApiToken", "Capability", "Role", "User"]
@@ -139,7 +140,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 }
 
 
-class User(AbstractUser):
+class User(ChoiceLabels, AbstractUser):
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
     region = models.ForeignKey(
         Region,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -20,11 +21,13 @@ def home_section(request: HttpRequest) -> str:
     # Reviews due by the end of this month, and of those the ones already past their date.
     reviews = reviews_due(user=user, until=next_month(today) - dt.timedelta(days=1))  # type: ignore[arg-type]
     may_decide = user.has_capability(Capability.CONFIRM_CASE)  # type: ignore[union-attr]
+    # Both counts of reviews in one query.
+    counted = reviews.order_by().aggregate(all=Count("id"), late=Count("id", filter=Q(due_date__lt=today)))
     context = {
         "todo": len(items),
         "overdue": sum(1 for item in items if item.overdue),
-        "reviews": reviews.count(),
-        "reviews_late": reviews.filter(due_date__lt=today).count(),
+        "reviews": counted["all"],
+        "reviews_late": counted["late"],
         # The townships' proposals waiting for this county approver; None for whoever does not decide them.
         "proposals": review_proposals(user=user).count() if may_decide else None,  # type: ignore[arg-type]
     }

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiuzhu.core.models import ChoiceLabels
 from jiuzhu.regions.models import Region
 from jiuzhu.registry.models import Household, Person
 
@@ -63,7 +64,7 @@ class LinshiKind(models.TextChoices):
     EXPENSE = "expense", _("支出型")
 
 
-class Case(models.Model):
+class Case(ChoiceLabels):
     number = models.CharField(_("申请编号"), max_length=24, unique=True)
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="cases", verbose_name=_("家庭"))
     # The household's village code, copied so every scope filter is a range scan on one column.
@@ -492,7 +493,7 @@ class ReviewOutcome(models.TextChoices):
     STOP = "stop", _("停止")
 
 
-class Review(models.Model):
+class Review(ChoiceLabels):
     """A dynamic-management re-check (动态管理复核) of one entitlement, due on a date."""
 
     entitlement = models.ForeignKey("payments.Entitlement", on_delete=models.CASCADE, related_name="reviews")

@@ -150,8 +150,12 @@ def todo_for(*, user: User, on: dt.date) -> list[TodoItem]:
         return []
     # The snapshot and the engine's lines are the case's bulk and no step reads them; the notices the confirm
     # step checks come in one query for the whole list instead of one per case on notice.
+    # The list shows the head of the household, never the applicant: their row (a person's forty columns) is
+    # not read.
     qs = (
         cases_visible(user=user)
+        .select_related(None)
+        .select_related("household")
         .filter(status__in=mine)
         .defer("snapshot", "engine_lines")
         .prefetch_related(Prefetch("notice_entries", queryset=NoticeEntry.objects.select_related("notice")))

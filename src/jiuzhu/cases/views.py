@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.models import Capability
 from jiuzhu.cases import checklists, documents, engine, forms, selectors, services, steps
-from jiuzhu.cases.models import AmountCheckState, Case, CaseDocument, Status
+from jiuzhu.cases.engine import EngineResult
+from jiuzhu.cases.models import AmountCheckState, Case, CaseDocument, Review, Status
 from jiuzhu.cases.workflow import CHECK_AMOUNT, STEPS, step_allowed, step_refusal
 from jiuzhu.core import holidays as core_holidays
 from jiuzhu.core.forms import form_add_errors
@@ -47,14 +48,17 @@ def todo(request: AuthedRequest) -> HttpResponse:
             "items": selectors.todo_for(user=user, on=today),
             "reviews": selectors.reviews_due(user=user, until=month_end),
             # The townships' proposals with the engine's amount for each household now, beside the proposal.
-            "proposals": [
-                (r, services.engine_for_review(review=r, on=today)) for r in selectors.review_proposals(user=user)[:50]
-            ],
+            "proposals": _with_engine(list(selectors.review_proposals(user=user)[:50]), today),
             "may_decide_reviews": user.has_capability(Capability.CONFIRM_CASE),
             "today": today,
             "steps": {**STEPS, CHECK_AMOUNT.action: CHECK_AMOUNT},
         },
     )
+
+
+def _with_engine(reviews: list[Review], on: dt.date) -> list[tuple[Review, EngineResult]]:
+    """Each proposal beside the engine's amount for its household now, all of them in one pass of the engine."""
+    return list(zip(reviews, services.engines_for_reviews(reviews=reviews, on=on), strict=True))
 
 
 @login_required

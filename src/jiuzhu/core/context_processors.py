@@ -3,9 +3,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 from jiuzhu.core.navigation import menu_items
+
+# Each menu entry's URL, reversed once per script prefix (the same on every request of a deployment): the menu
+# is on every page, and reversing its twenty entries cost more than some pages' queries.
+_URLS: dict[tuple[str, str], str | None] = {}
+
+
+def _url(name: str) -> str | None:
+    key = (get_script_prefix(), name)
+    if key not in _URLS:
+        try:
+            _URLS[key] = reverse(name)
+        except NoReverseMatch:  # an app whose pages are not installed
+            _URLS[key] = None
+    return _URLS[key]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -20,9 +34,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for item in menu_items():
         if item.capability is not None and not user.has_capability(item.capability):
             continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:  # an app whose pages are not installed
+        url = _url(item.url_name)
+        if url is None:
             continue
         active = path == url or (url != "/" and path.startswith(url))
         link = {"url": url, "label": item.label, "active": active}

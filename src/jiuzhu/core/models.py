@@ -1,10 +1,33 @@
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
+
+
+@cache
+def _labels(field: models.Field[Any, Any]) -> dict[Any, Any]:
+    """A field's choices as {value: label}, labels still lazy (translated when shown, in the user's language)."""
+    return dict(make_hashable(field.flatchoices))
+
+
+class ChoiceLabels(models.Model):
+    """`get_FOO_display()` without rebuilding the choices each call: Django's own makes a dict of every choice,
+    hashing each lazy label (a gettext per choice) on every call; a list of 25 persons paid ~50 of them per
+    row. The labels are read once per field and translated when shown, so the language still follows the
+    request. An abstract base for the models whose labels the lists show."""
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field: models.Field[Any, Any]) -> Any:
+        value = getattr(self, field.attname)
+        return force_str(_labels(field).get(make_hashable(value), value), strings_only=True)
 
 
 class AuditAction(models.TextChoices):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiuzhu.core.models import ChoiceLabels
 from jiuzhu.regions.models import Region
 from jiuzhu.registry.models import Household, Person
 
@@ -35,7 +36,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-class Entitlement(models.Model):
+class Entitlement(ChoiceLabels):
     """A household's (or person's) right to a monthly payment of one programme, what payroll pays from.
 
     Months are stored as their first day. `end_month` is the last month paid; empty while open-ended."""

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -11,6 +12,7 @@ from django_stubs_ext import StrOrPromise
 
 from jiuzhu.core import pii
 from jiuzhu.core.idcard import age_on
+from jiuzhu.core.models import ChoiceLabels
 from jiuzhu.regions.models import Region
 
 
@@ -84,7 +86,7 @@ class OrphanKind(models.TextChoices):
     DEFACTO = "defacto", _("事实无人抚养儿童")
 
 
-class Household(models.Model):
+class Household(ChoiceLabels):
     number = models.CharField(_("户编号"), max_length=20, unique=True)
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="households", verbose_name=_("村（社区）")
@@ -126,7 +128,7 @@ class Household(models.Model):
         return pii.decrypt(self.bank_account_enc)
 
 
-class Person(models.Model):
+class Person(ChoiceLabels):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members", verbose_name=_("家庭"))
     # The household's region, copied so that a scoped search filters inside one index without a join.
     region_code = models.CharField(_("区划代码"), max_length=12, editable=False)
@@ -182,8 +184,15 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["name_initials", "name"]),
             models.Index(fields=["name"]),
-            # Counting a township's matches for "zs" reads only this index.
+            # Counting a township's matches for "zs" (or for "王") reads only these indexes.
             models.Index(fields=["name_initials", "region_code"]),
+            models.Index(fields=["name", "region_code"]),
+            # The home page's counts of disabled and deceased persons in a region: a few index entries each
+            # instead of reading every person of the county.
+            models.Index(fields=["region_code"], condition=~Q(disability_kind=""), name="person_disabled_region_idx"),
+            models.Index(
+                fields=["region_code"], condition=Q(date_of_death__isnull=False), name="person_deceased_region_idx"
+            ),
             models.Index(fields=["region_code"]),
         ]
         verbose_name = _("家庭成员")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 
 from jiuzhu.accounts.models import User
@@ -104,9 +105,11 @@ def household_counts_by_child_region(*, user: User) -> list[dict[str, object]]:
     """Households and persons per township (for a county user) or per village (for a township user)."""
     from jiuzhu.regions.selectors import child_regions
 
-    rows = []
-    for region in child_regions(user=user):
-        lo_hi = prefix_q(region.prefix, "region_code")
-        agg = Household.objects.filter(lo_hi).aggregate(h=Count("id"))
-        rows.append({"region": region, "households": agg["h"]})
-    return rows
+    regions = list(child_regions(user=user))
+    counts: dict[str, int] = {}
+    # One grouped count per prefix width (all children share one level), not one query per child region.
+    for width in sorted({len(r.prefix) for r in regions}):
+        key = F("region_code") if width == 12 else Substr("region_code", 1, width)
+        grouped = households_visible(user=user).order_by().annotate(p=key).values("p").annotate(h=Count("id"))
+        counts.update((row["p"], row["h"]) for row in grouped)
+    return [{"region": region, "households": counts.get(region.prefix, 0)} for region in regions]

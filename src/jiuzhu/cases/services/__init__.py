@@ -29,6 +29,7 @@ from jiuzhu.cases.services.online import case_submit_online
 from jiuzhu.cases.services.reserve_fund import case_emergency_pay, reserve_fund_topup
 from jiuzhu.cases.services.review_proposal import (
     engine_for_review,
+    engines_for_reviews,
     entitlement_stop_propose,
     review_approve,
     review_propose,
@@ -64,6 +65,7 @@ __all__ = [
     "case_withdraw",
     "engine_for_case",
     "engine_for_review",
+    "engines_for_reviews",
     "entitlement_stop_propose",
     "household_snapshot",
     "notice_publish",
