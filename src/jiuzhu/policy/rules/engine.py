@@ -155,9 +155,24 @@ def _addon_mask() -> pl.Expr:
     )
 
 
+# Interleaved amounts of a contexts table, kept beside it while the table itself is kept (_CONTEXT_CACHE): one
+# household's page asks for the same tables again and again. Keyed by the table's identity, checked on a hit.
+_FLAT_CACHE: OrderedDict[tuple[int, tuple[str, ...]], tuple[pl.DataFrame, pl.Series]] = OrderedDict()
+
+
 def _flat(ctx: pl.DataFrame, keys: Sequence[str]) -> pl.Series:
     """Amounts of several keys per context interleaved, so `ctx × len(keys) + tier` picks one."""
-    return ctx.select(pl.concat_list([P(k) for k in keys]).alias("v")).explode("v")["v"]
+    key = (id(ctx), tuple(keys))
+    with _CONTEXT_LOCK:
+        hit = _FLAT_CACHE.get(key)
+        if hit is not None and hit[0] is ctx:
+            return hit[1]
+    flat = ctx.select(pl.concat_list([P(k) for k in keys]).alias("v")).explode("v")["v"]
+    with _CONTEXT_LOCK:
+        _FLAT_CACHE[key] = (ctx, flat)
+        if len(_FLAT_CACHE) > _CONTEXT_CACHE_SIZE:
+            _FLAT_CACHE.popitem(last=False)
+    return flat
 
 
 def _date_key(d: pl.Expr) -> pl.Expr:
@@ -165,9 +180,14 @@ def _date_key(d: pl.Expr) -> pl.Expr:
     return d.dt.year().cast(pl.Int32) * 10_000 + d.dt.month().cast(pl.Int32) * 100 + d.dt.day().cast(pl.Int32)
 
 
+_FEW_BIRTHS = 1_000
+
+
 def _birth_keys(birth: pl.Series) -> pl.Expr:
     """The date key of every birth date, read from a table of the days between the earliest and the
     latest birth date: a gather instead of three calendar decompositions of millions of dates."""
+    if birth.len() <= _FEW_BIRTHS:  # one household: decomposing its dates costs less than a century's table
+        return _date_key(pl.col("birth_date"))
     days = birth.cast(pl.Int32)
     lo, hi = days.min(), days.max()
     if lo is None or hi is None:
