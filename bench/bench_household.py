@@ -10,7 +10,11 @@ milliseconds (median and p95 over the households, after one warm-up pass):
   programme with its explanation lines, the parameter resolution included (kept per (region, date));
 - frames: reading the household and its members into the engine's frames (`household_frames`) and the
   parameter rows of its region (`parameters_frame`);
-- panel: `household_evaluation`, what the page's eligibility panel calls: the two above and the labels.
+- panel: `household_evaluation`, the panel's computation afresh: the two above and the labels;
+- stored: `evaluation_current`, what the panel calls: the stored evaluation checked against the household's
+  input digest (it is computed and stored here first when missing or stale);
+- page: the whole household page through Django's test client as the demo township caseworker (households of
+  that township), with the number of queries it takes.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ def main() -> None:
     import polars as pl
     from django.db import connection
 
-    from jiuzhu.policy import selectors
+    from jiuzhu.policy import selectors, services
     from jiuzhu.policy.rules import evaluate
     from jiuzhu.registry.models import Household
 
@@ -82,6 +86,33 @@ def main() -> None:
     timed("frames", lambda i: (selectors.household_frames(household=households[i], date=day),
                                selectors.parameters_frame(regions=[households[i].region])))  # fmt: skip
     timed("panel", lambda i: selectors.household_evaluation(household=households[i], date=day))
+    if hasattr(services, "evaluation_current"):  # the branch before stored evaluations has not
+        timed("stored", lambda i: services.evaluation_current(household=households[i], date=day))
+
+    from django.db import reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from jiuzhu.accounts.models import User
+
+    user = User.objects.get(username="caseworker")
+    mine = list(
+        Household.objects.filter(region_code__startswith=user.scope_prefix).order_by("id").values_list("id", flat=True)
+    )
+    urls = [f"/registry/households/{pk}/" for pk in mine[:: max(1, len(mine) // len(households))][: len(households)]]
+    client = Client(HTTP_HOST="127.0.0.1")  # an allowed host of the default settings
+    client.force_login(user)
+    queries: list[int] = []
+
+    def page(i: int) -> None:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(urls[i % len(urls)])
+        assert response.status_code == 200, response.status_code
+        queries.append(len(ctx.captured_queries))
+        reset_queries()
+
+    timed("page", page)
+    print(f"page queries: median {statistics.median(queries):.0f}, max {max(queries)}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 
 from jiuzhu.accounts.models import Capability
 from jiuzhu.cases.models import Review, ReviewOutcome
 from jiuzhu.cases.selectors import may_propose_stop
 from jiuzhu.payments.selectors import entitlements_of_household
 from jiuzhu.registry.models import Household
-from jiuzhu.registry.panels import register_panel
+from jiuzhu.registry.panels import register_panel, render_panel
 
 
 def cases_panel(request: HttpRequest, household: Household) -> str:
@@ -18,7 +17,8 @@ def cases_panel(request: HttpRequest, household: Household) -> str:
     waiting = Review.objects.filter(entitlement__household=household, outcome=ReviewOutcome.PENDING).exclude(
         proposed_outcome=""
     )
-    return render_to_string(
+    return render_panel(
+        request,
         "cases/_panel.html",
         {
             "household": household,
@@ -29,7 +29,6 @@ def cases_panel(request: HttpRequest, household: Household) -> str:
             # The proposals waiting for the county, by entitlement: a tag instead of a second 申请停保.
             "proposed": {r.entitlement_id: r for r in waiting},
         },
-        request=request,
     )
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 
 from jiuzhu.accounts.models import Capability
 from jiuzhu.charity.selectors import household_charity
 from jiuzhu.registry.models import Household
-from jiuzhu.registry.panels import register_panel
+from jiuzhu.registry.panels import register_panel, render_panel
 
 
 def charity_panel(request: HttpRequest, household: Household) -> str:
@@ -18,10 +17,10 @@ def charity_panel(request: HttpRequest, household: Household) -> str:
     info = household_charity(household=household)
     if not info.disbursements and not info.needs and not user.has_capability(Capability.MANAGE_CHARITY):  # type: ignore[union-attr]
         return ""
-    return render_to_string(
+    return render_panel(
+        request,
         "charity/_panel.html",
         {"household": household, "info": info, "can_manage": user.has_capability(Capability.MANAGE_CHARITY)},  # type: ignore[union-attr]
-        request=request,
     )
 
 

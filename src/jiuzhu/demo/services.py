@@ -23,7 +23,7 @@ from jiuzhu.grievances.demo import grievances_seed
 from jiuzhu.matching.demo import matching_seed
 from jiuzhu.monitoring.demo import MonitoringSeed, monitoring_seed
 from jiuzhu.payments.demo import PayrollSeed, payroll_seed
-from jiuzhu.policy.services import parameters_load, parameters_load_defaults
+from jiuzhu.policy.services import evaluations_refresh, parameters_load, parameters_load_defaults
 from jiuzhu.portal.demo import portal_seed
 from jiuzhu.regions.models import Level, Region
 from jiuzhu.regions.services import region_ensure
@@ -324,7 +324,10 @@ def demo_build(
     t = step("review_proposals", t)
     # Last: the statistics count what every step above produced.
     report.reports = reports_seed(county=Region.objects.get(code=COUNTY[0]), admin=User.objects.get(username="admin"))
-    step("reports", t)
+    t = step("reports", t)
+    # Every household's eligibility as its page shows it, stored once in bulk rather than on each first visit.
+    evaluations_refresh(region=Region.objects.get(code=COUNTY[0]), date=today)
+    step("evaluations", t)
     return report
 
 

@@ -15,6 +15,7 @@ from jiuzhu.cases.models import Case, EconomicCheck
 from jiuzhu.matching import selectors
 from jiuzhu.matching.models import CheckEvidence
 from jiuzhu.registry.models import Household
+from jiuzhu.registry.panels import render_panel
 
 
 def household_panel(request: HttpRequest, household: Household) -> str:
@@ -24,7 +25,7 @@ def household_panel(request: HttpRequest, household: Household) -> str:
     findings = list(selectors.findings_of_household(user=user, household=household)[:20])
     if not findings:
         return ""
-    return render_to_string("matching/_household_panel.html", {"findings": findings}, request=request)
+    return render_panel(request, "matching/_household_panel.html", {"findings": findings})
 
 
 def case_panel(request: HttpRequest, case: Case) -> str:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 
 from jiuzhu.core.capabilities import Capability
 from jiuzhu.monitoring.selectors import monitored_of_household
 from jiuzhu.registry.models import Household
+from jiuzhu.registry.panels import render_panel
 
 
 def monitoring_panel(request: HttpRequest, household: Household) -> str:
@@ -15,4 +15,4 @@ def monitoring_panel(request: HttpRequest, household: Household) -> str:
     if not user.has_capability(Capability.VIEW_MONITORING):  # type: ignore[union-attr]
         return ""
     monitored = monitored_of_household(user=user, household_id=household.pk)  # type: ignore[arg-type]
-    return render_to_string("monitoring/_panel.html", {"monitored": monitored}, request=request)
+    return render_panel(request, "monitoring/_panel.html", {"monitored": monitored})

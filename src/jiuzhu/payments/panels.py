@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 
 from jiuzhu.payments.selectors import (
     entitlement_events_of_household,
@@ -12,12 +11,13 @@ from jiuzhu.payments.selectors import (
     open_account_flags,
 )
 from jiuzhu.registry.models import Household
-from jiuzhu.registry.panels import register_panel
+from jiuzhu.registry.panels import register_panel, render_panel
 
 
 def ledger_panel(request: HttpRequest, household: Household) -> str:
     # The household page has already checked the scope: whoever sees the household sees what it was paid.
-    return render_to_string(
+    return render_panel(
+        request,
         "payments/_ledger_panel.html",
         {
             "lines": ledger_of_household(household=household),
@@ -25,7 +25,6 @@ def ledger_panel(request: HttpRequest, household: Household) -> str:
             "collections": household_collections(household=household),
             "changes": entitlement_events_of_household(household=household),
         },
-        request=request,
     )
 
 

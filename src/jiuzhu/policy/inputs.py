@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import polars as pl
+from django.db import connection
 from django.db.models import BigIntegerField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Round
 
@@ -62,16 +64,72 @@ def _yuan_from_fen(fen: pl.Expr) -> pl.Expr:
     return text.str.to_decimal(scale=2).cast(_YUAN)
 
 
-def _read(qs: QuerySet[Any], schema: dict[str, Any]) -> pl.DataFrame:
-    """values_list of `schema`'s columns read from the cursor (core.bulk.read_frame: a county is a million
-    households and two or three million persons). Money is computed as fen by the database, as the ORM's
-    Decimal would give it (two decimals, so the hundredfold rounds exactly), and turned back into yuan."""
+def _in_fen(qs: QuerySet[Any], schema: dict[str, Any]) -> tuple[QuerySet[Any], dict[str, Any]]:
+    """values_list of `schema`'s columns with money computed as fen by the database, as the ORM's Decimal
+    would give it (two decimals, so the hundredfold rounds exactly); and the schema of what it reads."""
     money = [k for k, t in schema.items() if t == _YUAN]
     fen = {f"{k}_fen100": Cast(Round(F(k) * Value(Decimal(100))), BigIntegerField()) for k in money}
     names = [f"{k}_fen100" if k in money else k for k in schema]
     stored = {k: pl.Int64 if k in money else t for k, t in schema.items()}
-    frame = read_frame(qs.annotate(**fen).values_list(*names), stored)
-    return frame.with_columns(_yuan_from_fen(pl.col(k)).alias(k) for k in money)
+    return qs.annotate(**fen).values_list(*names), stored
+
+
+def _read(qs: QuerySet[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """values_list of `schema`'s columns read from the cursor (core.bulk.read_frame: a county is a million
+    households and two or three million persons), money read as fen and turned back into yuan."""
+    query, stored = _in_fen(qs, schema)
+    frame = read_frame(query, stored)
+    return frame.with_columns(_yuan_from_fen(pl.col(k)).alias(k) for k, t in schema.items() if t == _YUAN)
+
+
+# The typed frames' columns as the registry is read (keys, display fields, fields; money in fen).
+HOUSEHOLD_TYPED = {k: pl.Int64 if t == _YUAN else t for k, t in HOUSEHOLD_RAW.items()}
+PERSON_TYPED = {k: pl.Int64 if t == _YUAN else t for k, t in PERSON_RAW.items()}
+Rows = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
+
+
+def registry_typed(where: Q, *, person_where: Q | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """What registry_raw reads, as typed frames (money in fen, columns HOUSEHOLD_TYPED and PERSON_TYPED)."""
+    households = Household.objects.filter(where).order_by("id")
+    persons = Person.objects.filter(where if person_where is None else person_where).order_by("household_id", "id")
+    return read_frame(*_in_fen(households, HOUSEHOLD_RAW)), read_frame(*_in_fen(persons, PERSON_RAW))
+
+
+# An id no household has, compiled into the one-household queries once; each call puts its id in its place.
+_SENTINEL = -7_340_042_977
+
+
+@cache
+def _one_household_sql(alias: str) -> tuple[tuple[str, tuple[Any, ...]], tuple[str, tuple[Any, ...]]]:
+    households = Household.objects.using(alias).filter(pk=_SENTINEL)
+    persons = Person.objects.using(alias).filter(household_id=_SENTINEL).order_by("id")
+    h, _ = _in_fen(households, HOUSEHOLD_RAW)
+    p, _ = _in_fen(persons, PERSON_RAW)
+    return h.query.sql_with_params(), p.query.sql_with_params()
+
+
+def household_rows(household_id: int) -> Rows:
+    """One household's row and its members' rows (by id), as registry_typed reads them, in two queries
+    compiled once per process: the household page asks on every visit, and compiling the money expressions
+    cost more than running them."""
+    out: list[list[tuple[Any, ...]]] = []
+    with connection.cursor() as cur:
+        for sql, params in _one_household_sql(connection.alias):
+            cur.execute(sql, [household_id if type(v) is int and v == _SENTINEL else v for v in params])
+            out.append(cur.fetchall())
+    return out[0], out[1]
+
+
+def typed_frames(typed: tuple[pl.DataFrame, pl.DataFrame], date: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """registry_typed's frames as the engine's frames on `date`."""
+    return engine_frames(typed[0], typed[1], date)
+
+
+def rows_frames(rows: Rows, date: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows of household_rows (or registry_typed's rows) as the engine's frames on `date`."""
+    households = pl.DataFrame(rows[0], schema=HOUSEHOLD_TYPED, orient="row")
+    persons = pl.DataFrame(rows[1], schema=PERSON_TYPED, orient="row")
+    return engine_frames(households, persons, date)
 
 
 def registry_raw(where: Q, *, person_where: Q | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -91,7 +149,7 @@ def registry_frames(raw: tuple[pl.DataFrame, pl.DataFrame], date: dt.date) -> tu
 
 def household_frames(*, household: Household, date: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One household and its members as the engine's frames."""
-    return registry_frames(registry_raw(Q(pk=household.pk), person_where=Q(household_id=household.pk)), date)
+    return rows_frames(household_rows(household.pk), date)
 
 
 # ───────────────────────────── records (snapshots) ─────────────────────────────

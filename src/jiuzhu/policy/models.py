@@ -33,3 +33,27 @@ class Parameter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value} ({self.effective_from})"
+
+
+class StoredEvaluation(models.Model):
+    """One household's evaluation by the engine (every monthly programme, with its explanation lines), kept so
+    that its page does not run the engine on every visit. It is valid only for `date` and for the exact input
+    it was computed from: `inputs` is a digest of the household's and its members' rows as the engine reads
+    them, the parameter rows of its region and the rules' code, so a change made by any path (a form, an
+    import, a case, a new standard, a new release) makes it stale, and a stale row is recomputed, never shown."""
+
+    household = models.OneToOneField(
+        "registry.Household", on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("家庭")
+    )
+    date = models.DateField(_("测算日期"))
+    inputs = models.CharField(_("输入摘要"), max_length=64)
+    # {"per_capita": fen, "class": …, "programs": {code: {"eligible", "monthly" (fen), "persons", "explain"}}}
+    result = models.JSONField(_("测算结果"))
+    computed_at = models.DateTimeField(_("测算时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("资格测算结果")
+        verbose_name_plural = _("资格测算结果")
+
+    def __str__(self) -> str:
+        return f"{self.household_id} @ {self.date}"

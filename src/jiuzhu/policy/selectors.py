@@ -5,8 +5,11 @@ reevaluation for every household of a region at once (提标影响测算), throu
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -17,6 +20,7 @@ from jiuzhu.core.money import fen_to_yuan
 from jiuzhu.core.pii import mask_name
 from jiuzhu.core.scope import prefix_q
 from jiuzhu.policy import inputs
+from jiuzhu.policy import rules as rules_package
 from jiuzhu.policy.models import Parameter
 from jiuzhu.policy.parameters import parameter_label, parameter_shown, parameter_unit
 from jiuzhu.policy.programs import program_name
@@ -56,8 +60,8 @@ def parameter_value(key: str, region: Region, date: dt.date) -> Decimal | str | 
     return None if best is None else parse_value(key, best.value)
 
 
-def parameters_frame(*, regions: list[Region] | None = None, below: bool = False) -> pl.DataFrame:
-    """The parameter rows as the engine takes them (region prefix, key, value, effective_from). Rows
+def parameter_rows(*, regions: list[Region] | None = None, below: bool = False) -> list[tuple[Any, ...]]:
+    """The parameter rows as the engine takes them: (region prefix, key, value, effective_from). Rows
     are few (keys × dates × regions with their own values), so the whole table is cheap to read.
     `regions`: only the rows that can apply to them — theirs and their ancestors', and with `below`
     also those of every region under them (a township's own standard, for a county-wide run)."""
@@ -69,11 +73,19 @@ def parameters_frame(*, regions: list[Region] | None = None, below: bool = False
             where |= prefix_q(r.prefix, "region__code")
         qs = qs.filter(where)
     # Plain rows, not model instances: the household page reads these on every visit.
-    rows = [
+    return [
         (code[: PREFIX_LENGTH[Level(level)]], key, value, day)
         for code, level, key, value, day in qs.values_list("region__code", "region__level", "key", "value",
                                                             "effective_from")
     ]  # fmt: skip
+
+
+def parameters_frame(*, regions: list[Region] | None = None, below: bool = False) -> pl.DataFrame:
+    """parameter_rows as the engine's frame."""
+    return _params(parameter_rows(regions=regions, below=below))
+
+
+def _params(rows: list[tuple[Any, ...]]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=PARAMS_SCHEMA, orient="row")
 
 
@@ -135,25 +147,94 @@ def population_frames(*, region_code_prefix: str, date: dt.date) -> tuple[pl.Dat
 
 def household_evaluation(*, household: Household, date: dt.date) -> HouseholdEvaluation:
     """Every monthly programme for one household from its registry data, by the same engine as the
-    monthly run. ParameterError when the region has no value for a key (defaults not loaded)."""
-    h, persons = household_frames(household=household, date=date)
+    monthly run, computed now (the page reads the stored one: services.evaluation_current). ParameterError
+    when the region has no value for a key (defaults not loaded)."""
+    frames = inputs.rows_frames(inputs.household_rows(household.pk), date)
     params = parameters_frame(regions=[household.region])
-    row = evaluate(h, persons, params, explain=True).households.row(0, named=True)
+    return evaluation_from(evaluation_results(frames, params)[household.pk], household=household, date=date)
+
+
+def evaluation_results(frames: tuple[pl.DataFrame, pl.DataFrame], params: pl.DataFrame) -> dict[int, dict[str, Any]]:
+    """The engine's answer with explanation lines for every household of the engine's `frames`, as the JSON
+    that StoredEvaluation keeps: money in fen, the persons by the names the lines use."""
+    households, persons = frames
+    if not households.height:
+        return {}
+    evaluation = evaluate(households, persons, params, explain=True).households
     names = dict(persons.select("person_id", "label").iter_rows()) if persons.height else {}
+    return {
+        row["household_id"]: {
+            "per_capita": row["per_capita"],
+            "class": row["class"],
+            "programs": {
+                code: {
+                    "eligible": row[f"{code}.eligible"],
+                    "monthly": row[f"{code}.monthly"],
+                    "persons": [names[i] for i in row[f"{code}.persons"]],
+                    "explain": row[f"{code}.explain"],
+                }
+                for code in MONTHLY_PROGRAMS
+            },
+        }
+        for row in evaluation.iter_rows(named=True)
+    }
+
+
+def evaluation_from(result: dict[str, Any], *, household: Household, date: dt.date) -> HouseholdEvaluation:
+    """A stored result (evaluation_results) as the page shows it: the programmes of the household's area,
+    named in the user's language."""
     programs = [
         ProgramResult(
             code=code,
             name=program_name(code),
-            eligible=row[f"{code}.eligible"],
-            monthly=fen_to_yuan(row[f"{code}.monthly"]),
-            persons=[names[i] for i in row[f"{code}.persons"]],
-            explain=row[f"{code}.explain"],
+            eligible=p["eligible"],
+            monthly=fen_to_yuan(p["monthly"]),
+            persons=p["persons"],
+            explain=p["explain"],
         )
         for code in MONTHLY_PROGRAMS
         if not (code == "dibao_urban" and household.area != "urban")
         and not (code == "dibao_rural" and household.area == "urban")
+        for p in [result["programs"][code]]
     ]
-    return HouseholdEvaluation(date, fen_to_yuan(row["per_capita"]), row["class"], programs)
+    return HouseholdEvaluation(date, fen_to_yuan(result["per_capita"]), result["class"], programs)
+
+
+@cache
+def rules_version() -> str:
+    """A digest of the rules' code and of the registry-to-engine mapping: a new release that changes how a
+    household is evaluated makes every stored evaluation stale."""
+    digest = hashlib.sha256()
+    rules_dir = Path(rules_package.__file__).parent
+    for path in sorted([*rules_dir.rglob("*.py"), Path(inputs.__file__)]):
+        digest.update(str(path.relative_to(rules_dir.parent)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def evaluation_inputs(rows: inputs.Rows, params: list[tuple[Any, ...]]) -> dict[int, str]:
+    """Per household of `rows` (inputs.household_rows, or registry_typed's frames' rows), a digest of
+    everything its evaluation is computed from: its row and its members' rows exactly as the engine reads
+    them, the parameter rows (parameter_rows) that apply to its region, of every date (a future standard
+    too), and the rules' version. Equal digests, equal input."""
+    households, persons = rows
+    members: dict[int, list[tuple[Any, ...]]] = {}
+    hid = list(inputs.PERSON_TYPED).index("household_id")
+    for row in persons:
+        members.setdefault(row[hid], []).append(row)
+    ordered = sorted(params, key=repr)
+    by_region: dict[str, str] = {}
+    version = rules_version()
+    code_at = list(inputs.HOUSEHOLD_TYPED).index("region_code")
+    out = {}
+    for row in households:
+        code = row[code_at] or ""
+        if code not in by_region:
+            mine = [r for r in ordered if code.startswith(r[0])]
+            by_region[code] = hashlib.sha256(repr(mine).encode()).hexdigest()
+        text = repr((version, by_region[code], row, members.get(row[0], [])))
+        out[row[0]] = hashlib.sha256(text.encode()).hexdigest()
+    return out
 
 
 # What the engine's `class` column says of a household's 低保 test, as a caseworker calls it.

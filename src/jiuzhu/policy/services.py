@@ -4,24 +4,32 @@ export of a re-evaluation (提标影响测算), logged like every export."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import Capability
 from jiuzhu.core.audit import audit_record
 from jiuzhu.core.models import AuditAction
-from jiuzhu.core.scope import in_scope
+from jiuzhu.core.scope import in_scope, prefix_q
 from jiuzhu.core.tabular import write_xlsx
-from jiuzhu.policy.models import Parameter
+from jiuzhu.policy import inputs, selectors
+from jiuzhu.policy.models import Parameter, StoredEvaluation
 from jiuzhu.policy.parameters import parameter_label
 from jiuzhu.policy.rules import PARAMETER_SPECS, ParameterError, canonical_text
-from jiuzhu.policy.selectors import Reevaluation
+from jiuzhu.policy.rules.params import PARAMS_SCHEMA
+from jiuzhu.policy.selectors import HouseholdEvaluation, Reevaluation
 from jiuzhu.policy.shipped import shipped_values
 from jiuzhu.regions.models import Region
+from jiuzhu.registry.models import Household
+
+log = logging.getLogger(__name__)
 
 
 def parameter_add(
@@ -61,7 +69,19 @@ def parameter_add(
             % {"label": parameter_label(key), "date": effective_from, "value": value, "source": source},
             after={"key": key, "value": value, "effective_from": effective_from.isoformat(), "source": source},
         )
+        transaction.on_commit(lambda: _refresh_later(region))
     return row
+
+
+def _refresh_later(region: Region) -> None:
+    """Queues the bulk refresh of the region's stored evaluations after a parameter change: until it runs,
+    each page finds its row stale (the parameters are part of its input) and recomputes it."""
+    from jiuzhu.policy.tasks import evaluations_refresh_job
+
+    try:
+        evaluations_refresh_job.enqueue(region.code)
+    except ParameterError:  # the immediate backend runs it here; a region without a value has nothing to store
+        log.warning("evaluations of %s not refreshed: a parameter has no value", region.code, exc_info=True)
 
 
 def parameters_load_defaults(*, region: Region, actor: Any = None) -> int:
@@ -143,3 +163,66 @@ def impact_export(*, actor: Any, result: Reevaluation, path: Path) -> int:
         },
     )
     return len(result.changed)
+
+
+# ───────────────────────────── stored evaluations ─────────────────────────────
+
+_STORE_BATCH = 2_000
+_REFRESH_CHUNK = 10_000  # households evaluated at once by a bulk refresh (a province has millions)
+
+
+def _evaluations_store(rows: dict[int, tuple[str, dict[str, Any]]], date: dt.date) -> None:
+    """Writes (inputs digest, result) per household id for `date`, replacing what each had."""
+    StoredEvaluation.objects.bulk_create(
+        [
+            StoredEvaluation(household_id=pk, date=date, inputs=digest, result=result)
+            for pk, (digest, result) in rows.items()
+        ],
+        batch_size=_STORE_BATCH,
+        update_conflicts=True,
+        unique_fields=["household"],
+        update_fields=["date", "inputs", "result", "computed_at"],
+    )
+
+
+def evaluation_current(*, household: Household, date: dt.date) -> HouseholdEvaluation:
+    """The household's evaluation on `date`, as its page shows it: the stored one when it was computed for
+    `date` from exactly the input the household, its members and its region's parameters hold now; otherwise
+    computed now from that same input and stored. ParameterError when the region has no value for a key."""
+    rows = inputs.household_rows(household.pk)
+    params = selectors.parameter_rows(regions=[household.region])
+    digest = selectors.evaluation_inputs(rows, params)[household.pk]
+    stored = StoredEvaluation.objects.filter(household_id=household.pk, date=date, inputs=digest)
+    result = next(iter(stored.values_list("result", flat=True)), None)
+    if result is None:
+        frames = inputs.rows_frames(rows, date)
+        result = selectors.evaluation_results(frames, pl.DataFrame(params, schema=PARAMS_SCHEMA, orient="row"))[
+            household.pk
+        ]
+        try:
+            with transaction.atomic():
+                _evaluations_store({household.pk: (digest, result)}, date)
+        except DatabaseError:
+            # Only a shortcut is lost (a reader's write meeting a busy SQLite): the answer stands.
+            log.warning("stored evaluation of household %s not written", household.pk, exc_info=True)
+    return selectors.evaluation_from(result, household=household, date=date)
+
+
+def evaluations_refresh(*, region: Region, date: dt.date) -> int:
+    """Evaluates every household under `region` on `date` in bulk and stores the results: after a parameter
+    change, nightly (ages and dates move) and after a demo build, so that pages find them ready. Safe to run
+    again. Returns the households written; ParameterError when a region has no value for a key."""
+    params = selectors.parameter_rows(regions=[region], below=True)
+    frame = pl.DataFrame(params, schema=PARAMS_SCHEMA, orient="row")
+    ids = list(Household.objects.filter(prefix_q(region.prefix)).order_by("id").values_list("id", flat=True))
+    written = 0
+    for start in range(0, len(ids), _REFRESH_CHUNK):
+        first, last = ids[start], ids[min(start + _REFRESH_CHUNK, len(ids)) - 1]
+        where = prefix_q(region.prefix) & Q(id__gte=first, id__lte=last)
+        typed = inputs.registry_typed(where, person_where=Q(household__in=Household.objects.filter(where)))
+        digests = selectors.evaluation_inputs((typed[0].rows(), typed[1].rows()), params)
+        results = selectors.evaluation_results(inputs.typed_frames(typed, date), frame)
+        with transaction.atomic():
+            _evaluations_store({pk: (digests[pk], result) for pk, result in results.items()}, date)
+        written += len(results)
+    return written

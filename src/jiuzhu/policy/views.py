@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -23,6 +22,7 @@ from jiuzhu.policy.parameters import parameter_shown
 from jiuzhu.policy.programs import program_rows
 from jiuzhu.policy.rules import ParameterError
 from jiuzhu.registry.models import Household
+from jiuzhu.registry.panels import render_panel
 
 
 def _user(request: HttpRequest) -> User:
@@ -156,10 +156,8 @@ def household_panel(request: HttpRequest, household: Household) -> str:
     """The eligibility section of the household page (registered in PolicyConfig.ready)."""
     today = timezone.localdate()
     try:
-        result = selectors.household_evaluation(household=household, date=today)
+        result = services.evaluation_current(household=household, date=today)
         error = ""
     except ParameterError as exc:
         result, error = None, str(exc)
-    return render_to_string(
-        "policy/_household_panel.html", {"result": result, "error": error, "today": today}, request=request
-    )
+    return render_panel(request, "policy/_household_panel.html", {"result": result, "error": error, "today": today})

@@ -38,8 +38,12 @@ def household_members(*, household: Household) -> QuerySet[Person]:
     return household.members.order_by("id")
 
 
-def household_history(*, household: Household, limit: int = 100) -> QuerySet[AuditEntry]:
-    member_ids = [str(pk) for pk in household.members.values_list("pk", flat=True)]
+def household_history(
+    *, household: Household, limit: int = 100, members: list[Person] | None = None
+) -> QuerySet[AuditEntry]:
+    """The audit entries of the household and its members, newest first; `members`: the members already read."""
+    ids = [p.pk for p in members] if members is not None else household.members.values_list("pk", flat=True)
+    member_ids = [str(pk) for pk in ids]
     return AuditEntry.objects.filter(
         Q(object_type="household", object_id=str(household.pk)) | Q(object_type="person", object_id__in=member_ids)
     ).order_by("-seq")[:limit]

@@ -104,13 +104,14 @@ def household_create(request: AuthedRequest) -> HttpResponse:
 def household_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     household = selectors.household_get(user=user, pk=pk)
+    members = list(selectors.household_members(household=household))
     return render(
         request,
         "registry/household_detail.html",
         {
             "household": household,
-            "members": selectors.household_members(household=household),
-            "history": selectors.household_history(household=household),
+            "members": members,
+            "history": selectors.household_history(household=household, members=members),
             "can_edit": user.has_capability(Capability.EDIT_REGISTRY),
             "panels": household_panels(request, household),
         },

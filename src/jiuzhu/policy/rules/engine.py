@@ -26,7 +26,7 @@ from jiuzhu.policy.rules.entry import PersonRule, Program, Registry
 from jiuzhu.policy.rules.frames import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, conform
 from jiuzhu.policy.rules.params import PARAMETER_SPECS, col, resolve
 from jiuzhu.policy.rules.programs import dibao
-from jiuzhu.policy.rules.terms import P
+from jiuzhu.policy.rules.terms import P, collect, run_size
 
 NO_MEMBER_LINE = "家庭中无符合条件的成员"
 # The person facts every evaluation returns, before the amount of each person programme (a:CODE).
@@ -155,9 +155,24 @@ def _addon_mask() -> pl.Expr:
     )
 
 
+# Interleaved amounts of a contexts table, kept beside it while the table itself is kept (_CONTEXT_CACHE): one
+# household's page asks for the same tables again and again. Keyed by the table's identity, checked on a hit.
+_FLAT_CACHE: OrderedDict[tuple[int, tuple[str, ...]], tuple[pl.DataFrame, pl.Series]] = OrderedDict()
+
+
 def _flat(ctx: pl.DataFrame, keys: Sequence[str]) -> pl.Series:
     """Amounts of several keys per context interleaved, so `ctx × len(keys) + tier` picks one."""
-    return ctx.select(pl.concat_list([P(k) for k in keys]).alias("v")).explode("v")["v"]
+    key = (id(ctx), tuple(keys))
+    with _CONTEXT_LOCK:
+        hit = _FLAT_CACHE.get(key)
+        if hit is not None and hit[0] is ctx:
+            return hit[1]
+    flat = ctx.select(pl.concat_list([P(k) for k in keys]).alias("v")).explode("v")["v"]
+    with _CONTEXT_LOCK:
+        _FLAT_CACHE[key] = (ctx, flat)
+        if len(_FLAT_CACHE) > _CONTEXT_CACHE_SIZE:
+            _FLAT_CACHE.popitem(last=False)
+    return flat
 
 
 def _date_key(d: pl.Expr) -> pl.Expr:
@@ -165,9 +180,14 @@ def _date_key(d: pl.Expr) -> pl.Expr:
     return d.dt.year().cast(pl.Int32) * 10_000 + d.dt.month().cast(pl.Int32) * 100 + d.dt.day().cast(pl.Int32)
 
 
+_FEW_BIRTHS = 1_000
+
+
 def _birth_keys(birth: pl.Series) -> pl.Expr:
     """The date key of every birth date, read from a table of the days between the earliest and the
     latest birth date: a gather instead of three calendar decompositions of millions of dates."""
+    if birth.len() <= _FEW_BIRTHS:  # one household: decomposing its dates costs less than a century's table
+        return _date_key(pl.col("birth_date"))
     days = birth.cast(pl.Int32)
     lo, hi = days.min(), days.max()
     if lo is None or hi is None:
@@ -223,16 +243,26 @@ def _layout(hh: pl.DataFrame, persons: pl.DataFrame) -> tuple[pl.DataFrame, pl.S
     return people.with_columns(pl.col("_row").set_sorted()), offsets
 
 
+_MATRIX_ROWS = 10_000  # persons
+
+
 def _segment_sums(values: pl.DataFrame, offsets: pl.Series) -> pl.DataFrame:
     """Per household, the sum of each column of `values` (one row per person, in household order):
     differences of the running sum at the offsets."""
     at = offsets.to_numpy()
+    schema = dict.fromkeys(values.columns, pl.Int64)
+    if values.width and values.height <= _MATRIX_ROWS:
+        # A few households: all columns at once as one 2-D array, one conversion instead of one per column.
+        matrix = values.select(pl.all().fill_null(0).cast(pl.Int64)).to_numpy()
+        running_all = np.zeros((values.height + 1, values.width), dtype=np.int64)
+        np.cumsum(matrix, axis=0, out=running_all[1:])
+        return pl.DataFrame(np.diff(running_all[at], axis=0), schema=schema, orient="row")
     out = {}
-    for name in values.columns:
+    for name in values.columns:  # column by column: a province's run never holds every column twice at once
         running = np.zeros(values.height + 1, dtype=np.int64)
         np.cumsum(values[name].fill_null(0).to_numpy(), out=running[1:])
         out[name] = np.diff(running[at])
-    return pl.DataFrame(out, schema=dict.fromkeys(values.columns, pl.Int64))
+    return pl.DataFrame(out, schema=schema)
 
 
 def _rule(program: Program) -> PersonRule:
@@ -256,6 +286,20 @@ def evaluate(
     `CODE.explain` columns (the persons frame still says who is covered by what): the monthly run needs
     amounts, a caseworker's screen the reasons. `registry` is the set of programme entries (tests give
     their own)."""
+    with run_size(households.height):
+        return _evaluate(households, persons, params, date=date, explain=explain, programs=programs, registry=registry)
+
+
+def _evaluate(
+    households: pl.DataFrame,
+    persons: pl.DataFrame,
+    params: pl.DataFrame,
+    *,
+    date: dt.date | None,
+    explain: bool,
+    programs: Iterable[str] | None,
+    registry: Registry,
+) -> Evaluation:
     codes = registry.selected(programs)
     entries = registry.person_programs(codes)
     if "date" not in households.columns:
@@ -273,13 +317,13 @@ def evaluate(
     ps = ps.with_columns(ctx=pl.lit(hh["ctx"]).gather(pl.col("_row")))
     mask = _addon_mask()
     age = (look("date_key") - _birth_keys(ps["birth_date"])) // 10_000
-    ps = dibao.person_facts(ps.lazy(), look, age, pl.lit(addon).gather(mask), pl.lit(cls).gather(mask)).collect()
+    ps = collect(dibao.person_facts(ps.lazy(), look, age, pl.lit(addon).gather(mask), pl.lit(cls).gather(mask)))
     sums = _segment_sums(ps.select(dibao.unit_values(explain)), offsets)
     house = dibao.household_decision(hh.hstack(sums), look)
     ps = ps.with_columns(
         dibao=pl.lit(house["dibao"]).gather(pl.col("_row")), edge=pl.lit(house["edge"]).gather(pl.col("_row"))
     )
-    ps = _person_programs(dibao.single_person(ps.lazy(), look), ctx, look, entries).collect()
+    ps = collect(_person_programs(dibao.single_person(ps.lazy(), look), ctx, look, entries))
     sums = _segment_sums(
         ps.select(pl.col("single_amount").alias("single_total"), *(pl.col(f"a:{p.code}") for p in entries)),
         offsets,
@@ -328,7 +372,7 @@ def _details(people: pl.DataFrame, house: pl.DataFrame, look: _Lookup, entries: 
     persons cost nothing."""
     shown = pl.any_horizontal(pl.col("dibao_covered"), pl.col("single_cand"), *(_paid_or_about(p) for p in entries))
     reads: list[str] = list(dict.fromkeys(r for p in entries for r in _rule(p).reads))
-    base = (
+    base = collect(
         people.lazy()
         .filter(shown)
         .with_columns(
@@ -339,9 +383,7 @@ def _details(people: pl.DataFrame, house: pl.DataFrame, look: _Lookup, entries: 
                 *(pl.when(pl.col("category") == i).then(look(f"bp_{c}")) for i, (c, _) in enumerate(dibao.CLASSIFIED))
             ),
         )
-        .collect()
-        .lazy()
-    )
+    ).lazy()
     pid = pl.col("person_id")
     per_house = base.group_by("_row", maintain_order=True).agg(
         pid.filter("dibao_covered").alias("dibao.persons"),
@@ -364,7 +406,7 @@ def _details(people: pl.DataFrame, house: pl.DataFrame, look: _Lookup, entries: 
     # Which kinds of line anyone is about: one household (its page) has persons for a few at most, and a
     # line nobody is about costs its planning alone, most of the time of one household's evaluation.
     about_any = base.select(pl.any_horizontal(rows).any().alias(str(i)) for i, (rows, _, _) in enumerate(parts))
-    wanted = about_any.collect().row(0)
+    wanted = collect(about_any).row(0)
     for (rows, line, outputs), needed in zip(parts, wanted, strict=True):
         if not needed:
             per_house = per_house.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(n) for n in outputs)
@@ -383,7 +425,7 @@ def _details(people: pl.DataFrame, house: pl.DataFrame, look: _Lookup, entries: 
     hh_lines = hh_lines.select(
         "_row", dibao_lines=pl.concat_list(common, pl.when("dibao").then(granted).otherwise(refused))
     )
-    return hh_lines.join(per_house, on="_row", how="left", maintain_order="left").collect()
+    return collect(hh_lines.join(per_house, on="_row", how="left", maintain_order="left"))
 
 
 def _area_name() -> pl.Expr:
@@ -430,4 +472,4 @@ def _output(
                 .otherwise(pl.concat_list(pl.lit(NO_MEMBER_LINE)))
                 .alias(f"{p.code}.explain"),
             ]
-    return h.lazy().select(out).collect()
+    return collect(h.lazy().select(out))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import polars as pl
 
 from jiuzhu.policy.rules import fmt
@@ -48,3 +52,29 @@ def disability() -> pl.Expr:
 def std_text() -> pl.Expr:
     """ "城市低保标准 528 元"."""
     return fmt.text(pl.col("area_name"), "低保标准 ", fmt.yuan(pl.col("std")), " 元")
+
+
+# A few households (one household's page, a case's snapshot) are evaluated with Polars' plan for eager
+# DataFrame operations: planning the lazy queries' optimisations costs more than running them on a handful
+# of rows (a fifth of one household's evaluation). Large runs keep every optimisation. None on a Polars
+# without optimisation flags: collect() as usual.
+SMALL_RUN = 64  # households
+_small: ContextVar[bool] = ContextVar("small_run", default=False)
+_flags = getattr(getattr(pl, "QueryOptFlags", None), "_eager", None)
+_EAGER = _flags() if callable(_flags) else None
+
+
+@contextmanager
+def run_size(households: int) -> Iterator[None]:
+    """Within it, collect() plans for the size of this run."""
+    token = _small.set(households <= SMALL_RUN)
+    try:
+        yield
+    finally:
+        _small.reset(token)
+
+
+def collect(frame: pl.LazyFrame) -> pl.DataFrame:
+    if _EAGER is not None and _small.get():
+        return frame.collect(optimizations=_EAGER)
+    return frame.collect()

@@ -89,6 +89,7 @@ class Command(BaseCommand):
             "charity": _("生成慈善捐赠与支出"),
             "portal": _("生成网上申请"),
             "review_proposals": _("生成乡镇复核提请"),
+            "evaluations": _("测算并保存各户救助资格"),
         }
         self.stdout.write(_("正在生成演示县：%(n)d 户，随机种子 %(s)d …") % {"n": households, "s": seed})
         bar = tqdm(total=households, unit=_("户"), desc=_("写入家庭"), disable=None, file=sys.stderr)

@@ -28,6 +28,7 @@ from jiuzhu.policy.rules.terms import (
     MENTAL,
     ROUNDING_MODES,
     P,
+    collect,
     disability,
     rounded,
     rounding_clause,
@@ -163,9 +164,8 @@ def household_decision(hh: pl.DataFrame, look: Look) -> pl.DataFrame:
         gap_total=pl.col("gap") * n,
     )
     h = h.with_columns(raw=pl.col("gap_total") + pl.col("addon_total"))
-    return h.with_columns(
-        hh_amount=pl.when("dibao").then(rounded(pl.col("raw"), pl.col("rmode"))).otherwise(0)
-    ).collect()
+    h = h.with_columns(hh_amount=pl.when("dibao").then(rounded(pl.col("raw"), pl.col("rmode"))).otherwise(0))
+    return collect(h)
 
 
 def single_person(people: pl.LazyFrame, look: Look) -> pl.LazyFrame:
