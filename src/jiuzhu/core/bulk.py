@@ -8,7 +8,8 @@ the caller's transaction, so an import is all or nothing.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import polars as pl
@@ -111,18 +112,47 @@ def bulk_insert(
     prepared = _prepare_sqlite(frame, fields)
     marks = ", ".join(["%s"] * len(frame.columns))
     sql = f"INSERT INTO {table} ({quoted}) VALUES ({marks})"
-    with connection.cursor() as cur:
-        big = prepared.height >= _BIG_INSERT
-        if big:
-            cur.execute("PRAGMA cache_size")
-            cache = int(cur.fetchone()[0])
-            cur.execute(f"PRAGMA cache_size = -{_INSERT_CACHE_KIB}")
-        try:
-            for start in range(0, prepared.height, _CHUNK):
-                cur.executemany(sql, prepared.slice(start, _CHUNK).rows())
-                if progress is not None:
-                    progress(min(start + _CHUNK, prepared.height), prepared.height)
-        finally:
-            if big:
-                cur.execute(f"PRAGMA cache_size = {cache}")
+    with connection.cursor() as cur, _sqlite_cache(cur, big=prepared.height >= _BIG_INSERT):
+        for start in range(0, prepared.height, _CHUNK):
+            cur.executemany(sql, prepared.slice(start, _CHUNK).rows())
+            if progress is not None:
+                progress(min(start + _CHUNK, prepared.height), prepared.height)
     return frame.height
+
+
+@contextmanager
+def _sqlite_cache(cur: Any, *, big: bool) -> Iterator[None]:
+    """On SQLite, a large page cache for the duration of a big insert (restored afterwards)."""
+    if not big or connection.vendor != "sqlite":
+        yield
+        return
+    cur.execute("PRAGMA cache_size")
+    cache = int(cur.fetchone()[0])
+    cur.execute(f"PRAGMA cache_size = -{_INSERT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        cur.execute(f"PRAGMA cache_size = {cache}")
+
+
+def insert_select(
+    model: type[models.Model], columns: list[str], queryset: models.QuerySet[Any], *, big: bool = True
+) -> int:
+    """`INSERT INTO model's table (columns) SELECT …` of a `values_list` queryset of as many columns, in the
+    same order (`columns` are the model's attnames): the rows go from table to table inside the database,
+    never through Python. Returns the rows written. Runs inside the caller's transaction."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    unknown = [c for c in columns if c not in fields]
+    if unknown:
+        raise ValueError(f"{model.__name__} has no columns {unknown}")
+    # Django (5.2) keeps a values_list's columns in the order given, in its SELECT as in `selected`.
+    if len(queryset.query.selected or ()) != len(columns):
+        raise ValueError("insert_select: the queryset must be a values_list of one column per target column")
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return 0
+    quoted = ", ".join(connection.ops.quote_name(fields[c].column) for c in columns)
+    with connection.cursor() as cur, _sqlite_cache(cur, big=big):
+        cur.execute(f"INSERT INTO {model._meta.db_table} ({quoted}) {sql}", params)
+        return max(cur.rowcount, 0)
