@@ -24,23 +24,56 @@ _INSERT_CACHE_KIB = 192 * 1024
 _BIG_INSERT = 100_000
 
 
-def read_frame(queryset: models.QuerySet[Any], schema: Mapping[str, Any]) -> pl.DataFrame:
+def read_frame(queryset: models.QuerySet[Any], schema: Mapping[str, Any], *, by_copy: bool = False) -> pl.DataFrame:
     """The rows of a `values_list` queryset as a frame with `schema` (its columns, in the queryset's order),
     read from the raw cursor: at a million rows Django's per-row iteration costs more than the query. The
     driver's own values, so only types that need no Django converter: integers, text, and booleans and dates
     as plain columns (Django's SQLite connection converts those by their declared type). Compute money as
-    integer fen in the query; a Decimal column is refused, as SQLite keeps it as a float."""
+    integer fen in the query; a Decimal column is refused, as SQLite keeps it as a float.
+
+    `by_copy`: on PostgreSQL the rows come as CSV from `COPY (query) TO STDOUT`, parsed by Polars — about 40 %
+    less CPU at a million rows than rows of Python objects. Only for integer and text columns that are never
+    NULL (CSV cannot tell a NULL text from an empty one: it reads as "")."""
     refused = [k for k, t in schema.items() if not (t in (pl.String, pl.Boolean, pl.Date) or t.is_integer())]
     if refused:
         raise ValueError(f"read_frame reads integers, text, booleans and dates, not {refused}")
+    if by_copy and any(not (t == pl.String or t.is_integer()) for t in schema.values()):
+        raise ValueError("read_frame(by_copy=True) reads integers and text only")
     try:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # e.g. pk__in=[]: Django knows without asking the database
         return pl.DataFrame(schema=dict(schema))
+    if by_copy and connection.vendor == "postgresql":
+        return _read_by_copy(sql, params, schema)
     with connection.cursor() as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
     return pl.DataFrame(rows, schema=dict(schema), orient="row")
+
+
+def _read_by_copy(sql: str, params: Any, schema: Mapping[str, Any]) -> pl.DataFrame:
+    connection.ensure_connection()
+    # COPY takes no parameters: bound into the text by the driver, quoted (the PostgreSQL backend's compose_sql).
+    text = connection.ops.compose_sql(sql, params)  # type: ignore[attr-defined]
+    buf = io.BytesIO()
+    with (
+        connection.wrap_database_errors,
+        connection.connection.cursor() as cur,
+        cur.copy(f"COPY ({text}) TO STDOUT WITH (FORMAT csv)") as copy,
+    ):
+        for chunk in copy:
+            buf.write(chunk)
+    if buf.tell() == 0:
+        return pl.DataFrame(schema=dict(schema))
+    return pl.read_csv(
+        buf.getvalue(),
+        has_header=False,
+        new_columns=list(schema),
+        schema=dict(schema),
+        empty_string_is_null=False,
+        null_values=None,
+        quote_char='"',
+    )
 
 
 def reserve_ids(model: type[models.Model], n: int) -> list[int]:

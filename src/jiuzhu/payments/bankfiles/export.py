@@ -107,7 +107,8 @@ def _lines(payroll: Payroll) -> pl.DataFrame:
         "household_number": pl.String,
         "region_code": pl.String,
     }
-    return read_frame(rows, schema)
+    # Every column NOT NULL: read as CSV by COPY on PostgreSQL, the cheaper way for a million lines.
+    return read_frame(rows, schema, by_copy=True)
 
 
 def payees(payroll: Payroll) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -115,16 +116,15 @@ def payees(payroll: Payroll) -> tuple[pl.DataFrame, pl.DataFrame]:
     the account copied onto its first line, in the order of the file (village, household number)."""
     frame = _lines(payroll)
     lines = frame.drop("household_number", "region_code")
-    known = frame.select("household_id", "household_number", "region_code").unique("household_id")
-    households = lines.group_by("household_id").agg(
-        pl.col("amount_fen").sum(),
-        pl.col("payee_name").first(),
-        pl.col("bank_name").first(),
-        pl.col("account_enc").first(),
-        pl.len().alias("line_count"),
-    )
-    households = households.join(known, on="household_id", how="left").sort("region_code", "household_number")
-    return lines, households
+    # The payee and account of each household's first line (the lines come in id order), joined to the sums
+    # of the numbers: cheaper than aggregating the text columns of a million groups.
+    first = frame.unique("household_id", keep="first", maintain_order=True).drop("amount_fen", "id")
+    sums = lines.group_by("household_id").agg(pl.col("amount_fen").sum(), pl.len().alias("line_count"))
+    households = first.join(sums, on="household_id", how="left").select(
+        "household_id", "amount_fen", "payee_name", "bank_name", "account_enc", "line_count",
+        "household_number", "region_code",
+    )  # fmt: skip
+    return lines, households.sort("region_code", "household_number")
 
 
 def _head_ids(payroll: Payroll, household_ids: list[int]) -> pl.DataFrame:
