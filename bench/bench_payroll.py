@@ -1,12 +1,13 @@
-"""The month's payroll over N active entitlements: `payroll_generate` for a whole county, on SQLite.
+"""The month's payroll over N active entitlements: `payroll_generate` for a whole county, on SQLite or PostgreSQL.
 
     .venv/bin/python bench/bench_payroll.py [--households 1000000] [--seed 7] [--bank-file LAYOUT] [--profile]
 
 A fresh data directory (unless DATABASE_URL is set: then that database, which must be a throwaway one),
 `migrate`, one county of 12 townships × 20 villages, N households and N active entitlements written with
 core.bulk (not timed), a month of back pay none (services.arrears decides that). Timed: generating the
-county's payroll of every programme (reading the columns, Polars, bulk insert of N lines, the totals), then
-generating it again (must add nothing), then the township comparison beside an empty last month. With
+county's payroll of every programme (the N regular lines by one INSERT … SELECT in the database, the
+adjustments through Polars, the totals), then generating it again (must add nothing), then the township
+comparison beside an empty last month. With
 --bank-file LAYOUT (nongshang_txt, yikatong, csv) the payroll is then approved (not timed: two status changes)
 and its bank file written with bank_file_export (timed: reading the lines, netting, decrypting every account,
 the file, the BankFile row), and generate + bank file is printed: the issue's target, ≤ 30 s. Prints cores,

@@ -8,7 +8,8 @@ the caller's transaction, so an import is all or nothing.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import polars as pl
@@ -23,23 +24,56 @@ _INSERT_CACHE_KIB = 192 * 1024
 _BIG_INSERT = 100_000
 
 
-def read_frame(queryset: models.QuerySet[Any], schema: Mapping[str, Any]) -> pl.DataFrame:
+def read_frame(queryset: models.QuerySet[Any], schema: Mapping[str, Any], *, by_copy: bool = False) -> pl.DataFrame:
     """The rows of a `values_list` queryset as a frame with `schema` (its columns, in the queryset's order),
     read from the raw cursor: at a million rows Django's per-row iteration costs more than the query. The
     driver's own values, so only types that need no Django converter: integers, text, and booleans and dates
     as plain columns (Django's SQLite connection converts those by their declared type). Compute money as
-    integer fen in the query; a Decimal column is refused, as SQLite keeps it as a float."""
+    integer fen in the query; a Decimal column is refused, as SQLite keeps it as a float.
+
+    `by_copy`: on PostgreSQL the rows come as CSV from `COPY (query) TO STDOUT`, parsed by Polars — about 40 %
+    less CPU at a million rows than rows of Python objects. Only for integer and text columns that are never
+    NULL (CSV cannot tell a NULL text from an empty one: it reads as "")."""
     refused = [k for k, t in schema.items() if not (t in (pl.String, pl.Boolean, pl.Date) or t.is_integer())]
     if refused:
         raise ValueError(f"read_frame reads integers, text, booleans and dates, not {refused}")
+    if by_copy and any(not (t == pl.String or t.is_integer()) for t in schema.values()):
+        raise ValueError("read_frame(by_copy=True) reads integers and text only")
     try:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # e.g. pk__in=[]: Django knows without asking the database
         return pl.DataFrame(schema=dict(schema))
+    if by_copy and connection.vendor == "postgresql":
+        return _read_by_copy(sql, params, schema)
     with connection.cursor() as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
     return pl.DataFrame(rows, schema=dict(schema), orient="row")
+
+
+def _read_by_copy(sql: str, params: Any, schema: Mapping[str, Any]) -> pl.DataFrame:
+    connection.ensure_connection()
+    # COPY takes no parameters: bound into the text by the driver, quoted (the PostgreSQL backend's compose_sql).
+    text = connection.ops.compose_sql(sql, params)  # type: ignore[attr-defined]
+    buf = io.BytesIO()
+    with (
+        connection.wrap_database_errors,
+        connection.connection.cursor() as cur,
+        cur.copy(f"COPY ({text}) TO STDOUT WITH (FORMAT csv)") as copy,
+    ):
+        for chunk in copy:
+            buf.write(chunk)
+    if buf.tell() == 0:
+        return pl.DataFrame(schema=dict(schema))
+    return pl.read_csv(
+        buf.getvalue(),
+        has_header=False,
+        new_columns=list(schema),
+        schema=dict(schema),
+        empty_string_is_null=False,
+        null_values=None,
+        quote_char='"',
+    )
 
 
 def reserve_ids(model: type[models.Model], n: int) -> list[int]:
@@ -111,18 +145,47 @@ def bulk_insert(
     prepared = _prepare_sqlite(frame, fields)
     marks = ", ".join(["%s"] * len(frame.columns))
     sql = f"INSERT INTO {table} ({quoted}) VALUES ({marks})"
-    with connection.cursor() as cur:
-        big = prepared.height >= _BIG_INSERT
-        if big:
-            cur.execute("PRAGMA cache_size")
-            cache = int(cur.fetchone()[0])
-            cur.execute(f"PRAGMA cache_size = -{_INSERT_CACHE_KIB}")
-        try:
-            for start in range(0, prepared.height, _CHUNK):
-                cur.executemany(sql, prepared.slice(start, _CHUNK).rows())
-                if progress is not None:
-                    progress(min(start + _CHUNK, prepared.height), prepared.height)
-        finally:
-            if big:
-                cur.execute(f"PRAGMA cache_size = {cache}")
+    with connection.cursor() as cur, _sqlite_cache(cur, big=prepared.height >= _BIG_INSERT):
+        for start in range(0, prepared.height, _CHUNK):
+            cur.executemany(sql, prepared.slice(start, _CHUNK).rows())
+            if progress is not None:
+                progress(min(start + _CHUNK, prepared.height), prepared.height)
     return frame.height
+
+
+@contextmanager
+def _sqlite_cache(cur: Any, *, big: bool) -> Iterator[None]:
+    """On SQLite, a large page cache for the duration of a big insert (restored afterwards)."""
+    if not big or connection.vendor != "sqlite":
+        yield
+        return
+    cur.execute("PRAGMA cache_size")
+    cache = int(cur.fetchone()[0])
+    cur.execute(f"PRAGMA cache_size = -{_INSERT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        cur.execute(f"PRAGMA cache_size = {cache}")
+
+
+def insert_select(
+    model: type[models.Model], columns: list[str], queryset: models.QuerySet[Any], *, big: bool = True
+) -> int:
+    """`INSERT INTO model's table (columns) SELECT …` of a `values_list` queryset of as many columns, in the
+    same order (`columns` are the model's attnames): the rows go from table to table inside the database,
+    never through Python. Returns the rows written. Runs inside the caller's transaction."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    unknown = [c for c in columns if c not in fields]
+    if unknown:
+        raise ValueError(f"{model.__name__} has no columns {unknown}")
+    # Django (5.2) keeps a values_list's columns in the order given, in its SELECT as in `selected`.
+    if len(queryset.query.selected or ()) != len(columns):
+        raise ValueError("insert_select: the queryset must be a values_list of one column per target column")
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return 0
+    quoted = ", ".join(connection.ops.quote_name(fields[c].column) for c in columns)
+    with connection.cursor() as cur, _sqlite_cache(cur, big=big):
+        cur.execute(f"INSERT INTO {model._meta.db_table} ({quoted}) {sql}", params)
+        return max(cur.rowcount, 0)

@@ -43,7 +43,8 @@ from jiuzhu.policy.shipped import shipped_frame
 from jiuzhu.regions.models import PREFIX_LENGTH, Region
 from jiuzhu.registry.models import Area, Household
 
-# The columns payroll_lines_frame takes one-off lines in: an adjustment line's plus what it pays for.
+# The columns payroll generation (payroll._other_lines) takes one-off lines in: an adjustment line's plus what
+# it pays for.
 ONE_OFF_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {**LINE_SCHEMA, "source_key": pl.String}
 
 WEIWEN = "weiwen"
@@ -248,7 +249,7 @@ def _jiage_lines(
 
 def _jiage_waited(*, month: dt.date, prefix: str, params: pl.DataFrame, memo: Memo) -> pl.DataFrame:
     """The 价格临时补贴 of the months whose payroll held a household back while the bank's refusal of its
-    account waited for the clerk (payroll_lines_frame leaves flagged households out): paid, for those months,
+    account waited for the clerk (payroll generation leaves flagged households out): paid, for those months,
     in the first payroll after the correction, as regular pay is (services.arrears). Only flags resolved since
     the previous payroll are looked at, like arrears' candidates; the months are those of the payrolls
     generated while the flag was open. What was paid already is left out by its key."""

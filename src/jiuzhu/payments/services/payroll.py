@@ -1,4 +1,5 @@
-"""The month's money: generating a payroll from the entitlements (set-based, Polars in, bulk insert out), and
+"""The month's money: generating a payroll from the entitlements (set-based: the regular lines by one
+INSERT … SELECT in the database, the adjustments and one-offs through Polars and a bulk insert), and
 the maker-checker steps that take it from draft to approved.
 
 A payroll is a snapshot. Once generated it is never recomputed; a later change to an entitlement becomes an
@@ -13,14 +14,14 @@ from decimal import Decimal
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import BigIntegerField, F, Q, Value
+from django.db.models import BigIntegerField, CharField, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import Capability, User
 from jiuzhu.core.audit import audit_record
-from jiuzhu.core.bulk import bulk_insert, read_frame
+from jiuzhu.core.bulk import bulk_insert, insert_select, read_frame
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import prefix_q, require_scope
 from jiuzhu.payments import hooks
@@ -50,41 +51,85 @@ def _require(actor: User | None, capability: Capability) -> None:
         raise PermissionDenied(_("您的角色无权执行此操作"))
 
 
-def _regular_lines(*, month: dt.date, prefix: str, program: str) -> pl.DataFrame:
-    """One line per entitlement paying in `month` (Entitlement.pays_in as a filter), amount in fen. The fen
-    are computed by the database (amounts have two decimals, so rounding the hundredfold is exact), which
-    spares a million Decimal conversions in Python."""
-    qs = Entitlement.objects.filter(prefix_q(prefix), start_month__lte=month)
+_REGULAR_COLUMNS = [
+    "payroll_id",
+    "household_id",
+    "region_code",
+    "program",
+    "entitlement_id",
+    "kind",
+    "service_month",
+    "amount_fen",
+    "source_key",
+    "payee_name",
+    "bank_name",
+    "account_enc",
+    "account_masked",
+    "status",
+    "failure_reason",
+    "note",
+]
+
+
+def _overlapping(payroll: Payroll) -> bool:
+    """Whether another payroll of the same month may pay some of this one's entitlements (a township's beside
+    its county's, one programme's beside all programmes'): only then can a regular line of the month exist."""
+    prefix = payroll.region.prefix
+    for other in Payroll.objects.filter(month=payroll.month).exclude(pk=payroll.pk).select_related("region"):
+        nested = other.region_code.startswith(prefix) or payroll.region_code.startswith(other.region.prefix)
+        if nested and (not other.program or not payroll.program or other.program == payroll.program):
+            return True
+    return False
+
+
+def _regular_select(
+    *, payroll_id: int, month: dt.date, prefix: str, program: str, overlapping: bool, flagged: bool
+) -> QuerySet[Entitlement]:
+    """The regular lines of `month` as a values_list in _REGULAR_COLUMNS' order, for one INSERT … SELECT:
+    one line per entitlement paying in `month` (Entitlement.pays_in as a filter) whose household lies in the
+    region, with its payee as stored (head, bank, account encrypted and masked: the snapshot the bank file
+    prints). Left out: a month some other payroll already pays (a township payroll beside a county one: so
+    the constraint regular_month_paid_once is never the first line of defence), and a household whose account
+    the bank refused (its money waits, paid as back pay once corrected). The fen are computed by the database
+    (amounts have two decimals, so rounding the hundredfold is exact)."""
+    qs = Entitlement.objects.filter(
+        prefix_q(prefix), prefix_q(prefix, "household__region_code"), start_month__lte=month
+    )
     qs = qs.filter(Q(end_month__isnull=True) | Q(end_month__gte=month)).exclude(suspended_from__lte=month)
     if program:
         qs = qs.filter(program=program)
     fen = Cast(Round(F("monthly_amount") * Value(Decimal(100))), BigIntegerField())
-    frame = read_frame(
-        # No ORDER BY: the lines are sorted once, after the joins.
-        qs.annotate(fen=fen).order_by().values_list("household_id", "id", "program", "fen"),
-        {"household_id": pl.Int64, "entitlement_id": pl.Int64, "program": pl.String, "amount_fen": pl.Int64},
-    )
-    return frame.filter(pl.col("amount_fen") > 0).select(
+    qs = qs.annotate(fen=fen).filter(fen__gt=0)
+    # The two exclusions are asked for only when something can match (the caller knows): a first payroll
+    # written into an empty lines table would otherwise be planned (PostgreSQL) as a scan of that table per
+    # entitlement, a table the statement itself is filling.
+    if overlapping:
+        paid = PayrollLine.objects.filter(
+            entitlement_id=OuterRef("pk"), kind=LineKind.REGULAR, service_month=month
+        ).exclude(status=LineStatus.FAILED)
+        qs = qs.filter(~Exists(paid))
+    if flagged:
+        refused = AccountFlag.objects.filter(household_id=OuterRef("household_id"), resolved_at__isnull=True)
+        qs = qs.filter(~Exists(refused))
+    text: CharField[str, str] = CharField()
+    return qs.order_by().values_list(
+        Value(payroll_id, output_field=BigIntegerField()),
         "household_id",
-        "entitlement_id",
+        "household__region_code",
         "program",
-        pl.lit(month).alias("service_month"),
-        pl.lit(LineKind.REGULAR.value).alias("kind"),
-        "amount_fen",
-        pl.lit("").alias("note"),
+        "id",
+        Value(LineKind.REGULAR.value, output_field=text),
+        Value(month, output_field=DateField()),
+        "fen",
+        Value("", output_field=text),
+        "household__head_name",
+        "household__bank_name",
+        "household__bank_account_enc",
+        "household__bank_account_masked",
+        Value(LineStatus.PENDING.value, output_field=text),
+        Value("", output_field=text),
+        Value("", output_field=text),
     )
-
-
-def _already_paid(*, month: dt.date, prefix: str) -> pl.DataFrame:
-    """Entitlement months some other payroll already pays (a township payroll beside a county one): skipped,
-    so the database constraint regular_month_paid_once is never the first line of defence."""
-    qs = (
-        PayrollLine.objects.filter(prefix_q(prefix), kind=LineKind.REGULAR, service_month=month)
-        .exclude(status=LineStatus.FAILED)
-        .order_by()
-        .values_list("entitlement_id")
-    )
-    return read_frame(qs, {"entitlement_id": pl.Int64})
 
 
 def _flagged_households(prefix: str) -> pl.DataFrame:
@@ -96,49 +141,76 @@ def _flagged_households(prefix: str) -> pl.DataFrame:
     return pl.DataFrame({"household_id": rows}, schema={"household_id": pl.Int64})
 
 
-def _payees(prefix: str) -> pl.DataFrame:
-    """The payee of every household in the region: its head, its account as stored (encrypted and masked)."""
-    qs = (
-        Household.objects.filter(prefix_q(prefix))
-        .order_by()
-        .values_list("id", "region_code", "head_name", "bank_name", "bank_account_enc", "bank_account_masked")
-    )
-    names = ["household_id", "region_code", "payee_name", "bank_name", "account_enc", "account_masked"]
-    schema: dict[str, pl.DataType | type[pl.DataType]] = dict.fromkeys(names, pl.String)
-    schema["household_id"] = pl.Int64
-    return read_frame(qs, schema)
+_IN_CHUNK = 5_000  # ids per IN (…): well under SQLite's limit of bound variables
+
+
+_PAYEE_COLUMNS = ["region_code", "payee_name", "bank_name", "account_enc", "account_masked"]
+_PAYEE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {"household_id": pl.Int64}
+_PAYEE_SCHEMA |= dict.fromkeys(_PAYEE_COLUMNS, pl.String)
+
+
+def _chunked(household_ids: list[int], read: Callable[[list[int]], pl.DataFrame]) -> list[pl.DataFrame]:
+    return [read(household_ids[i : i + _IN_CHUNK]) for i in range(0, len(household_ids), _IN_CHUNK)]
+
+
+def _payees(prefix: str, household_ids: list[int]) -> pl.DataFrame:
+    """The payee of these households in the region: its head, its account as stored (encrypted and masked)."""
+
+    def read(ids: list[int]) -> pl.DataFrame:
+        rows = Household.objects.filter(prefix_q(prefix), pk__in=ids).order_by()
+        columns = ("id", "region_code", "head_name", "bank_name", "bank_account_enc", "bank_account_masked")
+        return read_frame(rows.values_list(*columns), _PAYEE_SCHEMA)
+
+    return pl.concat([pl.DataFrame(schema=_PAYEE_SCHEMA), *_chunked(household_ids, read)])
+
+
+def _regular_written(payroll_id: int, household_ids: list[int]) -> pl.DataFrame:
+    """The regular lines already written into the payroll for these households (LINE_SCHEMA and the payee):
+    what their recoveries may be taken from, and the payee their other lines must name too (a household's
+    account corrected while the payroll is written must not give its lines two different accounts)."""
+    schema = arrears.LINE_SCHEMA | {c: t for c, t in _PAYEE_SCHEMA.items() if c != "household_id"}
+
+    def read(ids: list[int]) -> pl.DataFrame:
+        qs = PayrollLine.objects.filter(payroll_id=payroll_id, kind=LineKind.REGULAR, household_id__in=ids)
+        return read_frame(qs.order_by().values_list(*arrears.LINE_SCHEMA, *_PAYEE_COLUMNS), schema)
+
+    return pl.concat([pl.DataFrame(schema=schema), *_chunked(household_ids, read)])
 
 
 def _quiet(_percent: int, _stage: str) -> None:
     pass
 
 
-def payroll_lines_frame(
-    *, month: dt.date, region: Region, program: str = "", progress: Progress = _quiet
+def _other_lines(
+    *, payroll_id: int, month: dt.date, region: Region, program: str, progress: Progress = _quiet
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """What a payroll of `month` for `region` would hold, without writing anything: the lines (PayrollLine
-    columns except payroll_id) and the collections (追缴) the recoveries leave over. `progress` hears of
-    each step, from 5 to 40 %."""
-    month = first_of_month(month)
+    """Every line of the payroll but the regular ones (PayrollLine columns but payroll_id): back pay, recovery,
+    one-off, 资助参保 — a few thousand at most — and the collections (追缴) the recoveries leave over. Call
+    after the regular lines are written (_regular_select): a recovery is taken from what the household
+    receives in this payroll, its regular lines included. `progress` hears of each step, from 50 to 90 %."""
     prefix = region.prefix
-    progress(5, _("读取待遇"))
-    regular = _regular_lines(month=month, prefix=prefix, program=program)
-    regular = regular.join(_already_paid(month=month, prefix=prefix), on="entitlement_id", how="anti")
-    progress(20, _("计算补发与扣回"))
+    progress(50, _("计算补发与扣回"))
     adjust = arrears.adjustments(month=month, region_code_prefix=prefix, program=program).select(_LINE_COLUMNS)
     adjust = adjust.cast(arrears.LINE_SCHEMA)  # type: ignore[arg-type]
-    progress(28, _("计算一次性发放"))
+    progress(70, _("计算一次性发放"))
     extra = oneoff.one_off_lines(month=month, region=region, program=program)
-    progress(33, _("核对收款账户"))
+    progress(80, _("核对收款账户"))
     fund = pl.col("kind") == LineKind.INSURANCE.value
     no_key = pl.lit("").alias("source_key")
-    lines = pl.concat([regular.with_columns(no_key), adjust.with_columns(no_key), extra.filter(~fund)])
+    lines = pl.concat([adjust.with_columns(no_key), extra.filter(~fund)])
     # A household whose account the bank refused waits: its money is paid as back pay once corrected.
     lines = lines.join(_flagged_households(prefix), on="household_id", how="anti")
-    lines, collections = arrears.cap_recoveries(lines, payroll_month=month, region_code=region.code)
+    written = _regular_written(payroll_id, lines["household_id"].unique().sort().to_list())
+    capped, collections = arrears.cap_recoveries(
+        pl.concat([written.select(*_LINE_COLUMNS, no_key), lines]), payroll_month=month, region_code=region.code
+    )
+    lines = capped.filter(pl.col("kind") != LineKind.REGULAR.value)
     # 资助参保 goes to the insurance fund: neither a refused household account nor a recovery touches it.
     lines = pl.concat([lines, extra.filter(fund)])
-    payees = _payees(prefix)
+    # The payee as the household's regular line has it, else as the household has it now.
+    payees = written.select("household_id", *_PAYEE_COLUMNS).unique("household_id", keep="first")
+    others = lines.join(payees, on="household_id", how="anti")["household_id"].unique().sort().to_list()
+    payees = pl.concat([payees, _payees(prefix, others)])
     # An adjustment of one month, settled in this payroll month, is keyed: two overlapping payrolls (a
     # county's and a township's generated at the same moment) cannot both pay it (one_off_paid_once).
     adjustment_key = pl.format(
@@ -156,7 +228,6 @@ def payroll_lines_frame(
     )
     lines = oneoff.fund_payee(lines)
     lines = lines.sort(["region_code", "household_id", "program", "service_month", "kind"])
-    progress(40, _("写入发放明细"))
     return lines, collections
 
 
@@ -184,11 +255,6 @@ def payroll_generate(
     if existing is not None:
         return existing
     report = progress if progress is not None else _quiet
-    writing = _("写入发放明细")
-
-    def inserted(done: int, total: int) -> None:
-        report(40 + 55 * done // max(total, 1), writing)
-
     try:
         with transaction.atomic():
             # The unique constraint payroll_once_per_scope is the lock: a second process blocks on it here
@@ -196,15 +262,29 @@ def payroll_generate(
             payroll = Payroll.objects.create(
                 month=month, region=region, region_code=region.code, program=program, generated_by=actor
             )
-            lines, collections = payroll_lines_frame(month=month, region=region, program=program, progress=report)
-            bulk_insert(
-                PayrollLine, lines.with_columns(payroll_id=pl.lit(payroll.pk, dtype=pl.Int64)), progress=inserted
+            report(5, _("写入按月发放明细"))
+            # The regular lines, a million in a large county, go from the entitlements and households into
+            # the lines' table by one INSERT … SELECT inside the database: no round trip through Python.
+            regular = _regular_select(
+                payroll_id=payroll.pk,
+                month=month,
+                prefix=region.prefix,
+                program=program,
+                overlapping=_overlapping(payroll),
+                flagged=_flagged_households(region.prefix).height > 0,
             )
+            insert_select(PayrollLine, _REGULAR_COLUMNS, regular)
+            lines, collections = _other_lines(
+                payroll_id=payroll.pk, month=month, region=region, program=program, progress=report
+            )
+            report(90, _("写入发放明细"))
+            bulk_insert(PayrollLine, lines.with_columns(payroll_id=pl.lit(payroll.pk, dtype=pl.Int64)))
             report(96, _("汇总与留痕"))
             arrears.collections_insert(collections=collections, payroll=payroll)
             oneoff.one_off_grants_link(payroll=payroll)
-            payroll.line_count = lines.height
-            payroll.total_fen = int(lines["amount_fen"].sum()) if lines.height else 0
+            totals = PayrollLine.objects.filter(payroll_id=payroll.pk).aggregate(n=Count("id"), t=Sum("amount_fen"))
+            payroll.line_count = int(totals["n"] or 0)
+            payroll.total_fen = int(totals["t"] or 0)
             payroll.save(update_fields=["line_count", "total_fen"])
             audit_record(
                 actor=actor or "system",

@@ -227,3 +227,33 @@ def test_a_parent_with_lines_cannot_be_deleted_behind_django(county, paying, app
             cur.execute(f"DELETE FROM {table} WHERE id = %s", [pk])
     services.payroll_discard(actor=approver, payroll=payroll)  # Django's cascade: lines first, then the payroll
     assert not PayrollLine.objects.exists()
+
+
+def test_a_recovery_is_taken_from_the_regular_pay_written_in_the_same_payroll(county, make_household, approver):
+    """The regular lines are written by the database (INSERT … SELECT) before the adjustments: a recovery is
+    still capped at what the household receives in this payroll, the rest goes to the collection list, and
+    the household's lines all name the account its regular line copied."""
+    from jiuzhu.payments.models import Collection
+    from jiuzhu.payments.tests.conftest import entitle
+
+    hh = make_household(county.village_a1)
+    big = entitle(approver, hh, "dibao_urban", "528", "2026-01-01")
+    small = entitle(approver, hh, "canji_shenghuo", "100", "2026-01-01")
+    for month in (D("2026-05-01"), D("2026-06-01")):
+        generate(approver, county, month=month)
+    services.entitlement_change_amount(
+        actor=approver, entitlement=big, monthly_amount=Decimal("10"), reason="收入增加", on=D("2026-04-20")
+    )
+    july = generate(approver, county, month=D("2026-07-01"))
+    lines = list(july.lines.filter(household=hh).order_by("kind", "service_month"))
+    regular = [ln.amount_fen for ln in lines if ln.kind == LineKind.REGULAR]
+    recovered = [ln.amount_fen for ln in lines if ln.kind == LineKind.RECOVERY]
+    assert sorted(regular) == [1000, 10000] and sum(recovered) == -11000
+    assert sum(ln.amount_fen for ln in lines) == 0
+    assert {(ln.payee_name, ln.account_enc) for ln in lines} == {(lines[0].payee_name, lines[0].account_enc)}
+    owed = Collection.objects.filter(household=hh, payroll=july)
+    assert sum(c.amount_fen for c in owed) == 2 * (52800 - 1000) - 11000
+    assert july.line_count == july.lines.count() and july.total_fen == sum(
+        july.lines.values_list("amount_fen", flat=True)
+    )
+    assert small.pk in set(july.lines.values_list("entitlement_id", flat=True))
