@@ -84,6 +84,14 @@ def prepare(args: argparse.Namespace) -> list[Session]:
         subprocess.run(cmd, check=True, env=os.environ.copy())
         print(f"built in {time.perf_counter() - t:.0f} s", flush=True)
         connection.close()
+    else:  # a county built by an earlier version: its schema and its stored evaluations brought up to date,
+        # as a deployed server's upgrade and nightly refresh would (not timed)
+        connection.close()
+        t = time.perf_counter()
+        for cmd in (["migrate", "--no-input"], ["evaluations", "refresh"]):
+            subprocess.run([sys.executable, "-m", "jiuzhu", *cmd], check=True, env=os.environ.copy(),
+                           stdout=subprocess.DEVNULL)  # fmt: skip
+        print(f"migrated, evaluations refreshed in {time.perf_counter() - t:.0f} s", flush=True)
     print(f"{households():,} households, {Person.objects.count():,} persons, database: {connection.vendor}")
 
     rng = random.Random(args.seed)
