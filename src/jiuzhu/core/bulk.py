@@ -8,7 +8,8 @@ the caller's transaction, so an import is all or nothing.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import polars as pl
@@ -36,10 +37,45 @@ def read_frame(queryset: models.QuerySet[Any], schema: Mapping[str, Any]) -> pl.
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # e.g. pk__in=[]: Django knows without asking the database
         return pl.DataFrame(schema=dict(schema))
+    if connection.vendor == "postgresql":
+        return _copy_frame(sql, params, schema)
+    dates = [k for k, t in schema.items() if t == pl.Date]
+    if dates:
+        # SQLite keeps a date as its ISO text, and Django's connection parses each value of a column declared
+        # "date" in Python (a regex per value: seconds at a million rows). Renamed through a CTE and
+        # concatenated with '', the column loses its declared type: its text is read as is and parsed here.
+        names = [f"c{i}" for i in range(len(schema))]
+        cols = ", ".join(f"{n} || ''" if t == pl.Date else n for n, t in zip(names, schema.values(), strict=True))
+        sql = f"WITH q({', '.join(names)}) AS ({sql}) SELECT {cols} FROM q"
     with connection.cursor() as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
-    return pl.DataFrame(rows, schema=dict(schema), orient="row")
+    if not dates:
+        return pl.DataFrame(rows, schema=dict(schema), orient="row")
+    frame = pl.DataFrame(rows, schema={k: (pl.String if t == pl.Date else t) for k, t in schema.items()}, orient="row")
+    return frame.with_columns(pl.col(k).str.to_date("%Y-%m-%d") for k in dates)
+
+
+def _copy_frame(sql: str, params: Any, schema: Mapping[str, Any]) -> pl.DataFrame:
+    """PostgreSQL: the query's rows through COPY … TO STDOUT as CSV, parsed by Polars. The server writes NULL
+    as an empty field and an empty text as "" (which Polars reads back as null and as ""), booleans as t/f."""
+    from psycopg import ClientCursor
+
+    connection.ensure_connection()
+    raw = connection.connection  # the psycopg connection of Django's current transaction
+    with connection.wrap_database_errors:
+        query = ClientCursor(raw).mogrify(sql, params)  # COPY takes no bound parameters
+        buf = io.BytesIO()
+        with raw.cursor() as cur, cur.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:
+            for block in copy:
+                buf.write(block)
+    names = list(schema)
+    if buf.tell() == 0:
+        return pl.DataFrame(schema=dict(schema))
+    read = {k: (pl.String if t == pl.Boolean else t) for k, t in schema.items()}
+    frame = pl.read_csv(buf.getvalue(), has_header=False, new_columns=names, schema=read)
+    flags = [k for k, t in schema.items() if t == pl.Boolean]
+    return frame.with_columns((pl.col(k) == "t").alias(k) for k in flags) if flags else frame
 
 
 def reserve_ids(model: type[models.Model], n: int) -> list[int]:
@@ -111,18 +147,27 @@ def bulk_insert(
     prepared = _prepare_sqlite(frame, fields)
     marks = ", ".join(["%s"] * len(frame.columns))
     sql = f"INSERT INTO {table} ({quoted}) VALUES ({marks})"
-    with connection.cursor() as cur:
-        big = prepared.height >= _BIG_INSERT
-        if big:
-            cur.execute("PRAGMA cache_size")
-            cache = int(cur.fetchone()[0])
-            cur.execute(f"PRAGMA cache_size = -{_INSERT_CACHE_KIB}")
-        try:
-            for start in range(0, prepared.height, _CHUNK):
-                cur.executemany(sql, prepared.slice(start, _CHUNK).rows())
-                if progress is not None:
-                    progress(min(start + _CHUNK, prepared.height), prepared.height)
-        finally:
-            if big:
-                cur.execute(f"PRAGMA cache_size = {cache}")
+    with big_write_cache(prepared.height >= _BIG_INSERT), connection.cursor() as cur:
+        for start in range(0, prepared.height, _CHUNK):
+            cur.executemany(sql, prepared.slice(start, _CHUNK).rows())
+            if progress is not None:
+                progress(min(start + _CHUNK, prepared.height), prepared.height)
     return frame.height
+
+
+@contextmanager
+def big_write_cache(big: bool = True) -> Iterator[None]:
+    """On SQLite, a page cache large enough for the indexes of a million-row write while the block runs (then
+    the connection's own size again); nothing elsewhere."""
+    if not big or connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA cache_size")
+        cache = int(cur.fetchone()[0])
+        cur.execute(f"PRAGMA cache_size = -{_INSERT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute(f"PRAGMA cache_size = {cache}")
