@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuzhu.core.bulk import bulk_insert, read_frame
-from jiuzhu.core.scope import prefix_q
+from jiuzhu.core.scope import pass_prefix_q, prefix_q, wide_scope
 from jiuzhu.payments.models import (
     AccountFlag,
     Cause,
@@ -160,12 +160,23 @@ class _Pairs:
     pairs: pl.DataFrame
     prefix: str
     program: str
+    # Whether the scope, read whole, holds most of the tables (core.scope.wide_scope): read in one pass.
+    wide: bool = False
 
-    def q(self, *, household: str = "household_id", program: str = "program", region: str = "region_code") -> Q:
+    def q(
+        self,
+        *,
+        household: str = "household_id",
+        program: str = "program",
+        region: str = "region_code",
+        one_pass: bool = True,
+    ) -> Q:
         """A filter for rows of these pairs: one IN list per programme, or the whole scope when they are many
-        (then narrow the frame with `only`)."""
+        (then narrow the frame with `only`), read in one pass when wide unless `one_pass` is False (the
+        payroll lines: years of them, of which a few months are read through their indexes)."""
         if self.pairs.height > _IN_LIMIT:
-            where = prefix_q(self.prefix, region)
+            wide = self.wide and one_pass
+            where = pass_prefix_q(self.prefix, region) if wide else prefix_q(self.prefix, region)
             return where & Q(**{program: self.program}) if self.program else where
         q = Q(pk__in=[])
         for (p,), group in self.pairs.group_by("program", maintain_order=True):
@@ -220,10 +231,12 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
             "household_id", flat=True
         )
     )
-    pairs = _Pairs(found.filter(~pl.col("household_id").is_in(list(flagged))), region_code_prefix, program)
-    if pairs.pairs.height == 0:
+    settle = found.filter(~pl.col("household_id").is_in(list(flagged)))
+    if settle.height == 0:
         return _empty_lines()
-    which = pairs.q()
+    wide = settle.height > _IN_LIMIT and wide_scope(Entitlement, region_code_prefix)
+    pairs = _Pairs(settle, region_code_prefix, program, wide)
+    which, lines_of = pairs.q(), pairs.q(one_pass=False)
     # Read from the cursor (core.bulk.read_frame), the fen computed by the database as in the payroll: after
     # a 提标 over a county these are a million entitlements and six million paid lines.
     fen = Cast(Round(F("monthly_amount") * Value(Decimal(100))), BigIntegerField())
@@ -250,7 +263,7 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
     # One-off lines (services.oneoff) are settled by their source_key, never against an entitlement's month.
     in_window = Q(service_month__gte=lo, service_month__lte=hi, kind__in=MONTHLY_KINDS)
     paid_rows = (
-        PayrollLine.objects.filter(which, in_window)
+        PayrollLine.objects.filter(lines_of, in_window)
         .exclude(status=LineStatus.FAILED)
         .order_by()
         .values_list("household_id", "program", "service_month", "amount_fen", "entitlement_id")
@@ -281,7 +294,7 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
     paid_sum = pairs.only(paid).group_by(keys).agg(pl.col("paid_fen").sum(), pl.col("paid_ent").max())
     failed_months = read_frame(
         # order_by(): the model's ordering would add its columns to the DISTINCT and repeat a month.
-        PayrollLine.objects.filter(which, in_window, status=LineStatus.FAILED)
+        PayrollLine.objects.filter(lines_of, in_window, status=LineStatus.FAILED)
         .order_by()
         .values_list("household_id", "program", "service_month")
         .distinct(),

@@ -32,7 +32,7 @@ from jiuzhu.core.audit import audit_record
 from jiuzhu.core.bulk import big_write_cache, read_frame, reserve_ids
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.money import fen_to_yuan
-from jiuzhu.core.scope import in_scope, prefix_q
+from jiuzhu.core.scope import in_scope, prefix_q, wide_prefix_q
 from jiuzhu.payments.hooks import entitlements_replaced
 from jiuzhu.payments.models import (
     Cause,
@@ -49,7 +49,7 @@ from jiuzhu.policy.models import Parameter
 from jiuzhu.policy.rules import MONTHLY_PROGRAMS, PARAMETER_SPECS, evaluate
 from jiuzhu.policy.selectors import ancestor_codes, parameters_frame
 from jiuzhu.regions.models import Region
-from jiuzhu.registry.models import Household
+from jiuzhu.registry.models import Household, Person
 
 _CHUNK = 10_000
 
@@ -124,12 +124,13 @@ def _engine_amounts(region: Region, on: dt.date) -> pl.DataFrame:
     """household_id, program, before_fen, after_fen: every monthly programme's amount with the parameters in
     force the day before `on` and on `on`, both on the households' facts of `on`. Only households with a
     running entitlement are read (a subquery, not a list of ids): most of a registry receives nothing."""
-    entitled = Entitlement.objects.filter(prefix_q(region.prefix), status=EntitlementStatus.ACTIVE).values(
-        "household_id"
-    )
-    where = prefix_q(region.prefix)
+    entitled = Entitlement.objects.filter(
+        wide_prefix_q(Entitlement, region.prefix), status=EntitlementStatus.ACTIVE
+    ).values("household_id")
     raw = inputs.registry_raw(
-        where & Q(pk__in=entitled), person_where=where & Q(household_id__in=entitled), display=False
+        wide_prefix_q(Household, region.prefix) & Q(pk__in=entitled),
+        person_where=wide_prefix_q(Person, region.prefix) & Q(household_id__in=entitled),
+        display=False,
     )
     households, persons = inputs.registry_frames(raw, on)
     schema = {"household_id": pl.Int64, "program": pl.String, "before_fen": pl.Int64, "after_fen": pl.Int64}
@@ -163,7 +164,7 @@ def _running(region: Region, month: dt.date, saved_at: dt.datetime) -> pl.DataFr
     # hundredfold rounds exactly); the model's order kept, as the new links' ids follow it.
     fen = Cast(Round(F("monthly_amount") * Value(Decimal(100))), BigIntegerField())
     qs = (
-        Entitlement.objects.filter(prefix_q(region.prefix), status=EntitlementStatus.ACTIVE)
+        Entitlement.objects.filter(wide_prefix_q(Entitlement, region.prefix), status=EntitlementStatus.ACTIVE)
         .filter(Q(start_month__lte=month) | Q(start_month__gt=month, created_at__lt=saved_at))
         .exclude(end_month__lt=month)
         .annotate(fen=fen)
