@@ -132,18 +132,28 @@ def rows_frames(rows: Rows, date: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
     return engine_frames(households, persons, date)
 
 
-def registry_raw(where: Q, *, person_where: Q | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+# Without display: what a run that explains nothing reads (a person's name only labels the explanation).
+HOUSEHOLD_BARE = {k: t for k, t in HOUSEHOLD_RAW.items() if k not in HOUSEHOLD_DISPLAY}
+PERSON_BARE = {k: t for k, t in PERSON_RAW.items() if k not in (*PERSON_DISPLAY, "name")}
+
+
+def registry_raw(where: Q, *, person_where: Q | None = None, display: bool = True) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The households matching `where` and the persons matching `person_where` (default: the same filter),
-    with their display fields, money still in yuan. Sorted by id and by (household, id): the engine
-    recognises that order and lays persons out in one pass."""
+    with their display fields (unless `display` is False: then the persons' names too are left out, a
+    third less to read at a million households), money still in yuan. Sorted by id and by (household,
+    id): the engine recognises that order and lays persons out in one pass."""
     households = Household.objects.filter(where).order_by("id")
     persons = Person.objects.filter(where if person_where is None else person_where).order_by("household_id", "id")
+    if not display:
+        return _read(households, HOUSEHOLD_BARE), _read(persons, PERSON_BARE)
     return _read(households, HOUSEHOLD_RAW), _read(persons, PERSON_RAW)
 
 
 def registry_frames(raw: tuple[pl.DataFrame, pl.DataFrame], date: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Raw registry frames (registry_raw) as the engine's frames on `date`."""
     households, persons = raw
+    if "name" not in persons.columns:  # read without display: no labels
+        persons = persons.with_columns(name=pl.lit(None, dtype=pl.String))
     return engine_frames(_typed(households, HOUSEHOLD_FIELDS), _typed(persons, PERSON_FIELDS), date)
 
 

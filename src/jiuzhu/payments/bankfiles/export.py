@@ -111,7 +111,7 @@ def _lines(payroll: Payroll) -> pl.DataFrame:
         "kind": pl.String,
     }
     # Every column NOT NULL: read as CSV by COPY on PostgreSQL, the cheaper way for a million lines.
-    return read_frame(rows, schema, by_copy=True)
+    return read_frame(rows, schema)
 
 
 _FUND = pl.col("kind") == LineKind.INSURANCE.value

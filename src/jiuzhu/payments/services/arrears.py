@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuzhu.core.bulk import bulk_insert, read_frame
-from jiuzhu.core.scope import prefix_q
+from jiuzhu.core.scope import pass_prefix_q, prefix_q, wide_scope
 from jiuzhu.payments.models import (
     AccountFlag,
     Cause,
@@ -112,38 +112,39 @@ def previous_generated_at(month: dt.date) -> dt.datetime | None:
     return Payroll.objects.filter(month=prev).aggregate(t=Min("generated_at"))["t"]
 
 
-def _pair_set(qs: QuerySet[Any]) -> set[tuple[int, str]]:
+_PAIR_SCHEMA = {"household_id": pl.Int64, "program": pl.String}
+
+
+def _pair_frame(qs: QuerySet[Any]) -> pl.DataFrame:
     """The distinct (household_id, program) rows of a values_list, read from the cursor: after a 提标 over a
     county every entitlement and event is new. order_by(): the model's ordering would widen the DISTINCT."""
-    frame = read_frame(qs.order_by().distinct(), {"household_id": pl.Int64, "program": pl.String})
-    return set(frame.iter_rows())
+    return read_frame(qs.order_by().distinct(), _PAIR_SCHEMA)
 
 
-def _candidates(*, month: dt.date, lo: dt.date, prefix: str, program: str) -> set[tuple[int, str]]:
-    """(household_id, program) pairs whose past months may differ from what was paid."""
+def _candidates(*, month: dt.date, lo: dt.date, prefix: str, program: str) -> pl.DataFrame:
+    """(household_id, program) pairs whose past months may differ from what was paid, one row each."""
     scope = prefix_q(prefix) & (Q(program=program) if program else Q())
     since = previous_generated_at(month)
     changed = Q(created_at__gte=since) if since is not None else Q()
-    pairs = _pair_set(Entitlement.objects.filter(scope, changed).values_list("household_id", "program"))
+    found = [_pair_frame(Entitlement.objects.filter(scope, changed).values_list("household_id", "program"))]
     events = EntitlementEvent.objects.filter(
         effective_month__lt=month, entitlement__in=Entitlement.objects.filter(scope)
     )
     if since is not None:
         events = events.filter(created_at__gte=since)
-    pairs |= _pair_set(events.values_list("entitlement__household_id", "entitlement__program"))
+    found.append(_pair_frame(events.values_list("entitlement__household_id", "entitlement__program")))
     failed = PayrollLine.objects.filter(
         scope, status=LineStatus.FAILED, service_month__gte=lo, service_month__lt=month, kind__in=MONTHLY_KINDS
     )
-    pairs |= set(failed.values_list("household_id", "program").distinct())
+    found.append(_pair_frame(failed.values_list("household_id", "program")))
     resolved = AccountFlag.objects.filter(prefix_q(prefix), resolved_at__isnull=False)
     if since is not None:
         resolved = resolved.filter(resolved_at__gte=since)
     households = set(resolved.values_list("household_id", flat=True))
     if households:
-        pairs |= set(
-            Entitlement.objects.filter(scope, household_id__in=households).values_list("household_id", "program")
-        )
-    return pairs
+        theirs = Entitlement.objects.filter(scope, household_id__in=households)
+        found.append(_pair_frame(theirs.values_list("household_id", "program")))
+    return pl.concat(found).unique()
 
 
 # Up to this many pairs are read by IN lists; beyond, the whole scope is read and narrowed in Polars (a
@@ -153,31 +154,39 @@ _IN_LIMIT = 2_000
 
 @dataclass(frozen=True)
 class _Pairs:
-    """The household × programme pairs to settle, and the scope they were found in."""
+    """The household × programme pairs to settle (a frame of household_id, program, one row each), and the
+    scope they were found in."""
 
-    pairs: set[tuple[int, str]]
+    pairs: pl.DataFrame
     prefix: str
     program: str
+    # Whether the scope, read whole, holds most of the tables (core.scope.wide_scope): read in one pass.
+    wide: bool = False
 
-    def q(self, *, household: str = "household_id", program: str = "program", region: str = "region_code") -> Q:
+    def q(
+        self,
+        *,
+        household: str = "household_id",
+        program: str = "program",
+        region: str = "region_code",
+        one_pass: bool = True,
+    ) -> Q:
         """A filter for rows of these pairs: one IN list per programme, or the whole scope when they are many
-        (then narrow the frame with `only`)."""
-        if len(self.pairs) > _IN_LIMIT:
-            where = prefix_q(self.prefix, region)
+        (then narrow the frame with `only`), read in one pass when wide unless `one_pass` is False (the
+        payroll lines: years of them, of which a few months are read through their indexes)."""
+        if self.pairs.height > _IN_LIMIT:
+            wide = self.wide and one_pass
+            where = pass_prefix_q(self.prefix, region) if wide else prefix_q(self.prefix, region)
             return where & Q(**{program: self.program}) if self.program else where
-        by_program: dict[str, list[int]] = {}
-        for h, p in self.pairs:
-            by_program.setdefault(p, []).append(h)
         q = Q(pk__in=[])
-        for p, hs in by_program.items():
-            q |= Q(**{program: p, f"{household}__in": hs})
+        for (p,), group in self.pairs.group_by("program", maintain_order=True):
+            q |= Q(**{program: p, f"{household}__in": group["household_id"].to_list()})
         return q
 
     def only(self, frame: pl.DataFrame) -> pl.DataFrame:
-        if len(self.pairs) <= _IN_LIMIT:
+        if self.pairs.height <= _IN_LIMIT:
             return frame
-        keys = pl.DataFrame(list(self.pairs), schema={"household_id": pl.Int64, "program": pl.String}, orient="row")
-        return frame.join(keys, on=["household_id", "program"], how="semi")
+        return frame.join(self.pairs, on=["household_id", "program"], how="semi")
 
 
 def _due(entitlements: pl.DataFrame, *, lo: dt.date, hi: dt.date) -> pl.DataFrame:
@@ -222,10 +231,12 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
             "household_id", flat=True
         )
     )
-    pairs = _Pairs({(h, p) for h, p in found if h not in flagged}, region_code_prefix, program)
-    if not pairs.pairs:
+    settle = found.filter(~pl.col("household_id").is_in(list(flagged)))
+    if settle.height == 0:
         return _empty_lines()
-    which = pairs.q()
+    wide = settle.height > _IN_LIMIT and wide_scope(Entitlement, region_code_prefix)
+    pairs = _Pairs(settle, region_code_prefix, program, wide)
+    which, lines_of = pairs.q(), pairs.q(one_pass=False)
     # Read from the cursor (core.bulk.read_frame), the fen computed by the database as in the payroll: after
     # a 提标 over a county these are a million entitlements and six million paid lines.
     fen = Cast(Round(F("monthly_amount") * Value(Decimal(100))), BigIntegerField())
@@ -252,7 +263,7 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
     # One-off lines (services.oneoff) are settled by their source_key, never against an entitlement's month.
     in_window = Q(service_month__gte=lo, service_month__lte=hi, kind__in=MONTHLY_KINDS)
     paid_rows = (
-        PayrollLine.objects.filter(which, in_window)
+        PayrollLine.objects.filter(lines_of, in_window)
         .exclude(status=LineStatus.FAILED)
         .order_by()
         .values_list("household_id", "program", "service_month", "amount_fen", "entitlement_id")
@@ -283,7 +294,7 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
     paid_sum = pairs.only(paid).group_by(keys).agg(pl.col("paid_fen").sum(), pl.col("paid_ent").max())
     failed_months = read_frame(
         # order_by(): the model's ordering would add its columns to the DISTINCT and repeat a month.
-        PayrollLine.objects.filter(which, in_window, status=LineStatus.FAILED)
+        PayrollLine.objects.filter(lines_of, in_window, status=LineStatus.FAILED)
         .order_by()
         .values_list("household_id", "program", "service_month")
         .distinct(),

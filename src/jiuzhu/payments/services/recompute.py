@@ -29,10 +29,10 @@ from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import Capability, User
 from jiuzhu.core.audit import audit_record
-from jiuzhu.core.bulk import bulk_insert, read_frame, reserve_ids
+from jiuzhu.core.bulk import big_write_cache, read_frame, reserve_ids
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.money import fen_to_yuan
-from jiuzhu.core.scope import in_scope, prefix_q
+from jiuzhu.core.scope import in_scope, prefix_q, wide_prefix_q
 from jiuzhu.payments.hooks import entitlements_replaced
 from jiuzhu.payments.models import (
     Cause,
@@ -49,7 +49,7 @@ from jiuzhu.policy.models import Parameter
 from jiuzhu.policy.rules import MONTHLY_PROGRAMS, PARAMETER_SPECS, evaluate
 from jiuzhu.policy.selectors import ancestor_codes, parameters_frame
 from jiuzhu.regions.models import Region
-from jiuzhu.registry.models import Household
+from jiuzhu.registry.models import Household, Person
 
 _CHUNK = 10_000
 
@@ -124,11 +124,14 @@ def _engine_amounts(region: Region, on: dt.date) -> pl.DataFrame:
     """household_id, program, before_fen, after_fen: every monthly programme's amount with the parameters in
     force the day before `on` and on `on`, both on the households' facts of `on`. Only households with a
     running entitlement are read (a subquery, not a list of ids): most of a registry receives nothing."""
-    entitled = Entitlement.objects.filter(prefix_q(region.prefix), status=EntitlementStatus.ACTIVE).values(
-        "household_id"
+    entitled = Entitlement.objects.filter(
+        wide_prefix_q(Entitlement, region.prefix), status=EntitlementStatus.ACTIVE
+    ).values("household_id")
+    raw = inputs.registry_raw(
+        wide_prefix_q(Household, region.prefix) & Q(pk__in=entitled),
+        person_where=wide_prefix_q(Person, region.prefix) & Q(household_id__in=entitled),
+        display=False,
     )
-    where = prefix_q(region.prefix)
-    raw = inputs.registry_raw(where & Q(pk__in=entitled), person_where=where & Q(household_id__in=entitled))
     households, persons = inputs.registry_frames(raw, on)
     schema = {"household_id": pl.Int64, "program": pl.String, "before_fen": pl.Int64, "after_fen": pl.Int64}
     if households.height == 0:
@@ -161,7 +164,7 @@ def _running(region: Region, month: dt.date, saved_at: dt.datetime) -> pl.DataFr
     # hundredfold rounds exactly); the model's order kept, as the new links' ids follow it.
     fen = Cast(Round(F("monthly_amount") * Value(Decimal(100))), BigIntegerField())
     qs = (
-        Entitlement.objects.filter(prefix_q(region.prefix), status=EntitlementStatus.ACTIVE)
+        Entitlement.objects.filter(wide_prefix_q(Entitlement, region.prefix), status=EntitlementStatus.ACTIVE)
         .filter(Q(start_month__lte=month) | Q(start_month__gt=month, created_at__lt=saved_at))
         .exclude(end_month__lt=month)
         .annotate(fen=fen)
@@ -201,7 +204,10 @@ def _yuan_text(fen: pl.Expr) -> pl.Expr:
 def _falls(frame: pl.DataFrame, why: str) -> list[ForDecision]:
     if frame.height == 0:
         return []
-    numbers = dict(Household.objects.filter(pk__in=frame["household_id"].to_list()).values_list("id", "number"))
+    ids = frame["household_id"].unique().to_list()
+    numbers: dict[int, str] = {}
+    for start in range(0, len(ids), _CHUNK):  # IN lists of a bounded length (SQLite's limit of variables)
+        numbers.update(Household.objects.filter(pk__in=ids[start : start + _CHUNK]).values_list("id", "number"))
     return [
         ForDecision(
             entitlement_id=r["id"],
@@ -259,16 +265,22 @@ def entitlements_recompute(
         region, month, _saved_at(key=key, effective_from=effective_from, codes=ancestor_codes(region.code))
     )
     report(55, _("比较新旧金额"))
-    already_ids = set(
+    # Links an earlier apply of this date made (all of them when it is applied again: a subquery, not a list).
+    already = read_frame(
         EntitlementEvent.objects.filter(
-            entitlement_id__in=running.filter(pl.col("start_month") == month)["id"].to_list(),
+            entitlement__in=Entitlement.objects.filter(
+                prefix_q(region.prefix), status=EntitlementStatus.ACTIVE, start_month=month
+            ),
             kind=EventKind.AMOUNT,
             cause=Cause.RECOMPUTE,
             effective_month=month,
-        ).values_list("entitlement_id", flat=True)
-    )
+        )
+        .order_by()
+        .values_list("entitlement_id"),
+        {"id": pl.Int64},
+    )["id"].unique()
     frame = (
-        running.filter(~pl.col("id").is_in(list(already_ids)))
+        running.filter(~pl.col("id").is_in(already.implode()))
         .join(amounts, on=["household_id", "program"], how="left")
         .with_columns(delta=(pl.col("after_fen") - pl.col("before_fen")).fill_null(0))
         # Links that pay the same months: those running at `month`, or those beginning after it.
@@ -315,84 +327,93 @@ def entitlements_recompute(
         raised=rises.height,
         monthly_increase=fen_to_yuan(increase),
         unchanged=frame.filter(pl.col("delta") == 0).height,
-        already=len(already_ids),
+        already=int(running["id"].is_in(already.implode()).sum()),
         for_decision=for_decision,
     )
 
 
+def _stage(frame: pl.DataFrame) -> str:
+    """The rises as a temporary table (old_id, new_id, from_month, end_before, amount_before, amount_after),
+    written in bulk (COPY on PostgreSQL): the new links, their persons and events and the old links' end are
+    then each one statement joined on it, instead of a million values sent twice and IN lists of ids."""
+    table = "jz_recompute_stage"
+    columns = "old_id, new_id, from_month, end_before, amount_before, amount_after"
+    with connection.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {table}")
+        cur.execute(
+            f"CREATE TEMPORARY TABLE {table} (old_id BIGINT PRIMARY KEY, new_id BIGINT NOT NULL, "
+            "from_month DATE NOT NULL, end_before DATE NOT NULL, amount_before DECIMAL(12, 2) NOT NULL, "
+            "amount_after DECIMAL(12, 2) NOT NULL)"
+        )
+        if connection.vendor == "postgresql":
+            raw = cur.cursor  # the driver's cursor, in Django's transaction
+            buf = frame.write_csv(include_header=False)
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+                copy.write(buf)
+            cur.execute(f"ANALYZE {table}")  # a temporary table has no statistics until asked
+        else:
+            rows = frame.with_columns(
+                pl.col("from_month").dt.strftime("%Y-%m-%d"), pl.col("end_before").dt.strftime("%Y-%m-%d")
+            ).rows()
+            cur.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)", rows)
+    return table
+
+
 def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str, progress: Progress = _quiet) -> None:
     """The old links end the month before their `from_month` (`month`, or a later first month); new links from
-    then at the raised amount, covering the same persons, each with its event."""
+    then at the raised amount, covering the same persons, each with its event. Set-based: the rises are staged
+    in a temporary table and each write is one INSERT … SELECT or UPDATE joined on it."""
     n = rises.height
     if n == 0:
         return
-    now = timezone.now()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    today = connection.ops.adapt_datefield_value(timezone.localdate())
+    by = actor.pk if actor else None
     reason = _("提标重新核定（%(key)s 自 %(m)s 起）") % {"key": key, "m": f"{month:%Y-%m}"}
-    new_ids = reserve_ids(Entitlement, n)
-    new = rises.with_columns(
-        new_id=pl.Series(new_ids, dtype=pl.Int64), after_fen=pl.col("current_fen") + pl.col("delta")
-    )
     writing = _("写入调整后的待遇")
-    bulk_insert(
-        Entitlement,
-        progress=lambda done, total: progress(60 + 15 * done // total, writing),
-        frame=new.select(
-            pl.col("new_id").alias("id"),
-            "household_id",
-            "region_code",
-            "program",
-            _yuan_text(pl.col("after_fen")).alias("monthly_amount"),
-            pl.col("from_month").alias("start_month"),
-            "end_month",
-            pl.lit(None, dtype=pl.Date).alias("suspended_from"),
-            pl.lit(EntitlementStatus.ACTIVE.value).alias("status"),
-            "gradual_exit",
-            "source_case_id",
-            pl.col("id").alias("previous_id"),
-            pl.lit(reason).alias("reason"),
-            pl.lit(now).alias("created_at"),
-            pl.lit(actor.pk if actor else None, dtype=pl.Int64).alias("created_by_id"),
-        ),
+    new_ids = reserve_ids(Entitlement, n)
+    staged = rises.select(
+        pl.col("id").alias("old_id"),
+        pl.Series("new_id", new_ids, dtype=pl.Int64),
+        "from_month",
+        pl.col("from_month").dt.offset_by("-1mo").alias("end_before"),
+        _yuan_text(pl.col("current_fen")).alias("amount_before"),
+        _yuan_text(pl.col("current_fen") + pl.col("delta")).alias("amount_after"),
     )
-    bulk_insert(
-        EntitlementEvent,
-        progress=lambda done, total: progress(75 + 10 * done // total, writing),
-        frame=new.select(
-            pl.col("new_id").alias("entitlement_id"),
-            pl.lit(EventKind.AMOUNT.value).alias("kind"),
-            pl.lit(Cause.RECOMPUTE.value).alias("cause"),
-            pl.col("from_month").alias("effective_month"),
-            _yuan_text(pl.col("current_fen")).alias("amount_before"),
-            _yuan_text(pl.col("after_fen")).alias("amount_after"),
-            pl.lit(reason).alias("note"),
-            pl.lit(timezone.localdate()).alias("recorded_on"),
-            pl.lit(now).alias("created_at"),
-            pl.lit(actor.pk if actor else None, dtype=pl.Int64).alias("created_by_id"),
-        ),
-    )
+    stage = _stage(staged)
+    progress(70, writing)
     ent = connection.ops.quote_name(Entitlement._meta.db_table)
     link = connection.ops.quote_name(EntitlementPerson._meta.db_table)
-    old_ids = rises["id"].to_list()
-    from_months = rises["from_month"].to_list()
-    with connection.cursor() as cur:
-        for start in range(0, n, _CHUNK):
-            progress(85 + 10 * start // n, writing)
-            ids = new_ids[start : start + _CHUNK]
-            marks = ", ".join(["%s"] * len(ids))
-            # The new link covers whom the old one covered: copied in the database, by the previous pointer.
-            cur.execute(
-                f"INSERT INTO {link} (entitlement_id, person_id) SELECT e.id, ep.person_id FROM {ent} e "
-                f"JOIN {link} ep ON ep.entitlement_id = e.previous_id WHERE e.id IN ({marks})",
-                ids,
-            )
-            by_month: dict[dt.date, list[int]] = {}
-            for old_id, first in zip(old_ids[start : start + _CHUNK], from_months[start : start + _CHUNK], strict=True):
-                by_month.setdefault(first, []).append(old_id)
-            for first, old in by_month.items():
-                params: list[Any] = [EntitlementStatus.STOPPED.value, add_months(first, -1), reason, *old]
-                old_marks = ", ".join(["%s"] * len(old))
-                cur.execute(
-                    f"UPDATE {ent} SET status = %s, end_month = %s, reason = %s WHERE id IN ({old_marks})", params
-                )
+    event = connection.ops.quote_name(EntitlementEvent._meta.db_table)
+    with big_write_cache(n >= 10_000), connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {ent} (id, household_id, region_code, program, monthly_amount, start_month, end_month, "
+            "suspended_from, status, gradual_exit, source_case_id, previous_id, reason, created_at, created_by_id) "
+            "SELECT s.new_id, e.household_id, e.region_code, e.program, s.amount_after, s.from_month, e.end_month, "
+            f"NULL, %s, e.gradual_exit, e.source_case_id, e.id, %s, %s, %s FROM {stage} s JOIN {ent} e "
+            "ON e.id = s.old_id ORDER BY s.new_id",
+            [EntitlementStatus.ACTIVE.value, reason, now, by],
+        )
+        progress(78, writing)
+        # The new link covers whom the old one covered.
+        cur.execute(
+            f"INSERT INTO {link} (entitlement_id, person_id) SELECT s.new_id, ep.person_id FROM {stage} s "
+            f"JOIN {link} ep ON ep.entitlement_id = s.old_id"
+        )
+        progress(86, writing)
+        cur.execute(
+            f"INSERT INTO {event} (entitlement_id, kind, cause, effective_month, amount_before, amount_after, note, "
+            "recorded_on, created_at, created_by_id) SELECT s.new_id, %s, %s, s.from_month, s.amount_before, "
+            f"s.amount_after, %s, %s, %s, %s FROM {stage} s ORDER BY s.new_id",
+            [EventKind.AMOUNT.value, Cause.RECOMPUTE.value, reason, today, now, by],
+        )
+        progress(92, writing)
+        # UPDATE … FROM: PostgreSQL, and SQLite since 3.33.
+        cur.execute(
+            f"UPDATE {ent} SET status = %s, reason = %s, end_month = s.end_before FROM {stage} s "
+            f"WHERE {ent}.id = s.old_id",
+            [EntitlementStatus.STOPPED.value, reason],
+        )
+        cur.execute(f"DROP TABLE {stage}")
     # Higher apps follow the chain (cases: open reviews move to the new link).
-    entitlements_replaced(old_ids=old_ids)
+    entitlements_replaced(old_ids=rises["id"].to_list())

@@ -38,7 +38,7 @@ def test_a_large_insert_restores_the_page_cache(county, paying, approver, monkey
         assert cache() == before
 
 
-def test_read_frame_by_copy_reads_text_exactly(county, paying, approver):
+def test_read_frame_reads_text_exactly(county, paying, approver):
     """The CSV of COPY … TO STDOUT (PostgreSQL; elsewhere the ordinary read) gives back what the rows hold:
     commas, quotes, line breaks, a backslash-N, empty text and Chinese."""
     payroll = generate(approver, county)
@@ -47,9 +47,9 @@ def test_read_frame_by_copy_reads_text_exactly(county, paying, approver):
         PayrollLine.objects.filter(pk=line.pk).update(note=note)
     qs = payroll.lines.order_by("id").values_list("id", "household_id", "note", "payee_name", "amount_fen")
     schema = {"id": pl.Int64, "household_id": pl.Int64, "note": pl.String, "payee": pl.String, "fen": pl.Int64}
-    frame = bulk.read_frame(qs, schema, by_copy=True)
-    assert frame.rows() == bulk.read_frame(qs, schema).rows() == list(qs)
+    frame = bulk.read_frame(qs, schema)
+    assert frame.rows() == list(qs)
     assert frame["note"].to_list() == notes
-    assert bulk.read_frame(qs.filter(pk=-1), schema, by_copy=True).height == 0
-    with pytest.raises(ValueError, match="integers and text"):
-        bulk.read_frame(Entitlement.objects.values_list("start_month"), {"s": pl.Date}, by_copy=True)
+    assert bulk.read_frame(qs.filter(pk=-1), schema).height == 0
+    months = Entitlement.objects.order_by("id").values_list("start_month", "payee_name")
+    assert bulk.read_frame(months, {"s": pl.Date, "p": pl.String}).rows() == list(months)  # dates, NULL text
