@@ -51,5 +51,5 @@ def test_read_frame_reads_text_exactly(county, paying, approver):
     assert frame.rows() == list(qs)
     assert frame["note"].to_list() == notes
     assert bulk.read_frame(qs.filter(pk=-1), schema).height == 0
-    months = Entitlement.objects.order_by("id").values_list("start_month", "payee_name")
-    assert bulk.read_frame(months, {"s": pl.Date, "p": pl.String}).rows() == list(months)  # dates, NULL text
+    months = Entitlement.objects.order_by("id").values_list("start_month", "end_month", "program")
+    assert bulk.read_frame(months, {"s": pl.Date, "e": pl.Date, "p": pl.String}).rows() == list(months)  # NULLs
