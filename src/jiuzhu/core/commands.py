@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from argparse import RawDescriptionHelpFormatter
+import datetime as dt
+from argparse import ArgumentTypeError, RawDescriptionHelpFormatter
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 
 class TextHelpCommand(BaseCommand):
@@ -15,3 +17,11 @@ class TextHelpCommand(BaseCommand):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.formatter_class = RawDescriptionHelpFormatter
         return parser
+
+
+def date_arg(value: str) -> dt.date:
+    """An argparse `type` for a YYYY-MM-DD option: a clear message in the user's language, not a traceback."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ArgumentTypeError(_("日期格式应为 YYYY-MM-DD：%(v)s") % {"v": value}) from None

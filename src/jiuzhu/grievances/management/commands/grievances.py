@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import datetime as dt
-from argparse import ArgumentTypeError
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from jiuzhu.core.commands import TextHelpCommand
+from jiuzhu.core.commands import TextHelpCommand, date_arg
 from jiuzhu.grievances.services import grievances_escalate
 from jiuzhu.regions.models import Region
 
@@ -20,20 +18,13 @@ list and in its timeline. Run it daily (cron, or the worker's schedule); a secon
 nothing again. --date defaults to today; --region limits it to one county or township."""
 
 
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ArgumentTypeError(_("日期格式应为 YYYY-MM-DD：%(v)s") % {"v": value}) from None
-
-
 class Command(TextHelpCommand):
     help = HELP
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         p = sub.add_parser("escalate")
-        p.add_argument("--date", type=_date, default=None, help="YYYY-MM-DD (default: today)")
+        p.add_argument("--date", type=date_arg, default=None, help="YYYY-MM-DD (default: today)")
         p.add_argument("--region", metavar="CODE", default="", help="a region code prefix")
 
     def handle(self, *args: Any, **options: Any) -> None:

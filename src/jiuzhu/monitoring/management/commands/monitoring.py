@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from argparse import ArgumentTypeError
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from tqdm import tqdm
 
 from jiuzhu.accounts.cli import command_region, command_user
 from jiuzhu.accounts.models import User
-from jiuzhu.core.commands import TextHelpCommand
+from jiuzhu.core.commands import TextHelpCommand, date_arg
 from jiuzhu.core.tabular import TableError, read_table
 from jiuzhu.monitoring.services import monitoring_scan, poverty_register_enrol
 from jiuzhu.regions.models import Region
@@ -32,13 +31,6 @@ register enrols as 防返贫监测 the households named by a poverty register fi
 id_number, register_number, name, relation)."""
 
 
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ArgumentTypeError(_("日期格式应为 YYYY-MM-DD：%(v)s") % {"v": value}) from None
-
-
 class Command(TextHelpCommand):
     help = HELP
 
@@ -49,7 +41,7 @@ class Command(TextHelpCommand):
             if name == "register":
                 p.add_argument("file")
             p.add_argument("--region", metavar="CODE", default="", help="county or township code")
-            p.add_argument("--date", type=_date, default=None, help="YYYY-MM-DD (default: today)")
+            p.add_argument("--date", type=date_arg, default=None, help="YYYY-MM-DD (default: today)")
             p.add_argument("--user", metavar="USERNAME", default="")
             p.add_argument("--quiet", action="store_true", help="no progress bar")
 

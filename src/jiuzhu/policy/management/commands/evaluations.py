@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import datetime as dt
-from argparse import ArgumentTypeError
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiuzhu.core.commands import TextHelpCommand
+from jiuzhu.core.commands import TextHelpCommand, date_arg
 from jiuzhu.policy.rules import ParameterError
 from jiuzhu.policy.services import evaluations_refresh
 from jiuzhu.regions.models import Level, Region
@@ -23,20 +21,13 @@ that finds its household's result computed for another day or from other input r
 correct but slower. A parameter change queues the same refresh for its region."""
 
 
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ArgumentTypeError(_("日期格式应为 YYYY-MM-DD：%(v)s") % {"v": value}) from None
-
-
 class Command(TextHelpCommand):
     help = HELP
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         p = sub.add_parser("refresh")
-        p.add_argument("--date", type=_date, default=None, help="YYYY-MM-DD (default: today)")
+        p.add_argument("--date", type=date_arg, default=None, help="YYYY-MM-DD (default: today)")
         p.add_argument("--region", metavar="CODE", default="", help="a region code (default: every county)")
 
     def handle(self, *args: Any, **options: Any) -> None:
