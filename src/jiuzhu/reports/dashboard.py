@@ -67,10 +67,15 @@ class CategoryLine:
     def recovery(self) -> Decimal:
         return yuan(self.month["recovery_fen"])
 
+    @property
+    def counted(self) -> int:
+        """What a target counts: the persons covered this month, or occasional aid's person-times this year."""
+        return self.month["persons"] if self.category.monthly else self.ytd["persons"]
+
     def sentence(self) -> str:
         return figures.category_sentence(
             self.category,
-            persons=self.month["persons"],
+            persons=self.counted,
             ytd_fen=self.ytd["total_fen"],
             person_months=self.person_months,
             ytd_regular_fen=self.ytd["regular_fen"],
@@ -155,7 +160,10 @@ def _category_lines(
         t_persons = target.persons if target else None
         t_money = target.money if target else None
         done = figures.completion(
-            persons=m["persons"], ytd_fen=ytd["total_fen"], target_persons=t_persons, target_money=t_money
+            persons=m["persons"] if cat.monthly else ytd["persons"],
+            ytd_fen=ytd["total_fen"],
+            target_persons=t_persons,
+            target_money=t_money,
         )
         lines.append(
             CategoryLine(

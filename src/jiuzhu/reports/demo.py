@@ -38,10 +38,14 @@ def reports_seed(*, county: Region, admin: User) -> dict[str, int]:
 
 
 def _targets(*, region: Region, month: dt.date, admin: User, factor: int) -> int:
-    now = {r.program: r for r in Snapshot.objects.filter(region_code=region.code, month=month)}
+    """Targets a little above or below what the region reached: the persons covered in `month` for a monthly
+    allowance, the person-times of the year so far for occasional aid (as the dashboard counts them)."""
+    now = Snapshot.objects.filter(region_code=region.code, month=month)
+    year = Snapshot.objects.filter(region_code=region.code, month__range=(month.replace(month=1), month))
     n = 0
     for category in CATEGORIES:
-        reached = add({"persons": now[p].persons, "total_fen": now[p].total_fen} for p in category.programs if p in now)
+        rows = (now if category.monthly else year).filter(program__in=category.programs)
+        reached = add({"persons": r.persons, "total_fen": r.total_fen} for r in rows)
         if not reached["persons"]:
             continue
         target_set(

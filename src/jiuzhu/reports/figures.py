@@ -28,7 +28,8 @@ CATEGORIES: tuple[Category, ...] = (
     Category("dibao_rural", gettext_noop("农村低保"), ("dibao_rural",), True),
     Category("tekun", gettext_noop("特困"), ("tekun_central", "tekun_dispersed"), True),
     Category("linshi", gettext_noop("临时救助"), ("linshi",), False),
-    Category("yiliao", gettext_noop("医疗救助"), ("yiliao",), False),
+    # 医疗救助 pays bills and, once a year, the residents' insurance contribution of 特困 and 低保 members (资助参保).
+    Category("yiliao", gettext_noop("医疗救助"), ("yiliao", "zizhu_canbao"), False),
 )
 CATEGORY_BY_KEY = {c.key: c for c in CATEGORIES}
 DIBAO = ("dibao_urban", "dibao_rural")
@@ -113,9 +114,13 @@ def _num(value: Decimal | None) -> str:
 def category_sentence(
     category: Category, *, persons: int, ytd_fen: int, person_months: int, ytd_regular_fen: int, done: Completion
 ) -> str:
-    """One category's sentence, in the seed's words."""
+    """One category's sentence, in the seed's words: a monthly allowance counts the persons it covers this month
+    ("农村低保保障168641人"), occasional aid the person-times of the year so far (`persons`: "临时救助1234人次")."""
     label = _(category.label)
-    text = _("%(c)s保障%(n)d人，累计发放%(c)s资金%(w)s万元") % {"c": label, "n": persons, "w": wan(ytd_fen)}
+    if category.monthly:
+        text = _("%(c)s保障%(n)d人，累计发放%(c)s资金%(w)s万元") % {"c": label, "n": persons, "w": wan(ytd_fen)}
+    else:
+        text = _("%(c)s%(n)d人次，累计发放%(c)s资金%(w)s万元") % {"c": label, "n": persons, "w": wan(ytd_fen)}
     if category.monthly and person_months:
         text += _("，月人均补助水平达到%(y)s元") % {"y": _num(per_capita(ytd_regular_fen, person_months))}
     if done.headline is not None:

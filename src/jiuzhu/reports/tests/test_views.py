@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from jiuzhu.conftest import PASSWORD
@@ -112,3 +113,33 @@ def test_home_shows_the_roles_own_numbers(built: Any, caseworker_b: Any, approve
     township_home = _login(caseworker_b).get("/").content.decode()
     # The bank returned the township's only November line: its newest month with money paid is October.
     assert "尖山镇 2026-10 统计" in township_home and "磐安县" not in township_home.split("统计")[0]
+
+
+def test_insurance_contribution_counts_as_medical_assistance(built: Any, approver: Any, county: Any) -> None:
+    """资助参保 (the 医疗救助 fund paying 特困 and 低保 members' insurance contribution, the payroll's zizhu_canbao
+    lines) is 医疗救助's money in the monthly tables, as in the civil-affairs statistics."""
+    from jiuzhu.reports.models import Snapshot
+
+    code = county.county.code
+    Snapshot.objects.create(
+        month="2026-10-01", region_code=code, level=county.county.level, program="zizhu_canbao",
+        households=3, persons=5, insurance_fen=100_000, total_fen=100_000, built_at=timezone.now(),
+    )  # fmt: skip
+    got = _login(approver).get(reverse("reports:monthly_xlsx"), {"month": "2026-10"})
+    rows = list(load_workbook(io.BytesIO(got.content))["医疗救助"].iter_rows(values_only=True))
+    county_row = next(r for r in rows if r[0] == code)
+    assert county_row[2:4] == (3, 5)
+    assert Decimal(county_row[16]) == Decimal("1000.00") == Decimal(county_row[17])
+    assert not any(
+        r[0] == code and r[2] for r in load_workbook(io.BytesIO(got.content))["临时救助"].iter_rows(values_only=True)
+    )
+
+
+def test_occasional_aid_is_counted_in_person_times_of_the_year() -> None:
+    from jiuzhu.reports.figures import CATEGORY_BY_KEY, category_sentence
+
+    done = completion(persons=1234, ytd_fen=92_850_000, target_persons=1117, target_money=None)
+    text = category_sentence(
+        CATEGORY_BY_KEY["linshi"], persons=1234, ytd_fen=92_850_000, person_months=0, ytd_regular_fen=0, done=done
+    )
+    assert text == "临时救助1234人次，累计发放临时救助资金92.85万元，完成目标任务的110.47%。"
