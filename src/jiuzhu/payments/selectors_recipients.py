@@ -4,6 +4,7 @@ township checks before the payroll and the county hands upward. Reads only, alwa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,6 +15,9 @@ from jiuzhu.accounts.models import User
 from jiuzhu.core.scope import prefix_q
 from jiuzhu.payments.models import Entitlement, add_months, first_of_month
 from jiuzhu.payments.selectors import entitlements_visible
+
+# Ids go into IN lists a chunk at a time (SQLite allows 32 766 variables per statement).
+_CHUNK = 10_000
 
 
 class RecipientStatus:
@@ -85,3 +89,26 @@ def recipient_totals(qs: QuerySet[Entitlement]) -> RecipientTotals:
     sums = base.aggregate(households=Count("household", distinct=True), monthly=Sum("monthly_amount"))
     persons = base.aggregate(n=Count("covered"))["n"] or 0
     return RecipientTotals(sums["households"] or 0, persons, sums["monthly"] or Decimal("0"))
+
+
+def first_months(rows: Sequence[Entitlement]) -> dict[int, dt.date]:
+    """When each entitlement's household began to draw its programme: the start of the first link of its chain
+    (a 提标, a review or an amount change ends one link and starts the next, `previous` pointing back)."""
+    first = {e.pk: e.start_month for e in rows}
+    waiting: dict[int, list[int]] = {}  # an earlier link → the rows whose chain reaches back to it
+    for e in rows:
+        if e.previous_id is not None:
+            waiting.setdefault(e.previous_id, []).append(e.pk)
+    while waiting:
+        reached: dict[int, list[int]] = {}
+        ids = list(waiting)
+        for lo in range(0, len(ids), _CHUNK):
+            for pk, previous, start in Entitlement.objects.filter(pk__in=ids[lo : lo + _CHUNK]).values_list(
+                "pk", "previous_id", "start_month"
+            ):
+                for origin in waiting[pk]:
+                    first[origin] = start
+                if previous is not None:
+                    reached.setdefault(previous, []).extend(waiting[pk])
+        waiting = reached
+    return first

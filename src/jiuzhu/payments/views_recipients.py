@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
@@ -24,6 +26,7 @@ from jiuzhu.payments.models import Entitlement, first_of_month
 from jiuzhu.payments.selectors_recipients import (
     RecipientFilter,
     RecipientStatus,
+    first_months,
     recipient_totals,
     recipients,
 )
@@ -55,6 +58,10 @@ def recipient_list(request: AuthedRequest) -> HttpResponse:
     where = _filter(request)
     qs = recipients(user=user, where=where).order_by("household__number", "program")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = rows = list(page.object_list)
+    began = first_months(rows)
+    for e in rows:
+        e.began = began[e.pk]  # type: ignore[attr-defined]  # the first link's start, for the template
     return render(
         request,
         "payments/recipients.html",
@@ -78,6 +85,11 @@ def _status_label(e: Entitlement, month: dt.date) -> str:
     if e.gradual_exit:
         return _("渐退期至 %(m)s") % {"m": f"{e.end_month:%Y-%m}" if e.end_month else "—"}
     return _("正常享受")
+
+
+def _chunks(items: Iterator[Entitlement], size: int) -> Iterator[list[Entitlement]]:
+    while chunk := list(islice(items, size)):
+        yield chunk
 
 
 HEADER = (
@@ -107,10 +119,12 @@ def recipient_export(request: AuthedRequest, fmt: str) -> FileResponse:
             program_label(e.program),
             e.persons_count,  # type: ignore[attr-defined]  # annotated by recipients()
             e.monthly_amount,
-            f"{e.start_month:%Y-%m}",
+            f"{began[e.pk]:%Y-%m}",
             _status_label(e, where.month),
         )
-        for e in qs.iterator(chunk_size=2000)
+        for chunk in _chunks(qs.iterator(chunk_size=2000), 2000)
+        for began in [first_months(chunk)]
+        for e in chunk
     )
     header = [str(h) for h in HEADER]
     path = Path(tempfile.mkdtemp()) / f"recipients.{fmt}"

@@ -106,3 +106,19 @@ def test_in_english_the_programmes_are_named_in_english_on_the_page_and_in_the_e
     response = client.get("/payments/recipients/export.xlsx", {"month": "2026-11", "program": "dibao_rural"})
     rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
     assert {r[3] for r in rows[1:]} == {"Rural minimum living allowance (dibao)"}
+
+
+def test_the_start_is_when_the_household_began_not_its_last_change(client, approver, paying):
+    """A 提标 or a review ends one link of an entitlement and starts the next: the roster's 起始月份 is when the
+    household began to draw the programme (the first link), on the page and in the export."""
+    began = paying["a3"].start_month
+    services.entitlement_change_amount(
+        actor=approver, entitlement=paying["a3"], monthly_amount=Decimal("150"), reason="复核调整", on=D("2026-10-20")
+    )
+    client.force_login(approver)
+    number = paying["a3"].household.number
+    html = _page(client, q=number)
+    assert "150.00" in html and f"<td>{began:%Y-%m}</td>" in html and "<td>2026-11</td>" not in html
+    response = client.get("/payments/recipients/export.xlsx", {"month": "2026-11", "q": number})
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    assert [r[6] for r in rows[1:]] == [f"{began:%Y-%m}"]
