@@ -12,6 +12,7 @@ by the demo app after the cases and the logins exist)."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ import polars as pl
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from jiuzhu.accounts.models import User
 from jiuzhu.core.scope import in_scope, prefix_q
@@ -39,7 +41,7 @@ from jiuzhu.payments.models import (
     add_months,
     first_of_month,
 )
-from jiuzhu.payments.services.oneoff import JIAGE
+from jiuzhu.payments.services.oneoff import JIAGE, one_off_grant_record
 from jiuzhu.payments.services.payroll import payroll_approve, payroll_check, payroll_generate
 from jiuzhu.payments.services.recompute import entitlements_recompute
 from jiuzhu.policy import inputs
@@ -80,8 +82,9 @@ class PayrollSeed:
 def roll_seed(*, county: Region, today: dt.date, standards_on: dt.date) -> int:
     """The county's roll from before jiuzhu (在册对象): every household the engine finds eligible for 低保 in the
     month it began to be paid (_roll_start), with the standards in force that month (before `standards_on`, the
-    提标 the demo saves late, or after it), unless it already has an entitlement (the cases seed's). Written in
-    bulk like the cases seed's entitlements. Returns the number of entitlements written."""
+    提标 the demo saves late, or after it), unless it already has an entitlement (the cases seed's), with its
+    特困 members and the allowances that follow 低保 (_person_roll). Written in bulk like the cases seed's
+    entitlements. Returns the number of households on the 低保 roll."""
     this = first_of_month(today)
     taken = Entitlement.objects.values("household_id")
     # A member who died while the roll was paid would have stopped or changed its payments (the registry's
@@ -152,14 +155,31 @@ def roll_seed(*, county: Region, today: dt.date, standards_on: dt.date) -> int:
             ],
             batch_size=5_000,
         )
-    return len(made) + _tekun_roll(pl.concat(tekun, how="diagonal_relaxed"), this=this)
+    persons = pl.concat(tekun, how="diagonal_relaxed")
+    ended = {e.household_id: e.end_month for e in made if e.end_month is not None}
+    _person_roll(persons, this=this, codes=_TEKUN, reason=_("演示：接入本系统前已在册的特困人员"))
+    _person_roll(persons, this=this, codes=_WITH_DIBAO, reason=_("演示：随低保、特困认定享受"), ended=ended)
+    return len(made)
 
 
-def _tekun_roll(persons: pl.DataFrame, *, this: dt.date) -> int:
-    """The 特困 persons the engine finds in the roll's households (分散供养 or 集中供养) in the month their household
+_TEKUN = tuple(p for p in MONTHLY_PROGRAMS if p.startswith("tekun"))
+# Allowances a 低保 or 特困 member draws because of it (经济困难老年人补贴, 困难残疾人生活补贴): the county pays them
+# with the roll (the cross-check 老年低保对象未享受老年人补贴 finds only the members approved since).
+_WITH_DIBAO = ("laonian_kunnan", "canji_shenghuo")
+
+
+def _person_roll(
+    persons: pl.DataFrame,
+    *,
+    this: dt.date,
+    codes: tuple[str, ...],
+    reason: str,
+    ended: dict[int, dt.date] | None = None,
+) -> int:
+    """The persons of the roll's households the engine pays under per-person `codes` in the month their household
     began to be paid (`start`): one entitlement per household and programme covering them from then, its amount
-    the sum of theirs; they leave the household's 低保 cover, as the engine left them out of its 低保 unit."""
-    codes = [p for p in MONTHLY_PROGRAMS if p.startswith("tekun")]
+    the sum of theirs. 特困 persons leave the household's 低保 cover, as the engine left them out of its 低保
+    unit; an allowance that follows 低保 stops with the household's roll entitlement (`ended`)."""
     paid = (
         persons.select("person_id", "household_id", "start", *(pl.col(f"a:{p}").fill_null(0).alias(p) for p in codes))
         .unpivot(index=["person_id", "household_id", "start"], variable_name="program", value_name="fen")
@@ -171,7 +191,7 @@ def _tekun_roll(persons: pl.DataFrame, *, this: dt.date) -> int:
         "person_id", pl.col("fen").sum(), pl.col("start").first()
     )
     codes_of = dict(Household.objects.filter(pk__in=groups["household_id"].to_list()).values_list("pk", "region_code"))
-    reason = _("演示：接入本系统前已在册的特困人员")
+    ended = ended or {}
     made = Entitlement.objects.bulk_create(
         [
             Entitlement(
@@ -181,15 +201,18 @@ def _tekun_roll(persons: pl.DataFrame, *, this: dt.date) -> int:
                 monthly_amount=Decimal(fen) / 100,
                 start_month=start,
                 reason=reason,
+                end_month=ended.get(h),
+                status=EntitlementStatus.STOPPED if h in ended else EntitlementStatus.ACTIVE,
             )
             for h, p, _ids, fen, start in groups.iter_rows()
         ]
     )
-    covered = [pid for ids in groups["person_id"].to_list() for pid in ids]
-    # Out of the 低保 cover of their households' roll entitlements (written just before).
-    for lo in range(0, len(covered), _CHUNK):
-        chunk = covered[lo : lo + _CHUNK]
-        EntitlementPerson.objects.filter(person_id__in=chunk, entitlement__program__startswith="dibao").delete()
+    if codes == _TEKUN:
+        # Out of the 低保 cover of their households' roll entitlements (written just before).
+        covered = [pid for ids in groups["person_id"].to_list() for pid in ids]
+        for lo in range(0, len(covered), _CHUNK):
+            chunk = covered[lo : lo + _CHUNK]
+            EntitlementPerson.objects.filter(person_id__in=chunk, entitlement__program__startswith="dibao").delete()
     EntitlementPerson.objects.bulk_create(
         [
             EntitlementPerson(entitlement_id=e.pk, person_id=pid)
@@ -210,15 +233,30 @@ def _tekun_roll(persons: pl.DataFrame, *, this: dt.date) -> int:
             )
             for e in made
         ]
+        + [
+            EntitlementEvent(
+                entitlement_id=e.pk,
+                kind=EventKind.STOPPED,
+                cause=Cause.REVIEW,
+                effective_month=add_months(end, 1),
+                amount_before=e.monthly_amount,
+                note=_("演示：家庭停止享受低保，随之停止"),
+                recorded_on=this - dt.timedelta(days=1),
+            )
+            for e in made
+            if (end := e.end_month) is not None
+        ]
     )
     return len(made)
 
 
 def _roll_start(household_id: int, this: dt.date, raised: dt.date) -> dt.date:
-    """When a household of the roll began to be paid: spread over the 24 months before last month (a fixed
-    function of its id, so a seed always gives the same demo), a third of them from the first month; never in
-    the month of the 提标 `raised` itself (a roll decided on the new standard begins the month after)."""
-    back = 24 if household_id % 3 == 0 else 2 + (household_id * 7919) % 23
+    """When a household of the roll began to be paid (a fixed function of its id, so a seed always gives the
+    same demo): three in four were already paid two years ago, the others joined over the 24 months before last
+    month, about as many as the roll's stops (_roll_history) let go, so the roll grows slowly, as a county's
+    does; never in the month of the 提标 `raised` itself (a roll decided on the new standard begins the month
+    after)."""
+    back = 24 if household_id % 4 != 0 else 2 + (household_id * 7919) % 23
     start = add_months(this, -back)
     return add_months(start, 1) if start == raised else start
 
@@ -257,7 +295,9 @@ def _history_pay(*, county: Region, this: dt.date, maker: User, checker: User) -
     generated, checked, approved, handed to the bank and reconciled (every transfer succeeds), through the
     payroll services' bulk paths."""
     lines = {}
+    pool = _linshi_pool(county)
     for back in range(HISTORY_MONTHS, 1, -1):
+        _linshi_grants(month=add_months(this, -back), actor=checker, pool=pool)
         payroll = payroll_generate(actor=maker, month=add_months(this, -back), region=county)
         payroll_check(actor=checker, payroll=payroll)
         payroll_approve(actor=checker, payroll=payroll)
@@ -269,6 +309,47 @@ def _history_pay(*, county: Region, this: dt.date, maker: User, checker: User) -
             )
         lines[f"{payroll.month:%Y-%m}"] = payroll.line_count
     return lines
+
+
+def _linshi_pool(county: Region) -> list[Household]:
+    """Households a 临时救助 is plausible for: a seriously ill or disabled member, or on the roll; with an account."""
+    hardship = Person.objects.filter(Q(serious_illness=True) | ~Q(disability_grade=None), date_of_death=None)
+    roll = Entitlement.objects.values("household_id")
+    where = Q(pk__in=hardship.values("household_id")) | Q(pk__in=roll)
+    return list(Household.objects.filter(prefix_q(county.prefix), where).exclude(bank_account_enc="").order_by("pk"))
+
+
+def _linshi_grants(*, month: dt.date, actor: User, pool: list[Household]) -> int:
+    """The 临时救助 the county decided in the month before `month` (about one household of the `pool` in a
+    hundred a month, each for one to three members' worth, under 3 months of the rural standard a person), for
+    `month`'s payroll to pay, as a linshi case's confirmation records them."""
+    if not pool:
+        return 0
+    rng = random.Random(month.toordinal())
+    before = add_months(month, -1)
+    chosen = rng.sample(pool, min(len(pool), max(2, len(pool) // 100)))
+    for household in chosen:
+        kind, note = rng.choice(_LINSHI_NOTES)
+        members = min(3, household.members.filter(date_of_death=None).count() or 1)
+        one_off_grant_record(
+            actor=actor,
+            household=household,
+            program="linshi",
+            amount=Decimal(rng.choice((500, 600, 800, 1000, 1100)) * members),
+            source_key=f"linshi-demo:{household.pk}:{before:%Y%m}",
+            decided_on=before + dt.timedelta(days=rng.randint(3, 25)),
+            note=_("演示：临时救助（%(kind)s，%(why)s），县级审批") % {"kind": _(kind), "why": _(note)},
+        )
+    return len(chosen)
+
+
+_LINSHI_NOTES = (
+    (gettext_noop("支出型"), gettext_noop("住院自付费用较高")),
+    (gettext_noop("支出型"), gettext_noop("子女就学费用")),
+    (gettext_noop("急难型"), gettext_noop("意外伤害")),
+    (gettext_noop("急难型"), gettext_noop("房屋失火")),
+    (gettext_noop("支出型"), gettext_noop("慢性病长期用药")),
+)
 
 
 def _accounts_complete(*, actor: User) -> int:
@@ -372,6 +453,7 @@ def payroll_seed(
     _accounts_complete(actor=maker)
     history = _history_pay(county=county, this=this, maker=maker, checker=checker)
     _price_link(county=county, month=add_months(this, -1), actor=maker)
+    _linshi_grants(month=add_months(this, -1), actor=checker, pool=_linshi_pool(county))
     last = payroll_generate(actor=maker, month=add_months(this, -1), region=county)
     jiage = set(last.lines.filter(program=JIAGE).values_list("household_id", flat=True))
     seed.jiage = last.lines.filter(program=JIAGE).count()
