@@ -19,6 +19,7 @@ from jiuzhu.cases.models import (
     SupplementRequest,
 )
 from jiuzhu.cases.selectors import supplement_labels
+from jiuzhu.core.messages import translated
 from jiuzhu.core.money import format_yuan
 from jiuzhu.core.pdf import Block, Facts, Grid, Heading, Para, Signatures, render_pdf
 from jiuzhu.policy.rules.frames import COUNTED_INCOME_FIELDS
@@ -124,7 +125,7 @@ def approval_form_pdf(case: Case) -> bytes:
         ),
         Para(_("经济状况核对：%(r)s") % {"r": check.result if check and check.result else "—"}),
         Heading(_("三、测算过程")),
-        *[Para(f"{i}. {line}") for i, line in enumerate(lines, 1)],
+        *[Para(f"{i}. {translated(line)}") for i, line in enumerate(lines, 1)],
         Facts(
             [
                 (

@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 from django.db.models import Count, Q
 
+from jiuzhu.core.messages import msg
 from jiuzhu.core.money import fen_to_yuan
 from jiuzhu.policy.inputs import registry_frames, registry_raw, snapshot_frames
 from jiuzhu.policy.programs import program_choices, program_name
@@ -42,7 +43,7 @@ class EngineResult:
     eligible: bool | None  # None: the engine has no monthly rule for this programme
     amount: Decimal | None  # yuan per month
     persons: list[int] = field(default_factory=list)  # person ids the amount covers
-    lines: list[str] = field(default_factory=list)  # the explanation a caseworker reads
+    lines: list[str] = field(default_factory=list)  # the explanation, marked messages (core/messages.py)
 
 
 def is_monthly(code: str) -> bool:
@@ -73,16 +74,17 @@ def evaluate_snapshot(
     """The engine's result for one household as described by a snapshot (cases.services.household_snapshot),
     for the month containing `on`. 单人保 and person programmes are read for the applicant only."""
     if not is_monthly(program) or program == "jiage_butie":
-        return EngineResult(program, None, None, [], ["本项目为一次性或按单据救助，金额由经办人员按规定核定"])
+        return EngineResult(program, None, None, [], [msg("本项目为一次性或按单据救助，金额由经办人员按规定核定")])
     households, persons = snapshot_frames(snapshot, on)
-    result = evaluate(households, persons, _params(snapshot["household"].get("region_code", "")), date=on)
+    params = _params(snapshot["household"].get("region_code", ""))
+    result = evaluate(households, persons, params, date=on, marked=True)
     row = result.households.row(0, named=True)
     lines = [str(line) for line in (row.get(f"{program}.explain") or [])]
     if single_person and applicant_id is not None:
         person = result.persons.filter(pl.col("person_id") == applicant_id).row(0, named=True)
         ok = bool(person.get("single_ok"))
         fen = int(person.get("single_amount") or 0) if ok else 0
-        lines = [*lines, "单人保：" + ("符合单独纳入低保条件" if ok else "不符合单独纳入低保条件")]
+        lines = [*lines, msg("单人保：符合单独纳入低保条件" if ok else "单人保：不符合单独纳入低保条件")]
         return EngineResult(program, ok, fen_to_yuan(fen), [applicant_id] if ok else [], lines)
     eligible = bool(row[f"{program}.eligible"])
     covered = [int(p) for p in (row.get(f"{program}.persons") or [])]

@@ -21,6 +21,7 @@ from jiuzhu.accounts.models import Capability, User
 from jiuzhu.core.audit import audit_record
 from jiuzhu.core.forms import form_add_errors
 from jiuzhu.core.http import AuthedRequest
+from jiuzhu.core.messages import translated
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.tabular import write_csv, write_xlsx
 from jiuzhu.matching import forms, selectors
@@ -106,7 +107,7 @@ def finding_export(request: AuthedRequest) -> FileResponse:
             f.household.head_name if f.household else "",
             f.person.name if f.person else "",
             f.region_code,
-            f.summary,
+            translated(f.summary),
             f.get_status_display(),
             f.deadline.isoformat(),
             f.conclusion,

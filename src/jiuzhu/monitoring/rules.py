@@ -27,6 +27,7 @@ from __future__ import annotations
 import polars as pl
 
 from jiuzhu.policy.rules import fmt
+from jiuzhu.policy.rules.i18n import gettext_noop
 from jiuzhu.policy.rules.params import col
 from jiuzhu.policy.rules.terms import P, share
 
@@ -62,16 +63,17 @@ FACT_COLUMNS: dict[str, pl.DataType | type[pl.DataType]] = {
 
 UNSTABLE = ("employment", "job_loss", "business")
 FACTOR_NAMES = {
-    "illness": "因病",
-    "schooling": "因学",
-    "disability": "因残",
-    "disaster": "因灾",
-    "accident": "因意外事故",
-    "business": "因产业失败",
-    "employment": "因就业不稳定",
-    "job_loss": "因失业",
-    "income_drop": "收入大幅缩减",
+    "illness": gettext_noop("因病"),
+    "schooling": gettext_noop("因学"),
+    "disability": gettext_noop("因残"),
+    "disaster": gettext_noop("因灾"),
+    "accident": gettext_noop("因意外事故"),
+    "business": gettext_noop("因产业失败"),
+    "employment": gettext_noop("因就业不稳定"),
+    "job_loss": gettext_noop("因失业"),
+    "income_drop": gettext_noop("收入大幅缩减"),
 }
+_FACTOR_MESSAGES = {code: fmt.const(name) for code, name in FACTOR_NAMES.items()}
 
 
 def _derived_factors() -> pl.Expr:
@@ -106,11 +108,18 @@ def _has(code: str) -> pl.Expr:
 
 
 def _factor_text() -> pl.Expr:
-    return pl.col("factors").list.eval(pl.element().replace_strict(FACTOR_NAMES, default=pl.element())).list.join("、")
+    names = pl.col("factors").list.eval(pl.element().replace_strict(_FACTOR_MESSAGES, default=pl.element()))
+    return names.list.join(fmt.const("、"))
 
 
-def warning_level(facts: pl.DataFrame) -> pl.DataFrame:
-    """household_id, per_capita, line, factors (list), level (red/yellow/blue/none), reasons (list of lines)."""
+def _const(message: str) -> pl.Expr:
+    return pl.lit(fmt.const(message), dtype=pl.String)
+
+
+def warning_level(facts: pl.DataFrame, *, marked: bool = False) -> pl.DataFrame:
+    """household_id, per_capita, line, factors (list), level (red/yellow/blue/none), reasons (list of lines):
+    Chinese text, or with `marked` the marked messages that are stored and shown in the reader's language
+    (core/messages.py)."""
     f = with_measures(facts)
     nobody_able = (pl.col("full_labor") == 0) & (pl.col("partial_labor") == 0)
     below_line = pl.col("per_capita") < pl.col("line")
@@ -123,21 +132,26 @@ def warning_level(facts: pl.DataFrame) -> pl.DataFrame:
     partly = (pl.col("full_labor") == 0) & (pl.col("partial_labor") > 0)
     blue = any_factor & (partly | unstable)
     red = below_line | rigid_heavy | collapse | lost
-    pc, ln = fmt.yuan(pl.col("per_capita")), fmt.yuan(pl.col("line"))
-    income_line = fmt.text(
-        "家庭月收入 ", fmt.yuan(pl.col("income")), " 元（其中救助金 ", fmt.yuan(pl.col("aid")), " 元），",
-        pl.col("members").cast(pl.String), " 人，人均 ", pc, " 元；监测收入线 ", ln, " 元（扶贫标准 ",
-        fmt.yuan(P("monitoring.poverty_line")), " 元/年 × ", fmt.multiple(P("monitoring.line_multiple")), " ÷ 12）",
+    pc, ln, m = fmt.yuan(pl.col("per_capita")), fmt.yuan(pl.col("line")), fmt.msg
+    income_line = m(
+        "家庭月收入 %(income)s 元（其中救助金 %(aid)s 元），%(n)s 人，人均 %(per_capita)s 元；监测收入线 %(line)s 元"
+        "（扶贫标准 %(poverty_line)s 元/年 × %(multiple)s ÷ 12）",
+        income=fmt.yuan(pl.col("income")), aid=fmt.yuan(pl.col("aid")), n=pl.col("members").cast(pl.String),
+        per_capita=pc, line=ln, poverty_line=fmt.yuan(P("monitoring.poverty_line")),
+        multiple=fmt.multiple(P("monitoring.line_multiple")),
     )  # fmt: skip
-    factors_line = pl.when(any_factor).then(fmt.text("风险因素：", _factor_text())).otherwise(pl.lit("无风险因素"))
+    factors_line = (
+        pl.when(any_factor).then(m("风险因素：%(factors)s", factors=_factor_text())).otherwise(_const("无风险因素"))
+    )
     red_lines = pl.concat_list(
-        fmt.clause(below_line, "人均收入 ", pc, " 元低于监测收入线 ", ln, " 元 → Ⅰ级红色预警"),
-        fmt.clause(
-            rigid_heavy, "刚性支出 ", fmt.yuan(pl.col("rigid")), " 元/月，达到家庭收入的 ",
-            fmt.percent(P("monitoring.red.rigid_share")), "% 以上 → Ⅰ级红色预警",
-        ),
-        fmt.clause(collapse, "收入大幅缩减，基本生活出现困难 → Ⅰ级红色预警"),
-        fmt.clause(lost, "家庭成员均无劳动能力，且有残疾或重病成员（完全丧失劳动能力） → Ⅰ级红色预警"),
+        fmt.clause(below_line, m("人均收入 %(per_capita)s 元低于监测收入线 %(line)s 元 → Ⅰ级红色预警", per_capita=pc,
+                                 line=ln)),
+        fmt.clause(rigid_heavy, m(
+            "刚性支出 %(rigid)s 元/月，达到家庭收入的 %(percent)s%% 以上 → Ⅰ级红色预警",
+            rigid=fmt.yuan(pl.col("rigid")), percent=fmt.percent(P("monitoring.red.rigid_share")),
+        )),
+        fmt.clause(collapse, _const("收入大幅缩减，基本生活出现困难 → Ⅰ级红色预警")),
+        fmt.clause(lost, _const("家庭成员均无劳动能力，且有残疾或重病成员（完全丧失劳动能力） → Ⅰ级红色预警")),
     )  # fmt: skip
     nobody = pl.col("members") == 0  # every member dead or excluded: nobody left to monitor
     level = (
@@ -153,25 +167,27 @@ def warning_level(facts: pl.DataFrame) -> pl.DataFrame:
     )
     verdict = (
         pl.when(nobody)
-        .then(pl.lit("家庭已无共同生活成员，不设预警等级"))
+        .then(_const("家庭已无共同生活成员，不设预警等级"))
         .when(red)
         .then(pl.lit(None, dtype=pl.String))
         .when(yellow)
-        .then(pl.lit("家庭成员均无劳动能力，无工资和经营收入，收入仅靠帮扶资金、分红等，且有风险因素 → Ⅱ级黄色预警"))
+        .then(_const("家庭成员均无劳动能力，无工资和经营收入，收入仅靠帮扶资金、分红等，且有风险因素 → Ⅱ级黄色预警"))
         .when(blue & partly)
-        .then(pl.lit("家庭成员部分丧失劳动能力，且有风险因素 → Ⅲ级蓝色预警"))
+        .then(_const("家庭成员部分丧失劳动能力，且有风险因素 → Ⅲ级蓝色预警"))
         .when(blue)
-        .then(pl.lit("收入不稳定（就业不稳定、失业或产业失败），且有风险因素 → Ⅲ级蓝色预警"))
-        .otherwise(pl.lit("未达到任一预警条件，不设预警等级"))
+        .then(_const("收入不稳定（就业不稳定、失业或产业失败），且有风险因素 → Ⅲ级蓝色预警"))
+        .otherwise(_const("未达到任一预警条件，不设预警等级"))
     )
     red_lines = pl.when(nobody).then(pl.lit([], dtype=pl.List(pl.String))).otherwise(red_lines)
     reasons = pl.concat_list(income_line, factors_line, red_lines, verdict).list.drop_nulls()
+    if not marked:
+        reasons = reasons.list.eval(fmt.strip(pl.element()))
     return f.select("household_id", "per_capita", "line", "factors", level.alias("level"), reasons.alias("reasons"))
 
 
-def candidate_category(facts: pl.DataFrame) -> pl.DataFrame:
+def candidate_category(facts: pl.DataFrame, *, marked: bool = False) -> pl.DataFrame:
     """household_id and category (tekun, dibao, edge, rigid, low_income, or null: not a candidate), with the
-    line saying why."""
+    line saying why (Chinese text, or a marked message with `marked`)."""
     f = with_measures(facts)
     members = pl.col("members")
     gross_pc_year = pl.when(members > 0).then(pl.col("gross") * 12 // members).otherwise(0)
@@ -195,28 +211,28 @@ def candidate_category(facts: pl.DataFrame) -> pl.DataFrame:
         .when(pl.col("per_capita") < pl.col("line"))
         .then(pl.lit("low_income"))
     )
-    why = (
+    why: pl.Expr = (
         pl.when(members == 0)
         .then(pl.lit(None, dtype=pl.String))
         .when(pl.col("tekun"))
-        .then(pl.lit("享受特困人员救助供养"))
+        .then(_const("享受特困人员救助供养"))
         .when(pl.col("dibao"))
-        .then(pl.lit("享受最低生活保障"))
+        .then(_const("享受最低生活保障"))
         .when(pl.col("class") == "edge")
-        .then(pl.lit("收入低于低保边缘标准，未享受低保（低保边缘家庭）"))
+        .then(_const("收入低于低保边缘标准，未享受低保（低保边缘家庭）"))
         .when(rigid)
-        .then(
-            fmt.text(
-                "近12个月刚性支出 ", fmt.yuan(pl.col("rigid") * 12), " 元，超过家庭收入 ",
-                fmt.yuan(pl.col("gross") * 12), " 元的 ", fmt.percent(P("monitoring.rigid.share")),
-                "%，人均收入低于当地平均 ", fmt.yuan(P("monitoring.rigid.average_income")),
-                " 元/年（刚性支出困难家庭）",
-            )
-        )
+        .then(fmt.msg(
+            "近12个月刚性支出 %(rigid)s 元，超过家庭收入 %(income)s 元的 %(percent)s%%，人均收入低于当地平均 "
+            "%(average)s 元/年（刚性支出困难家庭）", rigid=fmt.yuan(pl.col("rigid") * 12),
+            income=fmt.yuan(pl.col("gross") * 12), percent=fmt.percent(P("monitoring.rigid.share")),
+            average=fmt.yuan(P("monitoring.rigid.average_income")),
+        ))
         .when(pl.col("per_capita") < pl.col("line"))
-        .then(fmt.text("人均收入 ", fmt.yuan(pl.col("per_capita")), " 元低于监测收入线 ", fmt.yuan(pl.col("line")),
-                       " 元"))
+        .then(fmt.msg("人均收入 %(per_capita)s 元低于监测收入线 %(line)s 元", per_capita=fmt.yuan(pl.col("per_capita")),
+                      line=fmt.yuan(pl.col("line"))))
     )  # fmt: skip
+    if not marked:
+        why = fmt.strip(why)
     return f.select("household_id", category.alias("category"), why.alias("why"))
 
 

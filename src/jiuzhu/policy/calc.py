@@ -280,11 +280,15 @@ def yuan_number(fen: int) -> int | float:
     return fen // 100 if fen % 100 == 0 else float(Decimal(fen) / 100)
 
 
-def run(data: object, *, date: dt.date | None = None, base: pl.DataFrame | None = None) -> dict[str, Any]:
+def run(
+    data: object, *, date: dt.date | None = None, base: pl.DataFrame | None = None, marked: bool = False
+) -> dict[str, Any]:
+    """The calc contract's JSON for `data`; `marked`: the explanation lines as marked messages (core/messages.py)
+    to be shown in the reader's language, instead of Chinese text."""
     parsed = parse(data, date=date)
     params = parameters_with(parsed.overrides, base)
     try:
-        result = evaluate(parsed.households, parsed.persons, params, explain=True).households
+        result = evaluate(parsed.households, parsed.persons, params, explain=True, marked=marked).households
     except ParameterError as exc:
         raise CalcInputError(str(exc)) from None
     out = []

@@ -21,6 +21,7 @@ from typing import Any
 import polars as pl
 import yaml
 
+from jiuzhu.core import messages
 from jiuzhu.policy import rules
 from jiuzhu.policy.calc import parameters_with, run
 from jiuzhu.policy.rules import params_frame
@@ -92,8 +93,13 @@ class Outcome:
 
     eligible: bool
     amount: Decimal  # 元
-    explain: list[str]
+    lines: list[str]  # marked messages (core/messages.py), shown in the reader's language
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def explain(self) -> list[str]:
+        """The lines as Chinese text, what the cases expect."""
+        return [messages.plain(line) for line in self.lines]
 
     @property
     def passed(self) -> bool:
@@ -130,9 +136,10 @@ def run_event(case: dict[str, Any]) -> tuple[rules.Award, Outcome]:
 def _run_monthly(case: dict[str, Any]) -> tuple[dict[str, Any], Outcome]:
     date = case.get("date", DEFAULT_DATE)
     data = {"date": date.isoformat(), "households": [jsonable(dict(case["household"], id="H"))]}
-    result = run(data, base=base_params(case))["households"][0]
+    result = run(data, base=base_params(case), marked=True)["households"][0]
     expect, got = case["expect"], result["programs"][case["program"]]
     out = Outcome(got["eligible"], Decimal(str(got["monthly"])), got["explain"])
+    explain = out.explain
     checks = [
         ("class", result["class"], expect.get("class")),
         ("per_capita_income", result["per_capita_income"], expect.get("per_capita_income")),
@@ -143,7 +150,7 @@ def _run_monthly(case: dict[str, Any]) -> tuple[dict[str, Any], Outcome]:
     out.problems = [f"{name}: {actual!r} ≠ {wanted!r}" for name, actual, wanted in checks
                     if wanted is not None and actual != wanted]  # fmt: skip
     out.problems += [f"explain lacks {text!r}" for text in expect.get("explain_contains", [])
-                     if not any(text in line for line in got["explain"])]  # fmt: skip
+                     if not any(text in line for line in explain)]  # fmt: skip
     return result, out
 
 
@@ -152,7 +159,7 @@ def _run_event(case: dict[str, Any]) -> tuple[rules.Award, Outcome]:
     args = {k: fen(v) if k in MONEY_ARGS else v for k, v in case["args"].items()}
     award: rules.Award = getattr(rules, case["function"])(params, **args)
     expect = case["expect"]
-    out = Outcome(award.eligible, _yuan(award.amount), award.explain)
+    out = Outcome(award.eligible, _yuan(award.amount), award.lines)
     checks = [
         ("amount", award.amount, fen(expect["amount"])),
         ("eligible", award.eligible, expect["eligible"]),

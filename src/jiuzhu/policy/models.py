@@ -47,7 +47,8 @@ class StoredEvaluation(models.Model):
     )
     date = models.DateField(_("测算日期"))
     inputs = models.CharField(_("输入摘要"), max_length=64)
-    # {"per_capita": fen, "class": …, "programs": {code: {"eligible", "monthly" (fen), "persons", "explain"}}}
+    # {"per_capita": fen, "class": …, "programs": {code: {"eligible", "monthly" (fen), "persons", "explain"}}},
+    # the explanation lines as marked messages (core/messages.py), shown in each reader's language
     result = models.JSONField(_("测算结果"))
     computed_at = models.DateTimeField(_("测算时间"), auto_now=True)
 

@@ -16,6 +16,7 @@ import polars as pl
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from jiuzhu.core import messages
 from jiuzhu.core.money import fen_to_yuan
 from jiuzhu.core.pii import mask_name
 from jiuzhu.core.scope import prefix_q
@@ -156,11 +157,13 @@ def household_evaluation(*, household: Household, date: dt.date) -> HouseholdEva
 
 def evaluation_results(frames: tuple[pl.DataFrame, pl.DataFrame], params: pl.DataFrame) -> dict[int, dict[str, Any]]:
     """The engine's answer with explanation lines for every household of the engine's `frames`, as the JSON
-    that StoredEvaluation keeps: money in fen, the persons by the names the lines use."""
+    that StoredEvaluation keeps: money in fen, the persons by the names the lines use, the lines as marked
+    messages."""
     households, persons = frames
     if not households.height:
         return {}
-    evaluation = evaluate(households, persons, params, explain=True).households
+    # The lines as marked messages (core/messages.py): stored once, shown in each reader's language.
+    evaluation = evaluate(households, persons, params, explain=True, marked=True).households
     names = dict(persons.select("person_id", "label").iter_rows()) if persons.height else {}
     return {
         row["household_id"]: {
@@ -202,13 +205,16 @@ def evaluation_from(result: dict[str, Any], *, household: Household, date: dt.da
 
 @cache
 def rules_version() -> str:
-    """A digest of the rules' code and of the registry-to-engine mapping: a new release that changes how a
-    household is evaluated makes every stored evaluation stale."""
+    """A digest of the rules' code, of the registry-to-engine mapping and of the form their lines are stored in
+    (core/messages.py): a new release that changes how a household is evaluated or explained makes every stored
+    evaluation stale."""
     digest = hashlib.sha256()
     rules_dir = Path(rules_package.__file__).parent
     for path in sorted([*rules_dir.rglob("*.py"), Path(inputs.__file__)]):
         digest.update(str(path.relative_to(rules_dir.parent)).encode())
         digest.update(path.read_bytes())
+    digest.update(b"core/messages.py")
+    digest.update(Path(messages.__file__).read_bytes())
     return digest.hexdigest()
 
 

@@ -67,7 +67,7 @@ def estimate(
     and (when likely eligible) the documents to bring. The eligible ones first."""
     snapshot = snapshot_of(village=village, household=household, members=members, on=on)
     households, persons = snapshot_frames(snapshot, on)
-    result = evaluate(households, persons, parameters_frame(regions=[village]), date=on)
+    result = evaluate(households, persons, parameters_frame(regions=[village]), date=on, marked=True)
     row = result.households.row(0, named=True)
     out = []
     for code in MONTHLY_PROGRAMS:

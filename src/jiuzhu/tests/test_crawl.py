@@ -2,7 +2,10 @@
 and shows no raw code where staff read (issue #10: "the 办理记录 lists `submit, accept, investigate`…, the 变更记录
 shows `serious_illness：False → True`, the audit log shows `program: dibao_urban`, `new_amount: None`"); and in
 English, no programme name or choice value left in Chinese where the catalogue translates it ("programme names and
-statuses in the English recipient roster showed Chinese"). Names of people, places and documents stay Chinese.
+statuses in the English recipient roster showed Chinese"), and no reason in Chinese: the explanation lines of the
+eligibility panel and the case, the monitoring reasons and panel, the findings' summaries ("every word staff read
+is Chinese, English in the English UI: actions, fields, values, parameters, reasons"). Names of people, places and
+documents stay Chinese. Nowhere a message's marks (core/messages.py) shown raw.
 
 The crawl starts at the home page and follows the links a user can click (GET only; files, the API and logout
 excepted), a few pages per URL shape, so that any page an app adds later is crawled too."""
@@ -22,6 +25,7 @@ from django.test import Client
 from django.utils import translation
 
 from jiuzhu.cases.workflow import STEPS
+from jiuzhu.core.messages import MARKS_PATTERN
 from jiuzhu.demo.services import DEMO_USERS
 from jiuzhu.policy.programs import PROGRAMS
 
@@ -62,16 +66,39 @@ def _translated_values() -> set[str]:
 
 
 _UNREAD = ("script", "style", "template", "code", "pre")
+# What reads as a reason: every word of it in the reader's language but the names it quotes (a person, a place,
+# a company in the evidence). The household page's eligibility lines, the case's, the monitoring reasons (class
+# "reason"), the findings' summaries; and the household page's monitoring panel as a whole.
+REASON_CLASSES = ("reason", "finding-summary")
+REASON_IDS = ("monitoring-panel",)
+_VOID = ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+MARKS = re.compile(MARKS_PATTERN)
 
 
 class _Text(HTMLParser):
-    """The page as a reader sees it: text outside <script>/<style>, plus titles and placeholders; and its links."""
+    """The page as a reader sees it: text outside <script>/<style>, plus titles and placeholders; and its links;
+    and the text of each reason element (REASON_CLASSES, REASON_IDS) apart."""
 
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[str] = []
         self.links: list[str] = []
+        self.reasons: list[str] = []
         self._hidden = 0
+        self._reason: tuple[str, int] | None = None  # the reason element's tag and how deep in it we are
+
+    def _reason_start(self, tag: str, values: dict[str, str | None]) -> None:
+        if tag in _VOID:
+            return
+        if self._reason is not None:
+            if tag == self._reason[0]:
+                self._reason = (tag, self._reason[1] + 1)
+            return
+        classes = (values.get("class") or "").split()
+        if any(c in REASON_CLASSES for c in classes) or values.get("id") in REASON_IDS:
+            self._reason = (tag, 1)
+            self.reasons.append("")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         # <code> holds what is shown as a code on purpose (a programme's code beside its name, for the API);
@@ -79,6 +106,7 @@ class _Text(HTMLParser):
         if tag in _UNREAD:
             self._hidden += 1
         values = dict(attrs)
+        self._reason_start(tag, values)
         for name in ("title", "placeholder", "aria-label"):
             if values.get(name):
                 self.parts.append(str(values[name]))
@@ -88,20 +116,59 @@ class _Text(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _UNREAD and self._hidden:
             self._hidden -= 1
+        if self._reason is not None and tag == self._reason[0]:
+            depth = self._reason[1] - 1
+            self._reason = (tag, depth) if depth else None
 
     def handle_data(self, data: str) -> None:
         if not self._hidden:
             self.parts.append(data)
+            if self._reason is not None:
+                self.reasons[-1] += data
 
 
 def _shape(path: str) -> str:
     return re.sub(r"\d+", "N", path)
 
 
+def _data_names() -> re.Pattern[str]:
+    """The names a reason may quote as they are written: persons, household heads and addresses, places, and the
+    values of the findings' evidence (a company, a plate, an employer, a region of another county's roll)."""
+    from jiuzhu.matching.models import Finding
+    from jiuzhu.regions.models import Region
+    from jiuzhu.registry.models import Household, Person
+
+    names: set[str] = set(Person.objects.values_list("name", flat=True))
+    names |= set(Region.objects.values_list("name", flat=True))
+    for head, address in Household.objects.values_list("head_name", "address"):
+        names |= {head, address}
+    for evidence in Finding.objects.values_list("evidence", flat=True):
+        stack = [evidence]
+        while stack:
+            value = stack.pop()
+            if isinstance(value, dict):
+                stack += value.values()
+            elif isinstance(value, list):
+                stack += value
+            elif isinstance(value, str):
+                names.add(value)
+    words = sorted((n for n in names if n and HAN.search(n)), key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+def _chinese_reasons(parser: _Text, names: re.Pattern[str]) -> list[str]:
+    """The reasons of the page still in Chinese once the names they quote are taken out."""
+    return [r.strip()[:80] for r in parser.reasons if HAN.search(names.sub("", r))]
+
+
 def _crawl(
-    client: Client, codes: re.Pattern[str], untranslated: frozenset[str] = frozenset()
+    client: Client,
+    codes: re.Pattern[str],
+    untranslated: frozenset[str] = frozenset(),
+    names: re.Pattern[str] | None = None,
 ) -> tuple[list[str], list[str], int]:
-    """(server errors, pages showing raw codes or values in `untranslated`, pages read)."""
+    """(server errors, pages showing raw codes, message marks or values in `untranslated`, or with `names` a
+    reason in Chinese, pages read)."""
     errors: list[str] = []
     raw: list[str] = []
     seen: set[str] = set()
@@ -126,6 +193,10 @@ def _crawl(
         chinese = sorted({part.strip() for part in parser.parts} & untranslated)
         if chinese:
             raw.append(f"{url} (en): {'、'.join(chinese[:8])}")
+        if MARKS.search(text):
+            raw.append(f"{url}: a message shown with its marks")
+        if names is not None and (reasons := _chinese_reasons(parser, names)):
+            raw.append(f"{url} (en, reasons): {' | '.join(reasons[:3])}")
         for href in parser.links:
             link = urldefrag(href)[0]
             parsed = urlparse(link)
@@ -165,12 +236,46 @@ def test_every_page_each_role_reaches_answers_and_shows_no_raw_code() -> None:
     assert "农村最低生活保障" in untranslated and "正常享受" in untranslated
     snake = "|".join(sorted((c for c in _raw_codes() - logins if "_" in c), key=len, reverse=True))
     en_codes = re.compile(r"(?<![\w/.=-])(" + snake + r")(?![\w/.-])")
+    names = _data_names()
     for username in ("caseworker", "approver"):
         client = Client(raise_request_exception=False)
         client.force_login(User.objects.get(username=username))
         client.cookies["django_language"] = "en"
-        errors, raw, read = _crawl(client, en_codes, untranslated)
+        errors, raw, read = _crawl(client, en_codes, untranslated, names)
         assert read > 5, username
+        raw += _reasons_read_in_english(client, username, names)
         if errors or raw:
             problems[f"{username} (en)"] = (errors, raw)
     assert not problems, "\n".join(f"{u}: {e} {r}" for u, (e, r) in problems.items())
+
+
+def _reasons_read_in_english(client: Client, username: str, names: re.Pattern[str]) -> list[str]:
+    """Whatever the crawl happened to reach: a monitored household's page with its findings (the eligibility
+    panel and the monitoring panel), the findings ledger and the monitoring detail, read in English; each has
+    reasons, none in Chinese."""
+    from django.urls import reverse
+
+    from jiuzhu.accounts.models import User
+    from jiuzhu.core.scope import scope_q
+    from jiuzhu.matching.models import Finding
+    from jiuzhu.monitoring.models import MonitoredHousehold
+
+    user = User.objects.get(username=username)
+    monitored = MonitoredHousehold.objects.filter(scope_q(user)).order_by("pk")
+    with_finding = monitored.filter(household__in=Finding.objects.values("household")).first() or monitored.first()
+    assert with_finding is not None, username
+    pages = [
+        reverse("registry:household_detail", args=[with_finding.household_id]),
+        reverse("matching:findings"),
+        reverse("monitoring:detail", args=[with_finding.pk]),
+    ]
+    out = []
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        parser = _Text()
+        parser.feed(response.content.decode())
+        assert parser.reasons, f"{url}: no reason read"
+        if chinese := _chinese_reasons(parser, names):
+            out.append(f"{url} (en, reasons): {' | '.join(chinese[:3])}")
+    return out

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from jiuzhu.core import messages
 from jiuzhu.core.labels import key_label, value_label
 from jiuzhu.core.models import AuditEntry
 from jiuzhu.core.money import format_yuan
@@ -21,6 +22,14 @@ register = template.Library()
 @register.filter
 def yuan(value: Decimal | int | None) -> str:
     return format_yuan(value)
+
+
+@register.filter
+def message(text: object, arg: str = "") -> str:
+    """A marked message (core/messages.py: an explanation line, a reason, a finding's summary) in the reader's
+    language; a text stored before messages were marked, as it is. `message:"names"`: the persons' names are
+    words the catalogue translates (the casebook's 户主, 母亲)."""
+    return messages.translated(str(text), names=arg == "names") if text is not None else ""
 
 
 @register.filter

@@ -10,6 +10,7 @@ from jiuzhu.matching.kinds import Kind
 from jiuzhu.matching.rules.base import DIBAO, Level, Rule, month_expr, out, program_name
 from jiuzhu.matching.rules.context import Context, gradual_exit_starts, paid_lines_after
 from jiuzhu.matching.rules.params import number
+from jiuzhu.policy.rules import fmt
 
 _EMPTY = pl.DataFrame()
 _NONE = out(_EMPTY, key=pl.lit(""), summary=pl.lit(""), evidence=[])
@@ -32,7 +33,7 @@ def vehicle_in_dibao(ctx: Context) -> pl.DataFrame:
     return out(
         hits,
         key=pl.concat_str(pl.col("person_id"), pl.col("plate"), separator="|"),
-        summary=pl.format("低保家庭成员 {} 名下有机动车 {}", "name", "plate"),
+        summary=fmt.msg("低保家庭成员 %(name)s 名下有机动车 %(plate)s", name=pl.col("name"), plate=pl.col("plate")),
         evidence=["row", "name", "plate", "vehicle_type", "registered_on", "score", "method", "agreed"],
     )
 
@@ -45,7 +46,9 @@ def business_in_dibao(ctx: Context) -> pl.DataFrame:
     return out(
         hits,
         key=pl.concat_str(pl.col("person_id"), pl.col("company"), separator="|"),
-        summary=pl.format("低保家庭成员 {} 登记有市场主体：{}", "name", "company"),
+        summary=fmt.msg(
+            "低保家庭成员 %(name)s 登记有市场主体：%(company)s", name=pl.col("name"), company=pl.col("company")
+        ),
         evidence=["row", "name", "company", "credit_code", "registered_on", "status", "score", "method", "agreed"],
     )
 
@@ -68,7 +71,11 @@ def second_home_in_dibao(ctx: Context) -> pl.DataFrame:
     return out(
         homes,
         key=pl.concat_str(pl.col("household_id"), pl.col("certs").list.join(","), separator="|"),
-        summary=pl.format("低保家庭名下有 {} 处房产（上限 {} 处）", "homes", pl.lit(limit)),
+        summary=fmt.msg(
+            "低保家庭名下有 %(homes)s 处房产（上限 %(limit)s 处）",
+            homes=pl.col("homes").cast(pl.String),
+            limit=str(limit),
+        ),
         evidence=["homes", "certs", "location", "owners"],
     )
 
@@ -80,7 +87,9 @@ def salary_in_dibao(ctx: Context) -> pl.DataFrame:
     return out(
         hits,
         key=pl.concat_str(pl.col("person_id"), pl.col("employer"), separator="|"),
-        summary=pl.format("低保家庭成员 {} 为财政供养人员（{}）", "name", "employer"),
+        summary=fmt.msg(
+            "低保家庭成员 %(name)s 为财政供养人员（%(employer)s）", name=pl.col("name"), employer=pl.col("employer")
+        ),
         evidence=["row", "name", "employer", "monthly_salary", "score", "method", "agreed"],
     )
 
@@ -123,14 +132,15 @@ def gradual_exit_overrun(ctx: Context) -> pl.DataFrame:
         key=pl.concat_str(
             pl.col("entitlement_id"), month_expr(pl.col("end_month")).fill_null(pl.lit(None)), separator="|"
         ),
-        summary=pl.format(
-            "户 {} 的{}渐退期至 {}，渐退 {} 个月（上限 {}），期满后已发 {} 个月",
-            "number",
-            program_name(pl.col("program")),
-            pl.col("end_month").cast(pl.String).fill_null("—"),
-            pl.col("exit_months").cast(pl.String).fill_null("—"),
-            pl.lit(limit),
-            "months_over",
+        summary=fmt.msg(
+            "户 %(number)s 的%(program)s渐退期至 %(end)s，渐退 %(months)s 个月（上限 %(limit)s），"
+            "期满后已发 %(over)s 个月",
+            number=pl.col("number"),
+            program=program_name(pl.col("program")),
+            end=pl.col("end_month").cast(pl.String).fill_null("—"),
+            months=pl.col("exit_months").cast(pl.String).fill_null("—"),
+            limit=str(limit),
+            over=pl.col("months_over").cast(pl.String),
         ),
         evidence=[
             "number",

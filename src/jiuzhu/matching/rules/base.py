@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 
 from jiuzhu.matching.rules.context import Context
+from jiuzhu.policy.rules import fmt
 
 # What a rule returns: one row per suspected problem. `key` identifies the evidence (the same problem seen
 # again gives the same key), `evidence` is JSON.
@@ -17,7 +18,7 @@ OUT_SCHEMA: dict[str, Any] = {
     "person_id": pl.Int64,
     "household_id": pl.Int64,
     "key": pl.String,
-    "summary": pl.String,
+    "summary": pl.String,  # a marked message (core/messages.py)
     "evidence": pl.String,
 }
 
@@ -72,8 +73,9 @@ def age_expr(birth: pl.Expr, on: Any) -> pl.Expr:
 
 
 def program_name(col: pl.Expr) -> pl.Expr:
-    """A programme code as its Chinese name (the summary is stored as data, like an audit line)."""
+    """A programme code as its name, a message of its own in the summary (core/messages.py): the summary is
+    stored once, language-neutral, and shown in the reader's language."""
     from jiuzhu.policy.rules import PROGRAMS_BY_CODE
 
-    names = {code: p.name for code, p in PROGRAMS_BY_CODE.items()}
+    names = {code: fmt.const(p.name) for code, p in PROGRAMS_BY_CODE.items()}
     return col.replace_strict(names, default=col, return_dtype=pl.String)

@@ -9,6 +9,12 @@ from jiuzhu.matching.kinds import Kind
 from jiuzhu.matching.rules.base import DIBAO, TEKUN, Level, Rule, age_expr, out
 from jiuzhu.matching.rules.context import Context
 from jiuzhu.matching.rules.params import number
+from jiuzhu.policy.rules import fmt
+
+_MISSING = (
+    gettext_noop("困难残疾人生活补贴"),
+    gettext_noop("重度残疾人护理补贴"),
+)  # evidence keeps the names, the summary translates them
 
 _EMPTY = pl.DataFrame()
 
@@ -44,8 +50,11 @@ def baoren_buhao(ctx: Context) -> pl.DataFrame:
     return out(
         hits,
         key=pl.concat_str(pl.col("household_id"), pl.col("household_no"), pl.col("register_members"), separator="|"),
-        summary=pl.format(
-            "防返贫监测户 {} 有 {} 人，低保只保障其中 {} 人", "household_no", "register_members", "covered_members"
+        summary=fmt.msg(
+            "防返贫监测户 %(number)s 有 %(members)s 人，低保只保障其中 %(covered)s 人",
+            number=pl.col("household_no").cast(pl.String),
+            members=pl.col("register_members").cast(pl.String),
+            covered=pl.col("covered_members").cast(pl.String),
         ),
         evidence=["household_no", "register_members", "covered_members", "uncovered_names", "entitlement_id"],
     )
@@ -78,7 +87,11 @@ def wubao_as_dibao(ctx: Context) -> pl.DataFrame:
     return out(
         hits,
         key=pl.concat_str(pl.col("person_id"), pl.col("entitlement_id"), separator="|"),
-        summary=pl.format("{}（{} 岁）单人户享受低保，无有能力的赡养人，应认定为特困人员", "name", "age"),
+        summary=fmt.msg(
+            "%(name)s（%(age)s 岁）单人户享受低保，无有能力的赡养人，应认定为特困人员",
+            name=pl.col("name"),
+            age=pl.col("age").cast(pl.String),
+        ),
         evidence=["name", "age", "supporter", "entitlement_id"],
     )
 
@@ -115,7 +128,12 @@ def disability_without_subsidy(ctx: Context) -> pl.DataFrame:
         key=pl.concat_str(
             pl.col("person_id"), pl.col("cert_no").fill_null(""), pl.col("missing").list.join(","), separator="|"
         ),
-        summary=pl.format("{} 持残疾人证（{} 级），未享受{}", "name", "grade", pl.col("missing").list.join("、")),
+        summary=fmt.msg(
+            "%(name)s 持残疾人证（%(grade)s 级），未享受%(missing)s",
+            name=pl.col("name"),
+            grade=pl.col("grade").cast(pl.String),
+            missing=fmt.names(pl.col("missing"), _MISSING),
+        ),
         evidence=["row", "name", "cert_no", "disability_kind", "grade", "missing", "score", "method", "agreed"],
     )
 
@@ -134,7 +152,11 @@ def elderly_without_subsidy(ctx: Context) -> pl.DataFrame:
     return out(
         hits,
         key=pl.col("person_id").cast(pl.String),
-        summary=pl.format("{}（{} 岁）为低保或特困对象，未享受经济困难老年人补贴", "name", "age"),
+        summary=fmt.msg(
+            "%(name)s（%(age)s 岁）为低保或特困对象，未享受经济困难老年人补贴",
+            name=pl.col("name"),
+            age=pl.col("age").cast(pl.String),
+        ),
         evidence=["name", "age", "birth_date"],
     )
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_noop
 from jiuzhu.matching.kinds import Kind
 from jiuzhu.matching.rules.base import Level, Rule, month_expr, out, program_name
 from jiuzhu.matching.rules.context import Context, paid_lines_after
+from jiuzhu.policy.rules import fmt
 
 
 def _deaths(ctx: Context) -> pl.DataFrame:
@@ -40,12 +41,12 @@ def dead_still_paid(ctx: Context) -> pl.DataFrame:
     return out(
         hits,
         key=pl.concat_str(pl.col("person_id"), pl.col("death_date"), separator="|"),
-        summary=pl.format(
-            "{} 已于 {} 死亡，{}仍在发放，死亡后已发 {} 个月",
-            "name",
-            "death_date",
-            program_name(pl.col("program")),
-            "months_paid",
+        summary=fmt.msg(
+            "%(name)s 已于 %(date)s 死亡，%(program)s仍在发放，死亡后已发 %(months)s 个月",
+            name=pl.col("name"),
+            date=pl.col("death_date").cast(pl.String),
+            program=program_name(pl.col("program")),
+            months=pl.col("months_paid").cast(pl.String),
         ),
         evidence=[
             "row",
@@ -75,7 +76,11 @@ def dead_member_counted(ctx: Context) -> pl.DataFrame:
     return out(
         hits,
         key=pl.concat_str(pl.col("person_id"), pl.col("death_date"), separator="|"),
-        summary=pl.format("{} 已于 {} 死亡，户籍和家庭成员中仍登记为在世", "name", "death_date"),
+        summary=fmt.msg(
+            "%(name)s 已于 %(date)s 死亡，户籍和家庭成员中仍登记为在世",
+            name=pl.col("name"),
+            date=pl.col("death_date").cast(pl.String),
+        ),
         evidence=["row", "name", "death_date", "record_kind", "score", "method", "agreed"],
     )
 

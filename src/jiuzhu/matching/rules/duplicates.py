@@ -10,6 +10,10 @@ from jiuzhu.core.idcard import parse_id_numbers
 from jiuzhu.matching.kinds import Kind
 from jiuzhu.matching.rules.base import DIBAO, TEKUN, Level, Rule, out, program_name
 from jiuzhu.matching.rules.context import Context
+from jiuzhu.policy.rules import fmt
+
+# Kept as they are in the evidence (and the finding's key); the summary translates them.
+_PROBLEMS = (gettext_noop("校验不通过"), gettext_noop("出生日期与登记不符"), gettext_noop("性别与登记不符"))
 
 # Programmes one person cannot hold at once ([TK]: 低保 and 特困; urban and rural 低保).
 EXCLUSIVE = ((DIBAO, TEKUN), (frozenset({"dibao_urban"}), frozenset({"dibao_rural"})))
@@ -29,8 +33,11 @@ def exclusive_programs(ctx: Context) -> pl.DataFrame:
     return out(
         hits,
         key=pl.concat_str(pl.col("person_id"), pl.col("entitlement_id"), pl.col("other_id"), separator="|"),
-        summary=pl.format(
-            "{} 同时享受{}和{}", "name", program_name(pl.col("program")), program_name(pl.col("other_program"))
+        summary=fmt.msg(
+            "%(name)s 同时享受%(program)s和%(other)s",
+            name=pl.col("name"),
+            program=program_name(pl.col("program")),
+            other=program_name(pl.col("other_program")),
         ),
         evidence=["name", "entitlement_id", "program", "other_id", "other_program"],
     )
@@ -45,7 +52,12 @@ def enrolled_elsewhere(ctx: Context) -> pl.DataFrame:
     return out(
         hits,
         key=pl.concat_str(pl.col("person_id"), pl.col("roll_region"), pl.col("program"), separator="|"),
-        summary=pl.format("{} 在本县享受救助，同时在 {} 享受{}", "name", "roll_region", "program"),
+        summary=fmt.msg(
+            "%(name)s 在本县享受救助，同时在 %(region)s 享受%(program)s",
+            name=pl.col("name"),
+            region=pl.col("roll_region").cast(pl.String),
+            program=pl.col("program").cast(pl.String),
+        ),
         evidence=["row", "name", "roll_region", "program", "start_month", "our_programs", "score", "method", "agreed"],
     )
 
@@ -64,11 +76,11 @@ def invalid_id(ctx: Context) -> pl.DataFrame:
     )
     frame = frame.with_columns(
         pl.when(~pl.col("valid"))
-        .then(pl.lit("校验不通过"))
+        .then(pl.lit(_PROBLEMS[0]))
         .when(pl.col("id_birth") != pl.col("birth_date"))
-        .then(pl.lit("出生日期与登记不符"))
+        .then(pl.lit(_PROBLEMS[1]))
         .when(pl.col("id_sex") != pl.col("sex"))
-        .then(pl.lit("性别与登记不符"))
+        .then(pl.lit(_PROBLEMS[2]))
         .alias("problem")
     ).filter(pl.col("problem").is_not_null())
     hits = frame.with_columns(
@@ -77,7 +89,12 @@ def invalid_id(ctx: Context) -> pl.DataFrame:
     return out(
         hits,
         key=pl.concat_str(pl.col("person_id"), pl.col("id_masked"), pl.col("problem"), separator="|"),
-        summary=pl.format("{} 的身份证号 {}：{}", "name", "id_masked", "problem"),
+        summary=fmt.msg(
+            "%(name)s 的身份证号 %(id)s：%(problem)s",
+            name=pl.col("name"),
+            id=pl.col("id_masked"),
+            problem=fmt.named(pl.col("problem"), _PROBLEMS),
+        ),
         evidence=["name", "id_masked", "problem", "birth_date", "sex"],
     )
 
@@ -96,7 +113,12 @@ def duplicate_person(ctx: Context) -> pl.DataFrame:
     return out(
         hits,
         key=pl.concat_str(pl.col("person_id"), pl.col("households").list.sort().list.join(","), separator="|"),
-        summary=pl.format("{}（{}）同时登记在户 {}", "name", "birth_date", pl.col("households").list.join("、")),
+        summary=fmt.msg(
+            "%(name)s（%(birth)s）同时登记在户 %(households)s",
+            name=pl.col("name"),
+            birth=pl.col("birth_date").cast(pl.String),
+            households=pl.col("households").list.join(fmt.const("、")),
+        ),
         evidence=["name", "birth_date", "sex", "households"],
     )
 

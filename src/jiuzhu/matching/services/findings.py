@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from jiuzhu.accounts.models import User
 from jiuzhu.cases import services as cases
 from jiuzhu.core.audit import audit_record
+from jiuzhu.core.messages import translated
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import require_scope
 from jiuzhu.core.workdays import add_workdays
@@ -128,7 +129,7 @@ def _review(actor: User, finding: Finding, on: dt.date) -> str:
     ents = _entitlements(finding)
     if not ents:
         raise ValidationError(_("该家庭没有正在享受的待遇可以复核"))
-    note = _("数据比对：%(s)s") % {"s": finding.summary}
+    note = _("数据比对：%(s)s") % {"s": translated(finding.summary)}
     for ent in ents:
         cases.review_open(actor=actor, entitlement=ent, note=note, due_date=add_workdays(on, 20))
     return _("已对 %(n)d 项待遇启动复核") % {"n": len(ents)}
@@ -144,7 +145,7 @@ def _apply(actor: User, finding: Finding, program: str) -> str:
         household=finding.household,
         program=program,
         applicant=finding.person,
-        reason=_("数据比对发现：%(s)s") % {"s": finding.summary},
+        reason=_("数据比对发现：%(s)s") % {"s": translated(finding.summary)},
     )
     return _("已代为提交申请 %(n)s") % {"n": case.number}
 

@@ -36,6 +36,23 @@ def test_a_township_sees_only_its_own_findings(client, caseworker_a, ledger):
     assert a.number in export and b.number not in export
 
 
+def test_a_summary_reads_in_the_readers_language(client, caseworker_a, ledger):
+    """Written once, language-neutral; a finding stored before summaries were marked reads as it was written."""
+    a, _b = ledger
+    client.force_login(caseworker_a)
+    finding = Finding.objects.get(household=a)
+    page = client.get(reverse("matching:findings")).content.decode()
+    assert "张大山 已于" in page and "死亡后已发" in page
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("matching:findings")).content.decode()
+    assert "张大山 died on" in page and "still paid" in page and "死亡" not in page
+    assert "张大山 died on" in client.get(reverse("matching:finding", args=[finding.pk])).content.decode()
+    export = b"".join(client.get(reverse("matching:export") + "?format=csv").streaming_content).decode("utf-8-sig")
+    assert "张大山 died on" in export
+    Finding.objects.filter(pk=finding.pk).update(summary="张大山 已死亡（旧记录）")
+    assert "张大山 已死亡（旧记录）" in client.get(reverse("matching:findings")).content.decode()
+
+
 def test_the_county_filters_by_township_and_rule(client, approver, ledger, county):
     a, b = ledger
     client.force_login(approver)

@@ -56,8 +56,8 @@ def _results(facts: pl.DataFrame, on: dt.date, register: pl.DataFrame | None) ->
         "region_code",
         pl.lit(on, dtype=pl.Date).dt.offset_by(pl.format("{}mo", months)).alias("next"),
     )
-    out = base.join(rules.warning_level(facts), on="household_id").join(
-        rules.candidate_category(facts), on="household_id"
+    out = base.join(rules.warning_level(facts, marked=True), on="household_id").join(
+        rules.candidate_category(facts, marked=True), on="household_id"
     )
     if register is not None:
         out = out.join(register.select("household_id").unique().with_columns(reg=pl.lit(True)), on="household_id",

@@ -45,7 +45,7 @@ def _facts(monitored: MonitoredHousehold, on: dt.date, recorded: str) -> pl.Data
 def household_level(*, monitored: MonitoredHousehold, on: dt.date, recorded: str | None = None) -> dict[str, object]:
     """The rules' level, reasons, factors, per-capita income and line for one monitored household today."""
     facts = _facts(monitored, on, monitored.recorded_factors if recorded is None else recorded)
-    row = rules.warning_level(facts).row(0, named=True)
+    row = rules.warning_level(facts, marked=True).row(0, named=True)
     row["months"] = facts[col("monitoring.assessment_months")][0]
     return row
 

@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from jiuzhu.core.messages import plain
 from jiuzhu.monitoring.models import Assessment, AssessmentKind, MonitoredHousehold, Status
 from jiuzhu.monitoring.selectors import monitoring_counts
 from jiuzhu.monitoring.services import (
@@ -50,7 +51,7 @@ def test_the_scan_finds_each_kind_of_candidate_and_not_the_near_miss(hh: Any, st
 def test_levels_with_their_reasons(hh: Any, standards: Any, approver: Any) -> None:
     monitoring_scan(actor=approver, region=standards.county, on=ON)
     first = Assessment.objects.get(monitored=_of(hh.rigid), kind=AssessmentKind.ENROL)
-    assert "刚性支出 1300 元/月" in first.reasons
+    assert "刚性支出 1300 元/月" in plain(first.reasons)  # stored as marked messages (core/messages.py)
     assert first.assessed_on == ON
 
 

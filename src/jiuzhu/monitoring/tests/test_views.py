@@ -54,6 +54,15 @@ def test_the_household_page_shows_the_level_and_its_reasons(scanned: Any, casewo
     assert "Ⅰ级红色预警" in page and "刚性支出 1300 元/月" in page
 
 
+def test_the_reasons_read_in_english_in_the_english_ui(scanned: Any, caseworker_a: Any) -> None:
+    m = MonitoredHousehold.objects.get(household=scanned.rigid)
+    client = _client(caseworker_a)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("monitoring:detail", args=[m.pk])).content.decode()
+    assert "Rigid spending 1300 yuan/month, at least 50% of household income → level I red warning" in page
+    assert "刚性支出" not in page and "\U0010fff1" not in page
+
+
 def test_another_township_gets_404(scanned: Any, caseworker_b: Any) -> None:
     m = MonitoredHousehold.objects.get(household=scanned.rigid)
     assert _client(caseworker_b).get(reverse("monitoring:detail", args=[m.pk])).status_code == 404

@@ -21,6 +21,7 @@ from functools import cache
 import numpy as np
 import polars as pl
 
+from jiuzhu.policy.rules import fmt
 from jiuzhu.policy.rules.catalogue import REGISTRY
 from jiuzhu.policy.rules.entry import PersonRule, Program, Registry
 from jiuzhu.policy.rules.frames import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, conform
@@ -28,7 +29,7 @@ from jiuzhu.policy.rules.params import PARAMETER_SPECS, col, resolve
 from jiuzhu.policy.rules.programs import dibao
 from jiuzhu.policy.rules.terms import P, collect, run_size
 
-NO_MEMBER_LINE = "家庭中无符合条件的成员"
+NO_MEMBER_LINE = fmt.const("家庭中无符合条件的成员")
 # The person facts every evaluation returns, before the amount of each person programme (a:CODE).
 PERSON_FACTS = (
     "person_id",
@@ -277,6 +278,7 @@ def evaluate(
     *,
     date: dt.date | None = None,
     explain: bool = True,
+    marked: bool = False,
     programs: Iterable[str] | None = None,
     registry: Registry = REGISTRY,
 ) -> Evaluation:
@@ -284,10 +286,16 @@ def evaluate(
     itself, with its 特困 carve-out and 单人保, is always made: the others depend on it). `date` fills
     the households' `date` column when it is absent. `explain=False` leaves out the `CODE.persons` and
     `CODE.explain` columns (the persons frame still says who is covered by what): the monthly run needs
-    amounts, a caseworker's screen the reasons. `registry` is the set of programme entries (tests give
-    their own)."""
+    amounts, a caseworker's screen the reasons. The lines are Chinese text; `marked=True` gives them as marked
+    messages (core/messages.py: the same text with its message ids and parameters, what is stored and then
+    shown in the reader's language). `registry` is the set of programme entries (tests give their own)."""
     with run_size(households.height):
-        return _evaluate(households, persons, params, date=date, explain=explain, programs=programs, registry=registry)
+        out = _evaluate(households, persons, params, date=date, explain=explain, programs=programs, registry=registry)
+    if not explain or marked:
+        return out
+    lines = [c for c in out.households.columns if c.endswith(".explain")]
+    plain = out.households.with_columns(pl.col(c).list.eval(fmt.strip(pl.element())) for c in lines)
+    return Evaluation(households=plain, persons=out.persons)
 
 
 def _evaluate(
@@ -428,7 +436,7 @@ def _details(people: pl.DataFrame, house: pl.DataFrame, look: _Lookup, entries: 
     return collect(hh_lines.join(per_house, on="_row", how="left", maintain_order="left"))
 
 
-def _area_name() -> pl.Expr:
+def _area_name() -> pl.Expr:  # compared by terms.std_text
     return pl.when(pl.col("ctx") % 2 == 1).then(pl.lit("城市")).otherwise(pl.lit("农村")).alias("area_name")
 
 

@@ -30,8 +30,11 @@ def share(amount: pl.Expr, bp: pl.Expr) -> pl.Expr:
 
 
 def rounding_clause(raw: pl.Expr, final: pl.Expr) -> pl.Expr:
-    return fmt.text("合计 ", fmt.yuan(raw), " 元", pl.when(final != raw).then(
-        fmt.text("，按规定取整为 ", fmt.yuan(final), " 元")).otherwise(pl.lit("")))  # fmt: skip
+    return (
+        pl.when(final != raw)
+        .then(fmt.msg("合计 %(raw)s 元，按规定取整为 %(amount)s 元", raw=fmt.yuan(raw), amount=fmt.yuan(final)))
+        .otherwise(fmt.msg("合计 %(raw)s 元", raw=fmt.yuan(raw)))
+    )
 
 
 MENTAL = ("intellectual", "mental")
@@ -40,8 +43,8 @@ IS_MENTAL = (pl.col("disability_kind") == "intellectual") | (pl.col("disability_
 
 
 def who() -> pl.Expr:
-    """The start of a person's line: "张三：" (the label is the person id when absent)."""
-    return fmt.text(pl.col("label"), "：")
+    """The person a line is about: "张三" (the label is the person id when absent); a parameter of the line."""
+    return pl.col("label")
 
 
 def disability() -> pl.Expr:
@@ -51,7 +54,12 @@ def disability() -> pl.Expr:
 
 def std_text() -> pl.Expr:
     """ "城市低保标准 528 元"."""
-    return fmt.text(pl.col("area_name"), "低保标准 ", fmt.yuan(pl.col("std")), " 元")
+    amount = fmt.yuan(pl.col("std"))
+    return (
+        pl.when(pl.col("area_name") == "城市")
+        .then(fmt.msg("城市低保标准 %(amount)s 元", amount=amount))
+        .otherwise(fmt.msg("农村低保标准 %(amount)s 元", amount=amount))
+    )
 
 
 # A few households (one household's page, a case's snapshot) are evaluated with Polars' plan for eager

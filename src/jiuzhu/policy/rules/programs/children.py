@@ -12,8 +12,8 @@ from jiuzhu.policy.rules.terms import who
 
 _orphan, _institution = pl.col("orphan"), pl.col("institution")
 _TIERS = ("ertong.orphan_institution", "ertong.orphan_dispersed", "ertong.defacto")
-_kind = pl.when(_orphan == "orphan").then(pl.lit("孤儿")).otherwise(pl.lit("事实无人抚养儿童"))
-_raised = pl.when(_institution).then(pl.lit("机构养育")).otherwise(pl.lit("社会散居"))
+_kind = pl.when(_orphan == "orphan").then(pl.lit(fmt.const("孤儿"))).otherwise(pl.lit(fmt.const("事实无人抚养儿童")))
+_raised = pl.when(_institution).then(pl.lit(fmt.const("机构养育"))).otherwise(pl.lit(fmt.const("社会散居")))
 
 ERTONG = Program(
     "ertong", gettext_noop("孤儿、事实无人抚养儿童基本生活费"), Unit.PERSON, Per.MONTHLY,
@@ -25,6 +25,7 @@ ERTONG = Program(
         tier=pl.when(~pl.col("member") | (pl.col("age") >= 18)).then(None)
         .when(_orphan == "orphan").then(pl.when(_institution).then(0).otherwise(1))
         .when(_orphan == "defacto").then(2),
-        line=fmt.text(who(), _kind, "，", _raised, "，基本生活费 ", fmt.yuan(paid("ertong")), " 元"),
+        line=fmt.msg("%(name)s：%(kind)s，%(raised)s，基本生活费 %(amount)s 元", name=who(), kind=_kind, raised=_raised,
+                     amount=fmt.yuan(paid("ertong"))),
     ),
 )  # fmt: skip

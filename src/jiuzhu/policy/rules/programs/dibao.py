@@ -39,10 +39,10 @@ from jiuzhu.policy.rules.terms import (
 # 分类施保 categories in the order a member is placed when several apply: one add-on per member, the
 # largest, so a severely disabled 75-year-old is not paid twice for the same need.
 CLASSIFIED = (
-    ("disability_severe", "重度残疾"),
-    ("serious_illness", "重病"),
-    ("elderly70", "70周岁以上老年人"),
-    ("minor", "未成年人"),
+    ("disability_severe", gettext_noop("重度残疾")),
+    ("serious_illness", gettext_noop("重病")),
+    ("elderly70", gettext_noop("70周岁以上老年人")),
+    ("minor", gettext_noop("未成年人")),
 )
 # Whether a member is in each category, in CLASSIFIED's order.
 CLASSIFIED_WHEN = (pl.col("severe"), pl.col("serious_illness"), pl.col("age") >= 70, pl.col("age") < 18)
@@ -189,68 +189,68 @@ def single_person(people: pl.LazyFrame, look: Look) -> pl.LazyFrame:
 @cache  # expressions are immutable: built once per process
 def household_lines() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """The lines every household gets, and the last line when 低保 is granted and when it is refused."""
-    n, y = pl.col("members"), fmt.yuan
+    n, y, m = pl.col("members"), fmt.yuan, fmt.msg
+
+    def count(name: str) -> pl.Expr:
+        return pl.col(name).cast(pl.String)
+
     notes = fmt.join(
-        fmt.clause(pl.col("n_dead") > 0, "已故 ", pl.col("n_dead").cast(pl.String), " 人"),
-        fmt.clause(pl.col("n_excluded") > 0, "按规定不计入 ", pl.col("n_excluded").cast(pl.String), " 人"),
-        fmt.clause(pl.col("n_tekun") > 0, "纳入特困供养单列 ", pl.col("n_tekun").cast(pl.String), " 人"),
+        fmt.clause(pl.col("n_dead") > 0, m("已故 %(n)s 人", n=count("n_dead"))),
+        fmt.clause(pl.col("n_excluded") > 0, m("按规定不计入 %(n)s 人", n=count("n_excluded"))),
+        fmt.clause(pl.col("n_tekun") > 0, m("纳入特困供养单列 %(n)s 人", n=count("n_tekun"))),
         separator="、",
     )
-    counted = fmt.text("计入共同生活家庭成员 ", n.cast(pl.String), " 人")
     no_notes = (pl.col("n_dead") + pl.col("n_excluded") + pl.col("n_tekun")) == 0
     members = (
         pl.when(no_notes)
-        .then(counted)
-        .otherwise(
-            fmt.text(counted, pl.concat_str(pl.lit("（不计入：", dtype=pl.String), notes, pl.lit("）")).fill_null(""))
-        )
+        .then(m("计入共同生活家庭成员 %(n)s 人", n=count("members")))
+        .otherwise(m("计入共同生活家庭成员 %(n)s 人（不计入：%(notes)s）", n=count("members"), notes=notes))
     )
     income = fmt.join(
-        fmt.text("家庭月收入合计 ", y(pl.col("income")), " 元"),
-        fmt.clause(pl.col("job_cost_sum") > 0, "工资性收入已扣除就业成本 ", y(pl.col("job_cost_sum")), " 元"),
-        fmt.clause(pl.col("rigid_sum") > 0, "已扣除刚性支出 ", y(pl.col("rigid_sum")), " 元"),
-        fmt.clause(pl.col("exempt_sum") > 0, "豁免收入 ", y(pl.col("exempt_sum")), " 元不计入"),
-    )
-    assets = pl.when("assets_ok").then(pl.lit("家庭财产状况符合规定")).otherwise(
-        fmt.text(
-            "家庭财产不符合规定：",
-            fmt.join(
-                fmt.clause(pl.col("vehicles_bad"), "有机动车辆（残疾人代步车除外）"),
-                fmt.clause(pl.col("homes_bad"), "房产 ", pl.col("homes").cast(pl.String), " 套，超过 ",
-                           P("dibao.assets.max_homes").cast(pl.String), " 套"),
-                fmt.clause(pl.col("deposits_bad"), "存款等 ", y(pl.col("deposits")), " 元，超过限额 ",
-                           y(pl.col("deposit_limit")), " 元（", fmt.multiple(P("dibao.assets.deposit_months")),
-                           " 个月标准 × ", n.cast(pl.String), " 人）"),
-                fmt.clause(pl.col("business"), "有工商登记"),
-                separator="、",
-            ),
-        )
+        m("家庭月收入合计 %(amount)s 元", amount=y(pl.col("income"))),
+        fmt.clause(pl.col("job_cost_sum") > 0, m("工资性收入已扣除就业成本 %(amount)s 元",
+                                                 amount=y(pl.col("job_cost_sum")))),
+        fmt.clause(pl.col("rigid_sum") > 0, m("已扣除刚性支出 %(amount)s 元", amount=y(pl.col("rigid_sum")))),
+        fmt.clause(pl.col("exempt_sum") > 0, m("豁免收入 %(amount)s 元不计入", amount=y(pl.col("exempt_sum")))),
     )  # fmt: skip
-    pc_text = fmt.text("家庭月人均收入 ", y(pl.col("per_capita")), " 元")
+    assets = pl.when("assets_ok").then(pl.lit(fmt.const("家庭财产状况符合规定"))).otherwise(
+        m("家庭财产不符合规定：%(reasons)s", reasons=fmt.join(
+            fmt.clause(pl.col("vehicles_bad"), pl.lit(fmt.const("有机动车辆（残疾人代步车除外）"))),
+            fmt.clause(pl.col("homes_bad"), m("房产 %(homes)s 套，超过 %(limit)s 套", homes=count("homes"),
+                                              limit=P("dibao.assets.max_homes").cast(pl.String))),
+            fmt.clause(pl.col("deposits_bad"), m(
+                "存款等 %(deposits)s 元，超过限额 %(limit)s 元（%(months)s 个月标准 × %(n)s 人）",
+                deposits=y(pl.col("deposits")), limit=y(pl.col("deposit_limit")),
+                months=fmt.multiple(P("dibao.assets.deposit_months")), n=count("members"))),
+            fmt.clause(pl.col("business"), pl.lit(fmt.const("有工商登记"))),
+            separator="、",
+        ))
+    )  # fmt: skip
+    pc = y(pl.col("per_capita"))
     addons = [
-        fmt.clause(pl.col(f"cnt_{c}") > 0, name, " ", pl.col(f"cnt_{c}").cast(pl.String), " 人加发 ",
-                   fmt.percent(pl.col(f"bp_{c}")), "% 标准 ", y(pl.col(f"add_{c}")), " 元")
+        fmt.clause(pl.col(f"cnt_{c}") > 0, m(
+            "%(category)s %(n)s 人加发 %(percent)s%% 标准 %(amount)s 元", category=fmt.const(name),
+            n=count(f"cnt_{c}"), percent=fmt.percent(pl.col(f"bp_{c}")), amount=y(pl.col(f"add_{c}"))))
         for c, name in CLASSIFIED
     ]  # fmt: skip
     granted = fmt.join(
-        fmt.text(pc_text, " < ", std_text()),
-        fmt.text("差额 ", y(pl.col("gap")), " 元 × ", n.cast(pl.String), " 人 = ", y(pl.col("gap_total")), " 元"),
+        m("家庭月人均收入 %(income)s 元 < %(standard)s", income=pc, standard=std_text()),
+        m("差额 %(gap)s 元 × %(n)s 人 = %(total)s 元", gap=y(pl.col("gap")), n=count("members"),
+          total=y(pl.col("gap_total"))),
         *addons,
         rounding_clause(pl.col("raw"), pl.col("hh_amount")),
-    )
+    )  # fmt: skip
     refused = (
         pl.when(n == 0)
-        .then(pl.lit("家庭无在世且计入的成员，不享受低保"))
+        .then(pl.lit(fmt.const("家庭无在世且计入的成员，不享受低保")))
         .when(pl.col("per_capita") < pl.col("std"))
-        .then(fmt.text(pc_text, " < ", std_text(), "，但家庭财产不符合规定，不享受低保"))
-        .otherwise(
-            fmt.text(
-                pc_text, " ≥ ", std_text(), "，不符合低保条件",
-                pl.when("edge").then(fmt.text("；低于低保边缘标准 ", y(pl.col("edge_line")), " 元（",
-                                              fmt.multiple(P("dibao.edge_ratio")), " 倍），属低保边缘家庭"))
-                .otherwise(pl.lit("")),
-            )
-        )
+        .then(m("家庭月人均收入 %(income)s 元 < %(standard)s，但家庭财产不符合规定，不享受低保", income=pc,
+                standard=std_text()))
+        .when("edge")
+        .then(m("家庭月人均收入 %(income)s 元 ≥ %(standard)s，不符合低保条件；低于低保边缘标准 %(line)s 元"
+                "（%(ratio)s 倍），属低保边缘家庭", income=pc, standard=std_text(), line=y(pl.col("edge_line")),
+                ratio=fmt.multiple(P("dibao.edge_ratio"))))
+        .otherwise(m("家庭月人均收入 %(income)s 元 ≥ %(standard)s，不符合低保条件", income=pc, standard=std_text()))
     )  # fmt: skip
     return pl.concat_list(members, income, assets), granted, refused
 
@@ -262,24 +262,33 @@ HOUSEHOLD_LINE_READS = (*(f"bp_{c}" for c, _ in CLASSIFIED), col("dibao.edge_rat
 @cache
 def single_line() -> pl.Expr:
     """单人保: one line per candidate member of a 低保边缘 household, paid or not."""
-    std, y, grade = pl.col("std"), fmt.yuan, pl.col("disability_grade")
+    std, y, grade, m = pl.col("std"), fmt.yuan, pl.col("disability_grade"), fmt.msg
     mental = pl.col("disability_kind").is_in(MENTAL)
-    reason = pl.when(pl.col("severe") | ((grade == 3) & mental)).then(disability()).otherwise(pl.lit("患重特大疾病"))
-    addon_name = pl.col("category").replace_strict(
-        {i: name for i, (_, name) in enumerate(CLASSIFIED)}, default="", return_dtype=pl.String
+    reason = (
+        pl.when(pl.col("severe") | ((grade == 3) & mental))
+        .then(disability())
+        .otherwise(pl.lit(fmt.const("患重特大疾病")))
     )
-    return fmt.text(
-        "单人保：", pl.col("label"), "（", reason, "）在低保边缘家庭中按单人户审核：个人月收入 ",
-        y(pl.col("own")),
-        " 元",
-        pl.when("single_ok").then(fmt.join(
-            fmt.text(" < ", std_text()),
-            fmt.text("差额 ", y(std - pl.col("own")), " 元 × 1 人 = ", y(std - pl.col("own")), " 元"),
-            fmt.clause(pl.col("addon") > 0, addon_name, " 1 人加发 ", fmt.percent(pl.col("addon_bp")), "% 标准 ",
-                       y(pl.col("addon")), " 元"),
+    addon_name = pl.col("category").replace_strict(
+        {i: fmt.const(name) for i, (_, name) in enumerate(CLASSIFIED)}, default="", return_dtype=pl.String
+    )
+    gap = y(std - pl.col("own"))
+    return pl.when("single_ok").then(m(
+        "单人保：%(name)s（%(reason)s）在低保边缘家庭中按单人户审核："
+        "个人月收入 %(income)s 元 < %(standard)s；%(details)s",
+        name=pl.col("label"), reason=reason, income=y(pl.col("own")), standard=std_text(),
+        details=fmt.join(
+            m("差额 %(gap)s 元 × 1 人 = %(total)s 元", gap=gap, total=gap),
+            fmt.clause(pl.col("addon") > 0, m("%(category)s 1 人加发 %(percent)s%% 标准 %(amount)s 元",
+                                              category=addon_name, percent=fmt.percent(pl.col("addon_bp")),
+                                              amount=y(pl.col("addon")))),
             rounding_clause(pl.col("single_raw"), pl.col("single_amount")),
-        )).otherwise(fmt.text(" ≥ ", std_text(), "，不能单人保")),
-    )  # fmt: skip
+        ),
+    )).otherwise(m(
+        "单人保：%(name)s（%(reason)s）在低保边缘家庭中按单人户审核："
+        "个人月收入 %(income)s 元 ≥ %(standard)s，不能单人保",
+        name=pl.col("label"), reason=reason, income=y(pl.col("own")), standard=std_text(),
+    ))  # fmt: skip
 
 
 _DOCUMENTS = (("income", gettext_noop("家庭收入情况说明")), ("assets", gettext_noop("家庭财产申报")))
@@ -289,7 +298,7 @@ URBAN = Program(
     excludes=("dibao_rural", "tekun_central", "tekun_dispersed"),
     keys=KEYS,
     documents=_DOCUMENTS,
-    household=HouseholdRule(urban=True, other_area_line="本户为农村家庭，适用农村最低生活保障"),
+    household=HouseholdRule(urban=True, other_area_line=fmt.const("本户为农村家庭，适用农村最低生活保障")),
 )  # fmt: skip
 
 RURAL = Program(
@@ -297,5 +306,5 @@ RURAL = Program(
     excludes=("dibao_urban", "tekun_central", "tekun_dispersed"),
     keys=KEYS,
     documents=_DOCUMENTS,
-    household=HouseholdRule(urban=False, other_area_line="本户为城镇家庭，适用城市最低生活保障"),
+    household=HouseholdRule(urban=False, other_area_line=fmt.const("本户为城镇家庭，适用城市最低生活保障")),
 )  # fmt: skip

@@ -24,8 +24,8 @@ SHENGHUO = Program(
     person=PersonRule(
         tiers=("canji.shenghuo",),
         tier=pl.when(pl.col("dibao_covered") & pl.col("disabled")).then(0),
-        line=fmt.text(who(), disability(), "，低保家庭成员，困难残疾人生活补贴 ", fmt.yuan(paid("canji_shenghuo")),
-                      " 元"),
+        line=fmt.msg("%(name)s：%(disability)s，低保家庭成员，困难残疾人生活补贴 %(amount)s 元", name=who(),
+                     disability=disability(), amount=fmt.yuan(paid("canji_shenghuo"))),
     ),
 )  # fmt: skip
 
@@ -39,6 +39,7 @@ HULI = Program(
         tier=pl.when(_member & (_grade == 1)).then(0)
         .when(_member & (_grade == 2)).then(1)
         .when(_member & (_grade == 3) & pl.col("disability_kind").is_in(MENTAL)).then(2),
-        line=fmt.text(who(), disability(), "，重度残疾人护理补贴 ", fmt.yuan(paid("canji_huli")), " 元"),
+        line=fmt.msg("%(name)s：%(disability)s，重度残疾人护理补贴 %(amount)s 元", name=who(), disability=disability(),
+                     amount=fmt.yuan(paid("canji_huli"))),
     ),
 )  # fmt: skip

@@ -22,18 +22,19 @@ GAOLING = Program(
     person=PersonRule(
         tiers=_GAOLING_TIERS,
         tier=pl.when(~_member).then(None).when(_age >= 100).then(2).when(_age >= 90).then(1).when(_age >= 80).then(0),
-        line=fmt.text(who(), _age.cast(pl.String), " 周岁，高龄津贴 ", fmt.yuan(paid("gaoling")), " 元"),
+        line=fmt.msg("%(name)s：%(age)s 周岁，高龄津贴 %(amount)s 元", name=who(), age=_age.cast(pl.String),
+                     amount=fmt.yuan(paid("gaoling"))),
     ),
 )  # fmt: skip
 
-_role = pl.when("tekun_paid").then(pl.lit("特困人员")).otherwise(pl.lit("低保对象"))
+_role = pl.when("tekun_paid").then(pl.lit(fmt.const("特困人员"))).otherwise(pl.lit(fmt.const("低保对象")))
 LAONIAN = Program(
     "laonian_kunnan", gettext_noop("经济困难老年人补贴"), Unit.PERSON, Per.MONTHLY,
     keys=("laonian.amount",),
     person=PersonRule(
         tiers=("laonian.amount",),
         tier=pl.when(_member & (_age >= 60) & (pl.col("dibao_covered") | pl.col("tekun_paid"))).then(0),
-        line=fmt.text(who(), _age.cast(pl.String), " 周岁，", _role, "，经济困难老年人补贴 ",
-                      fmt.yuan(paid("laonian_kunnan")), " 元"),
+        line=fmt.msg("%(name)s：%(age)s 周岁，%(role)s，经济困难老年人补贴 %(amount)s 元", name=who(),
+                     age=_age.cast(pl.String), role=_role, amount=fmt.yuan(paid("laonian_kunnan"))),
     ),
 )  # fmt: skip

@@ -65,44 +65,67 @@ _CONTEXT = (
 
 def _line() -> pl.Expr:
     """Every candidate's line, granted or not: the reasons a caseworker is asked for."""
-    y, std = fmt.yuan, pl.col("std")
+    y, std, m, c = fmt.yuan, pl.col("std"), fmt.msg, fmt.const
     category = (
         pl.when(_age >= 60)
-        .then(pl.lit("年满60周岁"))
+        .then(pl.lit(c("年满60周岁")))
         .when(_age < 18)
-        .then(pl.lit("未满18周岁"))
+        .then(pl.lit(c("未满18周岁")))
         .otherwise(disability())
     )
     supporter = (
         pl.when(pl.col("supporter") == "none")
-        .then(pl.lit("无法定赡养抚养扶养义务人"))
-        .otherwise(pl.lit("法定义务人无赡养抚养扶养能力"))
+        .then(pl.lit(c("无法定赡养抚养扶养义务人")))
+        .otherwise(pl.lit(c("法定义务人无赡养抚养扶养能力")))
     )
     tier = (
         pl.when(pl.col("care_tier") == 0)
-        .then(pl.lit("生活自理"))
+        .then(pl.lit(c("生活自理")))
         .when(pl.col("care_tier") == 1)
-        .then(pl.lit("部分失能"))
-        .otherwise(pl.lit("完全失能"))
+        .then(pl.lit(c("部分失能")))
+        .otherwise(pl.lit(c("完全失能")))
     )
-    granted = fmt.text(
-        who(), category, "，无劳动能力，", supporter, "，个人月收入 ", y(pl.col("own")), " 元 < ", std_text(),
-        "，符合特困人员认定条件",
-        pl.when("tekun_paid").then(fmt.text(
-            "；基本生活费 ", fmt.multiple(P("tekun.basic_ratio")), " 倍标准 ", y(pl.col("tekun_basic_raw")), " 元",
-            pl.when(pl.col("tekun_basic") != pl.col("tekun_basic_raw"))
-            .then(fmt.text("，按规定取整为 ", y(pl.col("tekun_basic")), " 元")).otherwise(pl.lit("")),
-            "；", tier, "照料护理费 ", y(pl.col("care")), " 元；合计 ", y(pl.col("tekun_amount")), " 元（",
-            pl.when("institution").then(pl.lit("集中供养")).otherwise(pl.lit("分散供养")), "）",
-        )).otherwise(pl.lit("；本人自愿选择低保，按低保家庭成员计算")),
+    ratio = fmt.multiple(P("tekun.basic_ratio"))
+    basic = (
+        pl.when(pl.col("tekun_basic") != pl.col("tekun_basic_raw"))
+        .then(
+            m(
+                "基本生活费 %(ratio)s 倍标准 %(raw)s 元，按规定取整为 %(amount)s 元",
+                ratio=ratio,
+                raw=y(pl.col("tekun_basic_raw")),
+                amount=y(pl.col("tekun_basic")),
+            )
+        )
+        .otherwise(m("基本生活费 %(ratio)s 倍标准 %(raw)s 元", ratio=ratio, raw=y(pl.col("tekun_basic_raw"))))
+    )
+    outcome = (
+        pl.when("tekun_paid")
+        .then(
+            m(
+                "%(basic)s；%(tier)s照料护理费 %(care)s 元；合计 %(total)s 元（%(mode)s）",
+                basic=basic,
+                tier=tier,
+                care=y(pl.col("care")),
+                total=y(pl.col("tekun_amount")),
+                mode=pl.when("institution").then(pl.lit(c("集中供养"))).otherwise(pl.lit(c("分散供养"))),
+            )
+        )
+        .otherwise(pl.lit(c("本人自愿选择低保，按低保家庭成员计算")))
+    )
+    granted = m(
+        "%(name)s：%(category)s，无劳动能力，%(supporter)s，个人月收入 %(income)s 元 < %(standard)s，"
+        "符合特困人员认定条件；%(outcome)s",
+        name=who(), category=category, supporter=supporter, income=y(pl.col("own")), standard=std_text(),
+        outcome=outcome,
     )  # fmt: skip
-    refused = fmt.text(
-        who(), category, "，不符合特困人员认定条件：",
-        fmt.join(
-            fmt.clause(~pl.col("no_labor"), "有劳动能力"),
-            fmt.clause(pl.col("own") >= std, "个人月收入 ", y(pl.col("own")), " 元 ≥ ", std_text()),
-            fmt.clause(pl.col("supporter") == "capable", "有具备能力的赡养抚养扶养人"),
-            fmt.clause(pl.col("orphan") != "none", "按孤儿、事实无人抚养儿童保障"),
+    refused = m(
+        "%(name)s：%(category)s，不符合特困人员认定条件：%(reasons)s", name=who(), category=category,
+        reasons=fmt.join(
+            fmt.clause(~pl.col("no_labor"), pl.lit(c("有劳动能力"))),
+            fmt.clause(pl.col("own") >= std, m("个人月收入 %(income)s 元 ≥ %(standard)s", income=y(pl.col("own")),
+                                               standard=std_text())),
+            fmt.clause(pl.col("supporter") == "capable", pl.lit(c("有具备能力的赡养抚养扶养人"))),
+            fmt.clause(pl.col("orphan") != "none", pl.lit(c("按孤儿、事实无人抚养儿童保障"))),
             separator="、",
         ),
     )  # fmt: skip
