@@ -6,16 +6,22 @@ Django; everything shown on a page or a form goes through here.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django_stubs_ext import StrOrPromise
 
 from jiuzhu.policy.rules.catalogue import PERIODICITY_LABELS, PROGRAMS, PROGRAMS_BY_CODE, UNIT_LABELS, documents
+
+# What payroll lines pay that no one applies for and the engine does not evaluate: the yearly share of the
+# residents' medical insurance contribution 医疗救助 pays for 特困 and 低保 members (its parameters zizhu_canbao.*).
+PAID_ONLY = {"zizhu_canbao": gettext_noop("资助参保")}
 
 
 def program_name(code: str) -> str:
     """The programme's name in the user's language; an unknown code as it is."""
     program = PROGRAMS_BY_CODE.get(code)
-    return gettext(program.name) if program else code
+    if program is not None:
+        return gettext(program.name)
+    return gettext(PAID_ONLY[code]) if code in PAID_ONLY else code
 
 
 def program_choices() -> list[tuple[str, StrOrPromise]]:

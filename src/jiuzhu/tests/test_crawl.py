@@ -27,7 +27,7 @@ from django.utils import translation
 from jiuzhu.cases.workflow import STEPS
 from jiuzhu.core.messages import MARKS_PATTERN
 from jiuzhu.demo.services import DEMO_USERS
-from jiuzhu.policy.programs import PROGRAMS
+from jiuzhu.policy.programs import PAID_ONLY, PROGRAMS
 
 SKIP_PREFIXES = ("/accounts/logout", "/api/", "/static/", "/i18n/", "/jsi18n/", "/media/")
 SKIP_SUFFIXES = (".xlsx", ".csv", ".pdf", ".zip", ".txt", ".json", ".png", ".svg", ".js", ".css")
@@ -38,7 +38,7 @@ PAGES_PER_ROLE = 90
 def _raw_codes() -> set[str]:
     """What must never be shown as it is stored: programme codes, workflow steps, and every choice value of the
     project's models that reads as an identifier (`township_opinion`, `dibao_urban`)."""
-    codes = {p.code for p in PROGRAMS} | set(STEPS)
+    codes = {p.code for p in PROGRAMS} | set(PAID_ONLY) | set(STEPS)
     for model in apps.get_models():
         if not model.__module__.startswith("jiuzhu."):
             continue

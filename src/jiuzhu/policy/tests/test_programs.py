@@ -20,6 +20,13 @@ def test_an_unknown_code_is_shown_as_it_is():
     assert program_name("nope") == "nope"
 
 
+def test_what_payroll_pays_without_an_application_has_a_name_too():
+    """The household page's ledger showed the yearly 资助参保 line as `zizhu_canbao`, in both languages."""
+    assert program_name("zizhu_canbao") == "资助参保"
+    with translation.override("en"):
+        assert program_name("zizhu_canbao") == "Insurance subsidy"
+
+
 def test_every_programme_asks_for_the_common_documents_and_its_own():
     kinds = [code for code, _ in checklist("ertong")]
     assert kinds == ["application", "id_cards", "authorization", "guardian", "parents", "other"]
