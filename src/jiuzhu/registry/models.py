@@ -137,7 +137,9 @@ class Person(ChoiceLabels):
     name_initials = models.CharField(max_length=20, editable=False)
     name_pinyin = models.CharField(max_length=120, editable=False)
     id_number_enc = models.TextField(editable=False)
-    id_number_hash = models.CharField(max_length=32, unique=True, editable=False)
+    # Unique through Meta.constraints, not unique=True: on PostgreSQL a unique CharField also gets a
+    # varchar_pattern_ops twin for LIKE, which no one runs on a hash and which every insert paid for (issue #11).
+    id_number_hash = models.CharField(max_length=32, editable=False)
     id_masked = models.CharField(_("身份证号"), max_length=18, editable=False)
     birth_date = models.DateField(_("出生日期"))
     sex = models.CharField(_("性别"), max_length=1, choices=[("M", _("男")), ("F", _("女"))])
@@ -181,10 +183,13 @@ class Person(ChoiceLabels):
     class Meta:
         ordering = ["household_id", "id"]
         # Search orders matches by initials then name: the index gives the order without sorting.
+        constraints = [models.UniqueConstraint(fields=["id_number_hash"], name="person_id_number_hash_unique")]
         indexes = [
             models.Index(fields=["name_initials", "name"]),
-            models.Index(fields=["name"]),
-            # Counting a township's matches for "zs" (or for "王") reads only these indexes.
+            # Counting a township's matches for "zs" (or for "王") reads only these indexes. (name, region_code)
+            # also serves every search by name: a county's name search is a range scan of it, region filtered
+            # inside the index (a name-only index left the county's filter to the table: a thousand table
+            # pages for a common name in a province of ten million), so there is no index on name alone.
             models.Index(fields=["name_initials", "region_code"]),
             models.Index(fields=["name", "region_code"]),
             # The home page's counts of disabled and deceased persons in a region: a few index entries each
