@@ -17,6 +17,7 @@ from jiuzhu.cases.services._common import _amount_checked, _begin, _move, _note_
 from jiuzhu.cases.services.reviews import review_schedule
 from jiuzhu.cases.services.snapshot import household_snapshot
 from jiuzhu.cases.workflow import TEKUN
+from jiuzhu.core import messages
 from jiuzhu.payments import services as payments
 from jiuzhu.payments.models import Cause, next_month
 from jiuzhu.registry.models import Person
@@ -198,7 +199,7 @@ def _decide(
                 amount=rest,
                 source_key=f"linshi:{case.pk}",
                 decided_on=on,
-                note=_("临时救助 %(n)s") % {"n": case.number},
+                note=messages.msg("临时救助 %(n)s", n=case.number),
             )
     return case
 

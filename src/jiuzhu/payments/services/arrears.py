@@ -22,9 +22,9 @@ from typing import Any
 import polars as pl
 from django.db.models import BigIntegerField, F, Min, Q, QuerySet, Value
 from django.db.models.functions import Cast, Round
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
+from jiuzhu.core import messages
 from jiuzhu.core.bulk import bulk_insert, read_frame
 from jiuzhu.core.scope import pass_prefix_q, prefix_q, wide_scope
 from jiuzhu.payments.models import (
@@ -76,13 +76,13 @@ WINDOW_MONTHS = "payments.arrears.window_months"
 
 # How a note names the cause of a difference: "2026-06 提标补发", "2026-05 死亡扣回".
 _CAUSE_WORD = {
-    Cause.DECISION: gettext_lazy("审核确认"),
-    Cause.REVIEW: gettext_lazy("复核调整"),
-    Cause.RECOMPUTE: gettext_lazy("提标"),
-    Cause.FINDING: gettext_lazy("核实"),
-    Cause.DEATH: gettext_lazy("死亡"),
-    Cause.ACCOUNT: gettext_lazy("账户更正"),
-    Cause.CORRECTION: gettext_lazy("差错更正"),
+    Cause.DECISION: gettext_noop("审核确认"),
+    Cause.REVIEW: gettext_noop("复核调整"),
+    Cause.RECOMPUTE: gettext_noop("提标"),
+    Cause.FINDING: gettext_noop("核实"),
+    Cause.DEATH: gettext_noop("死亡"),
+    Cause.ACCOUNT: gettext_noop("账户更正"),
+    Cause.CORRECTION: gettext_noop("差错更正"),
 }
 
 
@@ -364,14 +364,17 @@ def _causes(diff: pl.DataFrame, pairs: _Pairs) -> pl.DataFrame:
 
 
 def _note_expr() -> pl.Expr:
-    """ "2026-06 提标补发": the month, then the cause and the kind as one translatable phrase."""
+    """ "2026-06 提标补发": the month, then the cause and the kind as one phrase, a marked message (core.messages)
+    each reader reads in their language."""
     phrases = {
-        f"{cause.value}|{sign}": _("%(cause)s%(kind)s") % {"cause": word, "kind": kind}
+        f"{cause.value}|{sign}": messages.msg("%(cause)s%(kind)s", cause=messages.msg(word), kind=messages.msg(kind))
         for cause, word in _CAUSE_WORD.items()
-        for sign, kind in (("+", _("补发")), ("-", _("扣回")))
+        for sign, kind in (("+", gettext_noop("补发")), ("-", gettext_noop("扣回")))
     }
     sign = pl.when(pl.col("amount_fen") > 0).then(pl.lit("+")).otherwise(pl.lit("-"))
-    phrase = pl.concat_str(pl.col("cause"), pl.lit("|"), sign).replace_strict(phrases, default=_("差错更正"))
+    phrase = pl.concat_str(pl.col("cause"), pl.lit("|"), sign).replace_strict(
+        phrases, default=messages.msg(gettext_noop("差错更正"))
+    )
     return pl.concat_str(pl.col("service_month").dt.strftime("%Y-%m"), pl.lit(" "), phrase)
 
 
@@ -431,7 +434,7 @@ def cap_recoveries(
         .then(pl.lit(Cause.DEATH.value))
         .otherwise(pl.lit(Cause.CORRECTION.value))
         .alias("cause"),
-        pl.concat_str(pl.col("note"), pl.lit(_("（当月无可扣回金额，列入追缴）"))).alias("note"),
+        pl.concat_str(pl.col("note"), pl.lit(messages.msg("（当月无可扣回金额，列入追缴）"))).alias("note"),
     )
     return out, rest
 

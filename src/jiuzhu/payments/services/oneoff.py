@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import User
+from jiuzhu.core import messages
 from jiuzhu.core.audit import audit_record
 from jiuzhu.core.bulk import read_frame
 from jiuzhu.core.models import AuditAction
@@ -155,7 +156,7 @@ def _weiwen_lines(
         program=WEIWEN,
         kind=LineKind.ONE_OFF,
         key=f"weiwen:{month.year}",
-        note=_("%(y)d年春节慰问金") % {"y": month.year},
+        note=messages.msg("%(y)s年春节慰问金", y=str(month.year)),
     )
 
 
@@ -199,7 +200,7 @@ def _canbao_lines(*, month: dt.date, prefix: str, params: pl.DataFrame, memo: Me
         program=CANBAO,
         kind=LineKind.INSURANCE,
         key=f"canbao:{month.year}",
-        note=_("%(y)d年度资助参保") % {"y": month.year},
+        note=messages.msg("%(y)s年度资助参保", y=str(month.year)),
     )
 
 
@@ -224,7 +225,9 @@ def _jiage_lines(
         if not triggered:
             continue
         rise = format((Decimal(max(triggered)) / 100).normalize(), "f")
-        note = _("%(y)d年%(m)d月价格临时补贴（物价同比涨幅 %(r)s%%）") % {"y": month.year, "m": month.month, "r": rise}
+        note = messages.msg(
+            "%(y)s年%(m)s月价格临时补贴（物价同比涨幅 %(r)s%%）", y=str(month.year), m=str(month.month), r=str(rise)
+        )
         for urban in (True, False):
             award = jiage_butie(p, urban=urban, persons=1, cpi=cpi, food_cpi=food)
             table.append((row["region"], urban, award.amount, note))

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
+from django.utils import translation
 
+from jiuzhu.core.messages import plain, translated
 from jiuzhu.payments import services
 from jiuzhu.payments.models import (
     AccountFlag,
@@ -104,7 +106,9 @@ def test_back_pay_equals_the_month_by_month_difference(county, single, approver)
         (D("2026-05-01"), "backpay", 3250, new.pk),
         (D("2026-06-01"), "backpay", 3250, new.pk),
     ]
-    assert lines["note"].to_list()[0] == "2026-04 提标补发"
+    assert plain(lines["note"].to_list()[0]) == "2026-04 提标补发"
+    with translation.override("en"):  # the household page's ledger in English
+        assert translated(lines["note"].to_list()[0]) == "2026-04 Back pay (standard raise)"
     # Once the back pay is in a payroll, the next month owes nothing more.
     july = pay(county, [new], D("2026-07-01"))
     for row in lines.iter_rows(named=True):
@@ -140,7 +144,7 @@ def test_a_death_found_late_is_recovered_and_what_is_left_goes_to_collection(cou
         (D("2026-05-01"), "recovery", -52800),
         (D("2026-06-01"), "recovery", -52800),
     ]
-    assert lines["note"].to_list()[0] == "2026-04 死亡扣回"
+    assert plain(lines["note"].to_list()[0]) == "2026-04 死亡扣回"
     # Nothing else is paid to the household: nothing to recover from, all of it to the collection list.
     kept, collections = services.cap_recoveries(lines, payroll_month=D("2026-07-01"))
     assert kept.height == 0
@@ -197,7 +201,7 @@ def test_a_returned_line_is_paid_again_once_the_account_is_corrected(county, sin
     flag.resolved_at = dt.datetime.now(tz=dt.UTC)
     flag.save()
     lines = services.adjustments(month=D("2026-07-01"), region_code_prefix="330727")
-    assert lines.select("service_month", "kind", "amount_fen", "note").rows() == [
+    assert [(*r[:3], plain(r[3])) for r in lines.select("service_month", "kind", "amount_fen", "note").rows()] == [
         (D("2026-05-01"), "backpay", 52800, "2026-05 账户更正补发"),
     ]
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from jiuzhu.core.messages import plain
 from jiuzhu.payments import services
 from jiuzhu.payments.models import Cause, Entitlement, EntitlementEvent, EntitlementStatus, EventKind
 from jiuzhu.payments.services.recompute import entitlements_recompute
@@ -44,7 +45,7 @@ def test_a_raise_becomes_a_new_link_from_its_month_and_back_pay(standards, dibao
         (D("2026-05-01"), "backpay", 7200),
         (D("2026-06-01"), "backpay", 7200),
     ]
-    assert lines["note"].to_list()[0] == "2026-04 提标补发"
+    assert plain(lines["note"].to_list()[0]) == "2026-04 提标补发"
     # Applying the same date again changes nothing.
     again = entitlements_recompute(actor=admin, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
     assert (again.raised, again.already) == (0, 1)
