@@ -202,7 +202,7 @@ def main() -> None:
         assert bank_file.total_fen == payroll.total_fen
         print(f"bank file ({args.bank_file}): {export:.1f} s ({cpu_text(export_cpu, export_server)}) — "
               f"{bank_file.line_count:,} transfers, "
-              f"{len(data) / 2**20:.0f} MiB, peak RSS {rss_mib():.0f} MiB")  # fmt: skip
+              f"{len(data) / 2**20:.0f} MiB, peak RSS {rss_mib():.0f} MiB, sha256 {bank_file.sha256[:16]}")  # fmt: skip
         both = None if generate_server is None or export_server is None else generate_server + export_server
         print(f"generate + bank file: {generate + export:.1f} s ({cpu_text(generate_cpu + export_cpu, both)}), "
               f"load {os.getloadavg()[0]:.1f}")  # fmt: skip

@@ -23,9 +23,15 @@ _CHUNK = 50_000
 # connection, restored afterwards, and SQLite frees the pages above the restored size.
 _INSERT_CACHE_KIB = 192 * 1024
 _BIG_INSERT = 100_000
+# SQLite's memory-mapped I/O during a bulk read or write: pages are read in place from the mapped file
+# (already in the OS page cache) instead of being copied into SQLite's cache by a system call each. At a
+# million payroll lines, about a quarter less CPU for the INSERT … SELECT and two thirds less for reading the
+# lines joined to their households. SQLite caps it at its compile-time maximum (2 GiB by default); the map is
+# dropped when the block ends, so only bulk work maps the file (the mapped pages count in the process's RSS).
+_MMAP_BYTES = 2**31
 
 
-def read_frame(queryset: models.QuerySet[Any], schema: Mapping[str, Any]) -> pl.DataFrame:
+def read_frame(queryset: models.QuerySet[Any], schema: Mapping[str, Any], *, big: bool = False) -> pl.DataFrame:
     """The rows of a `values_list` queryset as a frame with `schema` (its columns, in the queryset's order),
     read from the raw cursor: at a million rows Django's per-row iteration costs more than the query. The
     driver's own values, so only types that need no Django converter: integers, text, and booleans and dates
@@ -33,7 +39,8 @@ def read_frame(queryset: models.QuerySet[Any], schema: Mapping[str, Any]) -> pl.
     integer fen in the query; a Decimal column is refused, as SQLite keeps it as a float.
 
     On PostgreSQL the rows come as CSV from `COPY (query) TO STDOUT`, parsed by Polars (about 40 % less CPU at
-    a million rows than rows of Python objects); an unquoted empty field is NULL, a quoted one ""."""
+    a million rows than rows of Python objects); an unquoted empty field is NULL, a quoted one "". `big`: a
+    read of the order of a million rows, on SQLite from the memory-mapped file (big_write_cache)."""
     refused = [k for k, t in schema.items() if not (t in (pl.String, pl.Boolean, pl.Date) or t.is_integer())]
     if refused:
         raise ValueError(f"read_frame reads integers, text, booleans and dates, not {refused}")
@@ -51,13 +58,15 @@ def read_frame(queryset: models.QuerySet[Any], schema: Mapping[str, Any]) -> pl.
         names = [f"c{i}" for i in range(len(schema))]
         cols = ", ".join(f"{n} || ''" if t == pl.Date else n for n, t in zip(names, schema.values(), strict=True))
         sql = f"WITH q({', '.join(names)}) AS ({sql}) SELECT {cols} FROM q"
-    with connection.cursor() as cur:
+    read = {k: (pl.String if t == pl.Date else t) for k, t in schema.items()}
+    frames = [pl.DataFrame(schema=read)]
+    with big_write_cache(big), connection.cursor() as cur:
         cur.execute(sql, params)
-        rows = cur.fetchall()
-    if not dates:
-        return pl.DataFrame(rows, schema=dict(schema), orient="row")
-    frame = pl.DataFrame(rows, schema={k: (pl.String if t == pl.Date else t) for k, t in schema.items()}, orient="row")
-    return frame.with_columns(pl.col(k).str.to_date("%Y-%m-%d") for k in dates)
+        # In chunks: the Python objects of a million rows would take more memory than their frame.
+        while rows := cur.fetchmany(_CHUNK):
+            frames.append(pl.DataFrame(rows, schema=read, orient="row"))
+    frame = pl.concat(frames, rechunk=False) if len(frames) > 2 else frames[-1]
+    return frame.with_columns(pl.col(k).str.to_date("%Y-%m-%d") for k in dates) if dates else frame
 
 
 def _copy_frame(sql: str, params: Any, schema: Mapping[str, Any]) -> pl.DataFrame:
@@ -165,20 +174,24 @@ def bulk_insert(
 
 @contextmanager
 def big_write_cache(big: bool = True) -> Iterator[None]:
-    """On SQLite, a page cache large enough for the indexes of a million-row write while the block runs (then
-    the connection's own size again); nothing elsewhere."""
+    """On SQLite, while the block runs, a page cache large enough for the indexes of a million-row write and
+    the database file memory-mapped (then the connection's own settings again); nothing elsewhere."""
     if not big or connection.vendor != "sqlite":
         yield
         return
     with connection.cursor() as cur:
         cur.execute("PRAGMA cache_size")
         cache = int(cur.fetchone()[0])
+        cur.execute("PRAGMA mmap_size")
+        mapped = int((cur.fetchone() or [0])[0])  # no row for an in-memory database: nothing to map
         cur.execute(f"PRAGMA cache_size = -{_INSERT_CACHE_KIB}")
+        cur.execute(f"PRAGMA mmap_size = {_MMAP_BYTES}")
     try:
         yield
     finally:
         with connection.cursor() as cur:
             cur.execute(f"PRAGMA cache_size = {cache}")
+            cur.execute(f"PRAGMA mmap_size = {mapped}")
 
 
 def insert_select(

@@ -125,3 +125,13 @@ def test_who_may_export(built, caseworker_a, admin):
     for user in (caseworker_a, admin):
         with pytest.raises(PermissionDenied):
             bank_file_export(actor=user, payroll=built.payroll, layout="csv")
+
+
+def test_a_value_too_long_for_its_field_is_refused_not_cut(built, approver):
+    # 12 Chinese characters are 24 bytes in GBK: the payee field of nongshang_txt holds 20.
+    PayrollLine.objects.filter(household=built.regular).update(payee_name="欧阳" * 6)
+    with pytest.raises(BankFileError, match="超过了"):
+        bank_file_export(actor=approver, payroll=built.payroll, layout="nongshang_txt")
+    PayrollLine.objects.filter(household=built.regular).update(payee_name="欧阳" * 5)  # exactly 20 bytes
+    _, data = bank_file_export(actor=approver, payroll=built.payroll, layout="nongshang_txt")
+    assert ("欧阳" * 5).encode("gbk") in data

@@ -24,18 +24,36 @@ def test_read_frame_gives_the_orm_values_typed(county, paying):
 
 
 def test_a_large_insert_restores_the_page_cache(county, paying, approver, monkeypatch):
-    def cache() -> int:
+    def settings() -> tuple[int, int | None]:
         with connection.cursor() as cur:
             cur.execute("PRAGMA cache_size")
-            return int(cur.fetchone()[0])
+            cache = int(cur.fetchone()[0])
+            cur.execute("PRAGMA mmap_size")
+            mapped = cur.fetchone()  # none for an in-memory database
+            return cache, None if mapped is None else int(mapped[0])
 
-    before = cache() if connection.vendor == "sqlite" else 0
+    before = settings() if connection.vendor == "sqlite" else (0, 0)
     monkeypatch.setattr(bulk, "_BIG_INSERT", 1)
     payroll = generate(approver, county)
     assert payroll.line_count == PayrollLine.objects.filter(payroll=payroll).count() == 5
     assert {ln.service_month for ln in payroll.lines.all()} == {DEC} and isinstance(DEC, dt.date)
     if connection.vendor == "sqlite":
-        assert cache() == before
+        assert settings() == before
+        with bulk.big_write_cache():
+            assert settings() != before
+        assert settings() == before
+
+
+def test_a_big_read_comes_whole_in_chunks(county, paying, approver, monkeypatch):
+    """A read larger than a chunk (on SQLite read chunk by chunk, from the mapped file) gives every row."""
+    generate(approver, county)
+    monkeypatch.setattr(bulk, "_CHUNK", 2)
+    qs = PayrollLine.objects.order_by("id").values_list("id", "service_month", "payee_name")
+    schema = {"id": pl.Int64, "month": pl.Date, "payee": pl.String}
+    for big in (False, True):
+        frame = bulk.read_frame(qs, schema, big=big)
+        assert frame.schema == pl.Schema(schema)
+        assert frame.rows() == list(qs) and frame.height == 5
 
 
 def test_read_frame_reads_text_exactly(county, paying, approver):
