@@ -57,7 +57,10 @@ class Entitlement(ChoiceLabels):
     )
     # Denormalised for the scope filter, as on Household.
     region_code = models.CharField(_("区划代码"), max_length=12, db_index=True, editable=False)
-    program = models.CharField(_("救助项目"), max_length=30, db_index=True)
+    # No index of its own (nor on created_by): a dozen programmes, always asked for with a region or a
+    # household, and the creator only when a user is deleted. Each index is written again for every link a
+    # 提标 closes (its UPDATE cannot stay on the page) and every link it makes.
+    program = models.CharField(_("救助项目"), max_length=30)
     persons: models.ManyToManyField[Person, EntitlementPerson] = models.ManyToManyField(
         Person, through="EntitlementPerson", related_name="entitlements", verbose_name=_("保障对象")
     )
@@ -91,7 +94,12 @@ class Entitlement(ChoiceLabels):
     reason = models.CharField(_("变更原因"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
 
     class Meta:
@@ -178,6 +186,7 @@ class EntitlementEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
 
     class Meta:
