@@ -41,12 +41,26 @@ class Entitlement(ChoiceLabels):
 
     Months are stored as their first day. `end_month` is the last month paid; empty while open-ended."""
 
+    # No foreign-key constraints of the database on this model and the two below (EntitlementPerson,
+    # EntitlementEvent): Django's are deferred, one check and one row lock of the parent per row and key at
+    # COMMIT (≈ 8.8 million at a county's 提标, two thirds of its time on PostgreSQL). The same rules are
+    # checked set-based by triggers (migration 0009, entitlement_parents_checked, as 0007 for payroll lines):
+    # the rows an INSERT writes at once against their parents, a parent still referred to cannot be deleted.
+    # on_delete still applies in Django. SQLite: a table rebuild (AlterField of these tables) drops the
+    # triggers; a migration that rebuilds one must create them again.
     household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, related_name="entitlements", verbose_name=_("家庭")
+        Household,
+        on_delete=models.PROTECT,
+        related_name="entitlements",
+        verbose_name=_("家庭"),
+        db_constraint=False,
     )
     # Denormalised for the scope filter, as on Household.
     region_code = models.CharField(_("区划代码"), max_length=12, db_index=True, editable=False)
-    program = models.CharField(_("救助项目"), max_length=30, db_index=True)
+    # No index of its own (nor on created_by): a dozen programmes, always asked for with a region or a
+    # household, and the creator only when a user is deleted. Each index is written again for every link a
+    # 提标 closes (its UPDATE cannot stay on the page) and every link it makes.
+    program = models.CharField(_("救助项目"), max_length=30)
     persons: models.ManyToManyField[Person, EntitlementPerson] = models.ManyToManyField(
         Person, through="EntitlementPerson", related_name="entitlements", verbose_name=_("保障对象")
     )
@@ -66,13 +80,27 @@ class Entitlement(ChoiceLabels):
         on_delete=models.PROTECT,
         related_name="entitlements",
         verbose_name=_("来源申请"),
+        db_constraint=False,
     )
     previous = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next", verbose_name=_("调整前")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next",
+        verbose_name=_("调整前"),
+        db_constraint=False,
     )
     reason = models.CharField(_("变更原因"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
 
     class Meta:
         ordering = ["-start_month", "-id"]
@@ -94,8 +122,12 @@ class Entitlement(ChoiceLabels):
 
 
 class EntitlementPerson(models.Model):
-    entitlement = models.ForeignKey(Entitlement, on_delete=models.CASCADE, related_name="covered")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: the unique constraint below is led by the entitlement. No database constraints
+    # (see Entitlement.household): checked by triggers.
+    entitlement = models.ForeignKey(
+        Entitlement, on_delete=models.CASCADE, related_name="covered", db_index=False, db_constraint=False
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", db_constraint=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["entitlement", "person"], name="entitlement_person_once")]
@@ -134,7 +166,11 @@ class EntitlementEvent(models.Model):
     """One change of an entitlement's amount or status, with its cause and the month it takes effect. Together
     with the entitlement chain (Entitlement.previous) the amount due for any month is derivable."""
 
-    entitlement = models.ForeignKey(Entitlement, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: the index (entitlement, effective_month) is led by it. No database constraints
+    # (see Entitlement.household): checked by triggers.
+    entitlement = models.ForeignKey(
+        Entitlement, on_delete=models.CASCADE, related_name="events", db_index=False, db_constraint=False
+    )
     kind = models.CharField(_("变更"), max_length=15, choices=EventKind.choices)
     cause = models.CharField(_("原因类别"), max_length=12, choices=Cause.choices)
     effective_month = models.DateField(_("生效月份"))
@@ -144,7 +180,13 @@ class EntitlementEvent(models.Model):
     recorded_on = models.DateField(_("登记日期"))
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
 
     class Meta:

@@ -262,11 +262,13 @@ def recheck_on_death(*, person: Person, actor: User | None = None, on: dt.date |
 def reviews_follow_entitlements(*, old_ids: list[int]) -> int:
     """Open reviews of entitlements replaced in bulk (提标 recompute) move to the new link of the chain, in one
     UPDATE per chunk. Registered with payments.hooks.on_entitlements_replaced in CasesConfig.ready."""
+    # The open reviews are few beside a county's entitlements: read them and keep those of the replaced links,
+    # rather than sending the million replaced ids to the database.
+    replaced = set(old_ids)
+    pending = Review.objects.filter(outcome=ReviewOutcome.PENDING).values_list("id", "entitlement_id")
+    ids = [pk for pk, entitlement_id in pending.iterator(chunk_size=10_000) if entitlement_id in replaced]
     moved = 0
-    for start in range(0, len(old_ids), 10_000):
-        chunk = old_ids[start : start + 10_000]
+    for start in range(0, len(ids), 10_000):
         newer = Entitlement.objects.filter(previous=OuterRef("entitlement")).values("id")[:1]
-        moved += Review.objects.filter(entitlement_id__in=chunk, outcome=ReviewOutcome.PENDING).update(
-            entitlement=Subquery(newer)
-        )
+        moved += Review.objects.filter(pk__in=ids[start : start + 10_000]).update(entitlement=Subquery(newer))
     return moved

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
 
 from jiuzhu.payments import services
 from jiuzhu.payments.models import EntitlementStatus
@@ -56,3 +57,57 @@ def test_payroll_reads_what_is_paid_in_a_month(entitlement, approver):
 def test_the_other_township_does_not_see_it(entitlement, caseworker_b, caseworker_a):
     assert entitlements_visible(user=caseworker_b).count() == 0
     assert entitlements_visible(user=caseworker_a).count() == 1
+
+
+def test_a_row_without_its_parent_is_refused_by_the_database(entitlement, approver):
+    """Entitlements, covered persons and events: their parents are checked by triggers (migration 0009), not
+    by deferred foreign keys, on insert and on a change of the key."""
+    from jiuzhu.payments.models import Entitlement, EntitlementEvent, EntitlementPerson
+
+    missing = 10**9
+    person = entitlement.covered.get()
+    event = entitlement.events.get()
+    rows = [
+        (Entitlement, entitlement.pk, ("household_id", "previous_id", "created_by_id", "source_case_id")),
+        (EntitlementPerson, person.pk, ("entitlement_id", "person_id")),
+        (EntitlementEvent, event.pk, ("entitlement_id", "created_by_id")),
+    ]
+    for model, pk, fields in rows:
+        for field in fields:
+            orphan = model.objects.get(pk=pk)
+            orphan.pk = None
+            if model is Entitlement:
+                orphan.previous_id = None  # one link follows another once
+            setattr(orphan, field, missing)
+            with pytest.raises(IntegrityError), transaction.atomic():
+                orphan.save()
+            with pytest.raises(IntegrityError), transaction.atomic():
+                model.objects.filter(pk=pk).update(**{field: missing})
+    # Changing something else, or a key to a row that exists, is allowed.
+    Entitlement.objects.filter(pk=entitlement.pk).update(reason="x", created_by_id=approver.pk)
+    assert Entitlement.objects.count() == 1 and EntitlementPerson.objects.count() == 1
+    assert EntitlementEvent.objects.count() == 1
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_parent_still_referred_to_cannot_be_deleted_behind_django(entitlement, approver):
+    from jiuzhu.payments.models import Entitlement
+
+    raised = services.entitlement_change_amount(
+        actor=approver, entitlement=entitlement, monthly_amount=Decimal("560"), reason="提标", on=D("2025-09-01")
+    )
+    person = raised.covered.get()
+    for table, pk in (
+        ("registry_household", entitlement.household_id),
+        ("registry_person", person.person_id),
+        ("payments_entitlement", entitlement.pk),  # the next link's previous
+        ("payments_entitlement", raised.pk),  # its persons and events
+        ("accounts_user", approver.pk),
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cur:
+            cur.execute(f"DELETE FROM {table} WHERE id = %s", [pk])
+    with connection.cursor() as cur:  # the children first, then the parent: allowed
+        cur.execute("DELETE FROM payments_entitlementperson WHERE entitlement_id = %s", [raised.pk])
+        cur.execute("DELETE FROM payments_entitlementevent WHERE entitlement_id = %s", [raised.pk])
+        cur.execute("DELETE FROM payments_entitlement WHERE id = %s", [raised.pk])
+    assert not Entitlement.objects.filter(pk=raised.pk).exists()
