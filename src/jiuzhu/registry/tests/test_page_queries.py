@@ -42,3 +42,27 @@ def test_the_search_takes_the_same_queries_for_one_result_or_a_page(
     with django_assert_max_num_queries(8) as page:
         assert "周1" in client.get("/registry/search/?q=周").content.decode()
     assert len(one.captured_queries) == len(page.captured_queries)
+
+
+def test_a_second_household_page_compiles_almost_no_query(client, standards, caseworker_a, make_household, monkeypatch):
+    """The household page's reads (session, user, household, members, history, the panels) are compiled once
+    per process (core.prepared); compiling them cost more than running them."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    county = standards
+    first, second = (
+        make_household(county.village_a1, [(name, dt.date(1950, 1, 1), Relation.SELF, {})]) for name in "甲乙"
+    )
+    client.force_login(caseworker_a)
+    assert client.get(reverse("registry:household_detail", args=[first.pk])).status_code == 200
+    compiled: list[str] = []
+    as_sql = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        compiled.append(self.query.model.__name__)
+        return as_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    response = client.get(reverse("registry:household_detail", args=[second.pk]))
+    assert response.status_code == 200 and "乙" in response.content.decode()
+    assert compiled == [], compiled
