@@ -68,11 +68,14 @@ class _Compiled:
                 raise ValueError(f"prepared query: argument {arg} is written into the SQL itself")
             self.slots += [(i, arg) for i in found]
 
-    def run(self, args: tuple[Any, ...]) -> list[Any]:
+    def _params(self, args: tuple[Any, ...]) -> list[Any]:
         params = list(self.params)
         for i, arg in self.slots:
             params[i] = args[arg]
-        sql = self.sql
+        return params
+
+    def run(self, args: tuple[Any, ...]) -> list[Any]:
+        sql, params = self.sql, self._params(args)
         compiler = copy.copy(self.compiler)
         compiler.connection = connections[self.queryset.db]  # this thread's connection
         compiler.as_sql = lambda *_a, **_k: (sql, params)
@@ -80,27 +83,54 @@ class _Compiled:
         queryset.query.get_compiler = lambda *_a, **_k: compiler  # type: ignore[method-assign]
         return list(queryset)
 
+    def count(self, args: tuple[Any, ...]) -> int:
+        """COUNT(*) over the compiled query's rows (a subquery), as Django counts a sliced queryset."""
+        with connections[self.queryset.db].cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({self.sql}) counted", self._params(args))
+            return int(cursor.fetchone()[0])
+
 
 class prepared(Generic[P, T]):
     """The queryset `build` makes, compiled once per process (per database and argument types) and run with
-    each call's values; see the module's text for what `build` may do."""
+    each call's values; see the module's text for what `build` may do. `rows` reads a slice of it (a page:
+    compiled once per slice), `count` counts its rows up to a limit (a capped paginator's count)."""
 
     def __init__(self, build: Callable[P, QuerySet[Any, T]]) -> None:
         self.build = build
-        self._compiled: dict[tuple[type, ...], _Compiled] = {}
+        self._compiled: dict[tuple[Any, ...], _Compiled] = {}
         self._lock = threading.Lock()
         self.__doc__ = build.__doc__
+
+    def _get(self, args: tuple[Any, ...], shape: tuple[Any, ...]) -> tuple[_Compiled, tuple[int | str, ...]]:
+        values = tuple(_plain(a) for a in args)
+        key = (tuple(type(a) for a in values), shape)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            standins = tuple(_standin(k, i) for i, k in enumerate(key[0]))
+            with self._lock:
+                compiled = self._compiled.get(key)
+                if compiled is None:
+                    build: Callable[..., QuerySet[Any, Any]] = self.build
+                    queryset = build(*standins)
+                    if shape[0] == "slice":
+                        queryset = queryset[shape[1] : shape[2]]
+                    elif shape[0] == "count":
+                        queryset = queryset.order_by().values("pk")[: shape[1]]
+                    compiled = self._compiled[key] = _Compiled(queryset, standins)
+        return compiled, values
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> list[T]:
         if kwargs:
             raise TypeError("a prepared query takes its values by position")
-        values = tuple(_plain(a) for a in args)
-        kinds = tuple(type(a) for a in values)
-        compiled = self._compiled.get(kinds)
-        if compiled is None:
-            standins = tuple(_standin(k, i) for i, k in enumerate(kinds))
-            with self._lock:
-                build: Callable[..., QuerySet[Any, T]] = self.build
-                compiled = self._compiled.get(kinds) or _Compiled(build(*standins), standins)
-                self._compiled[kinds] = compiled
+        compiled, values = self._get(args, ("all",))
         return compiled.run(values)
+
+    def rows(self, *args: Any, start: int, stop: int) -> list[T]:
+        """The rows start to stop (as `queryset[start:stop]`)."""
+        compiled, values = self._get(args, ("slice", start, stop))
+        return compiled.run(values)
+
+    def count(self, *args: Any, limit: int) -> int:
+        """How many rows the query gives, counting no further than `limit`."""
+        compiled, values = self._get(args, ("count", limit))
+        return compiled.count(values)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
@@ -13,6 +14,7 @@ from jiuzhu.accounts.models import User
 from jiuzhu.core import pii
 from jiuzhu.core.idcard import normalize, upgrade_15
 from jiuzhu.core.models import AuditEntry
+from jiuzhu.core.pagination import PreparedRows
 from jiuzhu.core.prepared import prepared
 from jiuzhu.core.scope import code_range, prefix_q, scope_q
 from jiuzhu.registry.models import Household, Person
@@ -121,6 +123,75 @@ def person_search(*, user: User, query: SearchQuery) -> QuerySet[Person]:
         by_pinyin = Q(name_pinyin__range=(key, key + "\x7f")) if len(key) > 3 else Q(pk__in=[])
         return qs.filter(by_initials | by_pinyin).order_by("name_initials", "name", "id")
     return qs.filter(name__range=(text, text + "\uffff")).order_by("name", "id")
+
+
+# The columns a search page shows: a person is forty columns, most of them money to convert.
+SEARCH_COLUMNS = (
+    "name",
+    "date_of_death",
+    "id_masked",
+    "sex",
+    "birth_date",
+    "relation",
+    "household__number",
+    "household__head_name",
+    "household__region__name",
+)
+
+
+@cache
+def _search_query(kind: str, in_region: bool, pinyin: bool) -> prepared[..., Person]:
+    """person_search's query of one shape, compiled once per process (core.prepared): the scope's range, the
+    region's range when one is asked, then the kind's values (ranges, or the ID number's hashes)."""
+
+    def build(low: str, high: str, *values: str) -> QuerySet[Person]:
+        qs = Person.objects.filter(region_code__range=(low, high))
+        if in_region:
+            qs, values = qs.filter(region_code__range=values[:2]), values[2:]
+        qs = qs.select_related("household", "household__region").only(*SEARCH_COLUMNS)
+        if kind == "region":
+            return qs.order_by("household__number", "id")
+        if kind == "id_number":
+            return qs.filter(id_number_hash__in=values)
+        if kind == "household_number":
+            return qs.filter(household__number__range=values).order_by("household__number", "id")
+        if kind == "initials":
+            where = Q(name_initials__range=values[:2])
+            if pinyin:
+                where |= Q(name_pinyin__range=values[2:])
+            return qs.filter(where).order_by("name_initials", "name", "id")
+        return qs.filter(name__range=values).order_by("name", "id")
+
+    return prepared(build)
+
+
+def person_search_rows(*, user: User, query: SearchQuery, per_page: int) -> PreparedRows | None:
+    """What person_search finds, with the search page's columns, as prepared rows for CappedPaginator; None
+    when there is nothing to search (no text, no region) or no scope: person_search answers those."""
+    prefix = getattr(user, "scope_prefix", None)
+    text = query.text.strip()
+    if (not text and not query.region) or not prefix:
+        return None
+    args = [*code_range(prefix)]
+    if query.region:
+        args += code_range(query.region)
+    if not text:
+        return PreparedRows(_search_query("region", bool(query.region), False), *args, per_page=per_page)
+    kind, pinyin = _search_kind(text), False
+    if kind == "id_number":
+        number = normalize(text)
+        if len(number) == 15:
+            number = upgrade_15(number)
+        args += pii.lookup_hashes(number)
+    elif kind == "household_number":
+        args += [text.ljust(17, "0"), text.ljust(17, "9")]
+    elif kind == "initials":
+        key = text.lower()
+        pinyin = len(key) > 3  # full pinyin ("zhangsan") when the text is longer than a name's initials
+        args += [key, key + "\x7f"] * (2 if pinyin else 1)
+    else:
+        args += [text, text + "\uffff"]
+    return PreparedRows(_search_query(kind, bool(query.region), pinyin), *args, per_page=per_page)
 
 
 def registry_counts(*, user: User) -> dict[str, int]:

@@ -88,3 +88,26 @@ def test_another_thread_uses_its_own_connection(county, make_household):
     thread.start()
     thread.join()
     assert seen == [["张三"]]
+
+
+def test_a_page_of_rows_and_a_capped_count(two):
+    everyone = prepared(lambda prefix_low, prefix_high: Person.objects.filter(
+        region_code__range=(prefix_low, prefix_high)).order_by("id"))  # fmt: skip
+    expected = list(Person.objects.order_by("id"))
+    low, high = "000000000000", "999999999999"
+    assert everyone.rows(low, high, start=0, stop=2) == expected[:2]
+    assert everyone.rows(low, high, start=2, stop=4) == expected[2:4]
+    assert everyone.count(low, high, limit=10) == len(expected) == 3
+    assert everyone.count(low, high, limit=2) == 2
+
+
+def test_the_capped_paginator_reads_prepared_rows_as_a_queryset(two):
+    from jiuzhu.core.pagination import CappedPaginator, PreparedRows
+
+    everyone = prepared(lambda kind: Person.objects.exclude(relation=kind).order_by("id"))
+    queryset = Person.objects.exclude(relation="none").order_by("id")
+    for per_page in (1, 2, 5):
+        for number in (1, 2, 3, 9):
+            a = CappedPaginator(queryset, per_page).get_page(number)
+            b = CappedPaginator(PreparedRows(everyone, "none", per_page=per_page), per_page).get_page(number)
+            assert (a.paginator.count, a.number, list(a)) == (b.paginator.count, b.number, list(b))
