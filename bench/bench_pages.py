@@ -7,9 +7,10 @@ On the county bench_load.py builds (build it first with `./dev bench load`), as 
 clerk, township caseworkers and head, county approver), asks --requests URLs of each page (a search of its own
 region's names, pinyin initials, household numbers and ID numbers; a household page of its region; its to-do
 list) after one warm-up pass over the same URLs, and prints the process CPU milliseconds per request (median,
-mean and p95) and the queries per request (median). CPU, not wall time, is the figure to compare on a shared
-machine (on PostgreSQL the server backend's CPU is not in it). `--profile caseworker:household` runs that
-role's page under cProfile instead and prints the 40 costliest functions.
+mean and p95), the queries per request (median) and on PostgreSQL the CPU its backend spent per request (mean,
+from /proc: the server on this machine). CPU, not wall time, is the figure to compare on a shared machine.
+`--profile caseworker:household` runs that role's page under cProfile instead and prints the 40 costliest
+functions (`--sort pyinstrument`: the sampling profiler by CPU time, if installed).
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def main() -> None:
     users = {u.username: u for u in User.objects.filter(username__in=roles)}
     print(f"{Household.objects.count():,} households, {connection.vendor}; load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
-    print(f"{'role':<14} {'page':<10} {'CPU med':>8} {'mean':>7} {'p95':>7} {'queries':>7}")
+    print(f"{'role':<14} {'page':<10} {'CPU med':>8} {'mean':>7} {'p95':>7} {'queries':>7} {'db mean':>7}")
     for role in roles:
         user = users[role]
         urls = _urls(user, rng, args.requests)
@@ -89,10 +90,12 @@ def main() -> None:
                 _profile(ask, urls[page], args.sort)
                 return
             cpu: list[float] = []
+            backend = _backend_cpu(connection)
             for url in urls[page]:
                 c = time.process_time()
                 ask(url)
                 cpu.append(1000 * (time.process_time() - c))
+            db_ms = 1000 * (_backend_cpu(connection) - backend) / len(urls[page])
             queries = []
             for url in urls[page][:10]:
                 with CaptureQueriesContext(connection) as ctx:
@@ -101,8 +104,23 @@ def main() -> None:
                 reset_queries()
             p95 = sorted(cpu)[int(0.95 * (len(cpu) - 1))]
             print(f"{role:<14} {page:<10} {statistics.median(cpu):8.1f} {statistics.mean(cpu):7.1f} {p95:7.1f} "
-                  f"{statistics.median(queries):7.0f}")  # fmt: skip
+                  f"{statistics.median(queries):7.0f} {db_ms:7.1f}")  # fmt: skip
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def _backend_cpu(connection: Any) -> float:
+    """The CPU seconds of this connection's PostgreSQL backend so far (Linux /proc, the server on this
+    machine); 0 on SQLite, whose work is in the process's own CPU."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _urls(user: Any, rng: random.Random, n: int) -> dict[str, list[str]]:
