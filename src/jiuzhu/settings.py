@@ -170,6 +170,8 @@ JIUZHU_LOGIN_LOCK_MINUTES = envint("JIUZHU_LOGIN_LOCK_MINUTES", 15)
 # e.g. HTTP_X_REAL_IP) the proxy sets to the client's address. Empty: the connection's own address.
 JIUZHU_CLIENT_IP_HEADER = os.environ.get("JIUZHU_CLIENT_IP_HEADER", "")
 
+# Django's database sessions, read by a query compiled once per process (core.sessions).
+SESSION_ENGINE = "jiuzhu.core.sessions"
 SESSION_COOKIE_AGE = envint("JIUZHU_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -28,6 +28,10 @@ from django.utils import timezone
 from jiuzhu.accounts.models import LoginThrottle, User
 from jiuzhu.core.audit import audit_record
 from jiuzhu.core.models import AuditAction
+from jiuzhu.core.prepared import prepared
+
+# The session's user, read on every request: compiled once per process (core.prepared).
+_user_with_region = prepared(lambda pk: User.objects.select_related("region").filter(pk=pk))
 
 
 class AccountLocked(Exception):
@@ -105,7 +109,9 @@ class LockoutBackend(ModelBackend):
         """The session's user with their region in the same query: every page reads the region (the scope of
         each list, the name in the top bar), which would otherwise be a second query per request."""
         try:
-            user = User.objects.select_related("region").get(pk=user_id)
-        except User.DoesNotExist:
+            found = _user_with_region(int(user_id))
+        except (TypeError, ValueError):
             return None
-        return user if self.user_can_authenticate(user) else None
+        if not found:
+            return None
+        return found[0] if self.user_can_authenticate(found[0]) else None

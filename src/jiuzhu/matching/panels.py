@@ -22,7 +22,7 @@ def household_panel(request: HttpRequest, household: Household) -> str:
     user: Any = request.user
     if not user.has_capability(Capability.VIEW_FINDINGS):
         return ""
-    findings = list(selectors.findings_of_household(user=user, household=household)[:20])
+    findings = selectors.findings_of_household(user=user, household=household)
     if not findings:
         return ""
     return render_panel(request, "matching/_household_panel.html", {"findings": findings})

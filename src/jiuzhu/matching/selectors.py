@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import Capability, User
 from jiuzhu.core import pii
-from jiuzhu.core.scope import scope_q
+from jiuzhu.core.prepared import prepared
+from jiuzhu.core.scope import code_range, scope_q
 from jiuzhu.matching.kinds import Kind, fields_of
 from jiuzhu.matching.models import OPEN_STATUSES, DataSet, Finding, FindingStatus, Run
 from jiuzhu.matching.services.datasets import data_root
@@ -107,8 +108,20 @@ def findings_todo(*, user: User, today: dt.date | None = None) -> dict[str, int]
     return {"open": qs.count(), "overdue": qs.filter(deadline__lt=today).count()}
 
 
-def findings_of_household(*, user: User, household: Household) -> QuerySet[Finding]:
-    return findings_visible(user=user).filter(household=household).order_by("-id")
+# The household page's read, compiled once per process (core.prepared).
+_findings_of = prepared(
+    lambda household_id, low, high: Finding.objects.filter(
+        region_code__range=(low, high), household_id=household_id
+    ).order_by("-id")[:20]
+)
+
+
+def findings_of_household(*, user: User, household: Household) -> list[Finding]:
+    """The household's latest 20 findings in the user's scope (none for who may not see findings)."""
+    prefix = getattr(user, "scope_prefix", None)
+    if not user.has_capability(Capability.VIEW_FINDINGS) or not prefix:
+        return []
+    return _findings_of(household.pk, *code_range(prefix))
 
 
 def datasets_visible(*, user: User) -> QuerySet[DataSet]:

@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404
 
 from jiuzhu.accounts.models import User
 from jiuzhu.core.bulk import read_frame
-from jiuzhu.core.scope import prefix_q, scope_q
+from jiuzhu.core.prepared import prepared
+from jiuzhu.core.scope import code_range, prefix_q, scope_q
 from jiuzhu.monitoring.models import Assessment, Measure, MonitoredHousehold, ScanJob, Status
 from jiuzhu.regions.models import PREFIX_LENGTH
 
@@ -31,8 +32,18 @@ def monitored_get(*, user: User, pk: int) -> MonitoredHousehold:
     )
 
 
+# The household page's read, compiled once per process (core.prepared).
+_monitored_of = prepared(
+    lambda household_id, low, high: MonitoredHousehold.objects.filter(
+        region_code__range=(low, high), household_id=household_id
+    ).order_by("region_code", "id")[:1]
+)
+
+
 def monitored_of_household(*, user: User, household_id: int) -> MonitoredHousehold | None:
-    return monitored_visible(user=user).filter(household_id=household_id).first()
+    prefix = getattr(user, "scope_prefix", None)
+    found = _monitored_of(household_id, *code_range(prefix)) if prefix else []
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)

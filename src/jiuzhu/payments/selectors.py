@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from jiuzhu.accounts.models import User
+from jiuzhu.core.prepared import prepared
 from jiuzhu.core.scope import in_scope, prefix_q, scope_q
 from jiuzhu.payments.models import (
     AccountFlag,
@@ -33,8 +34,19 @@ def entitlement_get(*, user: User, pk: int) -> Entitlement:
     return get_object_or_404(entitlements_visible(user=user), pk=pk)
 
 
-def entitlements_of_household(*, household: Household) -> QuerySet[Entitlement]:
-    return household.entitlements.prefetch_related("persons").order_by("-start_month", "-id")
+_entitlements_of = prepared(
+    lambda household_id: (
+        Entitlement.objects.filter(household_id=household_id)
+        .prefetch_related("persons")
+        .order_by("-start_month", "-id")
+    )
+)
+
+
+def entitlements_of_household(*, household: Household) -> list[Entitlement]:
+    """The household's entitlements with their persons, newest first (compiled once per process: the household
+    page shows them on every visit)."""
+    return _entitlements_of(household.pk)
 
 
 def entitlements_paying(*, month: dt.date, region_prefix_q: Q | None = None) -> QuerySet[Entitlement]:
@@ -105,21 +117,44 @@ def payroll_rows(*, user: User, payrolls: list[Payroll]) -> list[tuple[Payroll, 
     ]
 
 
-def ledger_of_household(*, household: Household, limit: int = 60) -> QuerySet[PayrollLine]:
-    """The household page's payment ledger, newest month first. The page itself checks the scope."""
-    return household.payroll_lines.select_related("payroll").order_by(
-        "-service_month", "-payroll__month", "program", "kind", "-id"
-    )[:limit]
-
-
-def entitlement_events_of_household(*, household: Household, limit: int = 30) -> QuerySet[EntitlementEvent]:
-    """The household's changes of entitlement (start, amount, stop, gradual exit) with their causes, newest
-    first: why the ledger's months are what they are. The page itself checks the scope."""
-    return (
-        EntitlementEvent.objects.filter(entitlement__household=household)
-        .select_related("entitlement")
-        .order_by("-effective_month", "-id")[:limit]
+# The household page's four reads, each compiled once per process (core.prepared): compiling them cost more
+# than reading their few rows.
+_ledger = prepared(
+    lambda household_id: (
+        PayrollLine.objects.filter(household_id=household_id)
+        .select_related("payroll")
+        .order_by("-service_month", "-payroll__month", "program", "kind", "-id")[:60]
     )
+)
+_events = prepared(
+    lambda household_id: (
+        EntitlementEvent.objects.filter(entitlement__household_id=household_id)
+        .select_related("entitlement")
+        .order_by("-effective_month", "-id")[:30]
+    )
+)
+_collections = prepared(
+    lambda household_id: Collection.objects.filter(household_id=household_id).order_by("-first_month", "-id")
+)
+_open_flags = prepared(
+    lambda household_id: (
+        AccountFlag.objects.filter(household_id=household_id, resolved_at__isnull=True)
+        .select_related("line")
+        .order_by("raised_at")
+    )
+)
+
+
+def ledger_of_household(*, household: Household) -> list[PayrollLine]:
+    """The household page's payment ledger (its latest 60 lines), newest month first. The page itself checks
+    the scope."""
+    return _ledger(household.pk)
+
+
+def entitlement_events_of_household(*, household: Household) -> list[EntitlementEvent]:
+    """The household's latest 30 changes of entitlement (start, amount, stop, gradual exit) with their causes,
+    newest first: why the ledger's months are what they are. The page itself checks the scope."""
+    return _events(household.pk)
 
 
 def payroll_collections(*, user: User, payroll: Payroll) -> dict[str, int]:
@@ -128,14 +163,14 @@ def payroll_collections(*, user: User, payroll: Payroll) -> dict[str, int]:
     return {"n": rows["n"] or 0, "fen": rows["fen"] or 0}
 
 
-def household_collections(*, household: Household) -> QuerySet[Collection]:
+def household_collections(*, household: Household) -> list[Collection]:
     """The household's overpayments to collect outside the payroll, newest first."""
-    return household.collections.order_by("-first_month", "-id")
+    return _collections(household.pk)
 
 
-def open_account_flags(*, household: Household) -> QuerySet[AccountFlag]:
+def open_account_flags(*, household: Household) -> list[AccountFlag]:
     """The bank's refusals not yet answered by a corrected account: the household's money waits for them."""
-    return household.account_flags.filter(resolved_at__isnull=True).select_related("line").order_by("raised_at")
+    return _open_flags(household.pk)
 
 
 def _previous_month(month: dt.date) -> dt.date:

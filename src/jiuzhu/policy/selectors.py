@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from jiuzhu.core import messages
 from jiuzhu.core.money import fen_to_yuan
 from jiuzhu.core.pii import mask_name
+from jiuzhu.core.prepared import prepared
 from jiuzhu.core.scope import prefix_q
 from jiuzhu.policy import inputs
 from jiuzhu.policy import rules as rules_package
@@ -67,18 +68,27 @@ def parameter_rows(*, regions: list[Region] | None = None, below: bool = False) 
     `regions`: only the rows that can apply to them — theirs and their ancestors', and with `below`
     also those of every region under them (a township's own standard, for a county-wide run)."""
     qs = Parameter.objects.all()
+    if regions is not None and len(regions) == 1 and not below:  # one household's: its page, every visit
+        return [_parameter_row(*r) for r in _parameters_of(*sorted(set(ancestor_codes(regions[0].code))))]
     if regions is not None:
         codes = {c for r in regions for c in ancestor_codes(r.code)}
         where = Q(region__code__in=codes)
         for r in regions if below else []:
             where |= prefix_q(r.prefix, "region__code")
         qs = qs.filter(where)
-    # Plain rows, not model instances: the household page reads these on every visit.
-    return [
-        (code[: PREFIX_LENGTH[Level(level)]], key, value, day)
-        for code, level, key, value, day in qs.values_list("region__code", "region__level", "key", "value",
-                                                            "effective_from")
-    ]  # fmt: skip
+    return [_parameter_row(*r) for r in qs.values_list(*_PARAMETER_COLUMNS)]
+
+
+# Plain rows, not model instances; one region's rows by a query compiled once per process (core.prepared)
+# for each number of ancestors: the household page reads these on every visit.
+_PARAMETER_COLUMNS = ("region__code", "region__level", "key", "value", "effective_from")
+_parameters_of = prepared(
+    lambda *codes: Parameter.objects.filter(region__code__in=codes).values_list(*_PARAMETER_COLUMNS)
+)
+
+
+def _parameter_row(code: str, level: int, key: str, value: str, day: dt.date) -> tuple[Any, ...]:
+    return (code[: PREFIX_LENGTH[Level(level)]], key, value, day)
 
 
 def parameters_frame(*, regions: list[Region] | None = None, below: bool = False) -> pl.DataFrame:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from jiuzhu.accounts.models import Capability
 from jiuzhu.core.audit import audit_record
 from jiuzhu.core.models import AuditAction
+from jiuzhu.core.prepared import prepared
 from jiuzhu.core.scope import in_scope, prefix_q
 from jiuzhu.core.tabular import write_xlsx
 from jiuzhu.policy import inputs, selectors
@@ -185,6 +186,15 @@ def _evaluations_store(rows: dict[int, tuple[str, dict[str, Any]]], date: dt.dat
     )
 
 
+# The household page's read of its stored evaluation, compiled once per process (core.prepared); one row per
+# household at most, its date compared here.
+_stored = prepared(
+    lambda household_id, digest: StoredEvaluation.objects.filter(household_id=household_id, inputs=digest).values_list(
+        "date", "result"
+    )
+)
+
+
 def evaluation_current(*, household: Household, date: dt.date) -> HouseholdEvaluation:
     """The household's evaluation on `date`, as its page shows it: the stored one when it was computed for
     `date` from exactly the input the household, its members and its region's parameters hold now; otherwise
@@ -192,8 +202,7 @@ def evaluation_current(*, household: Household, date: dt.date) -> HouseholdEvalu
     rows = inputs.household_rows(household.pk)
     params = selectors.parameter_rows(regions=[household.region])
     digest = selectors.evaluation_inputs(rows, params)[household.pk]
-    stored = StoredEvaluation.objects.filter(household_id=household.pk, date=date, inputs=digest)
-    result = next(iter(stored.values_list("result", flat=True)), None)
+    result = next((r for day, r in _stored(household.pk, digest) if day == date), None)
     if result is None:
         frames = inputs.rows_frames(rows, date)
         result = selectors.evaluation_results(frames, pl.DataFrame(params, schema=PARAMS_SCHEMA, orient="row"))[

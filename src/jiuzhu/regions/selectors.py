@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
+from jiuzhu.core.prepared import prepared
 from jiuzhu.core.scope import scope_q
 from jiuzhu.regions.models import Level, Region
 
@@ -19,8 +20,12 @@ def villages_visible(*, user: User) -> QuerySet[Region]:
     return regions_visible(user=user).filter(level=Level.VILLAGE).select_related("parent")
 
 
-def child_regions(*, user: User) -> QuerySet[Region]:
+# Compiled once per process (core.prepared): the search form and the lists show these on every request.
+_children = prepared(lambda parent_id: Region.objects.filter(parent_id=parent_id).order_by("code"))
+
+
+def child_regions(*, user: User) -> list[Region]:
     """The level below the user's own region: townships for the county, villages for a township."""
-    if user.region is None:
-        return Region.objects.none()
-    return user.region.children.order_by("code")
+    if user.region_id is None:
+        return []
+    return _children(user.region_id)

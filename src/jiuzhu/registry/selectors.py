@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from jiuzhu.accounts.models import User
 from jiuzhu.core import pii
 from jiuzhu.core.idcard import normalize, upgrade_15
 from jiuzhu.core.models import AuditEntry
-from jiuzhu.core.scope import prefix_q, scope_q
+from jiuzhu.core.pagination import PreparedRows
+from jiuzhu.core.prepared import prepared
+from jiuzhu.core.scope import code_range, prefix_q, scope_q
 from jiuzhu.registry.models import Household, Person
 from jiuzhu.registry.names import looks_like_initials
 
@@ -25,28 +29,55 @@ def persons_visible(*, user: User) -> QuerySet[Person]:
     return Person.objects.filter(scope_q(user))
 
 
+# The household page's reads, compiled once per process (core.prepared): it is the page most asked for.
+_household_in = prepared(
+    lambda pk, low, high: Household.objects.filter(pk=pk, region_code__range=(low, high)).select_related(
+        "region", "region__parent"
+    )
+)
+_members = prepared(lambda household_id: Person.objects.filter(household_id=household_id).order_by("id"))
+
+
 def household_get(*, user: User, pk: int) -> Household:
     """The household, or 404 when it does not exist or lies outside the user's region."""
-    return get_object_or_404(households_visible(user=user).select_related("region", "region__parent"), pk=pk)
+    prefix = getattr(user, "scope_prefix", None)
+    try:
+        found = _household_in(int(pk), *code_range(prefix)) if prefix else []
+    except (TypeError, ValueError):
+        found = []
+    if not found:
+        raise Http404("No Household matches the given query.")
+    return found[0]
 
 
 def person_get(*, user: User, pk: int) -> Person:
     return get_object_or_404(persons_visible(user=user).select_related("household"), pk=pk)
 
 
-def household_members(*, household: Household) -> QuerySet[Person]:
-    return household.members.order_by("id")
+def household_members(*, household: Household) -> list[Person]:
+    return _members(household.pk)
 
 
 def household_history(
     *, household: Household, limit: int = 100, members: list[Person] | None = None
-) -> QuerySet[AuditEntry]:
+) -> list[AuditEntry]:
     """The audit entries of the household and its members, newest first; `members`: the members already read."""
     ids = [p.pk for p in members] if members is not None else household.members.values_list("pk", flat=True)
     member_ids = [str(pk) for pk in ids]
-    return AuditEntry.objects.filter(
-        Q(object_type="household", object_id=str(household.pk)) | Q(object_type="person", object_id__in=member_ids)
-    ).order_by("-seq")[:limit]
+    if limit == 100 and member_ids:  # the household page's: compiled once per process and number of members
+        return _history(str(household.pk), *member_ids)
+    return list(
+        AuditEntry.objects.filter(
+            Q(object_type="household", object_id=str(household.pk)) | Q(object_type="person", object_id__in=member_ids)
+        ).order_by("-seq")[:limit]
+    )
+
+
+_history = prepared(
+    lambda household_id, *member_ids: AuditEntry.objects.filter(
+        Q(object_type="household", object_id=household_id) | Q(object_type="person", object_id__in=member_ids)
+    ).order_by("-seq")[:100]
+)
 
 
 @dataclass(frozen=True)
@@ -92,6 +123,75 @@ def person_search(*, user: User, query: SearchQuery) -> QuerySet[Person]:
         by_pinyin = Q(name_pinyin__range=(key, key + "\x7f")) if len(key) > 3 else Q(pk__in=[])
         return qs.filter(by_initials | by_pinyin).order_by("name_initials", "name", "id")
     return qs.filter(name__range=(text, text + "\uffff")).order_by("name", "id")
+
+
+# The columns a search page shows: a person is forty columns, most of them money to convert.
+SEARCH_COLUMNS = (
+    "name",
+    "date_of_death",
+    "id_masked",
+    "sex",
+    "birth_date",
+    "relation",
+    "household__number",
+    "household__head_name",
+    "household__region__name",
+)
+
+
+@cache
+def _search_query(kind: str, in_region: bool, pinyin: bool) -> prepared[..., Person]:
+    """person_search's query of one shape, compiled once per process (core.prepared): the scope's range, the
+    region's range when one is asked, then the kind's values (ranges, or the ID number's hashes)."""
+
+    def build(low: str, high: str, *values: str) -> QuerySet[Person]:
+        qs = Person.objects.filter(region_code__range=(low, high))
+        if in_region:
+            qs, values = qs.filter(region_code__range=values[:2]), values[2:]
+        qs = qs.select_related("household", "household__region").only(*SEARCH_COLUMNS)
+        if kind == "region":
+            return qs.order_by("household__number", "id")
+        if kind == "id_number":
+            return qs.filter(id_number_hash__in=values)
+        if kind == "household_number":
+            return qs.filter(household__number__range=values).order_by("household__number", "id")
+        if kind == "initials":
+            where = Q(name_initials__range=values[:2])
+            if pinyin:
+                where |= Q(name_pinyin__range=values[2:])
+            return qs.filter(where).order_by("name_initials", "name", "id")
+        return qs.filter(name__range=values).order_by("name", "id")
+
+    return prepared(build)
+
+
+def person_search_rows(*, user: User, query: SearchQuery, per_page: int) -> PreparedRows | None:
+    """What person_search finds, with the search page's columns, as prepared rows for CappedPaginator; None
+    when there is nothing to search (no text, no region) or no scope: person_search answers those."""
+    prefix = getattr(user, "scope_prefix", None)
+    text = query.text.strip()
+    if (not text and not query.region) or not prefix:
+        return None
+    args = [*code_range(prefix)]
+    if query.region:
+        args += code_range(query.region)
+    if not text:
+        return PreparedRows(_search_query("region", bool(query.region), False), *args, per_page=per_page)
+    kind, pinyin = _search_kind(text), False
+    if kind == "id_number":
+        number = normalize(text)
+        if len(number) == 15:
+            number = upgrade_15(number)
+        args += pii.lookup_hashes(number)
+    elif kind == "household_number":
+        args += [text.ljust(17, "0"), text.ljust(17, "9")]
+    elif kind == "initials":
+        key = text.lower()
+        pinyin = len(key) > 3  # full pinyin ("zhangsan") when the text is longer than a name's initials
+        args += [key, key + "\x7f"] * (2 if pinyin else 1)
+    else:
+        args += [text, text + "\uffff"]
+    return PreparedRows(_search_query(kind, bool(query.region), pinyin), *args, per_page=per_page)
 
 
 def registry_counts(*, user: User) -> dict[str, int]:

@@ -54,3 +54,15 @@ def test_the_menu_links_each_page(client, caseworker_a):
         nav = client.get(reverse("core:home")).context["nav"]
         urls = [sub["url"] for item in nav for sub in item.get("entries", [item])]
         assert reverse("registry:search") in urls and reverse("cases:todo") in urls
+
+
+def test_an_expired_session_is_no_session(client, caseworker_a):
+    """core.sessions reads the session by its key alone and checks its expiry itself, as Django's store does."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(caseworker_a)
+    assert client.get(reverse("registry:search")).status_code == 200
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    response = client.get(reverse("registry:search"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
