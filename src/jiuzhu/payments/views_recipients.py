@@ -61,7 +61,7 @@ def recipient_list(request: AuthedRequest) -> HttpResponse:
     page.object_list = rows = list(page.object_list)
     began = first_months(rows)
     for e in rows:
-        e.began = began[e.pk]  # type: ignore[attr-defined]  # the first link's start, for the template
+        e.began = began[e.pk]  # the first link's start, for the template
     return render(
         request,
         "payments/recipients.html",
