@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuzhu.accounts.models import Capability, User
+from jiuzhu.core import messages
 from jiuzhu.core.audit import audit_record
 from jiuzhu.core.bulk import big_write_cache, read_frame, reserve_ids
 from jiuzhu.core.models import AuditAction
@@ -305,7 +306,7 @@ def entitlements_recompute(
             region_code=region.code,
             summary=_("提标重新核定：%(key)s 自 %(m)s 起，调高 %(n)d 项待遇，每月增加 %(a)s 元；%(d)d 项待人工核定")
             % {
-                "key": key,
+                "key": _(PARAMETER_SPECS[key].label) if key in PARAMETER_SPECS else key,
                 "m": f"{month:%Y-%m}",
                 "n": rises.height,
                 "a": fen_to_yuan(increase),
@@ -369,7 +370,10 @@ def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str,
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     today = connection.ops.adapt_datefield_value(timezone.localdate())
     by = actor.pk if actor else None
-    reason = _("提标重新核定（%(key)s 自 %(m)s 起）") % {"key": key, "m": f"{month:%Y-%m}"}
+    # Named by the parameter's label (城市低保标准), not its key, in each reader's language (core.messages).
+    spec = PARAMETER_SPECS.get(key)
+    name = messages.msg(spec.label) if spec is not None else key
+    reason = messages.msg("提标重新核定（%(key)s 自 %(m)s 起）", key=name, m=f"{month:%Y-%m}")
     writing = _("写入调整后的待遇")
     new_ids = reserve_ids(Entitlement, n)
     staged = rises.select(

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
-from jiuzhu.core.messages import plain
+from jiuzhu.core.messages import plain, translated
 from jiuzhu.payments import services
 from jiuzhu.payments.models import Cause, Entitlement, EntitlementEvent, EntitlementStatus, EventKind
 from jiuzhu.payments.services.recompute import entitlements_recompute
@@ -39,6 +40,10 @@ def test_a_raise_becomes_a_new_link_from_its_month_and_back_pay(standards, dibao
         Decimal("528.00"),
         Decimal("600.00"),
     )
+    # The change names the standard by its label, in the reader's language, never by its key.
+    assert plain(event.note) == "提标重新核定（城市低保标准 自 2026-04 起）"
+    with translation.override("en"):
+        assert "dibao.standard" not in translated(event.note) and "2026-04" in translated(event.note)
     lines = services.adjustments(month=D("2026-07-01"), region_code_prefix="330727")
     assert lines.select("service_month", "kind", "amount_fen").rows() == [
         (D("2026-04-01"), "backpay", 7200),
