@@ -316,7 +316,9 @@ def _linshi_pool(county: Region) -> list[Household]:
     hardship = Person.objects.filter(Q(serious_illness=True) | ~Q(disability_grade=None), date_of_death=None)
     roll = Entitlement.objects.values("household_id")
     where = Q(pk__in=hardship.values("household_id")) | Q(pk__in=roll)
-    return list(Household.objects.filter(prefix_q(county.prefix), where).exclude(bank_account_enc="").order_by("pk"))
+    households = Household.objects.filter(prefix_q(county.prefix), where).exclude(bank_account_enc="")
+    living = Count("members", filter=Q(members__date_of_death=None))
+    return list(households.annotate(living=living).order_by("pk"))
 
 
 def _linshi_grants(*, month: dt.date, actor: User, pool: list[Household]) -> int:
@@ -330,7 +332,7 @@ def _linshi_grants(*, month: dt.date, actor: User, pool: list[Household]) -> int
     chosen = rng.sample(pool, min(len(pool), max(2, len(pool) // 100)))
     for household in chosen:
         kind, note = rng.choice(_LINSHI_NOTES)
-        members = min(3, household.members.filter(date_of_death=None).count() or 1)
+        members = min(3, household.living or 1)  # type: ignore[attr-defined]  # annotated by _linshi_pool
         one_off_grant_record(
             actor=actor,
             household=household,

@@ -47,6 +47,7 @@ from jiuzhu.payments.models import (
 )
 from jiuzhu.policy import inputs
 from jiuzhu.policy.models import Parameter
+from jiuzhu.policy.parameters import parameter_label
 from jiuzhu.policy.rules import MONTHLY_PROGRAMS, PARAMETER_SPECS, evaluate
 from jiuzhu.policy.selectors import ancestor_codes, parameters_frame
 from jiuzhu.regions.models import Region
@@ -306,7 +307,7 @@ def entitlements_recompute(
             region_code=region.code,
             summary=_("提标重新核定：%(key)s 自 %(m)s 起，调高 %(n)d 项待遇，每月增加 %(a)s 元；%(d)d 项待人工核定")
             % {
-                "key": _(PARAMETER_SPECS[key].label) if key in PARAMETER_SPECS else key,
+                "key": parameter_label(key),
                 "m": f"{month:%Y-%m}",
                 "n": rises.height,
                 "a": fen_to_yuan(increase),
