@@ -19,6 +19,12 @@ def _shown(page) -> list[str]:
     return sorted(page.locator("#recipients tbody td:first-child a").all_inner_texts())
 
 
+def _search(page) -> None:
+    """Submits the filters and waits for the page they give (reading the table at once may read the old one)."""
+    with page.expect_navigation():
+        page.click(".searchbar button")
+
+
 def test_the_roster_filtered_and_exported(page, live_server, county, paying, approver, tmp_path):
     services.entitlement_suspend(
         actor=approver, entitlement=paying["a3"], reason="外出未联系上", on=dt.date(2026, 10, 20)
@@ -26,20 +32,20 @@ def test_the_roster_filtered_and_exported(page, live_server, county, paying, app
     login(page, live_server.url, "approver")
     menu(page, "在保对象")
     page.fill("input[name=month]", "2026-12")
-    page.click(".searchbar button")
+    _search(page)
     every = {e.household.number for e in paying.values() if e is not paying["a3"]}
     assert set(_shown(page)) == every  # paid in December: all but the suspended one
 
     # 农村低保 in 安文街道, paid: a2 only (a3 is suspended, b1 is in 尖山镇)
     page.select_option("select[name=program]", "dibao_rural")
     page.select_option("select[name=region]", label=county.township_a.name)
-    page.click(".searchbar button")
+    _search(page)
     assert _shown(page) == [paying["a2"].household.number]
     assert "共 1 户 1 人" in page.inner_text("#recipient-totals") and "396.50" in page.inner_text("#recipient-totals")
 
     # The same, suspended: a3
     page.select_option("select[name=status]", "suspended")
-    page.click(".searchbar button")
+    _search(page)
     assert _shown(page) == [paying["a3"].household.number]
     assert "暂停发放" in page.inner_text("#recipients")
     screenshot(page, "payments-recipients-filtered")
