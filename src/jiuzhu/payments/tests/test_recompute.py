@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.utils import translation
 
 from jiuzhu.core.messages import plain, translated
@@ -55,6 +56,24 @@ def test_a_raise_becomes_a_new_link_from_its_month_and_back_pay(standards, dibao
     again = entitlements_recompute(actor=admin, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
     assert (again.raised, again.already) == (0, 1)
     assert Entitlement.objects.filter(household=dibao.household).count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="HOT updates and fillfactor are PostgreSQL's")
+def test_closing_the_old_links_writes_no_index(standards, dibao, admin):
+    """A 提标 closes every link it raises: that UPDATE (status, reason, end_month) must stay a HOT update, on
+    a page the table keeps half free (payments 0010), so no index may hold one of those columns."""
+    pay_months(standards, [dibao], D("2026-01-01"), 6)
+    raise_standard(standards, admin, "600")
+    with connection.cursor() as cur:
+        cur.execute("SELECT reloptions FROM pg_class WHERE relname = 'payments_entitlement'")
+        assert "fillfactor=50" in (cur.fetchone()[0] or [])
+        entitlements_recompute(actor=admin, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
+        # This transaction's own counts (the test runs in one).
+        cur.execute(
+            "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = 'payments_entitlement'"
+        )
+        updated, hot = cur.fetchone()
+    assert updated >= 1 and hot == updated
 
 
 def test_a_fall_is_listed_for_a_person_to_decide_not_applied(standards, dibao, admin):
