@@ -337,27 +337,38 @@ def entitlements_recompute(
 def _stage(frame: pl.DataFrame) -> str:
     """The rises as a temporary table (old_id, new_id, from_month, end_before, amount_before, amount_after),
     written in bulk (COPY on PostgreSQL): the new links, their persons and events and the old links' end are
-    then each one statement joined on it, instead of a million values sent twice and IN lists of ids."""
+    then each one statement joined on it, instead of a million values sent twice and IN lists of ids. The new
+    links' ids: on PostgreSQL the table's sequence, drawn by the server as the rows arrive (in the frame's
+    order); on SQLite the frame's `new_id` (reserve_ids, under the write lock)."""
     table = "jz_recompute_stage"
-    columns = "old_id, new_id, from_month, end_before, amount_before, amount_after"
+    columns = "old_id, from_month, end_before, amount_before, amount_after"
+    rest = (
+        "from_month DATE NOT NULL, end_before DATE NOT NULL, amount_before DECIMAL(12, 2) NOT NULL, "
+        "amount_after DECIMAL(12, 2) NOT NULL"
+    )
     with connection.cursor() as cur:
         cur.execute(f"DROP TABLE IF EXISTS {table}")
-        cur.execute(
-            f"CREATE TEMPORARY TABLE {table} (old_id BIGINT PRIMARY KEY, new_id BIGINT NOT NULL, "
-            "from_month DATE NOT NULL, end_before DATE NOT NULL, amount_before DECIMAL(12, 2) NOT NULL, "
-            "amount_after DECIMAL(12, 2) NOT NULL)"
-        )
         if connection.vendor == "postgresql":
+            cur.execute("SELECT pg_get_serial_sequence(%s, %s)", [Entitlement._meta.db_table, "id"])
+            sequence = cur.fetchone()[0].replace("'", "''")  # "public.payments_entitlement_id_seq", as text
+            cur.execute(
+                f"CREATE TEMPORARY TABLE {table} (old_id BIGINT PRIMARY KEY, "
+                f"new_id BIGINT NOT NULL DEFAULT nextval('{sequence}'::regclass), {rest})"
+            )
             raw = cur.cursor  # the driver's cursor, in Django's transaction
-            buf = frame.write_csv(include_header=False)
+            buf = frame.select(columns.split(", ")).write_csv(include_header=False)
             with raw.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
                 copy.write(buf)
             cur.execute(f"ANALYZE {table}")  # a temporary table has no statistics until asked
         else:
-            rows = frame.with_columns(
-                pl.col("from_month").dt.strftime("%Y-%m-%d"), pl.col("end_before").dt.strftime("%Y-%m-%d")
-            ).rows()
-            cur.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)", rows)
+            cur.execute(f"CREATE TEMPORARY TABLE {table} (old_id BIGINT PRIMARY KEY, new_id BIGINT NOT NULL, {rest})")
+            both = f"old_id, new_id, {columns[len('old_id, ') :]}"
+            rows = (
+                frame.select(both.split(", "))
+                .with_columns(pl.col(c).dt.strftime("%Y-%m-%d") for c in ("from_month", "end_before"))
+                .rows()
+            )
+            cur.executemany(f"INSERT INTO {table} ({both}) VALUES (%s, %s, %s, %s, %s, %s)", rows)
     return table
 
 
@@ -376,15 +387,15 @@ def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str,
     name = messages.msg(spec.label) if spec is not None else key
     reason = messages.msg("提标重新核定（%(key)s 自 %(m)s 起）", key=name, m=f"{month:%Y-%m}")
     writing = _("写入调整后的待遇")
-    new_ids = reserve_ids(Entitlement, n)
     staged = rises.select(
         pl.col("id").alias("old_id"),
-        pl.Series("new_id", new_ids, dtype=pl.Int64),
         "from_month",
         pl.col("from_month").dt.offset_by("-1mo").alias("end_before"),
         _yuan_text(pl.col("current_fen")).alias("amount_before"),
         _yuan_text(pl.col("current_fen") + pl.col("delta")).alias("amount_after"),
     )
+    if connection.vendor != "postgresql":
+        staged = staged.with_columns(pl.Series("new_id", reserve_ids(Entitlement, n), dtype=pl.Int64))
     stage = _stage(staged)
     progress(70, writing)
     ent = connection.ops.quote_name(Entitlement._meta.db_table)
