@@ -175,7 +175,7 @@ class _Pairs:
         one_pass: bool = True,
     ) -> Q:
         """A filter for rows of these pairs: one IN list per programme, or the whole scope when they are many
-        (then narrow the frame with `only`), read in one pass when wide unless `one_pass` is False (the
+        (then narrow the frame with `_Key.only`), read in one pass when wide unless `one_pass` is False (the
         payroll lines: years of them, of which a few months are read through their indexes)."""
         if self.pairs.height > _IN_LIMIT:
             wide = self.wide and one_pass
@@ -185,11 +185,6 @@ class _Pairs:
         for (p,), group in self.pairs.group_by("program", maintain_order=True):
             q |= Q(**{program: p, f"{household}__in": group["household_id"].to_list()})
         return q
-
-    def only(self, frame: pl.DataFrame) -> pl.DataFrame:
-        if self.pairs.height <= _IN_LIMIT:
-            return frame
-        return frame.join(self.pairs, on=["household_id", "program"], how="semi")
 
 
 def _due(entitlements: pl.DataFrame, *, lo: dt.date, hi: dt.date) -> pl.DataFrame:
@@ -258,11 +253,6 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
             "suspended_from": pl.Date,
         },
     )
-    keys = ["household_id", "program", "service_month"]
-    due = _due(pairs.only(ents), lo=lo, hi=hi)
-    due_sum = due.group_by(keys).agg(
-        pl.col("due_fen").sum(), pl.col("entitlement_id").sort_by("entitlement_id").last().alias("due_ent")
-    )
     # One-off lines (services.oneoff) are settled by their source_key, never against an entitlement's month.
     in_window = Q(service_month__gte=lo, service_month__lte=hi, kind__in=MONTHLY_KINDS)
     paid_rows = (
@@ -294,48 +284,96 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
             read_frame(coll_rows, settled_schema).with_columns(pl.col("paid_fen").neg()),
         ]
     )
-    paid_sum = pairs.only(paid).group_by(keys).agg(pl.col("paid_fen").sum(), pl.col("paid_ent").max())
     failed_months = read_frame(
-        # order_by(): the model's ordering would add its columns to the DISTINCT and repeat a month.
+        # order_by(): the model's order would add its columns to the DISTINCT and repeat a month.
         PayrollLine.objects.filter(lines_of, in_window, status=LineStatus.FAILED)
         .order_by()
         .values_list("household_id", "program", "service_month")
         .distinct(),
         {"household_id": pl.Int64, "program": pl.String, "service_month": pl.Date},
-    ).with_columns(failed=pl.lit(True))
-    failed_months = pairs.only(failed_months)
+    )
+    key = _Key.of(settle, ents, paid, failed_months)
+    wanted = settle.select(key.pair())
+    due_sum = (
+        _due(key.only(ents, wanted), lo=lo, hi=hi)
+        .group_by(key.full())
+        .agg(pl.col("due_fen").sum(), pl.col("entitlement_id").max().alias("due_ent"))
+    )
+    paid_sum = key.only(paid, wanted).group_by(key.full()).agg(pl.col("paid_fen").sum(), pl.col("paid_ent").max())
+    failed = key.only(failed_months, wanted).select(key.full()).unique().with_columns(failed=pl.lit(True))
     diff = (
-        due_sum.join(paid_sum, on=keys, how="full", coalesce=True)
-        .with_columns(
-            pl.col("due_fen").fill_null(0),
-            pl.col("paid_fen").fill_null(0),
-        )
+        due_sum.join(paid_sum, on="k", how="full", coalesce=True)
+        .with_columns(pl.col("due_fen").fill_null(0), pl.col("paid_fen").fill_null(0))
         .with_columns(amount_fen=pl.col("due_fen") - pl.col("paid_fen"))
         .filter(pl.col("amount_fen") != 0)
-        .join(failed_months, on=keys, how="left")
+        .join(failed, on="k", how="left")
     )
     if diff.height == 0:
         return _empty_lines()
-    causes = _causes(diff, pairs)
-    return (
-        diff.join(causes, on=keys, how="left")
-        .with_columns(
-            entitlement_id=pl.coalesce("due_ent", "paid_ent"),
-            kind=pl.when(pl.col("amount_fen") > 0)
-            .then(pl.lit(LineKind.BACKPAY.value))
-            .otherwise(pl.lit(LineKind.RECOVERY.value)),
-            cause=pl.when(pl.col("failed").fill_null(False))
-            .then(pl.lit(Cause.ACCOUNT.value))
-            .otherwise(pl.col("cause").fill_null(Cause.CORRECTION.value)),
-        )
-        .with_columns(note=_note_expr())
-        .select(list(LINE_SCHEMA))
-        .sort(keys)
+    diff = _with_causes(diff, key, pairs)
+    lines = diff.sort("k").with_columns(
+        *key.decode(),
+        entitlement_id=pl.coalesce("due_ent", "paid_ent"),
+        kind=pl.when(pl.col("amount_fen") > 0)
+        .then(pl.lit(LineKind.BACKPAY.value))
+        .otherwise(pl.lit(LineKind.RECOVERY.value)),
+        cause=pl.when(pl.col("failed").fill_null(False))
+        .then(pl.lit(Cause.ACCOUNT.value))
+        .otherwise(pl.col("cause").fill_null(Cause.CORRECTION.value)),
     )
+    # The note of each (month, cause, sign) once, joined on: a county's 提标 is millions of lines, a dozen notes.
+    kinds = ["service_month", "cause", "kind"]
+    notes = (
+        lines.select(kinds).unique().with_columns(note=_note_expr(positive=pl.col("kind") == LineKind.BACKPAY.value))
+    )
+    return lines.join(notes, on=kinds, how="left", maintain_order="left").select(list(LINE_SCHEMA))
 
 
-def _causes(diff: pl.DataFrame, pairs: _Pairs) -> pl.DataFrame:
-    """Per household × programme × month, the cause of the latest change in force that month."""
+# A month in a key: months since 1970-01 (below 4096: until the year 2311).
+_MONTHS = 4096
+
+
+@dataclass(frozen=True)
+class _Key:
+    """(household_id, program, service_month) as one integer `k`, and (household_id, program) as `hp`: the
+    joins and groupings of a county's arrears (millions of rows) on one integer instead of three columns,
+    one of them text. Programmes are numbered in their sorted order, so that ordering by `k` orders by the
+    three columns."""
+
+    programs: list[str]
+
+    @classmethod
+    def of(cls, *frames: pl.DataFrame) -> _Key:
+        names: set[str] = set()
+        for frame in frames:
+            names.update(frame["program"].drop_nulls().unique().to_list())
+        return cls(sorted(names))
+
+    def pair(self) -> pl.Expr:
+        code = pl.col("program").cast(pl.Enum(self.programs)).to_physical().cast(pl.Int64)
+        return (pl.col("household_id") * len(self.programs) + code).alias("hp")
+
+    def full(self, month: str = "service_month") -> pl.Expr:
+        months = (pl.col(month).dt.year().cast(pl.Int64) - 1970) * 12 + pl.col(month).dt.month().cast(pl.Int64) - 1
+        return (self.pair() * _MONTHS + months).alias("k")
+
+    def only(self, frame: pl.DataFrame, wanted: pl.DataFrame) -> pl.DataFrame:
+        """The rows of `frame` whose household and programme are among `wanted` (a frame of `hp`)."""
+        return frame.with_columns(self.pair()).join(wanted, on="hp", how="semi").drop("hp")
+
+    def decode(self) -> list[pl.Expr]:
+        pair, months = pl.col("k") // _MONTHS, pl.col("k") % _MONTHS
+        n = len(self.programs)
+        return [
+            (pair // n).alias("household_id"),
+            pl.lit(pl.Series(self.programs, dtype=pl.String)).gather(pair % n).alias("program"),
+            pl.date(1970 + months // 12, months % 12 + 1, 1).alias("service_month"),
+        ]
+
+
+def _with_causes(diff: pl.DataFrame, key: _Key, pairs: _Pairs) -> pl.DataFrame:
+    """`diff` (keyed by `k`) with the cause of the latest change in force in each household × programme ×
+    month."""
     rows = (
         EntitlementEvent.objects.filter(
             pairs.q(
@@ -354,27 +392,32 @@ def _causes(diff: pl.DataFrame, pairs: _Pairs) -> pl.DataFrame:
             "cause": pl.String,
             "id": pl.Int64,
         },
-    ).sort("effective_month", "id")
-    months = diff.select("household_id", "program", "service_month").sort("service_month")
-    return months.join_asof(
-        events,
-        left_on="service_month",
-        right_on="effective_month",
-        by=["household_id", "program"],
-        strategy="backward",
-        check_sortedness=False,
-    ).select("household_id", "program", "service_month", "cause")
+    )
+    # Programmes the differences do not name cannot match: left out before the key (which numbers only theirs).
+    events = (
+        events.filter(pl.col("program").is_in(key.programs))
+        .with_columns(key.full("effective_month").alias("at"))
+        .select((pl.col("at") // _MONTHS).alias("hp"), (pl.col("at") % _MONTHS).alias("m"), "id", "cause")
+        .sort("m", "id")
+        .drop("id")
+    )
+    return (
+        diff.with_columns(hp=pl.col("k") // _MONTHS, m=pl.col("k") % _MONTHS)
+        .sort("m")
+        .join_asof(events, on="m", by="hp", strategy="backward", check_sortedness=False)
+        .drop("hp", "m")
+    )
 
 
-def _note_expr() -> pl.Expr:
-    """ "2026-06 提标补发": the month, then the cause and the kind as one phrase, a marked message (core.messages)
-    each reader reads in their language."""
+def _note_expr(*, positive: pl.Expr) -> pl.Expr:
+    """ "2026-06 提标补发": the month, then the cause and the kind (back pay where `positive`, else recovery) as
+    one phrase, a marked message (core.messages) each reader reads in their language."""
     phrases = {
         f"{cause.value}|{sign}": messages.msg("%(cause)s%(kind)s", cause=messages.msg(word), kind=messages.msg(kind))
         for cause, word in _CAUSE_WORD.items()
         for sign, kind in (("+", gettext_noop("补发")), ("-", gettext_noop("扣回")))
     }
-    sign = pl.when(pl.col("amount_fen") > 0).then(pl.lit("+")).otherwise(pl.lit("-"))
+    sign = pl.when(positive).then(pl.lit("+")).otherwise(pl.lit("-"))
     phrase = pl.concat_str(pl.col("cause"), pl.lit("|"), sign).replace_strict(
         phrases, default=messages.msg(gettext_noop("差错更正"))
     )
