@@ -122,10 +122,12 @@ def _require(actor: User | None, region: Region) -> None:
         raise PermissionDenied(_("无权按调整后的标准重新核定待遇"))
 
 
-def _engine_amounts(region: Region, on: dt.date) -> pl.DataFrame:
-    """household_id, program, before_fen, after_fen: every monthly programme's amount with the parameters in
-    force the day before `on` and on `on`, both on the households' facts of `on`. Only households with a
-    running entitlement are read (a subquery, not a list of ids): most of a registry receives nothing."""
+def _engine_amounts(running: pl.DataFrame, region: Region, on: dt.date) -> pl.DataFrame:
+    """`running` (one row per entitlement: household_id, program) with before_fen and after_fen: the engine's
+    amount of its programme with the parameters in force the day before `on` and on `on`, both on the
+    households' facts of `on` (null for a programme the engine does not compute). Only households with a
+    running entitlement are read (a subquery, not a list of ids): most of a registry receives nothing; only
+    the programmes they draw are computed."""
     entitled = Entitlement.objects.filter(
         wide_prefix_q(Entitlement, region.prefix), status=EntitlementStatus.ACTIVE
     ).values("household_id")
@@ -135,19 +137,33 @@ def _engine_amounts(region: Region, on: dt.date) -> pl.DataFrame:
         display=False,
     )
     households, persons = inputs.registry_frames(raw, on)
-    schema = {"household_id": pl.Int64, "program": pl.String, "before_fen": pl.Int64, "after_fen": pl.Int64}
-    if households.height == 0:
-        return pl.DataFrame(schema=schema)
+    programs = sorted(set(running["program"].unique().to_list()) & set(MONTHLY_PROGRAMS))
+    if households.height == 0 or not programs:
+        return running.with_columns(before_fen=pl.lit(None, pl.Int64), after_fen=pl.lit(None, pl.Int64))
     stored = parameters_frame(regions=[region], below=True)
     sides = []
-    for tag, params in (("before_fen", stored.filter(pl.col("effective_from") < on)), ("after_fen", stored)):
-        out = evaluate(households, persons, params, explain=False).households
+    for tag, params in (("before", stored.filter(pl.col("effective_from") < on)), ("after", stored)):
+        out = evaluate(households, persons, params, explain=False, programs=programs).households
         sides.append(
-            out.select("household_id", *(pl.col(f"{c}.monthly").fill_null(0).alias(c) for c in MONTHLY_PROGRAMS))
-            .unpivot(index="household_id", variable_name="program", value_name=tag)
-            .with_columns(pl.col(tag).cast(pl.Int64))
+            out.select(
+                "household_id",
+                *(pl.col(f"{p}.monthly").fill_null(0).cast(pl.Int64).alias(f"{tag}:{p}") for p in programs),
+            )
         )
-    return sides[0].join(sides[1], on=["household_id", "program"]).select(list(schema))
+    # Wide, one row per household; each entitlement then takes its programme's column (no unpivot of every
+    # programme of a million households, no join on text).
+    wide = sides[0].join(sides[1], on="household_id")
+
+    def pick(tag: str) -> pl.Expr:
+        return pl.coalesce(pl.when(pl.col("program") == p).then(pl.col(f"{tag}:{p}")) for p in programs).alias(
+            f"{tag}_fen"
+        )
+
+    return (
+        running.join(wide, on="household_id", how="left")
+        .with_columns(pick("before"), pick("after"))
+        .drop([f"{tag}:{p}" for tag in ("before", "after") for p in programs])
+    )
 
 
 def _saved_at(*, key: str, effective_from: dt.date, codes: list[str]) -> dt.datetime:
@@ -260,13 +276,10 @@ def entitlements_recompute(
     if effective_from != month:
         # A standard that changes mid-month applies from the next whole month (paid monthly).
         month = add_months(month, 1)
-    report(5, _("按新旧标准测算各户金额"))
-    amounts = _engine_amounts(region, month)
-    report(45, _("读取正在享受的待遇"))
+    report(5, _("读取正在享受的待遇"))
     running = _running(
         region, month, _saved_at(key=key, effective_from=effective_from, codes=ancestor_codes(region.code))
     )
-    report(55, _("比较新旧金额"))
     # Links an earlier apply of this date made (all of them when it is applied again: a subquery, not a list).
     already = read_frame(
         EntitlementEvent.objects.filter(
@@ -281,13 +294,14 @@ def entitlements_recompute(
         .values_list("entitlement_id"),
         {"id": pl.Int64},
     )["id"].unique()
+    report(15, _("按新旧标准测算各户金额"))
     frame = (
-        running.filter(~pl.col("id").is_in(already.implode()))
-        .join(amounts, on=["household_id", "program"], how="left")
+        _engine_amounts(running.filter(~pl.col("id").is_in(already.implode())), region, month)
         .with_columns(delta=(pl.col("after_fen") - pl.col("before_fen")).fill_null(0))
         # Links that pay the same months: those running at `month`, or those beginning after it.
         .with_columns(links=pl.len().over("household_id", "program", pl.col("start_month") > month))
     )
+    report(55, _("比较新旧金额"))
     several = frame.filter((pl.col("delta") != 0) & (pl.col("links") > 1))
     single = frame.filter(pl.col("links") == 1)
     rises = single.filter(pl.col("delta") > 0)

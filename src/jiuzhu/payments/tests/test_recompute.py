@@ -58,6 +58,20 @@ def test_a_raise_becomes_a_new_link_from_its_month_and_back_pay(standards, dibao
     assert Entitlement.objects.filter(household=dibao.household).count() == 2
 
 
+def test_each_entitlement_is_weighed_against_its_own_programme(standards, dibao, approver, admin):
+    """A household drawing two programmes: the raise of the 低保 standard changes its 低保 link only; the
+    other keeps its amount (the engine computes only the programmes drawn, each link reads its own)."""
+    from jiuzhu.payments.tests.conftest import entitle
+
+    other = entitle(approver, dibao.household, "gaoling", "50", "2026-01-01")
+    pay_months(standards, [dibao, other], D("2026-01-01"), 6)
+    raise_standard(standards, admin, "600")
+    result = entitlements_recompute(actor=admin, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
+    assert (result.evaluated, result.raised, result.monthly_increase) == (2, 1, Decimal("72.00"))
+    assert Entitlement.objects.get(previous=dibao).monthly_amount == Decimal("600.00")
+    assert not Entitlement.objects.filter(previous=other).exists()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="HOT updates and fillfactor are PostgreSQL's")
 def test_closing_the_old_links_writes_no_index(standards, dibao, admin):
     """A 提标 closes every link it raises: that UPDATE (status, reason, end_month) must stay a HOT update, on
