@@ -40,14 +40,26 @@ def counter_next(*, kind: str, key: str, floor: Callable[[], int], count: int = 
     return start
 
 
+# Series per statement in counters_raise: an IN list well under SQLite's limit of bound variables.
+_RAISE_CHUNK = 500
+
+
 def counters_raise(*, kind: str, highest: dict[str, int]) -> None:
     """Lock the series `highest` names (in key order, so that two bulk writers cannot deadlock) and move each
     past the serial given: a bulk insert that numbered its rows itself holds the series until it commits, so a
-    single registration meanwhile waits and then numbers after it instead of colliding."""
+    single registration meanwhile waits and then numbers after it instead of colliding. Set-based: a province's
+    roster names thousands of villages, each series is created if missing, locked and raised a chunk of series
+    at a time (three statements per chunk, not two or three per series)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("counters_raise must run inside a transaction")
-    for key in sorted(highest):
-        row = _locked(kind, key)
-        if highest[key] > row.value:
-            row.value = highest[key]
-            row.save(update_fields=["value"])
+    keys = sorted(highest)
+    for start in range(0, len(keys), _RAISE_CHUNK):
+        chunk = keys[start : start + _RAISE_CHUNK]
+        # Missing series created; one a parallel transaction creates meanwhile is left to it (then locked below).
+        Counter.objects.bulk_create([Counter(kind=kind, key=k) for k in chunk], ignore_conflicts=True)
+        # Locked in key order: the rows are locked as the sorted scan returns them.
+        rows = list(Counter.objects.select_for_update().filter(kind=kind, key__in=chunk).order_by("key"))
+        raised = [row for row in rows if highest[row.key] > row.value]
+        for row in raised:
+            row.value = highest[row.key]
+        Counter.objects.bulk_update(raised, ["value"], batch_size=_RAISE_CHUNK)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import polars as pl
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -242,7 +242,10 @@ def _check_existing_people(frame: pl.DataFrame, errors: Errors, actor: User | No
     here = _("该身份证号已登记在户 %(n)s")
     # Saying where would tell an outsider that this person lives in another township.
     elsewhere = _("该身份证号已在其他地区登记")
-    for i, chunk in enumerate(chunks(hashes)):
+    # PostgreSQL takes a long list of values in one statement (one index probe each); SQLite's bound variables
+    # are limited. At a million persons: 50 queries instead of 1 100.
+    size = 20_000 if connection.vendor == "postgresql" else IN_CHUNK
+    for i, chunk in enumerate(chunks(hashes, size)):
         existing = Person.objects.filter(id_number_hash__in=chunk).values_list(
             "id_number_hash", "household__number", "household__region_code"
         )
@@ -251,8 +254,8 @@ def _check_existing_people(frame: pl.DataFrame, errors: Errors, actor: User | No
             mine = scope is None or region_code.startswith(scope)
             message = here % {"n": number} if mine else elsewhere
             errors.add(row, "id_number", values[row], message)
-        if i % 20 == 0:
-            step(_("核对已登记人员"), 0.15 + 0.2 * (i * IN_CHUNK) / max(len(hashes), 1))
+        if i % max(1, 20 * IN_CHUNK // size) == 0:
+            step(_("核对已登记人员"), 0.15 + 0.2 * (i * size) / max(len(hashes), 1))
 
 
 def _frames(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, int]:
