@@ -204,6 +204,8 @@ def _pairs(hh: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
     resolved once per pair. Pairs are told apart by a hash of both, checked against the households'
     own values, with a join on the text as the fallback should two pairs ever share a hash."""
     keys = hh.select("region", "date")
+    if hh.height == 1:  # one household (its page): one pair, nothing to tell apart
+        return keys.with_row_index("pair"), pl.Series("pair", [0], dtype=pl.UInt32)
     h = keys.select(pl.struct("region", "date").hash().alias("h"))["h"]
     first = h.arg_unique()
     pairs = keys[first].with_columns(h=h.gather(first)).with_row_index("pair")
@@ -223,6 +225,11 @@ def _layout(hh: pl.DataFrame, persons: pl.DataFrame) -> tuple[pl.DataFrame, pl.S
     (the usual case: both read from the database by id) are recognised in one pass."""
     ids, pid = hh["household_id"], persons["household_id"]
     h = hh.height
+    if h == 1:  # one household (its page): its persons are row 0, whatever their order
+        mine = (pid == ids[0]).fill_null(False)
+        people = persons if mine.all() else persons.filter(mine)
+        rows = pl.Series("_row", np.zeros(people.height, dtype=np.uint32)).set_sorted()
+        return people.hstack([rows]), pl.Series([0, people.height], dtype=pl.Int64)
     increasing = ids.is_sorted() and bool((ids.diff().slice(1) > 0).all())
     if not increasing and ids.n_unique() != h:
         raise ValueError("household_id must be unique")
@@ -290,12 +297,10 @@ def evaluate(
     messages (core/messages.py: the same text with its message ids and parameters, what is stored and then
     shown in the reader's language). `registry` is the set of programme entries (tests give their own)."""
     with run_size(households.height):
-        out = _evaluate(households, persons, params, date=date, explain=explain, programs=programs, registry=registry)
-    if not explain or marked:
-        return out
-    lines = [c for c in out.households.columns if c.endswith(".explain")]
-    plain = out.households.with_columns(pl.col(c).list.eval(fmt.strip(pl.element())) for c in lines)
-    return Evaluation(households=plain, persons=out.persons)
+        return _evaluate(
+            households, persons, params, date=date, explain=explain, plain=not marked, programs=programs,
+            registry=registry,
+        )  # fmt: skip
 
 
 def _evaluate(
@@ -305,6 +310,7 @@ def _evaluate(
     *,
     date: dt.date | None,
     explain: bool,
+    plain: bool,
     programs: Iterable[str] | None,
     registry: Registry,
 ) -> Evaluation:
@@ -340,7 +346,8 @@ def _evaluate(
     details = _details(ps, house, look, entries) if explain else None
     out = [*PERSON_FACTS, *(f"a:{p.code}" for p in entries)]
     return Evaluation(
-        households=_output(house, details, registry.household_programs(codes), entries), persons=ps.select(out)
+        households=_output(house, details, registry.household_programs(codes), entries, plain=plain),
+        persons=ps.select(out),
     )
 
 
@@ -430,10 +437,19 @@ def _details(people: pl.DataFrame, house: pl.DataFrame, look: _Lookup, entries: 
         per_house = per_house.join(listed_lines, on="_row", how="left", maintain_order="left")
     common, granted, refused = dibao.household_lines()
     hh_lines = house.lazy().with_columns(*(look(r) for r in dibao.HOUSEHOLD_LINE_READS), area_name=_area_name())
-    hh_lines = hh_lines.select(
-        "_row", dibao_lines=pl.concat_list(common, pl.when("dibao").then(granted).otherwise(refused))
-    )
+    hh_lines = hh_lines.select("_row", dibao_lines=pl.concat_list(common, _granted_or_refused(house, granted, refused)))
     return collect(hh_lines.join(per_house, on="_row", how="left", maintain_order="left"))
+
+
+def _granted_or_refused(house: pl.DataFrame, granted: pl.Expr, refused: pl.Expr) -> pl.Expr:
+    """The last 低保 line: granted or refused. When every household given takes the same branch (always, for one
+    household's page), only that branch: a branch nobody takes costs its planning and its run all the same."""
+    dibao = house["dibao"].fill_null(False)
+    if dibao.all():
+        return granted
+    if not dibao.any():
+        return refused
+    return pl.when("dibao").then(granted).otherwise(refused)
 
 
 def _area_name() -> pl.Expr:  # compared by terms.std_text
@@ -441,8 +457,18 @@ def _area_name() -> pl.Expr:  # compared by terms.std_text
 
 
 def _output(
-    house: pl.DataFrame, details: pl.DataFrame | None, household: Sequence[Program], entries: Sequence[Program]
+    house: pl.DataFrame,
+    details: pl.DataFrame | None,
+    household: Sequence[Program],
+    entries: Sequence[Program],
+    *,
+    plain: bool,
 ) -> pl.DataFrame:
+    """The households frame; with `plain`, the lines as plain Chinese text (fmt.strip) in the same plan."""
+
+    def text(lines: pl.Expr) -> pl.Expr:
+        return lines.list.eval(fmt.strip(pl.element())) if plain else lines
+
     h = house if details is None else house.join(details, on="_row", how="left", maintain_order="left")
     empty_ids = pl.lit([], dtype=pl.List(pl.Int64))
     dibao_monthly = pl.col("hh_amount") + pl.col("single_total").fill_null(0)
@@ -463,10 +489,9 @@ def _output(
                 .then(pl.col("dibao.persons").fill_null(empty_ids))
                 .otherwise(empty_ids)
                 .alias(f"{p.code}.persons"),
-                pl.when(applies)
-                .then(lines)
-                .otherwise(pl.concat_list(pl.lit(p.household.other_area_line)))
-                .alias(f"{p.code}.explain"),
+                text(pl.when(applies).then(lines).otherwise(pl.concat_list(pl.lit(p.household.other_area_line)))).alias(
+                    f"{p.code}.explain"
+                ),
             ]
     for p in entries:
         monthly = pl.col(f"{p.code}.monthly").fill_null(0)
@@ -475,9 +500,10 @@ def _output(
             lines = pl.col(f"{p.code}.explain")
             out += [
                 pl.col(f"{p.code}.persons").fill_null(empty_ids),
-                pl.when(lines.list.len().fill_null(0) > 0)
-                .then(lines)
-                .otherwise(pl.concat_list(pl.lit(NO_MEMBER_LINE)))
-                .alias(f"{p.code}.explain"),
+                text(
+                    pl.when(lines.list.len().fill_null(0) > 0)
+                    .then(lines)
+                    .otherwise(pl.concat_list(pl.lit(NO_MEMBER_LINE)))
+                ).alias(f"{p.code}.explain"),
             ]
     return collect(h.lazy().select(out))
