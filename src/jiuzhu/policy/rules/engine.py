@@ -16,11 +16,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import polars as pl
 
+from jiuzhu.core import messages
 from jiuzhu.policy.rules import fmt
 from jiuzhu.policy.rules.catalogue import REGISTRY
 from jiuzhu.policy.rules.entry import PersonRule, Program, Registry
@@ -343,7 +344,7 @@ def _evaluate(
         offsets,
     ).rename({f"a:{p.code}": f"{p.code}.monthly" for p in entries})
     house = house.hstack(sums)
-    details = _details(ps, house, look, entries) if explain else None
+    details = _details(ps, house, look, entries, plain=plain) if explain else None
     out = [*PERSON_FACTS, *(f"a:{p.code}" for p in entries)]
     return Evaluation(
         households=_output(house, details, registry.household_programs(codes), entries, plain=plain),
@@ -381,10 +382,16 @@ def _paid_or_about(p: Program) -> pl.Expr:
     return rule.about if rule.about is not None else pl.col(f"a:{p.code}") > 0
 
 
-def _details(people: pl.DataFrame, house: pl.DataFrame, look: _Lookup, entries: Sequence[Program]) -> pl.DataFrame:
+def _details(
+    people: pl.DataFrame, house: pl.DataFrame, look: _Lookup, entries: Sequence[Program], *, plain: bool
+) -> pl.DataFrame:
     """Who is covered and why, per household and programme. Lines are built only for the persons a
     line is about (covered, 单人保 candidates, those an entry's line is about), so most of a million
-    persons cost nothing."""
+    persons cost nothing. With `plain`, each line is stripped of its marks as it is built (fmt.strip)."""
+
+    def text(line: pl.Expr) -> pl.Expr:
+        return fmt.strip(line) if plain else line
+
     shown = pl.any_horizontal(pl.col("dibao_covered"), pl.col("single_cand"), *(_paid_or_about(p) for p in entries))
     reads: list[str] = list(dict.fromkeys(r for p in entries for r in _rule(p).reads))
     base = collect(
@@ -428,7 +435,7 @@ def _details(people: pl.DataFrame, house: pl.DataFrame, look: _Lookup, entries: 
             continue
         # The line is computed before grouping: an expression inside agg() runs group by group.
         some = base.filter(rows)
-        some = some.with_columns(line.alias("line"))
+        some = some.with_columns(text(line).alias("line"))
         listed_lines = (
             some.with_columns(**{f"in:{name}": keep for name, keep in outputs.items()})
             .group_by("_row", maintain_order=True)
@@ -437,7 +444,8 @@ def _details(people: pl.DataFrame, house: pl.DataFrame, look: _Lookup, entries: 
         per_house = per_house.join(listed_lines, on="_row", how="left", maintain_order="left")
     common, granted, refused = dibao.household_lines()
     hh_lines = house.lazy().with_columns(*(look(r) for r in dibao.HOUSEHOLD_LINE_READS), area_name=_area_name())
-    hh_lines = hh_lines.select("_row", dibao_lines=pl.concat_list(common, _granted_or_refused(house, granted, refused)))
+    last = _granted_or_refused(house, granted, refused)
+    hh_lines = hh_lines.select("_row", dibao_lines=pl.concat_list(*(text(line) for line in (*common, last))))
     return collect(hh_lines.join(per_house, on="_row", how="left", maintain_order="left"))
 
 
@@ -464,12 +472,18 @@ def _output(
     *,
     plain: bool,
 ) -> pl.DataFrame:
-    """The households frame; with `plain`, the lines as plain Chinese text (fmt.strip) in the same plan."""
-
-    def text(lines: pl.Expr) -> pl.Expr:
-        return lines.list.eval(fmt.strip(pl.element())) if plain else lines
-
+    """The households frame; its lines (`details`) are plain text already when `plain` says so."""
     h = house if details is None else house.join(details, on="_row", how="left", maintain_order="left")
+    return collect(h.lazy().select(_output_exprs(tuple(household), tuple(entries), details is not None, plain)))
+
+
+@lru_cache(maxsize=64)  # expressions are immutable and read no data: built once per set of programmes
+def _output_exprs(
+    household: tuple[Program, ...], entries: tuple[Program, ...], details: bool, plain: bool
+) -> tuple[pl.Expr, ...]:
+    def text(line: str) -> str:
+        return messages.plain(line) if plain else line
+
     empty_ids = pl.lit([], dtype=pl.List(pl.Int64))
     dibao_monthly = pl.col("hh_amount") + pl.col("single_total").fill_null(0)
     out: list[pl.Expr] = [
@@ -480,7 +494,7 @@ def _output(
         applies = pl.col("urban") if p.household.urban else ~pl.col("urban")
         monthly = pl.when(applies).then(dibao_monthly).otherwise(0)
         out += [(monthly > 0).alias(f"{p.code}.eligible"), monthly.alias(f"{p.code}.monthly")]
-        if details is not None:
+        if details:
             lines = pl.concat_list(
                 "dibao_lines", pl.col("single_lines").fill_null(pl.lit([], dtype=pl.List(pl.String)))
             )
@@ -489,21 +503,21 @@ def _output(
                 .then(pl.col("dibao.persons").fill_null(empty_ids))
                 .otherwise(empty_ids)
                 .alias(f"{p.code}.persons"),
-                text(pl.when(applies).then(lines).otherwise(pl.concat_list(pl.lit(p.household.other_area_line)))).alias(
-                    f"{p.code}.explain"
-                ),
+                pl.when(applies)
+                .then(lines)
+                .otherwise(pl.concat_list(pl.lit(text(p.household.other_area_line))))
+                .alias(f"{p.code}.explain"),
             ]
     for p in entries:
         monthly = pl.col(f"{p.code}.monthly").fill_null(0)
         out += [(monthly > 0).alias(f"{p.code}.eligible"), monthly]
-        if details is not None:
+        if details:
             lines = pl.col(f"{p.code}.explain")
             out += [
                 pl.col(f"{p.code}.persons").fill_null(empty_ids),
-                text(
-                    pl.when(lines.list.len().fill_null(0) > 0)
-                    .then(lines)
-                    .otherwise(pl.concat_list(pl.lit(NO_MEMBER_LINE)))
-                ).alias(f"{p.code}.explain"),
+                pl.when(lines.list.len().fill_null(0) > 0)
+                .then(lines)
+                .otherwise(pl.concat_list(pl.lit(text(NO_MEMBER_LINE))))
+                .alias(f"{p.code}.explain"),
             ]
-    return collect(h.lazy().select(out))
+    return tuple(out)

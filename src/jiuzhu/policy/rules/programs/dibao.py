@@ -187,7 +187,7 @@ def single_person(people: pl.LazyFrame, look: Look) -> pl.LazyFrame:
 
 
 @cache  # expressions are immutable: built once per process
-def household_lines() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+def household_lines() -> tuple[tuple[pl.Expr, ...], pl.Expr, pl.Expr]:
     """The lines every household gets, and the last line when 低保 is granted and when it is refused."""
     n, y, m = pl.col("members"), fmt.yuan, fmt.msg
 
@@ -252,7 +252,7 @@ def household_lines() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
                 ratio=fmt.multiple(P("dibao.edge_ratio"))))
         .otherwise(m("家庭月人均收入 %(income)s 元 ≥ %(standard)s，不符合低保条件", income=pc, standard=std_text()))
     )  # fmt: skip
-    return pl.concat_list(members, income, assets), granted, refused
+    return (members, income, assets), granted, refused
 
 
 # The context columns the household lines read.
