@@ -28,7 +28,7 @@ from jiuzhu.policy.rules.entry import PersonRule, Program, Registry
 from jiuzhu.policy.rules.frames import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, conform
 from jiuzhu.policy.rules.params import PARAMETER_SPECS, col, resolve
 from jiuzhu.policy.rules.programs import dibao
-from jiuzhu.policy.rules.terms import P, collect, run_size
+from jiuzhu.policy.rules.terms import P, collect, run_size, small_run
 
 NO_MEMBER_LINE = fmt.const("家庭中无符合条件的成员")
 # The person facts every evaluation returns, before the amount of each person programme (a:CODE).
@@ -426,13 +426,31 @@ def _details(
             parts.append((about, rule.line, shared[group]))
         shared[group][f"{p.code}.explain"] = listed
     # Which kinds of line anyone is about: one household (its page) has persons for a few at most, and a
-    # line nobody is about costs its planning alone, most of the time of one household's evaluation.
-    about_any = base.select(pl.any_horizontal(rows).any().alias(str(i)) for i, (rows, _, _) in enumerate(parts))
-    wanted = collect(about_any).row(0)
-    for (rows, line, outputs), needed in zip(parts, wanted, strict=True):
-        if not needed:
+    # line nobody is about costs its planning alone, most of the time of one household's evaluation. In a
+    # run of a few households, also which branches of each line its rows take (fmt.taken), in the same plan.
+    small = small_run()
+    household_lines = dibao.household_lines()
+    hh_base = house.lazy().with_columns(*(look(r) for r in dibao.HOUSEHOLD_LINE_READS), area_name=_area_name())
+    checks = [
+        base.select(
+            *(pl.any_horizontal(rows).any().alias(f"about:{i}") for i, (rows, _, _) in enumerate(parts)),
+            **({f"{i}|{k}": v for i, (rows, line, _) in enumerate(parts) for k, v in fmt.taken([line], rows).items()}
+               if small else {}),
+        )
+    ]  # fmt: skip
+    if small:
+        checks.append(hh_base.select(**{f"h|{k}": v for k, v in fmt.taken(household_lines).items()}))
+    found = collect(pl.concat(checks, how="horizontal")).row(0, named=True)
+
+    def masks(prefix: str) -> dict[str, int | None]:
+        return {k[len(prefix) :]: v for k, v in found.items() if k.startswith(prefix)}
+
+    for i, (rows, line, outputs) in enumerate(parts):
+        if not found[f"about:{i}"]:
             per_house = per_house.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(n) for n in outputs)
             continue
+        if small:
+            line = fmt.pruned(line, masks(f"{i}|"))
         # The line is computed before grouping: an expression inside agg() runs group by group.
         some = base.filter(rows)
         some = some.with_columns(text(line).alias("line"))
@@ -442,22 +460,10 @@ def _details(
             .agg(pl.col("line").filter(f"in:{name}").alias(name) for name in outputs)
         )
         per_house = per_house.join(listed_lines, on="_row", how="left", maintain_order="left")
-    common, granted, refused = dibao.household_lines()
-    hh_lines = house.lazy().with_columns(*(look(r) for r in dibao.HOUSEHOLD_LINE_READS), area_name=_area_name())
-    last = _granted_or_refused(house, granted, refused)
-    hh_lines = hh_lines.select("_row", dibao_lines=pl.concat_list(*(text(line) for line in (*common, last))))
+    if small:
+        household_lines = tuple(fmt.pruned(line, masks("h|")) for line in household_lines)
+    hh_lines = hh_base.select("_row", dibao_lines=pl.concat_list(*(text(line) for line in household_lines)))
     return collect(hh_lines.join(per_house, on="_row", how="left", maintain_order="left"))
-
-
-def _granted_or_refused(house: pl.DataFrame, granted: pl.Expr, refused: pl.Expr) -> pl.Expr:
-    """The last 低保 line: granted or refused. When every household given takes the same branch (always, for one
-    household's page), only that branch: a branch nobody takes costs its planning and its run all the same."""
-    dibao = house["dibao"].fill_null(False)
-    if dibao.all():
-        return granted
-    if not dibao.any():
-        return refused
-    return pl.when("dibao").then(granted).otherwise(refused)
 
 
 def _area_name() -> pl.Expr:  # compared by terms.std_text

@@ -187,8 +187,8 @@ def single_person(people: pl.LazyFrame, look: Look) -> pl.LazyFrame:
 
 
 @cache  # expressions are immutable: built once per process
-def household_lines() -> tuple[tuple[pl.Expr, ...], pl.Expr, pl.Expr]:
-    """The lines every household gets, and the last line when 低保 is granted and when it is refused."""
+def household_lines() -> tuple[pl.Expr, ...]:
+    """The lines of every household: its members, its income, its assets, and 低保 granted or refused."""
     n, y, m = pl.col("members"), fmt.yuan, fmt.msg
 
     def count(name: str) -> pl.Expr:
@@ -201,10 +201,9 @@ def household_lines() -> tuple[tuple[pl.Expr, ...], pl.Expr, pl.Expr]:
         separator="、",
     )
     no_notes = (pl.col("n_dead") + pl.col("n_excluded") + pl.col("n_tekun")) == 0
-    members = (
-        pl.when(no_notes)
-        .then(m("计入共同生活家庭成员 %(n)s 人", n=count("members")))
-        .otherwise(m("计入共同生活家庭成员 %(n)s 人（不计入：%(notes)s）", n=count("members"), notes=notes))
+    members = fmt.choose(
+        [(no_notes, m("计入共同生活家庭成员 %(n)s 人", n=count("members")))],
+        m("计入共同生活家庭成员 %(n)s 人（不计入：%(notes)s）", n=count("members"), notes=notes),
     )
     income = fmt.join(
         m("家庭月收入合计 %(amount)s 元", amount=y(pl.col("income"))),
@@ -213,7 +212,7 @@ def household_lines() -> tuple[tuple[pl.Expr, ...], pl.Expr, pl.Expr]:
         fmt.clause(pl.col("rigid_sum") > 0, m("已扣除刚性支出 %(amount)s 元", amount=y(pl.col("rigid_sum")))),
         fmt.clause(pl.col("exempt_sum") > 0, m("豁免收入 %(amount)s 元不计入", amount=y(pl.col("exempt_sum")))),
     )  # fmt: skip
-    assets = pl.when("assets_ok").then(pl.lit(fmt.const("家庭财产状况符合规定"))).otherwise(
+    assets = fmt.choose([(pl.col("assets_ok"), pl.lit(fmt.const("家庭财产状况符合规定")))],
         m("家庭财产不符合规定：%(reasons)s", reasons=fmt.join(
             fmt.clause(pl.col("vehicles_bad"), pl.lit(fmt.const("有机动车辆（残疾人代步车除外）"))),
             fmt.clause(pl.col("homes_bad"), m("房产 %(homes)s 套，超过 %(limit)s 套", homes=count("homes"),
@@ -240,19 +239,17 @@ def household_lines() -> tuple[tuple[pl.Expr, ...], pl.Expr, pl.Expr]:
         *addons,
         rounding_clause(pl.col("raw"), pl.col("hh_amount")),
     )  # fmt: skip
-    refused = (
-        pl.when(n == 0)
-        .then(pl.lit(fmt.const("家庭无在世且计入的成员，不享受低保")))
-        .when(pl.col("per_capita") < pl.col("std"))
-        .then(m("家庭月人均收入 %(income)s 元 < %(standard)s，但家庭财产不符合规定，不享受低保", income=pc,
-                standard=std_text()))
-        .when("edge")
-        .then(m("家庭月人均收入 %(income)s 元 ≥ %(standard)s，不符合低保条件；低于低保边缘标准 %(line)s 元"
-                "（%(ratio)s 倍），属低保边缘家庭", income=pc, standard=std_text(), line=y(pl.col("edge_line")),
-                ratio=fmt.multiple(P("dibao.edge_ratio"))))
-        .otherwise(m("家庭月人均收入 %(income)s 元 ≥ %(standard)s，不符合低保条件", income=pc, standard=std_text()))
-    )  # fmt: skip
-    return (members, income, assets), granted, refused
+    refused = fmt.choose([
+        (n == 0, pl.lit(fmt.const("家庭无在世且计入的成员，不享受低保"))),
+        (pl.col("per_capita") < pl.col("std"),
+         m("家庭月人均收入 %(income)s 元 < %(standard)s，但家庭财产不符合规定，不享受低保", income=pc,
+           standard=std_text())),
+        (pl.col("edge"),
+         m("家庭月人均收入 %(income)s 元 ≥ %(standard)s，不符合低保条件；低于低保边缘标准 %(line)s 元"
+           "（%(ratio)s 倍），属低保边缘家庭", income=pc, standard=std_text(), line=y(pl.col("edge_line")),
+           ratio=fmt.multiple(P("dibao.edge_ratio")))),
+    ], m("家庭月人均收入 %(income)s 元 ≥ %(standard)s，不符合低保条件", income=pc, standard=std_text()))  # fmt: skip
+    return members, income, assets, fmt.choose([(pl.col("dibao"), granted)], refused)
 
 
 # The context columns the household lines read.
@@ -264,16 +261,12 @@ def single_line() -> pl.Expr:
     """单人保: one line per candidate member of a 低保边缘 household, paid or not."""
     std, y, grade, m = pl.col("std"), fmt.yuan, pl.col("disability_grade"), fmt.msg
     mental = pl.col("disability_kind").is_in(MENTAL)
-    reason = (
-        pl.when(pl.col("severe") | ((grade == 3) & mental))
-        .then(disability())
-        .otherwise(pl.lit(fmt.const("患重特大疾病")))
-    )
+    reason = fmt.choose([(pl.col("severe") | ((grade == 3) & mental), disability())], pl.lit(fmt.const("患重特大疾病")))
     addon_name = pl.col("category").replace_strict(
         {i: fmt.const(name) for i, (_, name) in enumerate(CLASSIFIED)}, default="", return_dtype=pl.String
     )
     gap = y(std - pl.col("own"))
-    return pl.when("single_ok").then(m(
+    return fmt.choose([(pl.col("single_ok"), m(
         "单人保：%(name)s（%(reason)s）在低保边缘家庭中按单人户审核："
         "个人月收入 %(income)s 元 < %(standard)s；%(details)s",
         name=pl.col("label"), reason=reason, income=y(pl.col("own")), standard=std_text(),
@@ -284,7 +277,7 @@ def single_line() -> pl.Expr:
                                               amount=y(pl.col("addon")))),
             rounding_clause(pl.col("single_raw"), pl.col("single_amount")),
         ),
-    )).otherwise(m(
+    ))], m(
         "单人保：%(name)s（%(reason)s）在低保边缘家庭中按单人户审核："
         "个人月收入 %(income)s 元 ≥ %(standard)s，不能单人保",
         name=pl.col("label"), reason=reason, income=y(pl.col("own")), standard=std_text(),
