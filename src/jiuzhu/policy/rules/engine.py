@@ -383,22 +383,17 @@ def _paid_or_about(p: Program) -> pl.Expr:
 
 
 def _details(
-    people: pl.DataFrame, house: pl.DataFrame, look: _Lookup, entries: Sequence[Program], *, plain: bool
+    people: pl.DataFrame, house: pl.DataFrame, look: _Lookup, entries: tuple[Program, ...], *, plain: bool
 ) -> pl.DataFrame:
     """Who is covered and why, per household and programme. Lines are built only for the persons a
     line is about (covered, 单人保 candidates, those an entry's line is about), so most of a million
     persons cost nothing. With `plain`, each line is stripped of its marks as it is built (fmt.strip)."""
-
-    def text(line: pl.Expr) -> pl.Expr:
-        return fmt.strip(line) if plain else line
-
-    shown = pl.any_horizontal(pl.col("dibao_covered"), pl.col("single_cand"), *(_paid_or_about(p) for p in entries))
-    reads: list[str] = list(dict.fromkeys(r for p in entries for r in _rule(p).reads))
+    lines = _lines(entries)
     base = collect(
         people.lazy()
-        .filter(shown)
+        .filter(lines.shown)
         .with_columns(
-            *(look(r) for r in reads),
+            *(look(r) for r in lines.reads),
             area_name=_area_name(),
             label=pl.coalesce("label", pl.col("person_id").cast(pl.String)),
             addon_bp=pl.coalesce(
@@ -406,64 +401,109 @@ def _details(
             ),
         )
     ).lazy()
-    pid = pl.col("person_id")
-    per_house = base.group_by("_row", maintain_order=True).agg(
-        pid.filter("dibao_covered").alias("dibao.persons"),
-        *(pid.filter(pl.col(f"a:{p.code}") > 0).alias(f"{p.code}.persons") for p in entries),
-    )
-    # Each kind of line is built only for the persons it is about: text is the costly part. Entries
-    # sharing a line and whom it is about (the two 特困 entries) build it once.
-    parts: list[tuple[pl.Expr, pl.Expr, dict[str, pl.Expr]]] = [
-        (pl.col("single_cand"), dibao.single_line(), {"single_lines": pl.lit(True)})
-    ]
-    shared: dict[tuple[int, int], dict[str, pl.Expr]] = {}
-    for p in entries:
-        rule, about = _rule(p), _paid_or_about(p)
-        listed = rule.listed if rule.listed is not None else pl.lit(True)
-        group = (id(rule.line), id(rule.about) if rule.about is not None else id(p))
-        if group not in shared:
-            shared[group] = {}
-            parts.append((about, rule.line, shared[group]))
-        shared[group][f"{p.code}.explain"] = listed
+    per_house = base.group_by("_row", maintain_order=True).agg(*lines.persons)
     # Which kinds of line anyone is about: one household (its page) has persons for a few at most, and a
     # line nobody is about costs its planning alone, most of the time of one household's evaluation. In a
     # run of a few households, also which branches of each line its rows take (fmt.taken), in the same plan.
     small = small_run()
-    household_lines = dibao.household_lines()
     hh_base = house.lazy().with_columns(*(look(r) for r in dibao.HOUSEHOLD_LINE_READS), area_name=_area_name())
-    checks = [
-        base.select(
-            *(pl.any_horizontal(rows).any().alias(f"about:{i}") for i, (rows, _, _) in enumerate(parts)),
-            **({f"{i}|{k}": v for i, (rows, line, _) in enumerate(parts) for k, v in fmt.taken([line], rows).items()}
-               if small else {}),
-        )
-    ]  # fmt: skip
+    checks = [base.select(*lines.about, **(lines.taken if small else {}))]
     if small:
-        checks.append(hh_base.select(**{f"h|{k}": v for k, v in fmt.taken(household_lines).items()}))
+        checks.append(hh_base.select(**lines.household_taken))
     found = collect(pl.concat(checks, how="horizontal")).row(0, named=True)
 
-    def masks(prefix: str) -> dict[str, int | None]:
-        return {k[len(prefix) :]: v for k, v in found.items() if k.startswith(prefix)}
+    def masks(prefix: str) -> tuple[tuple[str, int | None], ...] | None:
+        return tuple((k[len(prefix) :], v) for k, v in found.items() if k.startswith(prefix)) if small else None
 
-    for i, (rows, line, outputs) in enumerate(parts):
+    for i, part in enumerate(lines.parts):
         if not found[f"about:{i}"]:
-            per_house = per_house.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(n) for n in outputs)
+            per_house = per_house.with_columns(part.absent)
             continue
-        if small:
-            line = fmt.pruned(line, masks(f"{i}|"))
         # The line is computed before grouping: an expression inside agg() runs group by group.
-        some = base.filter(rows)
-        some = some.with_columns(text(line).alias("line"))
-        listed_lines = (
-            some.with_columns(**{f"in:{name}": keep for name, keep in outputs.items()})
-            .group_by("_row", maintain_order=True)
-            .agg(pl.col("line").filter(f"in:{name}").alias(name) for name in outputs)
-        )
+        some = base.filter(part.rows).with_columns(_part_line(entries, i, masks(f"{i}|"), plain), *part.listed)
+        listed_lines = some.group_by("_row", maintain_order=True).agg(*part.lines)
         per_house = per_house.join(listed_lines, on="_row", how="left", maintain_order="left")
-    if small:
-        household_lines = tuple(fmt.pruned(line, masks("h|")) for line in household_lines)
-    hh_lines = hh_base.select("_row", dibao_lines=pl.concat_list(*(text(line) for line in household_lines)))
+    hh_lines = hh_base.select("_row", _household_lines(masks("h|"), plain))
     return collect(hh_lines.join(per_house, on="_row", how="left", maintain_order="left"))
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One kind of person line: whom it is about, the line, and the programme columns it is listed under."""
+
+    rows: pl.Expr
+    line: pl.Expr
+    listed: tuple[pl.Expr, ...]  # per programme column, whether a person's line is listed under it: in:NAME
+    lines: tuple[pl.Expr, ...]  # the aggregations of the listed lines per household
+    absent: tuple[pl.Expr, ...]  # the columns when nobody is about the line
+
+
+@dataclass(frozen=True)
+class _Lines:
+    shown: pl.Expr  # the persons any line is about
+    reads: tuple[str, ...]  # the context columns the lines read besides std and the label
+    persons: tuple[pl.Expr, ...]  # the aggregations of who is covered by what, per household
+    parts: tuple[_Part, ...]
+    about: tuple[pl.Expr, ...]  # whether anyone is about each part: about:INDEX
+    taken: dict[str, pl.Expr]  # which branches each part's rows take: INDEX|KEY (fmt.taken)
+    household_taken: dict[str, pl.Expr]  # the same for the household lines: h|KEY
+
+
+@lru_cache(maxsize=16)  # expressions are immutable and read no data: built once per set of programmes
+def _lines(entries: tuple[Program, ...]) -> _Lines:
+    pid = pl.col("person_id")
+    # Entries sharing a line and whom it is about (the two 特困 entries) build it once.
+    groups: dict[tuple[int, int], tuple[pl.Expr, pl.Expr, dict[str, pl.Expr]]] = {
+        (0, 0): (pl.col("single_cand"), dibao.single_line(), {"single_lines": pl.lit(True)})
+    }
+    for p in entries:
+        rule = _rule(p)
+        group = (id(rule.line), id(rule.about) if rule.about is not None else id(p))
+        _, _, outputs = groups.setdefault(group, (_paid_or_about(p), rule.line, {}))
+        outputs[f"{p.code}.explain"] = rule.listed if rule.listed is not None else pl.lit(True)
+    parts = tuple(
+        _Part(
+            rows=rows,
+            line=line,
+            listed=tuple(keep.alias(f"in:{name}") for name, keep in outputs.items()),
+            lines=tuple(pl.col("line").filter(f"in:{name}").alias(name) for name in outputs),
+            absent=tuple(pl.lit(None, dtype=pl.List(pl.String)).alias(name) for name in outputs),
+        )
+        for rows, line, outputs in groups.values()
+    )
+    return _Lines(
+        shown=pl.any_horizontal(pl.col("dibao_covered"), pl.col("single_cand"), *(_paid_or_about(p) for p in entries)),
+        reads=tuple(dict.fromkeys(r for p in entries for r in _rule(p).reads)),
+        persons=(
+            pid.filter("dibao_covered").alias("dibao.persons"),
+            *(pid.filter(pl.col(f"a:{p.code}") > 0).alias(f"{p.code}.persons") for p in entries),
+        ),
+        parts=parts,
+        about=tuple(pl.any_horizontal(part.rows).any().alias(f"about:{i}") for i, part in enumerate(parts)),
+        taken={f"{i}|{k}": v for i, part in enumerate(parts) for k, v in fmt.taken([part.line], part.rows).items()},
+        household_taken={f"h|{k}": v for k, v in fmt.taken(dibao.household_lines()).items()},
+    )
+
+
+def _text(line: pl.Expr, plain: bool) -> pl.Expr:
+    return fmt.strip(line) if plain else line
+
+
+@lru_cache(maxsize=1024)  # one entry per set of branches a part's rows take: a few dozen at most
+def _part_line(
+    entries: tuple[Program, ...], index: int, masks: tuple[tuple[str, int | None], ...] | None, plain: bool
+) -> pl.Expr:
+    """A part's line, without the branches its rows do not take (`masks`: fmt.taken's answers; None: all)."""
+    line = _lines(entries).parts[index].line
+    return _text(line if masks is None else fmt.pruned(line, dict(masks)), plain).alias("line")
+
+
+@lru_cache(maxsize=256)
+def _household_lines(masks: tuple[tuple[str, int | None], ...] | None, plain: bool) -> pl.Expr:
+    lines = dibao.household_lines()
+    if masks is not None:
+        lines = tuple(fmt.pruned(line, dict(masks)) for line in lines)
+    return pl.concat_list(*(_text(line, plain) for line in lines)).alias("dibao_lines")
 
 
 def _area_name() -> pl.Expr:  # compared by terms.std_text
