@@ -255,9 +255,12 @@ def _layout(hh: pl.DataFrame, persons: pl.DataFrame) -> tuple[pl.DataFrame, pl.S
 _MATRIX_ROWS = 10_000  # persons
 
 
-def _segment_sums(values: pl.DataFrame, offsets: pl.Series) -> pl.DataFrame:
-    """Per household, the sum of each column of `values` (one row per person, in household order):
-    differences of the running sum at the offsets."""
+def _segment_sums(people: pl.DataFrame, exprs: Sequence[pl.Expr], offsets: pl.Series) -> pl.DataFrame:
+    """Per household, the sum of each of `exprs` over its persons (`people`, in household order): differences
+    of the running sum at the offsets; for one household (its page), the sums of one plan."""
+    if offsets.len() == 2:
+        return people.select(e.fill_null(0).cast(pl.Int64).sum() for e in exprs)
+    values = people.select(exprs)
     at = offsets.to_numpy()
     schema = dict.fromkeys(values.columns, pl.Int64)
     if values.width and values.height <= _MATRIX_ROWS:
@@ -333,16 +336,20 @@ def _evaluate(
     mask = _addon_mask()
     age = (look("date_key") - _birth_keys(ps["birth_date"])) // 10_000
     ps = collect(dibao.person_facts(ps.lazy(), look, age, pl.lit(addon).gather(mask), pl.lit(cls).gather(mask)))
-    sums = _segment_sums(ps.select(dibao.unit_values(explain)), offsets)
+    sums = _segment_sums(ps, dibao.unit_values(explain), offsets)
     house = dibao.household_decision(hh.hstack(sums), look)
     ps = ps.with_columns(
         dibao=pl.lit(house["dibao"]).gather(pl.col("_row")), edge=pl.lit(house["edge"]).gather(pl.col("_row"))
     )
     ps = collect(_person_programs(dibao.single_person(ps.lazy(), look), ctx, look, entries))
     sums = _segment_sums(
-        ps.select(pl.col("single_amount").alias("single_total"), *(pl.col(f"a:{p.code}") for p in entries)),
+        ps,
+        [
+            pl.col("single_amount").alias("single_total"),
+            *(pl.col(f"a:{p.code}").alias(f"{p.code}.monthly") for p in entries),
+        ],
         offsets,
-    ).rename({f"a:{p.code}": f"{p.code}.monthly" for p in entries})
+    )
     house = house.hstack(sums)
     details = _details(ps, house, look, entries, plain=plain) if explain else None
     out = [*PERSON_FACTS, *(f"a:{p.code}" for p in entries)]
