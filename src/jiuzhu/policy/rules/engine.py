@@ -255,11 +255,23 @@ def _layout(hh: pl.DataFrame, persons: pl.DataFrame) -> tuple[pl.DataFrame, pl.S
 _MATRIX_ROWS = 10_000  # persons
 
 
+def _with_sums(hh: pl.DataFrame, people: pl.DataFrame, exprs: Sequence[pl.Expr], offsets: pl.Series) -> pl.LazyFrame:
+    """The households with their sums (_segment_sums); for one household, in the plan that reads them."""
+    if offsets.len() == 2:
+        sums = people.lazy().select(_total(e) for e in exprs)
+        return pl.concat([hh.lazy(), sums], how="horizontal")
+    return hh.hstack(_segment_sums(people, exprs, offsets)).lazy()
+
+
+def _total(e: pl.Expr) -> pl.Expr:
+    return e.fill_null(0).cast(pl.Int64).sum()
+
+
 def _segment_sums(people: pl.DataFrame, exprs: Sequence[pl.Expr], offsets: pl.Series) -> pl.DataFrame:
     """Per household, the sum of each of `exprs` over its persons (`people`, in household order): differences
     of the running sum at the offsets; for one household (its page), the sums of one plan."""
     if offsets.len() == 2:
-        return people.select(e.fill_null(0).cast(pl.Int64).sum() for e in exprs)
+        return people.select(_total(e) for e in exprs)
     values = people.select(exprs)
     at = offsets.to_numpy()
     schema = dict.fromkeys(values.columns, pl.Int64)
@@ -336,8 +348,7 @@ def _evaluate(
     mask = _addon_mask()
     age = (look("date_key") - _birth_keys(ps["birth_date"])) // 10_000
     ps = collect(dibao.person_facts(ps.lazy(), look, age, pl.lit(addon).gather(mask), pl.lit(cls).gather(mask)))
-    sums = _segment_sums(ps, dibao.unit_values(explain), offsets)
-    house = dibao.household_decision(hh.hstack(sums), look)
+    house = dibao.household_decision(_with_sums(hh, ps, dibao.unit_values(explain), offsets), look)
     ps = ps.with_columns(
         dibao=pl.lit(house["dibao"]).gather(pl.col("_row")), edge=pl.lit(house["edge"]).gather(pl.col("_row"))
     )
@@ -391,10 +402,11 @@ def _paid_or_about(p: Program) -> pl.Expr:
 
 def _details(
     people: pl.DataFrame, house: pl.DataFrame, look: _Lookup, entries: tuple[Program, ...], *, plain: bool
-) -> pl.DataFrame:
+) -> pl.LazyFrame:
     """Who is covered and why, per household and programme. Lines are built only for the persons a
     line is about (covered, 单人保 candidates, those an entry's line is about), so most of a million
-    persons cost nothing. With `plain`, each line is stripped of its marks as it is built (fmt.strip)."""
+    persons cost nothing. With `plain`, each line is stripped of its marks as it is built (fmt.strip). A lazy
+    frame: the output's plan reads it."""
     lines = _lines(entries)
     base = collect(
         people.lazy()
@@ -431,7 +443,7 @@ def _details(
         listed_lines = some.group_by("_row", maintain_order=True).agg(*part.lines)
         per_house = per_house.join(listed_lines, on="_row", how="left", maintain_order="left")
     hh_lines = hh_base.select("_row", _household_lines(masks("h|"), plain))
-    return collect(hh_lines.join(per_house, on="_row", how="left", maintain_order="left"))
+    return hh_lines.join(per_house, on="_row", how="left", maintain_order="left")
 
 
 @dataclass(frozen=True)
@@ -519,15 +531,15 @@ def _area_name() -> pl.Expr:  # compared by terms.std_text
 
 def _output(
     house: pl.DataFrame,
-    details: pl.DataFrame | None,
+    details: pl.LazyFrame | None,
     household: Sequence[Program],
     entries: Sequence[Program],
     *,
     plain: bool,
 ) -> pl.DataFrame:
     """The households frame; its lines (`details`) are plain text already when `plain` says so."""
-    h = house if details is None else house.join(details, on="_row", how="left", maintain_order="left")
-    return collect(h.lazy().select(_output_exprs(tuple(household), tuple(entries), details is not None, plain)))
+    h = house.lazy() if details is None else house.lazy().join(details, on="_row", how="left", maintain_order="left")
+    return collect(h.select(_output_exprs(tuple(household), tuple(entries), details is not None, plain)))
 
 
 @lru_cache(maxsize=64)  # expressions are immutable and read no data: built once per set of programmes

@@ -132,9 +132,9 @@ def unit_values(explain: bool) -> list[pl.Expr]:
     return values
 
 
-def household_decision(hh: pl.DataFrame, look: Look) -> pl.DataFrame:
+def household_decision(hh: pl.LazyFrame, look: Look) -> pl.DataFrame:
     """The household's class (dibao, edge, none) and amount, from the unit's sums."""
-    h = hh.lazy().with_columns(
+    h = hh.with_columns(
         look("std"),
         look("rmode"),
         look("edge_line"),
