@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -59,13 +60,39 @@ class Evaluation:
 
 class _Lookup:
     """Values per context (one (region, date) pair × urban/rural), gathered into a frame of any length by
-    its `ctx` column. The table has a few hundred rows even for a province, so a gather replaces a join."""
+    its `ctx` column. The table has a few hundred rows even for a province, so a gather replaces a join.
+
+    Expressions that read the table are kept with it (`memo`): a kept table (_CONTEXT_CACHE, one household's
+    page asking again and again) gets the same expressions again instead of building them anew."""
 
     def __init__(self, table: pl.DataFrame) -> None:
         self.table = table
+        self._memo: dict[object, Any] = {}
 
     def __call__(self, name: str) -> pl.Expr:
-        return pl.lit(self.table[name]).gather(pl.col("ctx")).alias(name)
+        return self.memo(name, lambda: pl.lit(self.table[name]).gather(pl.col("ctx")).alias(name))
+
+    def memo(self, key: object, build: Callable[[], Any]) -> Any:
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = build()
+        return hit
+
+
+_LOOKUPS: OrderedDict[int, _Lookup] = OrderedDict()
+
+
+def _lookup(ctx: pl.DataFrame) -> _Lookup:
+    """The lookup of a contexts table, the same one while the table is kept (keyed by its identity, checked)."""
+    with _CONTEXT_LOCK:
+        hit = _LOOKUPS.get(id(ctx))
+        if hit is not None and hit.table is ctx:
+            _LOOKUPS.move_to_end(id(ctx))
+            return hit
+        hit = _LOOKUPS[id(ctx)] = _Lookup(ctx)
+        if len(_LOOKUPS) > _CONTEXT_CACHE_SIZE:
+            _LOOKUPS.popitem(last=False)
+        return hit
 
 
 def _unique(items: Iterable[object]) -> list[object]:
@@ -148,6 +175,13 @@ def _addon_exprs() -> tuple[pl.Expr, pl.Expr]:
     return pl.concat_list(addons), pl.concat_list(kinds)
 
 
+def _addon_exprs_of(addon: pl.Series, cls: pl.Series) -> tuple[pl.Expr, pl.Expr]:
+    """A person's add-on and its class, read from the add-on tables by their row (_addon_mask)."""
+    mask = _addon_mask()
+    return pl.lit(addon).gather(mask), pl.lit(cls).gather(mask)
+
+
+@cache
 def _addon_mask() -> pl.Expr:
     """The row of the add-on tables for a person: ctx × 2^classes + the mask of their classes."""
     n = len(dibao.CLASSIFIED_WHEN)
@@ -341,13 +375,12 @@ def _evaluate(
     wanted = {*dibao.KEYS, *registry.keys}
     keys = [k for k in PARAMETER_SPECS if k in wanted]
     ctx, addon, cls = _prepared_contexts(pairs, params, tuple(keys), tuple(entries))
-    look = _Lookup(ctx)
+    look = _lookup(ctx)
     hh = hh.with_columns(ctx=pair.cast(pl.UInt32) * 2 + pl.col("urban").cast(pl.UInt32))
     ps, offsets = _layout(hh, conform(persons, PERSON_COLUMNS, "persons"))
     ps = ps.with_columns(ctx=pl.lit(hh["ctx"]).gather(pl.col("_row")))
-    mask = _addon_mask()
     age = (look("date_key") - _birth_keys(ps["birth_date"])) // 10_000
-    ps = collect(dibao.person_facts(ps.lazy(), look, age, pl.lit(addon).gather(mask), pl.lit(cls).gather(mask)))
+    ps = collect(dibao.person_facts(ps.lazy(), look, age, *look.memo("addon", lambda: _addon_exprs_of(addon, cls))))
     house = dibao.household_decision(_with_sums(hh, ps, dibao.unit_values(explain), offsets), look)
     ps = ps.with_columns(
         dibao=pl.lit(house["dibao"]).gather(pl.col("_row")), edge=pl.lit(house["edge"]).gather(pl.col("_row"))
@@ -376,6 +409,13 @@ def _person_programs(
     """Each entry's amount per person: the amount of its tier in the person's context, or its own."""
     if not entries:
         return people
+    stages = look.memo(("programs", tuple(entries)), lambda: _program_stages(ctx, look, entries))
+    for stage in stages:
+        people = people.with_columns(**stage)
+    return people
+
+
+def _program_stages(ctx: pl.DataFrame, look: _Lookup, entries: Sequence[Program]) -> list[dict[str, pl.Expr]]:
     c = pl.col("ctx").cast(pl.Int64)
 
     def pick(keys: Sequence[str], tier: pl.Expr) -> pl.Expr:
@@ -385,14 +425,14 @@ def _person_programs(
         flat = _flat(ctx, keys)
         return pl.lit(flat).gather(c * len(keys) + tier.fill_null(0)).fill_null(0) * tier.is_not_null()
 
+    stages: list[dict[str, pl.Expr]] = []
     for prepare in _unique(_rule(p).prepare for p in entries if _rule(p).prepare is not None):
-        for stage in prepare(pick, look):  # type: ignore[operator]
-            people = people.with_columns(**stage)
+        stages += prepare(pick, look)  # type: ignore[operator]
     amounts = {}
     for p in entries:
         rule = _rule(p)
         amounts[f"a:{p.code}"] = rule.amount if rule.amount is not None else pick(rule.tiers, rule.tier)
-    return people.with_columns(**amounts)
+    return [*stages, amounts]
 
 
 def _paid_or_about(p: Program) -> pl.Expr:
