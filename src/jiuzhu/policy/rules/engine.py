@@ -378,14 +378,14 @@ def _evaluate(
     look = _lookup(ctx)
     hh = hh.with_columns(ctx=pair.cast(pl.UInt32) * 2 + pl.col("urban").cast(pl.UInt32))
     ps, offsets = _layout(hh, conform(persons, PERSON_COLUMNS, "persons"))
-    ps = ps.with_columns(ctx=pl.lit(hh["ctx"]).gather(pl.col("_row")))
     age = (look("date_key") - _birth_keys(ps["birth_date"])) // 10_000
-    ps = collect(dibao.person_facts(ps.lazy(), look, age, *look.memo("addon", lambda: _addon_exprs_of(addon, cls))))
+    people = ps.lazy().with_columns(ctx=pl.lit(hh["ctx"]).gather(pl.col("_row")))
+    ps = collect(dibao.person_facts(people, look, age, *look.memo("addon", lambda: _addon_exprs_of(addon, cls))))
     house = dibao.household_decision(_with_sums(hh, ps, dibao.unit_values(explain), offsets), look)
-    ps = ps.with_columns(
+    people = ps.lazy().with_columns(
         dibao=pl.lit(house["dibao"]).gather(pl.col("_row")), edge=pl.lit(house["edge"]).gather(pl.col("_row"))
     )
-    ps = collect(_person_programs(dibao.single_person(ps.lazy(), look), ctx, look, entries))
+    ps = collect(_person_programs(dibao.single_person(people, look), ctx, look, entries))
     sums = _segment_sums(
         ps,
         [
@@ -399,7 +399,7 @@ def _evaluate(
     out = [*PERSON_FACTS, *(f"a:{p.code}" for p in entries)]
     return Evaluation(
         households=_output(house, details, registry.household_programs(codes), entries, plain=plain),
-        persons=ps.select(out),
+        persons=pl.DataFrame([ps.get_column(name) for name in out]),  # columns as they are: no plan
     )
 
 
