@@ -83,7 +83,10 @@ _LOOKUPS: OrderedDict[int, _Lookup] = OrderedDict()
 
 
 def _lookup(ctx: pl.DataFrame) -> _Lookup:
-    """The lookup of a contexts table, the same one while the table is kept (keyed by its identity, checked)."""
+    """The lookup of a contexts table, the same one while the table is kept (keyed by its identity, checked).
+    Only the tables of few pairs are kept (_prepared_contexts): a large run's lookup is its own."""
+    if ctx.height > 2 * _FEW_PAIRS:
+        return _Lookup(ctx)
     with _CONTEXT_LOCK:
         hit = _LOOKUPS.get(id(ctx))
         if hit is not None and hit.table is ctx:
