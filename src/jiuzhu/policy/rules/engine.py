@@ -295,20 +295,30 @@ _MATRIX_ROWS = 10_000  # persons
 def _with_sums(hh: pl.DataFrame, people: pl.DataFrame, exprs: Sequence[pl.Expr], offsets: pl.Series) -> pl.LazyFrame:
     """The households with their sums (_segment_sums); for one household, in the plan that reads them."""
     if offsets.len() == 2:
-        sums = people.lazy().select(_total(e) for e in exprs)
+        sums = people.lazy().select(_totals(exprs))
         return pl.concat([hh.lazy(), sums], how="horizontal")
     return hh.hstack(_segment_sums(people, exprs, offsets)).lazy()
 
 
-def _total(e: pl.Expr) -> pl.Expr:
-    return e.fill_null(0).cast(pl.Int64).sum()
+_TOTALS: dict[int, tuple[Sequence[pl.Expr], tuple[pl.Expr, ...]]] = {}
+
+
+def _totals(exprs: Sequence[pl.Expr]) -> tuple[pl.Expr, ...]:
+    """Each expression's sum over the frame; kept for the engine's own lists (built once, keyed by identity)."""
+    hit = _TOTALS.get(id(exprs))
+    if hit is not None and hit[0] is exprs:
+        return hit[1]
+    totals = tuple(e.fill_null(0).cast(pl.Int64).sum() for e in exprs)
+    if len(_TOTALS) < 64:
+        _TOTALS[id(exprs)] = (exprs, totals)
+    return totals
 
 
 def _segment_sums(people: pl.DataFrame, exprs: Sequence[pl.Expr], offsets: pl.Series) -> pl.DataFrame:
     """Per household, the sum of each of `exprs` over its persons (`people`, in household order): differences
     of the running sum at the offsets; for one household (its page), the sums of one plan."""
     if offsets.len() == 2:
-        return people.select(_total(e) for e in exprs)
+        return people.select(_totals(exprs))
     values = people.select(exprs)
     at = offsets.to_numpy()
     schema = dict.fromkeys(values.columns, pl.Int64)
@@ -389,20 +399,22 @@ def _evaluate(
         dibao=pl.lit(house["dibao"]).gather(pl.col("_row")), edge=pl.lit(house["edge"]).gather(pl.col("_row"))
     )
     ps = collect(_person_programs(dibao.single_person(people, look), ctx, look, entries))
-    sums = _segment_sums(
-        ps,
-        [
-            pl.col("single_amount").alias("single_total"),
-            *(pl.col(f"a:{p.code}").alias(f"{p.code}.monthly") for p in entries),
-        ],
-        offsets,
-    )
+    sums = _segment_sums(ps, _program_sums(entries), offsets)
     house = house.hstack(sums)
     details = _details(ps, house, look, entries, plain=plain) if explain else None
     out = [*PERSON_FACTS, *(f"a:{p.code}" for p in entries)]
     return Evaluation(
         households=_output(house, details, registry.household_programs(codes), entries, plain=plain),
         persons=pl.DataFrame([ps.get_column(name) for name in out]),  # columns as they are: no plan
+    )
+
+
+@lru_cache(maxsize=16)
+def _program_sums(entries: tuple[Program, ...]) -> tuple[pl.Expr, ...]:
+    """What the households sum of their persons' programmes: 单人保 and each entry's amount."""
+    return (
+        pl.col("single_amount").alias("single_total"),
+        *(pl.col(f"a:{p.code}").alias(f"{p.code}.monthly") for p in entries),
     )
 
 
