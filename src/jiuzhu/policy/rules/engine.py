@@ -14,20 +14,22 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from typing import Any
 
 import numpy as np
 import polars as pl
 
+from jiuzhu.core import messages
 from jiuzhu.policy.rules import fmt
 from jiuzhu.policy.rules.catalogue import REGISTRY
 from jiuzhu.policy.rules.entry import PersonRule, Program, Registry
 from jiuzhu.policy.rules.frames import HOUSEHOLD_COLUMNS, PERSON_COLUMNS, conform
 from jiuzhu.policy.rules.params import PARAMETER_SPECS, col, resolve
 from jiuzhu.policy.rules.programs import dibao
-from jiuzhu.policy.rules.terms import P, collect, run_size
+from jiuzhu.policy.rules.terms import P, collect, run_size, small_run
 
 NO_MEMBER_LINE = fmt.const("家庭中无符合条件的成员")
 # The person facts every evaluation returns, before the amount of each person programme (a:CODE).
@@ -58,13 +60,42 @@ class Evaluation:
 
 class _Lookup:
     """Values per context (one (region, date) pair × urban/rural), gathered into a frame of any length by
-    its `ctx` column. The table has a few hundred rows even for a province, so a gather replaces a join."""
+    its `ctx` column. The table has a few hundred rows even for a province, so a gather replaces a join.
+
+    Expressions that read the table are kept with it (`memo`): a kept table (_CONTEXT_CACHE, one household's
+    page asking again and again) gets the same expressions again instead of building them anew."""
 
     def __init__(self, table: pl.DataFrame) -> None:
         self.table = table
+        self._memo: dict[object, Any] = {}
 
     def __call__(self, name: str) -> pl.Expr:
-        return pl.lit(self.table[name]).gather(pl.col("ctx")).alias(name)
+        return self.memo(name, lambda: pl.lit(self.table[name]).gather(pl.col("ctx")).alias(name))
+
+    def memo(self, key: object, build: Callable[[], Any]) -> Any:
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = build()
+        return hit
+
+
+_LOOKUPS: OrderedDict[int, _Lookup] = OrderedDict()
+
+
+def _lookup(ctx: pl.DataFrame) -> _Lookup:
+    """The lookup of a contexts table, the same one while the table is kept (keyed by its identity, checked).
+    Only the tables of few pairs are kept (_prepared_contexts): a large run's lookup is its own."""
+    if ctx.height > 2 * _FEW_PAIRS:
+        return _Lookup(ctx)
+    with _CONTEXT_LOCK:
+        hit = _LOOKUPS.get(id(ctx))
+        if hit is not None and hit.table is ctx:
+            _LOOKUPS.move_to_end(id(ctx))
+            return hit
+        hit = _LOOKUPS[id(ctx)] = _Lookup(ctx)
+        if len(_LOOKUPS) > _CONTEXT_CACHE_SIZE:
+            _LOOKUPS.popitem(last=False)
+        return hit
 
 
 def _unique(items: Iterable[object]) -> list[object]:
@@ -147,6 +178,13 @@ def _addon_exprs() -> tuple[pl.Expr, pl.Expr]:
     return pl.concat_list(addons), pl.concat_list(kinds)
 
 
+def _addon_exprs_of(addon: pl.Series, cls: pl.Series) -> tuple[pl.Expr, pl.Expr]:
+    """A person's add-on and its class, read from the add-on tables by their row (_addon_mask)."""
+    mask = _addon_mask()
+    return pl.lit(addon).gather(mask), pl.lit(cls).gather(mask)
+
+
+@cache
 def _addon_mask() -> pl.Expr:
     """The row of the add-on tables for a person: ctx × 2^classes + the mask of their classes."""
     n = len(dibao.CLASSIFIED_WHEN)
@@ -204,6 +242,8 @@ def _pairs(hh: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
     resolved once per pair. Pairs are told apart by a hash of both, checked against the households'
     own values, with a join on the text as the fallback should two pairs ever share a hash."""
     keys = hh.select("region", "date")
+    if hh.height == 1:  # one household (its page): one pair, nothing to tell apart
+        return keys.with_row_index("pair"), pl.Series("pair", [0], dtype=pl.UInt32)
     h = keys.select(pl.struct("region", "date").hash().alias("h"))["h"]
     first = h.arg_unique()
     pairs = keys[first].with_columns(h=h.gather(first)).with_row_index("pair")
@@ -223,6 +263,11 @@ def _layout(hh: pl.DataFrame, persons: pl.DataFrame) -> tuple[pl.DataFrame, pl.S
     (the usual case: both read from the database by id) are recognised in one pass."""
     ids, pid = hh["household_id"], persons["household_id"]
     h = hh.height
+    if h == 1:  # one household (its page): its persons are row 0, whatever their order
+        mine = (pid == ids[0]).fill_null(False)
+        people = persons if mine.all() else persons.filter(mine)
+        rows = pl.Series("_row", np.zeros(people.height, dtype=np.uint32)).set_sorted()
+        return people.hstack([rows]), pl.Series([0, people.height], dtype=pl.Int64)
     increasing = ids.is_sorted() and bool((ids.diff().slice(1) > 0).all())
     if not increasing and ids.n_unique() != h:
         raise ValueError("household_id must be unique")
@@ -247,9 +292,34 @@ def _layout(hh: pl.DataFrame, persons: pl.DataFrame) -> tuple[pl.DataFrame, pl.S
 _MATRIX_ROWS = 10_000  # persons
 
 
-def _segment_sums(values: pl.DataFrame, offsets: pl.Series) -> pl.DataFrame:
-    """Per household, the sum of each column of `values` (one row per person, in household order):
-    differences of the running sum at the offsets."""
+def _with_sums(hh: pl.DataFrame, people: pl.DataFrame, exprs: Sequence[pl.Expr], offsets: pl.Series) -> pl.LazyFrame:
+    """The households with their sums (_segment_sums); for one household, in the plan that reads them."""
+    if offsets.len() == 2:
+        sums = people.lazy().select(_totals(exprs))
+        return pl.concat([hh.lazy(), sums], how="horizontal")
+    return hh.hstack(_segment_sums(people, exprs, offsets)).lazy()
+
+
+_TOTALS: dict[int, tuple[Sequence[pl.Expr], tuple[pl.Expr, ...]]] = {}
+
+
+def _totals(exprs: Sequence[pl.Expr]) -> tuple[pl.Expr, ...]:
+    """Each expression's sum over the frame; kept for the engine's own lists (built once, keyed by identity)."""
+    hit = _TOTALS.get(id(exprs))
+    if hit is not None and hit[0] is exprs:
+        return hit[1]
+    totals = tuple(e.fill_null(0).cast(pl.Int64).sum() for e in exprs)
+    if len(_TOTALS) < 64:
+        _TOTALS[id(exprs)] = (exprs, totals)
+    return totals
+
+
+def _segment_sums(people: pl.DataFrame, exprs: Sequence[pl.Expr], offsets: pl.Series) -> pl.DataFrame:
+    """Per household, the sum of each of `exprs` over its persons (`people`, in household order): differences
+    of the running sum at the offsets; for one household (its page), the sums of one plan."""
+    if offsets.len() == 2:
+        return people.select(_totals(exprs))
+    values = people.select(exprs)
     at = offsets.to_numpy()
     schema = dict.fromkeys(values.columns, pl.Int64)
     if values.width and values.height <= _MATRIX_ROWS:
@@ -290,12 +360,10 @@ def evaluate(
     messages (core/messages.py: the same text with its message ids and parameters, what is stored and then
     shown in the reader's language). `registry` is the set of programme entries (tests give their own)."""
     with run_size(households.height):
-        out = _evaluate(households, persons, params, date=date, explain=explain, programs=programs, registry=registry)
-    if not explain or marked:
-        return out
-    lines = [c for c in out.households.columns if c.endswith(".explain")]
-    plain = out.households.with_columns(pl.col(c).list.eval(fmt.strip(pl.element())) for c in lines)
-    return Evaluation(households=plain, persons=out.persons)
+        return _evaluate(
+            households, persons, params, date=date, explain=explain, plain=not marked, programs=programs,
+            registry=registry,
+        )  # fmt: skip
 
 
 def _evaluate(
@@ -305,6 +373,7 @@ def _evaluate(
     *,
     date: dt.date | None,
     explain: bool,
+    plain: bool,
     programs: Iterable[str] | None,
     registry: Registry,
 ) -> Evaluation:
@@ -319,28 +388,33 @@ def _evaluate(
     wanted = {*dibao.KEYS, *registry.keys}
     keys = [k for k in PARAMETER_SPECS if k in wanted]
     ctx, addon, cls = _prepared_contexts(pairs, params, tuple(keys), tuple(entries))
-    look = _Lookup(ctx)
+    look = _lookup(ctx)
     hh = hh.with_columns(ctx=pair.cast(pl.UInt32) * 2 + pl.col("urban").cast(pl.UInt32))
     ps, offsets = _layout(hh, conform(persons, PERSON_COLUMNS, "persons"))
-    ps = ps.with_columns(ctx=pl.lit(hh["ctx"]).gather(pl.col("_row")))
-    mask = _addon_mask()
     age = (look("date_key") - _birth_keys(ps["birth_date"])) // 10_000
-    ps = collect(dibao.person_facts(ps.lazy(), look, age, pl.lit(addon).gather(mask), pl.lit(cls).gather(mask)))
-    sums = _segment_sums(ps.select(dibao.unit_values(explain)), offsets)
-    house = dibao.household_decision(hh.hstack(sums), look)
-    ps = ps.with_columns(
+    people = ps.lazy().with_columns(ctx=pl.lit(hh["ctx"]).gather(pl.col("_row")))
+    ps = collect(dibao.person_facts(people, look, age, *look.memo("addon", lambda: _addon_exprs_of(addon, cls))))
+    house = dibao.household_decision(_with_sums(hh, ps, dibao.unit_values(explain), offsets), look)
+    people = ps.lazy().with_columns(
         dibao=pl.lit(house["dibao"]).gather(pl.col("_row")), edge=pl.lit(house["edge"]).gather(pl.col("_row"))
     )
-    ps = collect(_person_programs(dibao.single_person(ps.lazy(), look), ctx, look, entries))
-    sums = _segment_sums(
-        ps.select(pl.col("single_amount").alias("single_total"), *(pl.col(f"a:{p.code}") for p in entries)),
-        offsets,
-    ).rename({f"a:{p.code}": f"{p.code}.monthly" for p in entries})
+    ps = collect(_person_programs(dibao.single_person(people, look), ctx, look, entries))
+    sums = _segment_sums(ps, _program_sums(entries), offsets)
     house = house.hstack(sums)
-    details = _details(ps, house, look, entries) if explain else None
+    details = _details(ps, house, look, entries, plain=plain) if explain else None
     out = [*PERSON_FACTS, *(f"a:{p.code}" for p in entries)]
     return Evaluation(
-        households=_output(house, details, registry.household_programs(codes), entries), persons=ps.select(out)
+        households=_output(house, details, registry.household_programs(codes), entries, plain=plain),
+        persons=pl.DataFrame([ps.get_column(name) for name in out]),  # columns as they are: no plan
+    )
+
+
+@lru_cache(maxsize=16)
+def _program_sums(entries: tuple[Program, ...]) -> tuple[pl.Expr, ...]:
+    """What the households sum of their persons' programmes: 单人保 and each entry's amount."""
+    return (
+        pl.col("single_amount").alias("single_total"),
+        *(pl.col(f"a:{p.code}").alias(f"{p.code}.monthly") for p in entries),
     )
 
 
@@ -350,6 +424,13 @@ def _person_programs(
     """Each entry's amount per person: the amount of its tier in the person's context, or its own."""
     if not entries:
         return people
+    stages = look.memo(("programs", tuple(entries)), lambda: _program_stages(ctx, look, entries))
+    for stage in stages:
+        people = people.with_columns(**stage)
+    return people
+
+
+def _program_stages(ctx: pl.DataFrame, look: _Lookup, entries: Sequence[Program]) -> list[dict[str, pl.Expr]]:
     c = pl.col("ctx").cast(pl.Int64)
 
     def pick(keys: Sequence[str], tier: pl.Expr) -> pl.Expr:
@@ -359,14 +440,14 @@ def _person_programs(
         flat = _flat(ctx, keys)
         return pl.lit(flat).gather(c * len(keys) + tier.fill_null(0)).fill_null(0) * tier.is_not_null()
 
+    stages: list[dict[str, pl.Expr]] = []
     for prepare in _unique(_rule(p).prepare for p in entries if _rule(p).prepare is not None):
-        for stage in prepare(pick, look):  # type: ignore[operator]
-            people = people.with_columns(**stage)
+        stages += prepare(pick, look)  # type: ignore[operator]
     amounts = {}
     for p in entries:
         rule = _rule(p)
         amounts[f"a:{p.code}"] = rule.amount if rule.amount is not None else pick(rule.tiers, rule.tier)
-    return people.with_columns(**amounts)
+    return [*stages, amounts]
 
 
 def _paid_or_about(p: Program) -> pl.Expr:
@@ -374,17 +455,19 @@ def _paid_or_about(p: Program) -> pl.Expr:
     return rule.about if rule.about is not None else pl.col(f"a:{p.code}") > 0
 
 
-def _details(people: pl.DataFrame, house: pl.DataFrame, look: _Lookup, entries: Sequence[Program]) -> pl.DataFrame:
+def _details(
+    people: pl.DataFrame, house: pl.DataFrame, look: _Lookup, entries: tuple[Program, ...], *, plain: bool
+) -> pl.LazyFrame:
     """Who is covered and why, per household and programme. Lines are built only for the persons a
     line is about (covered, 单人保 candidates, those an entry's line is about), so most of a million
-    persons cost nothing."""
-    shown = pl.any_horizontal(pl.col("dibao_covered"), pl.col("single_cand"), *(_paid_or_about(p) for p in entries))
-    reads: list[str] = list(dict.fromkeys(r for p in entries for r in _rule(p).reads))
+    persons cost nothing. With `plain`, each line is stripped of its marks as it is built (fmt.strip). A lazy
+    frame: the output's plan reads it."""
+    lines = _lines(entries)
     base = collect(
         people.lazy()
-        .filter(shown)
+        .filter(lines.shown)
         .with_columns(
-            *(look(r) for r in reads),
+            *(look(r) for r in lines.reads),
             area_name=_area_name(),
             label=pl.coalesce("label", pl.col("person_id").cast(pl.String)),
             addon_bp=pl.coalesce(
@@ -392,48 +475,109 @@ def _details(people: pl.DataFrame, house: pl.DataFrame, look: _Lookup, entries: 
             ),
         )
     ).lazy()
-    pid = pl.col("person_id")
-    per_house = base.group_by("_row", maintain_order=True).agg(
-        pid.filter("dibao_covered").alias("dibao.persons"),
-        *(pid.filter(pl.col(f"a:{p.code}") > 0).alias(f"{p.code}.persons") for p in entries),
-    )
-    # Each kind of line is built only for the persons it is about: text is the costly part. Entries
-    # sharing a line and whom it is about (the two 特困 entries) build it once.
-    parts: list[tuple[pl.Expr, pl.Expr, dict[str, pl.Expr]]] = [
-        (pl.col("single_cand"), dibao.single_line(), {"single_lines": pl.lit(True)})
-    ]
-    shared: dict[tuple[int, int], dict[str, pl.Expr]] = {}
-    for p in entries:
-        rule, about = _rule(p), _paid_or_about(p)
-        listed = rule.listed if rule.listed is not None else pl.lit(True)
-        group = (id(rule.line), id(rule.about) if rule.about is not None else id(p))
-        if group not in shared:
-            shared[group] = {}
-            parts.append((about, rule.line, shared[group]))
-        shared[group][f"{p.code}.explain"] = listed
+    per_house = base.group_by("_row", maintain_order=True).agg(*lines.persons)
     # Which kinds of line anyone is about: one household (its page) has persons for a few at most, and a
-    # line nobody is about costs its planning alone, most of the time of one household's evaluation.
-    about_any = base.select(pl.any_horizontal(rows).any().alias(str(i)) for i, (rows, _, _) in enumerate(parts))
-    wanted = collect(about_any).row(0)
-    for (rows, line, outputs), needed in zip(parts, wanted, strict=True):
-        if not needed:
-            per_house = per_house.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias(n) for n in outputs)
+    # line nobody is about costs its planning alone, most of the time of one household's evaluation. In a
+    # run of a few households, also which branches of each line its rows take (fmt.taken), in the same plan.
+    small = small_run()
+    hh_base = house.lazy().with_columns(*(look(r) for r in dibao.HOUSEHOLD_LINE_READS), area_name=_area_name())
+    checks = [base.select(*lines.about, **(lines.taken if small else {}))]
+    if small:
+        checks.append(hh_base.select(**lines.household_taken))
+    found = collect(pl.concat(checks, how="horizontal")).row(0, named=True)
+
+    def masks(prefix: str) -> tuple[tuple[str, int | None], ...] | None:
+        return tuple((k[len(prefix) :], v) for k, v in found.items() if k.startswith(prefix)) if small else None
+
+    for i, part in enumerate(lines.parts):
+        if not found[f"about:{i}"]:
+            per_house = per_house.with_columns(part.absent)
             continue
         # The line is computed before grouping: an expression inside agg() runs group by group.
-        some = base.filter(rows)
-        some = some.with_columns(line.alias("line"))
-        listed_lines = (
-            some.with_columns(**{f"in:{name}": keep for name, keep in outputs.items()})
-            .group_by("_row", maintain_order=True)
-            .agg(pl.col("line").filter(f"in:{name}").alias(name) for name in outputs)
-        )
+        some = base.filter(part.rows).with_columns(_part_line(entries, i, masks(f"{i}|"), plain), *part.listed)
+        listed_lines = some.group_by("_row", maintain_order=True).agg(*part.lines)
         per_house = per_house.join(listed_lines, on="_row", how="left", maintain_order="left")
-    common, granted, refused = dibao.household_lines()
-    hh_lines = house.lazy().with_columns(*(look(r) for r in dibao.HOUSEHOLD_LINE_READS), area_name=_area_name())
-    hh_lines = hh_lines.select(
-        "_row", dibao_lines=pl.concat_list(common, pl.when("dibao").then(granted).otherwise(refused))
+    hh_lines = hh_base.select("_row", _household_lines(masks("h|"), plain))
+    return hh_lines.join(per_house, on="_row", how="left", maintain_order="left")
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One kind of person line: whom it is about, the line, and the programme columns it is listed under."""
+
+    rows: pl.Expr
+    line: pl.Expr
+    listed: tuple[pl.Expr, ...]  # per programme column, whether a person's line is listed under it: in:NAME
+    lines: tuple[pl.Expr, ...]  # the aggregations of the listed lines per household
+    absent: tuple[pl.Expr, ...]  # the columns when nobody is about the line
+
+
+@dataclass(frozen=True)
+class _Lines:
+    shown: pl.Expr  # the persons any line is about
+    reads: tuple[str, ...]  # the context columns the lines read besides std and the label
+    persons: tuple[pl.Expr, ...]  # the aggregations of who is covered by what, per household
+    parts: tuple[_Part, ...]
+    about: tuple[pl.Expr, ...]  # whether anyone is about each part: about:INDEX
+    taken: dict[str, pl.Expr]  # which branches each part's rows take: INDEX|KEY (fmt.taken)
+    household_taken: dict[str, pl.Expr]  # the same for the household lines: h|KEY
+
+
+@lru_cache(maxsize=16)  # expressions are immutable and read no data: built once per set of programmes
+def _lines(entries: tuple[Program, ...]) -> _Lines:
+    pid = pl.col("person_id")
+    # Entries sharing a line and whom it is about (the two 特困 entries) build it once.
+    groups: dict[tuple[int, int], tuple[pl.Expr, pl.Expr, dict[str, pl.Expr]]] = {
+        (0, 0): (pl.col("single_cand"), dibao.single_line(), {"single_lines": pl.lit(True)})
+    }
+    for p in entries:
+        rule = _rule(p)
+        group = (id(rule.line), id(rule.about) if rule.about is not None else id(p))
+        _, _, outputs = groups.setdefault(group, (_paid_or_about(p), rule.line, {}))
+        outputs[f"{p.code}.explain"] = rule.listed if rule.listed is not None else pl.lit(True)
+    parts = tuple(
+        _Part(
+            rows=rows,
+            line=line,
+            listed=tuple(keep.alias(f"in:{name}") for name, keep in outputs.items()),
+            lines=tuple(pl.col("line").filter(f"in:{name}").alias(name) for name in outputs),
+            absent=tuple(pl.lit(None, dtype=pl.List(pl.String)).alias(name) for name in outputs),
+        )
+        for rows, line, outputs in groups.values()
     )
-    return collect(hh_lines.join(per_house, on="_row", how="left", maintain_order="left"))
+    return _Lines(
+        shown=pl.any_horizontal(pl.col("dibao_covered"), pl.col("single_cand"), *(_paid_or_about(p) for p in entries)),
+        reads=tuple(dict.fromkeys(r for p in entries for r in _rule(p).reads)),
+        persons=(
+            pid.filter("dibao_covered").alias("dibao.persons"),
+            *(pid.filter(pl.col(f"a:{p.code}") > 0).alias(f"{p.code}.persons") for p in entries),
+        ),
+        parts=parts,
+        about=tuple(pl.any_horizontal(part.rows).any().alias(f"about:{i}") for i, part in enumerate(parts)),
+        taken={f"{i}|{k}": v for i, part in enumerate(parts) for k, v in fmt.taken([part.line], part.rows).items()},
+        household_taken={f"h|{k}": v for k, v in fmt.taken(dibao.household_lines()).items()},
+    )
+
+
+def _text(line: pl.Expr, plain: bool) -> pl.Expr:
+    return fmt.strip(line) if plain else line
+
+
+@lru_cache(maxsize=1024)  # one entry per set of branches a part's rows take: a few dozen at most
+def _part_line(
+    entries: tuple[Program, ...], index: int, masks: tuple[tuple[str, int | None], ...] | None, plain: bool
+) -> pl.Expr:
+    """A part's line, without the branches its rows do not take (`masks`: fmt.taken's answers; None: all)."""
+    line = _lines(entries).parts[index].line
+    return _text(line if masks is None else fmt.pruned(line, dict(masks)), plain).alias("line")
+
+
+@lru_cache(maxsize=256)
+def _household_lines(masks: tuple[tuple[str, int | None], ...] | None, plain: bool) -> pl.Expr:
+    lines = dibao.household_lines()
+    if masks is not None:
+        lines = tuple(fmt.pruned(line, dict(masks)) for line in lines)
+    return pl.concat_list(*(_text(line, plain) for line in lines)).alias("dibao_lines")
 
 
 def _area_name() -> pl.Expr:  # compared by terms.std_text
@@ -441,9 +585,25 @@ def _area_name() -> pl.Expr:  # compared by terms.std_text
 
 
 def _output(
-    house: pl.DataFrame, details: pl.DataFrame | None, household: Sequence[Program], entries: Sequence[Program]
+    house: pl.DataFrame,
+    details: pl.LazyFrame | None,
+    household: Sequence[Program],
+    entries: Sequence[Program],
+    *,
+    plain: bool,
 ) -> pl.DataFrame:
-    h = house if details is None else house.join(details, on="_row", how="left", maintain_order="left")
+    """The households frame; its lines (`details`) are plain text already when `plain` says so."""
+    h = house.lazy() if details is None else house.lazy().join(details, on="_row", how="left", maintain_order="left")
+    return collect(h.select(_output_exprs(tuple(household), tuple(entries), details is not None, plain)))
+
+
+@lru_cache(maxsize=64)  # expressions are immutable and read no data: built once per set of programmes
+def _output_exprs(
+    household: tuple[Program, ...], entries: tuple[Program, ...], details: bool, plain: bool
+) -> tuple[pl.Expr, ...]:
+    def text(line: str) -> str:
+        return messages.plain(line) if plain else line
+
     empty_ids = pl.lit([], dtype=pl.List(pl.Int64))
     dibao_monthly = pl.col("hh_amount") + pl.col("single_total").fill_null(0)
     out: list[pl.Expr] = [
@@ -454,7 +614,7 @@ def _output(
         applies = pl.col("urban") if p.household.urban else ~pl.col("urban")
         monthly = pl.when(applies).then(dibao_monthly).otherwise(0)
         out += [(monthly > 0).alias(f"{p.code}.eligible"), monthly.alias(f"{p.code}.monthly")]
-        if details is not None:
+        if details:
             lines = pl.concat_list(
                 "dibao_lines", pl.col("single_lines").fill_null(pl.lit([], dtype=pl.List(pl.String)))
             )
@@ -465,19 +625,19 @@ def _output(
                 .alias(f"{p.code}.persons"),
                 pl.when(applies)
                 .then(lines)
-                .otherwise(pl.concat_list(pl.lit(p.household.other_area_line)))
+                .otherwise(pl.concat_list(pl.lit(text(p.household.other_area_line))))
                 .alias(f"{p.code}.explain"),
             ]
     for p in entries:
         monthly = pl.col(f"{p.code}.monthly").fill_null(0)
         out += [(monthly > 0).alias(f"{p.code}.eligible"), monthly]
-        if details is not None:
+        if details:
             lines = pl.col(f"{p.code}.explain")
             out += [
                 pl.col(f"{p.code}.persons").fill_null(empty_ids),
                 pl.when(lines.list.len().fill_null(0) > 0)
                 .then(lines)
-                .otherwise(pl.concat_list(pl.lit(NO_MEMBER_LINE)))
+                .otherwise(pl.concat_list(pl.lit(text(NO_MEMBER_LINE))))
                 .alias(f"{p.code}.explain"),
             ]
-    return collect(h.lazy().select(out))
+    return tuple(out)

@@ -177,6 +177,11 @@ def engine_frames(households: pl.DataFrame, persons: pl.DataFrame, date: dt.date
 
 def conform(frame: pl.DataFrame, columns: dict[str, tuple[Any, object]], what: str) -> pl.DataFrame:
     """The frame with exactly the engine's columns and types; missing optional columns filled."""
+    if frame.width == len(columns) and all(
+        name == want and dtype == columns[want][0]
+        for (name, dtype), want in zip(frame.schema.items(), columns, strict=True)
+    ):  # conformed already (engine_frames, a case's snapshot): as it is
+        return frame
     exprs = []
     for name, (dtype, default) in columns.items():
         if name in frame.columns:

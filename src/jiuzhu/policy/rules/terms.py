@@ -30,10 +30,14 @@ def share(amount: pl.Expr, bp: pl.Expr) -> pl.Expr:
 
 
 def rounding_clause(raw: pl.Expr, final: pl.Expr) -> pl.Expr:
-    return (
-        pl.when(final != raw)
-        .then(fmt.msg("合计 %(raw)s 元，按规定取整为 %(amount)s 元", raw=fmt.yuan(raw), amount=fmt.yuan(final)))
-        .otherwise(fmt.msg("合计 %(raw)s 元", raw=fmt.yuan(raw)))
+    return fmt.choose(
+        [
+            (
+                final != raw,
+                fmt.msg("合计 %(raw)s 元，按规定取整为 %(amount)s 元", raw=fmt.yuan(raw), amount=fmt.yuan(final)),
+            )
+        ],
+        fmt.msg("合计 %(raw)s 元", raw=fmt.yuan(raw)),
     )
 
 
@@ -55,10 +59,9 @@ def disability() -> pl.Expr:
 def std_text() -> pl.Expr:
     """ "城市低保标准 528 元"."""
     amount = fmt.yuan(pl.col("std"))
-    return (
-        pl.when(pl.col("area_name") == "城市")
-        .then(fmt.msg("城市低保标准 %(amount)s 元", amount=amount))
-        .otherwise(fmt.msg("农村低保标准 %(amount)s 元", amount=amount))
+    return fmt.choose(
+        [(pl.col("area_name") == "城市", fmt.msg("城市低保标准 %(amount)s 元", amount=amount))],
+        fmt.msg("农村低保标准 %(amount)s 元", amount=amount),
     )
 
 
@@ -80,6 +83,11 @@ def run_size(households: int) -> Iterator[None]:
         yield
     finally:
         _small.reset(token)
+
+
+def small_run() -> bool:
+    """Whether this run is of a few households (run_size)."""
+    return _small.get()
 
 
 def collect(frame: pl.LazyFrame) -> pl.DataFrame:

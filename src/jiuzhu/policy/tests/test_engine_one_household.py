@@ -5,7 +5,7 @@ import datetime as dt
 
 import polars as pl
 
-from jiuzhu.policy.rules import engine, evaluate, params_frame
+from jiuzhu.policy.rules import engine, evaluate, params_frame, terms
 from jiuzhu.policy.shipped import shipped_frame
 from jiuzhu.policy.tests.test_properties import big_batch
 
@@ -52,3 +52,22 @@ def test_the_cache_stays_small():
     for day in range(engine._CONTEXT_CACHE_SIZE + 20):
         evaluate(hh, ps, params, date=DAY + dt.timedelta(days=day), explain=False)
     assert len(engine._CONTEXT_CACHE) == engine._CONTEXT_CACHE_SIZE
+
+
+def test_one_household_at_a_time_reads_as_in_a_large_run():
+    # A large run plans every line whole; a run of a few households leaves out the branches its rows do not
+    # take (fmt.pruned) and takes its own paths for one household: the same rows, to the character.
+    hh, ps = big_batch()
+    hh = hh.head(400)
+    ps = ps.filter(pl.col("household_id").is_in(hh["household_id"].implode()))
+    params = shipped_frame()
+    for marked in (False, True):
+        large = evaluate(hh, ps, params, date=DAY, marked=marked)
+        assert hh.height > terms.SMALL_RUN
+        for i in range(0, hh.height, 5):
+            one, mine = hh.slice(i, 1), ps.filter(pl.col("household_id") == hh["household_id"][i])
+            alone = evaluate(one, mine, params, date=DAY, marked=marked)
+            assert alone.households.equals(large.households.slice(i, 1))
+            assert alone.persons.equals(large.persons.filter(pl.col("household_id") == hh["household_id"][i]))
+        few = evaluate(hh.slice(3, 4), ps, params, date=DAY, marked=marked)
+        assert few.households.equals(large.households.slice(3, 4))

@@ -12,8 +12,8 @@ from jiuzhu.policy.rules.terms import who
 
 _orphan, _institution = pl.col("orphan"), pl.col("institution")
 _TIERS = ("ertong.orphan_institution", "ertong.orphan_dispersed", "ertong.defacto")
-_kind = pl.when(_orphan == "orphan").then(pl.lit(fmt.const("孤儿"))).otherwise(pl.lit(fmt.const("事实无人抚养儿童")))
-_raised = pl.when(_institution).then(pl.lit(fmt.const("机构养育"))).otherwise(pl.lit(fmt.const("社会散居")))
+_kind = fmt.choose([(_orphan == "orphan", pl.lit(fmt.const("孤儿")))], pl.lit(fmt.const("事实无人抚养儿童")))
+_raised = fmt.choose([(_institution, pl.lit(fmt.const("机构养育")))], pl.lit(fmt.const("社会散居")))
 
 ERTONG = Program(
     "ertong", gettext_noop("孤儿、事实无人抚养儿童基本生活费"), Unit.PERSON, Per.MONTHLY,

@@ -77,33 +77,47 @@ def person_facts(people: pl.LazyFrame, look: Look, age: pl.Expr, addon: pl.Expr,
     years on the household's date; `addon` and `category` give the 分类施保 add-on and its class (index
     into CLASSIFIED, null when none applies) from the person's categories (see the engine's addon tables).
     A member is living and not excluded by rule from the household."""
-    grade, kind = pl.col("disability_grade"), pl.col("disability_kind")
+    first, *middle, last = _fact_stages()
     people = people.with_columns(
-        look("std"),
-        age=age,
-        member=pl.col("alive") & ~pl.col("excluded"),
-        job_cost=share(pl.col("income_wage"), look_key(look, "dibao.job_cost_ratio")),
-        severe=(grade <= 2).fill_null(False),
-        disabled=grade.is_not_null() & kind.is_not_null(),
-        single_reason=((grade <= 2) | ((grade == 3) & IS_MENTAL)).fill_null(False) | pl.col("serious_illness"),
-        tekun_disabled=tekun.DISABLED,
+        look("std"), age=age, job_cost=share(pl.col("income_wage"), look_key(look, "dibao.job_cost_ratio")), **first
     )
-    people = people.with_columns(
-        counted=pl.col("income_wage")
-        - pl.col("job_cost")
-        + pl.col("income_business")
-        + pl.col("income_property")
-        + pl.col("income_transfer")
-        + pl.col("income_other")
-        - pl.col("rigid_medical")
-        - pl.col("rigid_rehab"),
-        tekun_group=tekun.GROUP,
-        no_labor=tekun.NO_LABOR,
-    ).with_columns(own=pl.max_horizontal("counted", pl.lit(0)))
-    people = people.with_columns(tekun=tekun.ELIGIBLE).with_columns(tekun_paid=tekun.PAID)
-    return people.with_columns(in_unit=pl.col("member") & ~pl.col("tekun_paid"), addon=addon, category=category)
+    for stage in middle:
+        people = people.with_columns(**stage)
+    return people.with_columns(addon=addon, category=category, **last)
 
 
+@cache  # expressions are immutable and read no data: built once per process
+def _fact_stages() -> tuple[dict[str, pl.Expr], ...]:
+    """person_facts' columns that read no parameter, stage by stage."""
+    grade, kind = pl.col("disability_grade"), pl.col("disability_kind")
+    return (
+        {
+            "member": pl.col("alive") & ~pl.col("excluded"),
+            "severe": (grade <= 2).fill_null(False),
+            "disabled": grade.is_not_null() & kind.is_not_null(),
+            "single_reason": ((grade <= 2) | ((grade == 3) & IS_MENTAL)).fill_null(False) | pl.col("serious_illness"),
+            "tekun_disabled": tekun.DISABLED,
+        },
+        {
+            "counted": pl.col("income_wage")
+            - pl.col("job_cost")
+            + pl.col("income_business")
+            + pl.col("income_property")
+            + pl.col("income_transfer")
+            + pl.col("income_other")
+            - pl.col("rigid_medical")
+            - pl.col("rigid_rehab"),
+            "tekun_group": tekun.GROUP,
+            "no_labor": tekun.NO_LABOR,
+        },
+        {"own": pl.max_horizontal("counted", pl.lit(0))},
+        {"tekun": tekun.ELIGIBLE},
+        {"tekun_paid": tekun.PAID},
+        {"in_unit": pl.col("member") & ~pl.col("tekun_paid")},
+    )
+
+
+@cache  # built once per process: the list is shared, not to be changed
 def unit_values(explain: bool) -> list[pl.Expr]:
     """Per person, what the 低保 unit sums per household: its size, counted income and add-ons; with
     `explain`, also what the lines count (job costs, rigid spending, the dead, the excluded, each class)."""
@@ -132,63 +146,79 @@ def unit_values(explain: bool) -> list[pl.Expr]:
     return values
 
 
-def household_decision(hh: pl.DataFrame, look: Look) -> pl.DataFrame:
+def household_decision(hh: pl.LazyFrame, look: Look) -> pl.DataFrame:
     """The household's class (dibao, edge, none) and amount, from the unit's sums."""
-    h = hh.lazy().with_columns(
+    h = hh.with_columns(
         look("std"),
         look("rmode"),
         look("edge_line"),
         look_key(look, "dibao.assets.max_homes"),
         look_key(look, "dibao.assets.deposit_months"),
     )
-    n, std = pl.col("members"), pl.col("std")
-    h = h.with_columns(
-        income=pl.max_horizontal("income_raw", pl.lit(0)),
-        vehicles_bad=(pl.col("vehicles") - pl.col("disability_vehicle").cast(pl.Int32)) > 0,
-        homes_bad=pl.col("homes") > P("dibao.assets.max_homes"),
-        deposit_limit=share(std * n, P("dibao.assets.deposit_months")),
-    ).with_columns(
-        # Half up to the fen, so gap × members in the explanation multiplies out exactly.
-        per_capita=pl.when(n > 0).then((pl.col("income") * 2 + n) // (2 * n)).otherwise(0),
-        deposits_bad=pl.col("deposits") > pl.col("deposit_limit"),
-    )
-    h = h.with_columns(
-        assets_ok=~(pl.col("vehicles_bad") | pl.col("homes_bad") | pl.col("deposits_bad") | pl.col("business"))
-    )
-    h = h.with_columns(dibao=(n > 0) & (pl.col("per_capita") < std) & pl.col("assets_ok"))
-    h = h.with_columns(
-        edge=(n > 0) & ~pl.col("dibao") & pl.col("assets_ok") & (pl.col("per_capita") < pl.col("edge_line")),
-        gap=std - pl.col("per_capita"),
-    ).with_columns(
-        **{"class": pl.when("dibao").then(pl.lit("dibao")).when("edge").then(pl.lit("edge")).otherwise(pl.lit("none"))},
-        gap_total=pl.col("gap") * n,
-    )
-    h = h.with_columns(raw=pl.col("gap_total") + pl.col("addon_total"))
-    h = h.with_columns(hh_amount=pl.when("dibao").then(rounded(pl.col("raw"), pl.col("rmode"))).otherwise(0))
+    for stage in _decision_stages():
+        h = h.with_columns(**stage)
     return collect(h)
+
+
+@cache
+def _decision_stages() -> tuple[dict[str, pl.Expr], ...]:
+    n, std = pl.col("members"), pl.col("std")
+    return (
+        {
+            "income": pl.max_horizontal("income_raw", pl.lit(0)),
+            "vehicles_bad": (pl.col("vehicles") - pl.col("disability_vehicle").cast(pl.Int32)) > 0,
+            "homes_bad": pl.col("homes") > P("dibao.assets.max_homes"),
+            "deposit_limit": share(std * n, P("dibao.assets.deposit_months")),
+        },
+        {
+            # Half up to the fen, so gap × members in the explanation multiplies out exactly.
+            "per_capita": pl.when(n > 0).then((pl.col("income") * 2 + n) // (2 * n)).otherwise(0),
+            "deposits_bad": pl.col("deposits") > pl.col("deposit_limit"),
+        },
+        {"assets_ok": ~(pl.col("vehicles_bad") | pl.col("homes_bad") | pl.col("deposits_bad") | pl.col("business"))},
+        {"dibao": (n > 0) & (pl.col("per_capita") < std) & pl.col("assets_ok")},
+        {
+            "edge": (n > 0) & ~pl.col("dibao") & pl.col("assets_ok") & (pl.col("per_capita") < pl.col("edge_line")),
+            "gap": std - pl.col("per_capita"),
+        },
+        {
+            "class": pl.when("dibao").then(pl.lit("dibao")).when("edge").then(pl.lit("edge")).otherwise(pl.lit("none")),
+            "gap_total": pl.col("gap") * n,
+        },
+        {"raw": pl.col("gap_total") + pl.col("addon_total")},
+        {"hh_amount": pl.when("dibao").then(rounded(pl.col("raw"), pl.col("rmode"))).otherwise(0)},
+    )
 
 
 def single_person(people: pl.LazyFrame, look: Look) -> pl.LazyFrame:
     """单人保 in a 低保边缘 household, and who is covered by 低保 at all. `people` has the household's
     `dibao` and `edge` gathered onto each person."""
+    first, *rest = _single_stages()
+    people = people.with_columns(look("rmode"), **first)
+    for stage in rest:
+        people = people.with_columns(**stage)
+    return people
+
+
+@cache
+def _single_stages() -> tuple[dict[str, pl.Expr], ...]:
     std = pl.col("std")
     return (
-        people.with_columns(
-            look("rmode"),
-            single_cand=pl.col("in_unit") & pl.col("edge") & pl.col("single_reason"),
-            single_raw=std - pl.col("own") + pl.col("addon"),
-        )
-        .with_columns(single_ok=pl.col("single_cand") & (pl.col("own") < std))
-        .with_columns(
-            single_amount=pl.when("single_ok").then(rounded(pl.col("single_raw"), pl.col("rmode"))).otherwise(0),
-            dibao_covered=(pl.col("in_unit") & pl.col("dibao")) | pl.col("single_ok"),
-        )
+        {
+            "single_cand": pl.col("in_unit") & pl.col("edge") & pl.col("single_reason"),
+            "single_raw": std - pl.col("own") + pl.col("addon"),
+        },
+        {"single_ok": pl.col("single_cand") & (pl.col("own") < std)},
+        {
+            "single_amount": pl.when("single_ok").then(rounded(pl.col("single_raw"), pl.col("rmode"))).otherwise(0),
+            "dibao_covered": (pl.col("in_unit") & pl.col("dibao")) | pl.col("single_ok"),
+        },
     )
 
 
 @cache  # expressions are immutable: built once per process
-def household_lines() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
-    """The lines every household gets, and the last line when 低保 is granted and when it is refused."""
+def household_lines() -> tuple[pl.Expr, ...]:
+    """The lines of every household: its members, its income, its assets, and 低保 granted or refused."""
     n, y, m = pl.col("members"), fmt.yuan, fmt.msg
 
     def count(name: str) -> pl.Expr:
@@ -201,10 +231,9 @@ def household_lines() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
         separator="、",
     )
     no_notes = (pl.col("n_dead") + pl.col("n_excluded") + pl.col("n_tekun")) == 0
-    members = (
-        pl.when(no_notes)
-        .then(m("计入共同生活家庭成员 %(n)s 人", n=count("members")))
-        .otherwise(m("计入共同生活家庭成员 %(n)s 人（不计入：%(notes)s）", n=count("members"), notes=notes))
+    members = fmt.choose(
+        [(no_notes, m("计入共同生活家庭成员 %(n)s 人", n=count("members")))],
+        m("计入共同生活家庭成员 %(n)s 人（不计入：%(notes)s）", n=count("members"), notes=notes),
     )
     income = fmt.join(
         m("家庭月收入合计 %(amount)s 元", amount=y(pl.col("income"))),
@@ -213,7 +242,7 @@ def household_lines() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
         fmt.clause(pl.col("rigid_sum") > 0, m("已扣除刚性支出 %(amount)s 元", amount=y(pl.col("rigid_sum")))),
         fmt.clause(pl.col("exempt_sum") > 0, m("豁免收入 %(amount)s 元不计入", amount=y(pl.col("exempt_sum")))),
     )  # fmt: skip
-    assets = pl.when("assets_ok").then(pl.lit(fmt.const("家庭财产状况符合规定"))).otherwise(
+    assets = fmt.choose([(pl.col("assets_ok"), pl.lit(fmt.const("家庭财产状况符合规定")))],
         m("家庭财产不符合规定：%(reasons)s", reasons=fmt.join(
             fmt.clause(pl.col("vehicles_bad"), pl.lit(fmt.const("有机动车辆（残疾人代步车除外）"))),
             fmt.clause(pl.col("homes_bad"), m("房产 %(homes)s 套，超过 %(limit)s 套", homes=count("homes"),
@@ -240,19 +269,17 @@ def household_lines() -> tuple[pl.Expr, pl.Expr, pl.Expr]:
         *addons,
         rounding_clause(pl.col("raw"), pl.col("hh_amount")),
     )  # fmt: skip
-    refused = (
-        pl.when(n == 0)
-        .then(pl.lit(fmt.const("家庭无在世且计入的成员，不享受低保")))
-        .when(pl.col("per_capita") < pl.col("std"))
-        .then(m("家庭月人均收入 %(income)s 元 < %(standard)s，但家庭财产不符合规定，不享受低保", income=pc,
-                standard=std_text()))
-        .when("edge")
-        .then(m("家庭月人均收入 %(income)s 元 ≥ %(standard)s，不符合低保条件；低于低保边缘标准 %(line)s 元"
-                "（%(ratio)s 倍），属低保边缘家庭", income=pc, standard=std_text(), line=y(pl.col("edge_line")),
-                ratio=fmt.multiple(P("dibao.edge_ratio"))))
-        .otherwise(m("家庭月人均收入 %(income)s 元 ≥ %(standard)s，不符合低保条件", income=pc, standard=std_text()))
-    )  # fmt: skip
-    return pl.concat_list(members, income, assets), granted, refused
+    refused = fmt.choose([
+        (n == 0, pl.lit(fmt.const("家庭无在世且计入的成员，不享受低保"))),
+        (pl.col("per_capita") < pl.col("std"),
+         m("家庭月人均收入 %(income)s 元 < %(standard)s，但家庭财产不符合规定，不享受低保", income=pc,
+           standard=std_text())),
+        (pl.col("edge"),
+         m("家庭月人均收入 %(income)s 元 ≥ %(standard)s，不符合低保条件；低于低保边缘标准 %(line)s 元"
+           "（%(ratio)s 倍），属低保边缘家庭", income=pc, standard=std_text(), line=y(pl.col("edge_line")),
+           ratio=fmt.multiple(P("dibao.edge_ratio")))),
+    ], m("家庭月人均收入 %(income)s 元 ≥ %(standard)s，不符合低保条件", income=pc, standard=std_text()))  # fmt: skip
+    return members, income, assets, fmt.choose([(pl.col("dibao"), granted)], refused)
 
 
 # The context columns the household lines read.
@@ -264,16 +291,12 @@ def single_line() -> pl.Expr:
     """单人保: one line per candidate member of a 低保边缘 household, paid or not."""
     std, y, grade, m = pl.col("std"), fmt.yuan, pl.col("disability_grade"), fmt.msg
     mental = pl.col("disability_kind").is_in(MENTAL)
-    reason = (
-        pl.when(pl.col("severe") | ((grade == 3) & mental))
-        .then(disability())
-        .otherwise(pl.lit(fmt.const("患重特大疾病")))
-    )
+    reason = fmt.choose([(pl.col("severe") | ((grade == 3) & mental), disability())], pl.lit(fmt.const("患重特大疾病")))
     addon_name = pl.col("category").replace_strict(
         {i: fmt.const(name) for i, (_, name) in enumerate(CLASSIFIED)}, default="", return_dtype=pl.String
     )
     gap = y(std - pl.col("own"))
-    return pl.when("single_ok").then(m(
+    return fmt.choose([(pl.col("single_ok"), m(
         "单人保：%(name)s（%(reason)s）在低保边缘家庭中按单人户审核："
         "个人月收入 %(income)s 元 < %(standard)s；%(details)s",
         name=pl.col("label"), reason=reason, income=y(pl.col("own")), standard=std_text(),
@@ -284,7 +307,7 @@ def single_line() -> pl.Expr:
                                               amount=y(pl.col("addon")))),
             rounding_clause(pl.col("single_raw"), pl.col("single_amount")),
         ),
-    )).otherwise(m(
+    ))], m(
         "单人保：%(name)s（%(reason)s）在低保边缘家庭中按单人户审核："
         "个人月收入 %(income)s 元 ≥ %(standard)s，不能单人保",
         name=pl.col("label"), reason=reason, income=y(pl.col("own")), standard=std_text(),

@@ -27,7 +27,7 @@ GAOLING = Program(
     ),
 )  # fmt: skip
 
-_role = pl.when("tekun_paid").then(pl.lit(fmt.const("特困人员"))).otherwise(pl.lit(fmt.const("低保对象")))
+_role = fmt.choose([(pl.col("tekun_paid"), pl.lit(fmt.const("特困人员")))], pl.lit(fmt.const("低保对象")))
 LAONIAN = Program(
     "laonian_kunnan", gettext_noop("经济困难老年人补贴"), Unit.PERSON, Per.MONTHLY,
     keys=("laonian.amount",),

@@ -66,51 +66,45 @@ _CONTEXT = (
 def _line() -> pl.Expr:
     """Every candidate's line, granted or not: the reasons a caseworker is asked for."""
     y, std, m, c = fmt.yuan, pl.col("std"), fmt.msg, fmt.const
-    category = (
-        pl.when(_age >= 60)
-        .then(pl.lit(c("年满60周岁")))
-        .when(_age < 18)
-        .then(pl.lit(c("未满18周岁")))
-        .otherwise(disability())
+    category = fmt.choose([(_age >= 60, pl.lit(c("年满60周岁"))), (_age < 18, pl.lit(c("未满18周岁")))], disability())
+    supporter = fmt.choose(
+        [(pl.col("supporter") == "none", pl.lit(c("无法定赡养抚养扶养义务人")))],
+        pl.lit(c("法定义务人无赡养抚养扶养能力")),
     )
-    supporter = (
-        pl.when(pl.col("supporter") == "none")
-        .then(pl.lit(c("无法定赡养抚养扶养义务人")))
-        .otherwise(pl.lit(c("法定义务人无赡养抚养扶养能力")))
-    )
-    tier = (
-        pl.when(pl.col("care_tier") == 0)
-        .then(pl.lit(c("生活自理")))
-        .when(pl.col("care_tier") == 1)
-        .then(pl.lit(c("部分失能")))
-        .otherwise(pl.lit(c("完全失能")))
+    tier = fmt.choose(
+        [(pl.col("care_tier") == 0, pl.lit(c("生活自理"))), (pl.col("care_tier") == 1, pl.lit(c("部分失能")))],
+        pl.lit(c("完全失能")),
     )
     ratio = fmt.multiple(P("tekun.basic_ratio"))
-    basic = (
-        pl.when(pl.col("tekun_basic") != pl.col("tekun_basic_raw"))
-        .then(
-            m(
-                "基本生活费 %(ratio)s 倍标准 %(raw)s 元，按规定取整为 %(amount)s 元",
-                ratio=ratio,
-                raw=y(pl.col("tekun_basic_raw")),
-                amount=y(pl.col("tekun_basic")),
+    basic = fmt.choose(
+        [
+            (
+                pl.col("tekun_basic") != pl.col("tekun_basic_raw"),
+                m(
+                    "基本生活费 %(ratio)s 倍标准 %(raw)s 元，按规定取整为 %(amount)s 元",
+                    ratio=ratio,
+                    raw=y(pl.col("tekun_basic_raw")),
+                    amount=y(pl.col("tekun_basic")),
+                ),
             )
-        )
-        .otherwise(m("基本生活费 %(ratio)s 倍标准 %(raw)s 元", ratio=ratio, raw=y(pl.col("tekun_basic_raw"))))
+        ],
+        m("基本生活费 %(ratio)s 倍标准 %(raw)s 元", ratio=ratio, raw=y(pl.col("tekun_basic_raw"))),
     )
-    outcome = (
-        pl.when("tekun_paid")
-        .then(
-            m(
-                "%(basic)s；%(tier)s照料护理费 %(care)s 元；合计 %(total)s 元（%(mode)s）",
-                basic=basic,
-                tier=tier,
-                care=y(pl.col("care")),
-                total=y(pl.col("tekun_amount")),
-                mode=pl.when("institution").then(pl.lit(c("集中供养"))).otherwise(pl.lit(c("分散供养"))),
+    outcome = fmt.choose(
+        [
+            (
+                pl.col("tekun_paid"),
+                m(
+                    "%(basic)s；%(tier)s照料护理费 %(care)s 元；合计 %(total)s 元（%(mode)s）",
+                    basic=basic,
+                    tier=tier,
+                    care=y(pl.col("care")),
+                    total=y(pl.col("tekun_amount")),
+                    mode=fmt.choose([(pl.col("institution"), pl.lit(c("集中供养")))], pl.lit(c("分散供养"))),
+                ),
             )
-        )
-        .otherwise(pl.lit(c("本人自愿选择低保，按低保家庭成员计算")))
+        ],
+        pl.lit(c("本人自愿选择低保，按低保家庭成员计算")),
     )
     granted = m(
         "%(name)s：%(category)s，无劳动能力，%(supporter)s，个人月收入 %(income)s 元 < %(standard)s，"
@@ -129,7 +123,7 @@ def _line() -> pl.Expr:
             separator="、",
         ),
     )  # fmt: skip
-    return pl.when("tekun").then(granted).otherwise(refused)
+    return fmt.choose([(pl.col("tekun"), granted)], refused)
 
 
 LINE = _line()
