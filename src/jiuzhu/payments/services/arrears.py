@@ -356,16 +356,25 @@ class _Key:
         code = pl.col("program").cast(pl.Enum(self.programs)).to_physical().cast(pl.Int64)
         return (pl.col("household_id") * len(self.programs) + code).alias("hp")
 
+    @staticmethod
+    def month(column: str = "service_month") -> pl.Expr:
+        """A month as its number since 1970-01."""
+        return (pl.col(column).dt.year().cast(pl.Int64) - 1970) * 12 + pl.col(column).dt.month().cast(pl.Int64) - 1
+
     def full(self, month: str = "service_month") -> pl.Expr:
-        months = (pl.col(month).dt.year().cast(pl.Int64) - 1970) * 12 + pl.col(month).dt.month().cast(pl.Int64) - 1
-        return (self.pair() * _MONTHS + months).alias("k")
+        return (self.pair() * _MONTHS + self.month(month)).alias("k")
+
+    @staticmethod
+    def split() -> tuple[pl.Expr, pl.Expr]:
+        """`k` as its pair (`hp`) and its month number (`m`)."""
+        return (pl.col("k") // _MONTHS).alias("hp"), (pl.col("k") % _MONTHS).alias("m")
 
     def only(self, frame: pl.DataFrame, wanted: pl.DataFrame) -> pl.DataFrame:
         """The rows of `frame` whose household and programme are among `wanted` (a frame of `hp`)."""
         return frame.with_columns(self.pair()).join(wanted, on="hp", how="semi").drop("hp")
 
     def decode(self) -> list[pl.Expr]:
-        pair, months = pl.col("k") // _MONTHS, pl.col("k") % _MONTHS
+        pair, months = self.split()
         n = len(self.programs)
         return [
             (pair // n).alias("household_id"),
@@ -399,13 +408,12 @@ def _with_causes(diff: pl.DataFrame, key: _Key, pairs: _Pairs) -> pl.DataFrame:
     # Programmes the differences do not name cannot match: left out before the key (which numbers only theirs).
     events = (
         events.filter(pl.col("program").is_in(key.programs))
-        .with_columns(key.full("effective_month").alias("at"))
-        .select((pl.col("at") // _MONTHS).alias("hp"), (pl.col("at") % _MONTHS).alias("m"), "id", "cause")
+        .select(key.pair(), key.month("effective_month").alias("m"), "id", "cause")
         .sort("m", "id")
         .drop("id")
     )
     return (
-        diff.with_columns(hp=pl.col("k") // _MONTHS, m=pl.col("k") % _MONTHS)
+        diff.with_columns(*key.split())
         .sort("m")
         .join_asof(events, on="m", by="hp", strategy="backward", check_sortedness=False)
         .drop("hp", "m")

@@ -355,34 +355,36 @@ def _stage(frame: pl.DataFrame) -> str:
     links' ids: on PostgreSQL the table's sequence, drawn by the server as the rows arrive (in the frame's
     order); on SQLite the frame's `new_id` (reserve_ids, under the write lock)."""
     table = "jz_recompute_stage"
-    columns = "old_id, from_month, end_before, amount_before, amount_after"
-    rest = (
+    values = (
         "from_month DATE NOT NULL, end_before DATE NOT NULL, amount_before DECIMAL(12, 2) NOT NULL, "
         "amount_after DECIMAL(12, 2) NOT NULL"
     )
+    postgres = connection.vendor == "postgresql"
+    # Written: every column but new_id on PostgreSQL (its default draws it), all of them on SQLite.
+    columns = ["old_id", *([] if postgres else ["new_id"]), "from_month", "end_before", "amount_before", "amount_after"]
+    names = ", ".join(columns)
     with connection.cursor() as cur:
         cur.execute(f"DROP TABLE IF EXISTS {table}")
-        if connection.vendor == "postgresql":
+        new_id = "new_id BIGINT NOT NULL"
+        if postgres:
             cur.execute("SELECT pg_get_serial_sequence(%s, %s)", [Entitlement._meta.db_table, "id"])
             sequence = cur.fetchone()[0].replace("'", "''")  # "public.payments_entitlement_id_seq", as text
-            cur.execute(
-                f"CREATE TEMPORARY TABLE {table} (old_id BIGINT PRIMARY KEY, "
-                f"new_id BIGINT NOT NULL DEFAULT nextval('{sequence}'::regclass), {rest})"
-            )
+            new_id += f" DEFAULT nextval('{sequence}'::regclass)"
+        cur.execute(f"CREATE TEMPORARY TABLE {table} (old_id BIGINT PRIMARY KEY, {new_id}, {values})")
+        if postgres:
             raw = cur.cursor  # the driver's cursor, in Django's transaction
-            buf = frame.select(columns.split(", ")).write_csv(include_header=False)
-            with raw.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+            buf = frame.select(columns).write_csv(include_header=False)
+            with raw.copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
                 copy.write(buf)
             cur.execute(f"ANALYZE {table}")  # a temporary table has no statistics until asked
         else:
-            cur.execute(f"CREATE TEMPORARY TABLE {table} (old_id BIGINT PRIMARY KEY, new_id BIGINT NOT NULL, {rest})")
-            both = f"old_id, new_id, {columns[len('old_id, ') :]}"
             rows = (
-                frame.select(both.split(", "))
+                frame.select(columns)
                 .with_columns(pl.col(c).dt.strftime("%Y-%m-%d") for c in ("from_month", "end_before"))
                 .rows()
             )
-            cur.executemany(f"INSERT INTO {table} ({both}) VALUES (%s, %s, %s, %s, %s, %s)", rows)
+            marks = ", ".join(["%s"] * len(columns))
+            cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
     return table
 
 

@@ -228,6 +228,9 @@ def _check_regions(frame: pl.DataFrame, errors: Errors, actor: User | None) -> p
     return frame.with_columns(pl.coalesce(pl.col("_area").replace("", None), pl.col("_default_area")).alias("_area"))
 
 
+_PROGRESS_HASHES = 18_000  # ID numbers checked between two progress reports
+
+
 def _check_existing_people(frame: pl.DataFrame, errors: Errors, actor: User | None, step: Progress) -> None:
     """Duplicates against the database: one indexed query per chunk of lookup hashes."""
     ids = frame.filter(pl.col("_id_number").is_not_null()).select("_row", "_id_number")
@@ -245,6 +248,7 @@ def _check_existing_people(frame: pl.DataFrame, errors: Errors, actor: User | No
     # PostgreSQL takes a long list of values in one statement (one index probe each); SQLite's bound variables
     # are limited. At a million persons: 50 queries instead of 1 100.
     size = 20_000 if connection.vendor == "postgresql" else IN_CHUNK
+    every = max(1, _PROGRESS_HASHES // size)  # chunks between two progress reports
     for i, chunk in enumerate(chunks(hashes, size)):
         existing = Person.objects.filter(id_number_hash__in=chunk).values_list(
             "id_number_hash", "household__number", "household__region_code"
@@ -254,7 +258,7 @@ def _check_existing_people(frame: pl.DataFrame, errors: Errors, actor: User | No
             mine = scope is None or region_code.startswith(scope)
             message = here % {"n": number} if mine else elsewhere
             errors.add(row, "id_number", values[row], message)
-        if i % max(1, 20 * IN_CHUNK // size) == 0:
+        if i % every == 0:
             step(_("核对已登记人员"), 0.15 + 0.2 * (i * size) / max(len(hashes), 1))
 
 
