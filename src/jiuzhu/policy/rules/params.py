@@ -214,6 +214,10 @@ class ParameterError(ValueError):
     """A value that does not fit its key, or a key no region up the tree defines."""
 
 
+# Every numeric parameter stays below this: a standard, a cap or a threshold of ten billion is a typing error.
+_LIMIT = 10_000_000_000
+
+
 def parse_value(key: str, raw: object) -> Decimal | str:
     """The canonical value of a key from text or a number; ParameterError says why it does not fit."""
     spec = PARAMETER_SPECS.get(key)
@@ -230,6 +234,8 @@ def parse_value(key: str, raw: object) -> Decimal | str:
         raise ParameterError(f"{spec.label}应为数字，收到“{text}”") from None
     if not value.is_finite() or value < 0:
         raise ParameterError(f"{spec.label}不能为负数或非数字，收到“{text}”")
+    if value >= _LIMIT:  # an amount built on it must fit the money fields (12 digits, 2 decimals)
+        raise ParameterError(f"{spec.label}超出可保存的范围（应小于 {_LIMIT:,}），收到“{text}”")
     places = {Kind.MONEY: 2, Kind.NUMBER: 4, Kind.PERCENT: 2, Kind.INTEGER: 0}[spec.kind]
     if value != value.quantize(Decimal(1).scaleb(-places)):
         raise ParameterError(f"{spec.label}最多保留 {places} 位小数，收到“{text}”")

@@ -156,7 +156,10 @@ def test_the_township_table_counts_dibao_per_township(client, request, just_abov
     assert result.townships_total.after_count == 2
 
 
-@pytest.mark.parametrize(("value", "message"), [("abc", "应为数字"), ("-5", "不能为负数"), ("528.123", "最多保留")])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("abc", "应为数字"), ("-5", "不能为负数"), ("528.123", "最多保留"), ("99999999999999999", "超出可保存的范围")],
+)
 def test_a_bad_proposed_value_gives_a_clear_message_and_saves_nothing(client, request, standards, value, message):
     login(client, request, "admin")
     parameters = Parameter.objects.count()
