@@ -371,13 +371,22 @@ def _running_households(payroll: Payroll) -> list[int]:
 
 
 def _death_target(payroll: Payroll) -> Person | None:
-    """The only covered member of a one-person 低保 household that `payroll` paid."""
+    """The only member of a one-person household that `payroll` paid 低保, the one paid most (ties: the first
+    household): after the death nothing is left to pay the household, and the back pay of a 提标 (a few months
+    of the raise) is far less than a month of a large 低保, so the overpayment is put on the collection list
+    whatever the day the demo is built."""
     paid = payroll.lines.filter(amount_fen__gt=0).values("household_id")
+    alone = (
+        Household.objects.filter(pk__in=paid)
+        .annotate(living=Count("members", filter=Q(members__date_of_death=None)))
+        .filter(living=1)
+        .values("pk")
+    )
     one_person = (
-        Entitlement.objects.filter(household_id__in=paid, program__startswith="dibao", end_month__isnull=True)
+        Entitlement.objects.filter(household_id__in=alone, program__startswith="dibao", end_month__isnull=True)
         .annotate(n=Count("persons"))
         .filter(n=1)
-        .order_by("household_id")
+        .order_by("-monthly_amount", "household_id")
         .values_list("pk", flat=True)
         .first()
     )
