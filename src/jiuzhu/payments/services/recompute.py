@@ -22,7 +22,7 @@ from typing import Any
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, F, Max, Q, Value
+from django.db.models import BigIntegerField, F, ForeignKey, Max, Q, Value
 from django.db.models.functions import Cast, Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -388,6 +388,27 @@ def _stage(frame: pl.DataFrame) -> str:
     return table
 
 
+# The parents the apply's INSERT … SELECT statements copy from rows that exist: a new link's household, case and
+# previous link are the old link's (and the old link itself), its covered persons the old link's, its events
+# name the links just written. The creator is still checked.
+_COPIED = (
+    (Entitlement, ("household", "source_case", "previous")),
+    (EntitlementPerson, ("entitlement", "person")),
+    (EntitlementEvent, ("entitlement",)),
+)
+
+
+def _parents_copied(cur: Any, on: bool) -> bool:
+    """PostgreSQL: tells the tables' insert triggers (payments 0011) which parent columns not to check again
+    until `on` is False, within this transaction. Returns whether it was set."""
+    if connection.vendor != "postgresql":
+        return False
+    keys = [model._meta.get_field(name) for model, names in _COPIED for name in names]
+    columns = sorted({key.column for key in keys if isinstance(key, ForeignKey)})
+    cur.execute("SELECT set_config('jiuzhu.parents_copied', %s, true)", [",".join(columns) if on else ""])
+    return True
+
+
 def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str, progress: Progress = _quiet) -> None:
     """The old links end the month before their `from_month` (`month`, or a later first month); new links from
     then at the raised amount, covering the same persons, each with its event. Set-based: the rises are staged
@@ -423,6 +444,7 @@ def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str,
             # the rows over in hash order, and the UPDATE below then writes its new row versions' index entries
             # at random places in nine indexes (a third more server time at a million). Until COMMIT.
             cur.execute("SET LOCAL work_mem = '256MB'")
+        copied = _parents_copied(cur, True)
         cur.execute(
             f"INSERT INTO {ent} (id, household_id, region_code, program, monthly_amount, start_month, end_month, "
             "suspended_from, status, gradual_exit, source_case_id, previous_id, reason, created_at, created_by_id) "
@@ -444,6 +466,8 @@ def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str,
             f"s.amount_after, %s, %s, %s, %s FROM {stage} s ORDER BY s.new_id",
             [EventKind.AMOUNT.value, Cause.RECOMPUTE.value, reason, today, now, by],
         )
+        if copied:
+            _parents_copied(cur, False)
         progress(92, writing)
         # UPDATE … FROM: PostgreSQL, and SQLite since 3.33.
         cur.execute(

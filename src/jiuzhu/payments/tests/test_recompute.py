@@ -90,6 +90,34 @@ def test_closing_the_old_links_writes_no_index(standards, dibao, admin):
     assert updated >= 1 and hot == updated
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the statement triggers are PostgreSQL's")
+def test_the_parents_the_apply_copies_are_not_checked_again_and_only_those(standards, dibao, admin):
+    """The apply tells the insert triggers (payments 0011) which parents its rows copy from existing rows, for
+    its own statements only: afterwards, in the same transaction, an orphan row is refused again; and a column
+    it does not name (the creator) is checked even while the setting holds."""
+    from django.db import IntegrityError, transaction
+
+    pay_months(standards, [dibao], D("2026-01-01"), 6)
+    raise_standard(standards, admin, "600")
+    entitlements_recompute(actor=admin, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
+    with connection.cursor() as cur:
+        cur.execute("SELECT current_setting('jiuzhu.parents_copied', true)")
+        assert cur.fetchone()[0] in ("", None)
+    orphan = Entitlement.objects.get(pk=dibao.pk)
+    orphan.pk, orphan.previous_id, orphan.household_id = None, None, 10**9
+    with pytest.raises(IntegrityError), transaction.atomic():
+        orphan.save()
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SELECT set_config('jiuzhu.parents_copied', 'household_id', true)")
+        orphan.save()  # the household named as copied: not checked (what the apply relies on)
+        transaction.set_rollback(True)
+    orphan = Entitlement.objects.get(pk=dibao.pk)
+    orphan.pk, orphan.previous_id, orphan.created_by_id = None, None, 10**9
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SELECT set_config('jiuzhu.parents_copied', 'household_id', true)")
+        orphan.save()
+
+
 def test_a_fall_is_listed_for_a_person_to_decide_not_applied(standards, dibao, admin):
     raise_standard(standards, admin, "500")
     result = entitlements_recompute(actor=admin, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
