@@ -71,3 +71,32 @@ def test_read_frame_reads_text_exactly(county, paying, approver):
     assert bulk.read_frame(qs.filter(pk=-1), schema).height == 0
     months = Entitlement.objects.order_by("id").values_list("start_month", "end_month", "program")
     assert bulk.read_frame(months, {"s": pl.Date, "e": pl.Date, "p": pl.String}).rows() == list(months)  # NULLs
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY … TO STDOUT is PostgreSQL's")
+def test_a_copy_read_gives_every_row_and_an_error_midway_is_raised(county, paying, approver):
+    """The COPY's rows are taken from libpq directly (core.bulk._drain_copy): every one of many thousands,
+    in order; an error the server meets after sending rows is raised as Django's error, the connection left
+    usable after its savepoint; and Django's query log records the read."""
+    from django.db import DataError, transaction
+    from django.db.models.expressions import RawSQL
+
+    generate(approver, county)
+    # Many rows from a queryset: each payroll line repeated by generate_series on the server.
+    n = 60_000
+    qs = (
+        PayrollLine.objects.order_by("id")
+        .annotate(k=RawSQL("generate_series(1, %s)", [n]))
+        .values_list("id", "k", "payee_name")
+    )
+    frame = bulk.read_frame(qs, {"id": pl.Int64, "k": pl.Int64, "payee": pl.String})
+    assert frame.height == 5 * n and frame.rows()[:3] == list(qs[:3])
+    assert frame["k"].sum() == 5 * n * (n + 1) // 2
+    broken = (
+        PayrollLine.objects.order_by("id")
+        .annotate(k=RawSQL("generate_series(1, %s)", [n]), q=RawSQL("1 / (generate_series(1, %s) - %s)", [n, n - 5]))
+        .values_list("id", "q")
+    )
+    with pytest.raises(DataError), transaction.atomic():
+        bulk.read_frame(broken, {"id": pl.Int64, "q": pl.Int64})
+    assert bulk.read_frame(PayrollLine.objects.values_list("id"), {"id": pl.Int64}).height == 5
