@@ -75,12 +75,12 @@ def test_each_entitlement_is_weighed_against_its_own_programme(standards, dibao,
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="HOT updates and fillfactor are PostgreSQL's")
 def test_closing_the_old_links_writes_no_index(standards, dibao, admin):
     """A 提标 closes every link it raises: that UPDATE (status, reason, end_month) must stay a HOT update, on
-    a page the table keeps half free (payments 0010), so no index may hold one of those columns."""
+    a page the table keeps 60 % free (payments 0010, 0012), so no index may hold one of those columns."""
     pay_months(standards, [dibao], D("2026-01-01"), 6)
     raise_standard(standards, admin, "600")
     with connection.cursor() as cur:
         cur.execute("SELECT reloptions FROM pg_class WHERE relname = 'payments_entitlement'")
-        assert "fillfactor=50" in (cur.fetchone()[0] or [])
+        assert "fillfactor=40" in (cur.fetchone()[0] or [])
         entitlements_recompute(actor=admin, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
         # This transaction's own counts (the test runs in one).
         cur.execute(
@@ -88,6 +88,33 @@ def test_closing_the_old_links_writes_no_index(standards, dibao, admin):
         )
         updated, hot = cur.fetchone()
     assert updated >= 1 and hot == updated
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="HOT updates and fillfactor are PostgreSQL's")
+def test_closing_full_pages_of_links_stays_a_hot_update(standards, make_household, approver, admin):
+    """Links decided one by one (no reason of their own) fill their pages up to the fillfactor; the close of
+    every one of them must still fit in the half the page keeps free, so the closed link's row may not grow by
+    the 提标's whole reason (it did: about 100 bytes a row, and half the closes of a full page left it)."""
+    from jiuzhu.core.messages import msg
+    from jiuzhu.payments.tests.conftest import entitle
+    from jiuzhu.registry.models import Relation
+
+    for i in range(60):
+        hh = make_household(standards.village_a1, [(f"赵{i}", D("1976-05-01"), Relation.SELF, {})])
+        entitle(approver, hh, "dibao_urban", "528", "2026-01-01")
+    raise_standard(standards, admin, "600")
+    stats = "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = 'payments_entitlement'"
+    with connection.cursor() as cur:
+        cur.execute(stats)
+        updated, hot = cur.fetchone()
+        result = entitlements_recompute(actor=admin, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
+        cur.execute(stats)
+        after_updated, after_hot = cur.fetchone()
+    assert result.raised == 60
+    assert after_updated - updated == 60 and after_hot - hot == 60
+    # The closed link says why it ended; which standard from which month is on the new link and its event.
+    closed = set(Entitlement.objects.filter(status=EntitlementStatus.STOPPED).values_list("reason", flat=True))
+    assert closed == {msg("提标重新核定")}
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the statement triggers are PostgreSQL's")
