@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
+from django.db.models import BigIntegerField, F, Func, Value
 from django.utils.translation import gettext as _
 
 FEN = Decimal("0.01")
@@ -11,6 +13,22 @@ FEN = Decimal("0.01")
 
 class MoneyError(ValueError):
     pass
+
+
+class FenOf(Func):
+    """A yuan column (Decimal, two places) as integer fen, computed by the database: exact, as two places times
+    100 is whole. On SQLite ROUND, then CAST (SQLite keeps a decimal as a float, and its CAST truncates). On
+    PostgreSQL the cast of a numeric to bigint rounds by itself, half away from zero as ROUND does, so the
+    cast alone: a ROUND a value less (half a second of the server's at 2.5 M persons × 8 incomes)."""
+
+    output_field = BigIntegerField()
+    template = "CAST(ROUND(%(expressions)s, 0) AS INTEGER)"
+
+    def __init__(self, field: str) -> None:
+        super().__init__(F(field) * Value(Decimal(100)))
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, template="(%(expressions)s)::bigint", **extra)
 
 
 def to_decimal(value: object) -> Decimal:

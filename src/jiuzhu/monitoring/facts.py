@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from django.db.models import BigIntegerField, F, Q, Value
-from django.db.models.functions import Cast, Round
+from django.db.models import Q
 
 from jiuzhu.core.bulk import read_frame
+from jiuzhu.core.money import FenOf
 from jiuzhu.core.scope import prefix_q
 from jiuzhu.monitoring.rules import FACT_COLUMNS, KEYS
 from jiuzhu.payments.models import Entitlement, EntitlementStatus, first_of_month
@@ -31,7 +31,7 @@ def _aid(where: Q, on: dt.date) -> pl.DataFrame:
         Entitlement.objects.filter(where, status=EntitlementStatus.ACTIVE, start_month__lte=month)
         .filter(Q(end_month__isnull=True) | Q(end_month__gte=month))
         .filter(Q(suspended_from__isnull=True) | Q(suspended_from__gt=month))
-        .annotate(fen=Cast(Round(F("monthly_amount") * Value(100)), BigIntegerField()))
+        .annotate(fen=FenOf("monthly_amount"))
         .values_list("household_id", "program", "fen")
     )
     rows = read_frame(qs, {"household_id": pl.Int64, "program": pl.String, "fen": pl.Int64})

@@ -17,11 +17,10 @@ from typing import Any
 
 import polars as pl
 from django.db import connection
-from django.db.models import BigIntegerField, F, Q, QuerySet, Value
-from django.db.models.functions import Cast, Round
+from django.db.models import Q, QuerySet
 
 from jiuzhu.core.bulk import read_frame
-from jiuzhu.core.money import yuan_to_fen
+from jiuzhu.core.money import FenOf, yuan_to_fen
 from jiuzhu.policy.rules.frames import (
     HOUSEHOLD_FIELDS,
     HOUSEHOLD_KEYS,
@@ -68,7 +67,7 @@ def _in_fen(qs: QuerySet[Any], schema: dict[str, Any]) -> tuple[QuerySet[Any], d
     """values_list of `schema`'s columns with money computed as fen by the database, as the ORM's Decimal
     would give it (two decimals, so the hundredfold rounds exactly); and the schema of what it reads."""
     money = [k for k, t in schema.items() if t == _YUAN]
-    fen = {f"{k}_fen100": Cast(Round(F(k) * Value(Decimal(100))), BigIntegerField()) for k in money}
+    fen = {f"{k}_fen100": FenOf(k) for k in money}
     names = [f"{k}_fen100" if k in money else k for k in schema]
     stored = {k: pl.Int64 if k in money else t for k, t in schema.items()}
     return qs.annotate(**fen).values_list(*names), stored

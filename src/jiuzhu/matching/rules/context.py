@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from django.db.models import BigIntegerField, F, Value
-from django.db.models.functions import Cast, Round
 
 from jiuzhu.core import pii
 from jiuzhu.core.bulk import read_frame
+from jiuzhu.core.money import FenOf
 from jiuzhu.core.scope import prefix_q
 from jiuzhu.matching.models import DataSet
 from jiuzhu.matching.services.datasets import latest_frames
@@ -254,7 +253,7 @@ def fuzzy_link(ctx: Context, rest: pl.DataFrame, people: pl.DataFrame) -> pl.Dat
 
 
 def _fen(field_name: str) -> Any:
-    return Cast(Round(F(field_name) * Value(100)), BigIntegerField())
+    return FenOf(field_name)
 
 
 def load_context(*, prefix: str, today: dt.date, kinds: list[str] | None = None) -> Context:

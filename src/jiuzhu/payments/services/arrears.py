@@ -20,12 +20,12 @@ from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from django.db.models import BigIntegerField, F, Min, Q, QuerySet, Value
-from django.db.models.functions import Cast, Round
+from django.db.models import Min, Q, QuerySet
 from django.utils.translation import gettext_noop
 
 from jiuzhu.core import messages
 from jiuzhu.core.bulk import bulk_insert, read_frame
+from jiuzhu.core.money import FenOf
 from jiuzhu.core.scope import pass_prefix_q, prefix_q, wide_scope
 from jiuzhu.payments.models import (
     AccountFlag,
@@ -240,7 +240,7 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
     which, lines_of = pairs.q(), pairs.q(one_pass=False)
     # Read from the cursor (core.bulk.read_frame), the fen computed by the database as in the payroll: after
     # a 提标 over a county these are a million entitlements and six million paid lines.
-    fen = Cast(Round(F("monthly_amount") * Value(Decimal(100))), BigIntegerField())
+    fen = FenOf("monthly_amount")
     ents = read_frame(
         Entitlement.objects.filter(which)
         .annotate(fen=fen)

@@ -14,8 +14,7 @@ from decimal import Decimal
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import BigIntegerField, CharField, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
-from django.db.models.functions import Cast, Round
+from django.db.models import BigIntegerField, CharField, Count, DateField, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +22,7 @@ from jiuzhu.accounts.models import Capability, User
 from jiuzhu.core.audit import audit_record
 from jiuzhu.core.bulk import bulk_insert, insert_select, read_frame
 from jiuzhu.core.models import AuditAction
+from jiuzhu.core.money import FenOf
 from jiuzhu.core.scope import prefix_q, require_scope
 from jiuzhu.payments import hooks
 from jiuzhu.payments.models import (
@@ -98,7 +98,7 @@ def _regular_select(
     qs = qs.filter(Q(end_month__isnull=True) | Q(end_month__gte=month)).exclude(suspended_from__lte=month)
     if program:
         qs = qs.filter(program=program)
-    fen = Cast(Round(F("monthly_amount") * Value(Decimal(100))), BigIntegerField())
+    fen = FenOf("monthly_amount")
     qs = qs.annotate(fen=fen).filter(fen__gt=0)
     # The two exclusions are asked for only when something can match (the caller knows): a first payroll
     # written into an empty lines table would otherwise be planned (PostgreSQL) as a scan of that table per

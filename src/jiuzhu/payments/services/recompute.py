@@ -22,8 +22,7 @@ from typing import Any
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, F, ForeignKey, Max, Q, Value
-from django.db.models.functions import Cast, Round
+from django.db.models import ForeignKey, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +31,7 @@ from jiuzhu.core import messages
 from jiuzhu.core.audit import audit_record
 from jiuzhu.core.bulk import big_write_cache, read_frame, reserve_ids
 from jiuzhu.core.models import AuditAction
-from jiuzhu.core.money import fen_to_yuan
+from jiuzhu.core.money import FenOf, fen_to_yuan
 from jiuzhu.core.scope import in_scope, prefix_q, wide_prefix_q
 from jiuzhu.payments.hooks import entitlements_replaced
 from jiuzhu.payments.models import (
@@ -180,7 +179,7 @@ def _running(region: Region, month: dt.date, saved_at: dt.datetime) -> pl.DataFr
     change reaches each (its own first month for the later ones)."""
     # From the cursor (read_frame), the fen computed by the database as in the payroll (two decimals, so the
     # hundredfold rounds exactly); the model's order kept, as the new links' ids follow it.
-    fen = Cast(Round(F("monthly_amount") * Value(Decimal(100))), BigIntegerField())
+    fen = FenOf("monthly_amount")
     qs = (
         Entitlement.objects.filter(wide_prefix_q(Entitlement, region.prefix), status=EntitlementStatus.ACTIVE)
         .filter(Q(start_month__lte=month) | Q(start_month__gt=month, created_at__lt=saved_at))

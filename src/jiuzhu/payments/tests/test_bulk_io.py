@@ -100,3 +100,20 @@ def test_a_copy_read_gives_every_row_and_an_error_midway_is_raised(county, payin
     with pytest.raises(DataError), transaction.atomic():
         bulk.read_frame(broken, {"id": pl.Int64, "q": pl.Int64})
     assert bulk.read_frame(PayrollLine.objects.values_list("id"), {"id": pl.Int64}).height == 5
+
+
+def test_the_database_turns_yuan_into_the_same_fen(county, paying):
+    """core.money.FenOf, the yuan → fen of the bulk reads (a cast alone on PostgreSQL, ROUND then CAST on
+    SQLite), agrees with yuan_to_fen at both ends of the column's range and on both sides of zero."""
+    from decimal import Decimal
+
+    from jiuzhu.core.money import FenOf, yuan_to_fen
+
+    values = ["0.01", "528.00", "1234.56", "-17.05", "9999999999.99", "-9999999999.99", "0.00", "0.50"]
+    ids = list(Entitlement.objects.order_by("id").values_list("id", flat=True))
+    for pk, value in zip(ids * len(values), values, strict=False):
+        Entitlement.objects.filter(pk=pk).update(monthly_amount=Decimal(value))
+        got = Entitlement.objects.filter(pk=pk).annotate(fen=FenOf("monthly_amount")).values_list("fen", flat=True)
+        assert got.get() == yuan_to_fen(Decimal(value)), value
+        qs = Entitlement.objects.filter(pk=pk).annotate(fen=FenOf("monthly_amount")).values_list("fen")
+        assert bulk.read_frame(qs, {"fen": pl.Int64})["fen"].to_list() == [yuan_to_fen(Decimal(value))]
