@@ -14,14 +14,15 @@ covered persons and their events, one UPDATE per chunk for the old links, one au
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ForeignKey, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -268,8 +269,38 @@ def entitlements_recompute(
     `effective_from` (a row must exist for that key, date and region or a region above it). Rises are
     applied from that month, retroactively; falls are listed, not applied. Idempotent: applying the same
     date again changes nothing that was already raised. `actor` None: the system operator (audited "system").
-    `progress(percent, stage)` hears of each step."""
+    `progress(percent, stage)` hears of each step.
+
+    Two applies at once (two terminals, the page and the command) take turns: the second reads the links only
+    once the first has committed, and finds them raised. A link changed by someone else while the apply
+    computed (a review) makes the apply change nothing and say so: its new link would follow an old one twice,
+    which the database refuses."""
     recompute_check(actor=actor, key=key, region=region, effective_from=effective_from)
+    with _one_apply_at_a_time():
+        try:
+            return _recompute(actor=actor, key=key, region=region, effective_from=effective_from, progress=progress)
+        except IntegrityError as exc:
+            raise ValidationError(_("重新核定期间有待遇被他人调整，本次未作任何修改，请重新执行")) from exc
+
+
+@contextmanager
+def _one_apply_at_a_time() -> Iterator[None]:
+    """PostgreSQL: the whole apply in one transaction that first takes a lock of its own (an advisory lock,
+    held to the commit), so applies run one after the other; its reads see what the previous one wrote. On
+    SQLite a transaction that writes holds the database's one write lock, and the reads stay outside it (they
+    take seconds at a county's scale, and every other writer would wait): there the database's uniqueness
+    of a link's successor is what keeps a link from being raised twice."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["jiuzhu.payments.entitlements_recompute"])
+        yield
+
+
+def _recompute(
+    *, actor: User | None, key: str, region: Region, effective_from: dt.date, progress: Progress | None
+) -> RecomputeResult:
     report = progress if progress is not None else _quiet
     month = first_of_month(effective_from)
     if effective_from != month:

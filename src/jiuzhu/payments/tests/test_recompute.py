@@ -225,3 +225,27 @@ def test_an_entitlement_starting_after_the_raise_but_decided_before_it_was_saved
     ]
     again = entitlements_recompute(actor=admin, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
     assert again.raised == 0
+
+
+def test_a_link_changed_while_the_apply_computes_makes_it_change_nothing(
+    standards, dibao, approver, admin, monkeypatch
+):
+    """Someone adjusts an entitlement after the apply has read it and before it writes: the database refuses a
+    second successor of that link, and the apply says so in the user's words and writes nothing."""
+    from jiuzhu.payments.services import recompute
+
+    pay_months(standards, [dibao], D("2026-01-01"), 6)
+    raise_standard(standards, admin, "600")
+    computed = recompute._engine_amounts
+
+    def meanwhile(*args, **kwargs):
+        out = computed(*args, **kwargs)
+        services.entitlement_change_amount(
+            actor=approver, entitlement=dibao, monthly_amount=Decimal("540"), reason="复核调整", on=D("2026-05-01")
+        )
+        return out
+
+    monkeypatch.setattr(recompute, "_engine_amounts", meanwhile)
+    with pytest.raises(ValidationError, match="本次未作任何修改"):
+        entitlements_recompute(actor=admin, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
+    assert not EntitlementEvent.objects.filter(cause=Cause.RECOMPUTE).exists()
