@@ -190,6 +190,25 @@ def test_params_set_and_apply_from_the_command_line(standards, dibao, admin):
     assert Entitlement.objects.get(previous=dibao).monthly_amount == Decimal("600.00")
 
 
+def test_params_set_refuses_a_source_too_long_or_with_a_control_character(standards):
+    """The command line, as the system operator, went round the text policy (a bulk insert): a 5 000-character
+    依据文件 was a database error on PostgreSQL, and a control character was saved. Now refused as on the page,
+    with nothing written."""
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from jiuzhu.policy.models import Parameter
+
+    args = ["--region", standards.county.code, "--from", "2026-04-01"]
+    before = Parameter.objects.count()
+    with pytest.raises(CommandError, match="不能超过 300 个字"):
+        call_command("params", "set", KEY, "600", *args, "--source", "文" * 5000, stdout=StringIO())
+    with pytest.raises(CommandError, match="控制字符"):
+        call_command("params", "set", KEY, "600", *args, "--source", "县政府\x01文件", stdout=StringIO())
+    assert Parameter.objects.count() == before
+
+
 def test_an_entitlement_starting_after_the_raise_but_decided_before_it_was_saved_is_raised_too(
     standards, make_household, approver, admin
 ):

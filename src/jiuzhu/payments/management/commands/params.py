@@ -16,8 +16,8 @@ from jiuzhu.accounts.cli import command_user
 from jiuzhu.accounts.models import User
 from jiuzhu.core.commands import TextHelpCommand
 from jiuzhu.payments.services.recompute import entitlements_recompute
-from jiuzhu.policy.rules import PARAMETER_SPECS, ParameterError, canonical_text
-from jiuzhu.policy.services import parameter_add, parameters_load
+from jiuzhu.policy.rules import PARAMETER_SPECS
+from jiuzhu.policy.services import parameter_add
 from jiuzhu.regions.models import Region
 
 HELP = """Standards and parameters from the command line.
@@ -73,25 +73,8 @@ class Command(TextHelpCommand):
             raise CommandError("；".join(m for ms in exc.message_dict.values() for m in ms)) from None
 
     def _set(self, actor: User | None, region: Region, key: str, value: str, day: dt.date, source: str) -> None:
-        if actor is not None:
-            row = parameter_add(actor=actor, region=region, key=key, value=value, effective_from=day, source=source)
-            value = row.value
-        else:
-            if key not in PARAMETER_SPECS:
-                raise CommandError(_("未知参数：%(key)s") % {"key": key})
-            try:
-                value = canonical_text(key, value)
-            except ParameterError as exc:
-                raise CommandError(str(exc)) from None
-            if not source.strip():
-                raise CommandError(_("请填写依据文件（文号）"))
-            added = parameters_load(
-                region=region,
-                rows=[(key, value, day, source.strip())],
-                summary=_("%(region)s：命令行设置参数 %(n)d 项"),
-            )
-            if not added:
-                raise CommandError(_("该参数在这一日期已有取值，请换一个生效日期"))
+        row = parameter_add(actor=actor, region=region, key=key, value=value, effective_from=day, source=source)
+        value = row.value
         self.stdout.write(
             self.style.SUCCESS(
                 _("%(label)s（%(key)s）自 %(d)s 起为 %(v)s：%(r)s")
