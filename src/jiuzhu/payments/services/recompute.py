@@ -293,8 +293,9 @@ def _one_apply_at_a_time() -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
-    with transaction.atomic(), connection.cursor() as cur:
-        cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["jiuzhu.payments.entitlements_recompute"])
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["jiuzhu.payments.entitlements_recompute"])
         yield
 
 
@@ -428,15 +429,18 @@ _COPIED = (
 )
 
 
-def _parents_copied(cur: Any, on: bool) -> bool:
-    """PostgreSQL: tells the tables' insert triggers (payments 0011) which parent columns not to check again
-    until `on` is False, within this transaction. Returns whether it was set."""
+@contextmanager
+def _parents_copied(cur: Any) -> Iterator[None]:
+    """PostgreSQL: within the block, the tables' insert triggers (payments 0011) do not check again the parent
+    columns of _COPIED (a transaction-local setting, cleared when the block ends)."""
     if connection.vendor != "postgresql":
-        return False
+        yield
+        return
     keys = [model._meta.get_field(name) for model, names in _COPIED for name in names]
     columns = sorted({key.column for key in keys if isinstance(key, ForeignKey)})
-    cur.execute("SELECT set_config('jiuzhu.parents_copied', %s, true)", [",".join(columns) if on else ""])
-    return True
+    cur.execute("SELECT set_config('jiuzhu.parents_copied', %s, true)", [",".join(columns)])
+    yield
+    cur.execute("SELECT set_config('jiuzhu.parents_copied', '', true)")
 
 
 def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str, progress: Progress = _quiet) -> None:
@@ -479,30 +483,29 @@ def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str,
             # the rows over in hash order, and the UPDATE below then writes its new row versions' index entries
             # at random places in nine indexes (a third more server time at a million). Until COMMIT.
             cur.execute("SET LOCAL work_mem = '256MB'")
-        copied = _parents_copied(cur, True)
-        cur.execute(
-            f"INSERT INTO {ent} (id, household_id, region_code, program, monthly_amount, start_month, end_month, "
-            "suspended_from, status, gradual_exit, source_case_id, previous_id, reason, created_at, created_by_id) "
-            "SELECT s.new_id, e.household_id, e.region_code, e.program, s.amount_after, s.from_month, e.end_month, "
-            f"NULL, %s, e.gradual_exit, e.source_case_id, e.id, %s, %s, %s FROM {stage} s JOIN {ent} e "
-            "ON e.id = s.old_id ORDER BY s.new_id",
-            [EntitlementStatus.ACTIVE.value, reason, now, by],
-        )
-        progress(78, writing)
-        # The new link covers whom the old one covered.
-        cur.execute(
-            f"INSERT INTO {link} (entitlement_id, person_id) SELECT s.new_id, ep.person_id FROM {stage} s "
-            f"JOIN {link} ep ON ep.entitlement_id = s.old_id"
-        )
-        progress(86, writing)
-        cur.execute(
-            f"INSERT INTO {event} (entitlement_id, kind, cause, effective_month, amount_before, amount_after, note, "
-            "recorded_on, created_at, created_by_id) SELECT s.new_id, %s, %s, s.from_month, s.amount_before, "
-            f"s.amount_after, %s, %s, %s, %s FROM {stage} s ORDER BY s.new_id",
-            [EventKind.AMOUNT.value, Cause.RECOMPUTE.value, reason, today, now, by],
-        )
-        if copied:
-            _parents_copied(cur, False)
+        with _parents_copied(cur):
+            cur.execute(
+                f"INSERT INTO {ent} (id, household_id, region_code, program, monthly_amount, start_month, "
+                "end_month, suspended_from, status, gradual_exit, source_case_id, previous_id, reason, created_at, "
+                "created_by_id) "
+                "SELECT s.new_id, e.household_id, e.region_code, e.program, s.amount_after, s.from_month, e.end_month, "
+                f"NULL, %s, e.gradual_exit, e.source_case_id, e.id, %s, %s, %s FROM {stage} s JOIN {ent} e "
+                "ON e.id = s.old_id ORDER BY s.new_id",
+                [EntitlementStatus.ACTIVE.value, reason, now, by],
+            )
+            progress(78, writing)
+            # The new link covers whom the old one covered.
+            cur.execute(
+                f"INSERT INTO {link} (entitlement_id, person_id) SELECT s.new_id, ep.person_id FROM {stage} s "
+                f"JOIN {link} ep ON ep.entitlement_id = s.old_id"
+            )
+            progress(86, writing)
+            cur.execute(
+                f"INSERT INTO {event} (entitlement_id, kind, cause, effective_month, amount_before, amount_after, "
+                "note, recorded_on, created_at, created_by_id) SELECT s.new_id, %s, %s, s.from_month, s.amount_before, "
+                f"s.amount_after, %s, %s, %s, %s FROM {stage} s ORDER BY s.new_id",
+                [EventKind.AMOUNT.value, Cause.RECOMPUTE.value, reason, today, now, by],
+            )
         progress(92, writing)
         # UPDATE … FROM: PostgreSQL, and SQLite since 3.33.
         cur.execute(
