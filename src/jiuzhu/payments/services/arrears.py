@@ -297,43 +297,42 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
     )
     key = _Key.of(settle, ents, paid, failed_months)
     wanted = settle.select(key.pair())
-    due_sum = (
-        _due(key.only(ents, wanted), lo=lo, hi=hi)
-        .group_by(key.full())
-        .agg(pl.col("due_fen").sum(), pl.col("entitlement_id").max().alias("due_ent"))
+    # What was due and what was paid, as one column of signed amounts summed per key: one grouping of both
+    # sides instead of a grouping each and a join of millions of rows.
+    due = _due(key.only(ents, wanted), lo=lo, hi=hi).select(
+        key.full(),
+        pl.col("due_fen").alias("amount_fen"),
+        pl.col("entitlement_id").alias("due_ent"),
+        pl.lit(None, pl.Int64).alias("paid_ent"),
     )
-    paid_sum = key.only(paid, wanted).group_by(key.full()).agg(pl.col("paid_fen").sum(), pl.col("paid_ent").max())
-    failed = key.only(failed_months, wanted).select(key.full()).unique().with_columns(failed=pl.lit(True))
+    paid_k = key.only(paid, wanted).select(
+        key.full(), pl.col("paid_fen").neg().alias("amount_fen"), pl.lit(None, pl.Int64).alias("due_ent"), "paid_ent"
+    )
     diff = (
-        due_sum.join(paid_sum, on="k", how="full", coalesce=True)
-        .with_columns(pl.col("due_fen").fill_null(0), pl.col("paid_fen").fill_null(0))
-        .with_columns(amount_fen=pl.col("due_fen") - pl.col("paid_fen"))
+        pl.concat([due.lazy(), paid_k.lazy()])
+        .group_by("k")
+        .agg(pl.col("amount_fen").sum(), pl.col("due_ent").max(), pl.col("paid_ent").max())
         .filter(pl.col("amount_fen") != 0)
-        .join(failed, on="k", how="left")
+        .sort("k")
+        .collect()
     )
     if diff.height == 0:
         return _empty_lines()
-    diff = _with_causes(diff, key, pairs)
-    lines = diff.sort("k").with_columns(
-        *key.decode(),
+    failed = key.only(failed_months, wanted).select(key.full()).unique().with_columns(failed=pl.lit(True))
+    diff = diff.join(failed, on="k", how="left", maintain_order="left")
+    diff = _with_causes(diff, key, pairs).with_columns(
         entitlement_id=pl.coalesce("due_ent", "paid_ent"),
-        kind=pl.when(pl.col("amount_fen") > 0)
-        .then(pl.lit(LineKind.BACKPAY.value))
-        .otherwise(pl.lit(LineKind.RECOVERY.value)),
         cause=pl.when(pl.col("failed").fill_null(False))
         .then(pl.lit(Cause.ACCOUNT.value))
         .otherwise(pl.col("cause").fill_null(Cause.CORRECTION.value)),
     )
-    # The note of each (month, cause, sign) once, joined on: a county's 提标 is millions of lines, a dozen notes.
-    kinds = ["service_month", "cause", "kind"]
-    notes = (
-        lines.select(kinds).unique().with_columns(note=_note_expr(positive=pl.col("kind") == LineKind.BACKPAY.value))
-    )
-    return lines.join(notes, on=kinds, how="left", maintain_order="left").select(list(LINE_SCHEMA))
+    return key.lines(diff)
 
 
 # A month in a key: months since 1970-01 (below 4096: until the year 2311).
 _MONTHS = 4096
+# The causes a line can cite, numbered in sorted order for the notes' key (_Key.lines).
+_CAUSES = sorted(c.value for c in Cause)
 
 
 @dataclass(frozen=True)
@@ -341,7 +340,7 @@ class _Key:
     """(household_id, program, service_month) as one integer `k`, and (household_id, program) as `hp`: the
     joins and groupings of a county's arrears (millions of rows) on one integer instead of three columns,
     one of them text. Programmes are numbered in their sorted order, so that ordering by `k` orders by the
-    three columns."""
+    three columns, and every month of a pair lies between its pair's first and last key."""
 
     programs: list[str]
 
@@ -364,28 +363,50 @@ class _Key:
     def full(self, month: str = "service_month") -> pl.Expr:
         return (self.pair() * _MONTHS + self.month(month)).alias("k")
 
-    @staticmethod
-    def split() -> tuple[pl.Expr, pl.Expr]:
-        """`k` as its pair (`hp`) and its month number (`m`)."""
-        return (pl.col("k") // _MONTHS).alias("hp"), (pl.col("k") % _MONTHS).alias("m")
-
     def only(self, frame: pl.DataFrame, wanted: pl.DataFrame) -> pl.DataFrame:
         """The rows of `frame` whose household and programme are among `wanted` (a frame of `hp`)."""
         return frame.with_columns(self.pair()).join(wanted, on="hp", how="semi").drop("hp")
 
-    def decode(self) -> list[pl.Expr]:
-        pair, months = self.split()
-        n = len(self.programs)
-        return [
-            (pair // n).alias("household_id"),
-            pl.lit(pl.Series(self.programs, dtype=pl.String)).gather(pair % n).alias("program"),
-            pl.date(1970 + months // 12, months % 12 + 1, 1).alias("service_month"),
-        ]
+    def lines(self, diff: pl.DataFrame) -> pl.DataFrame:
+        """LINE_SCHEMA's columns of differences keyed by `k` (amount_fen, entitlement_id, cause), in the order
+        of `k`. The note of each (month, cause, sign), a county's dozen, is made once and given to its
+        millions of lines by an integer key."""
+        n, causes = len(self.programs), len(_CAUSES)
+        month, sign = pl.col("k") % _MONTHS, (pl.col("amount_fen") > 0).cast(pl.Int64)
+        cause = pl.col("cause").cast(pl.Enum(_CAUSES)).to_physical().cast(pl.Int64)
+        keyed = diff.with_columns(nk=(month * causes + cause) * 2 + sign)
+        m, positive = pl.col("nk") // (2 * causes), pl.col("nk") % 2 == 1
+        notes = (
+            keyed.select("nk")
+            .unique()
+            .with_columns(
+                service_month=pl.date(1970 + m // 12, m % 12 + 1, 1),
+                cause=pl.lit(pl.Series(_CAUSES, dtype=pl.String)).gather(pl.col("nk") // 2 % causes),
+                kind=pl.when(positive).then(pl.lit(LineKind.BACKPAY.value)).otherwise(pl.lit(LineKind.RECOVERY.value)),
+            )
+            .with_columns(note=_note_expr(positive=positive))
+            .select("nk", "service_month", "kind", "note")
+        )
+        pair = pl.col("k") // _MONTHS
+        return (
+            keyed.lazy()
+            .join(notes.lazy(), on="nk", how="left", maintain_order="left")
+            .select(
+                (pair // n).alias("household_id"),
+                "entitlement_id",
+                pl.lit(pl.Series(self.programs, dtype=pl.String)).gather(pair % n).alias("program"),
+                "service_month",
+                "kind",
+                "amount_fen",
+                "note",
+            )
+            .collect()
+        )
 
 
 def _with_causes(diff: pl.DataFrame, key: _Key, pairs: _Pairs) -> pl.DataFrame:
-    """`diff` (keyed by `k`) with the cause of the latest change in force in each household × programme ×
-    month."""
+    """`diff` (keyed by `k`, sorted by it) with the cause of the latest change in force in each household ×
+    programme × month: the event with the greatest key at or before the line's, if it is of the same pair."""
     rows = (
         EntitlementEvent.objects.filter(
             pairs.q(
@@ -405,18 +426,23 @@ def _with_causes(diff: pl.DataFrame, key: _Key, pairs: _Pairs) -> pl.DataFrame:
             "id": pl.Int64,
         },
     )
+    return _latest_cause(diff, events, key)
+
+
+def _latest_cause(diff: pl.DataFrame, events: pl.DataFrame, key: _Key) -> pl.DataFrame:
+    """`diff` (sorted by `k`) with `cause`: of the events (household_id, program, effective_month, cause, id)
+    of its pair in force in its month, the latest (the greatest month, then the greatest id); null if none."""
     # Programmes the differences do not name cannot match: left out before the key (which numbers only theirs).
-    events = (
+    keyed = (
         events.filter(pl.col("program").is_in(key.programs))
-        .select(key.pair(), key.month("effective_month").alias("m"), "id", "cause")
-        .sort("m", "id")
+        .select(key.full("effective_month"), key.pair().alias("event_hp"), "id", "cause")
+        .sort("k", "id")
         .drop("id")
     )
     return (
-        diff.with_columns(*key.split())
-        .sort("m")
-        .join_asof(events, on="m", by="hp", strategy="backward", check_sortedness=False)
-        .drop("hp", "m")
+        diff.join_asof(keyed, on="k", strategy="backward", check_sortedness=False)
+        .with_columns(cause=pl.when(pl.col("event_hp") == pl.col("k") // _MONTHS).then(pl.col("cause")))
+        .drop("event_hp")
     )
 
 
