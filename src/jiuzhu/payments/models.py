@@ -393,11 +393,18 @@ class Collection(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=CollectionStatus.choices, default=CollectionStatus.OPEN)
     cause = models.CharField(_("原因类别"), max_length=12, choices=Cause.choices)
     note = models.CharField(_("说明"), max_length=300, blank=True)
+    # The one-off line whose recovery this is ("jiage:202611:42", services.oneoff): put on the list once.
+    source_key = models.CharField(max_length=40, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     payroll = models.ForeignKey(Payroll, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=models.Q(amount_fen__gt=0), name="collection_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_fen__gt=0), name="collection_positive"),
+            models.UniqueConstraint(
+                fields=["source_key"], condition=~models.Q(source_key=""), name="collection_once_per_key"
+            ),
+        ]
         verbose_name = _("追缴")
         verbose_name_plural = _("追缴")
 

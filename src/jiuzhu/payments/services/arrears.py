@@ -45,6 +45,7 @@ from jiuzhu.policy.rules.params import parse_value
 from jiuzhu.policy.selectors import parameter_value
 from jiuzhu.policy.shipped import shipped_values
 from jiuzhu.regions.models import Region
+from jiuzhu.registry.models import Household
 
 # The frame payroll_generate takes adjustment lines in (and cap_recoveries returns).
 LINE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -66,10 +67,14 @@ COLLECTION_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "amount_fen": pl.Int64,
     "cause": pl.String,
     "note": pl.String,
+    "source_key": pl.String,
 }
 
 # The kinds of line that pay an entitlement's month: what back pay and recovery weigh against what was due.
 MONTHLY_KINDS = [LineKind.REGULAR.value, LineKind.BACKPAY.value, LineKind.RECOVERY.value]
+# Those lines name their entitlement; a recovery without one takes back a one-off (services.oneoff), which is
+# settled by its key, never against a month of an entitlement.
+_MONTHLY = Q(kind__in=MONTHLY_KINDS, entitlement__isnull=False)
 
 ALLOW_NEGATIVE = "payments.recovery.allow_negative"
 WINDOW_MONTHS = "payments.arrears.window_months"
@@ -140,7 +145,7 @@ def _candidates(*, month: dt.date, lo: dt.date, prefix: str, program: str) -> pl
     events_pairs = events.order_by().values_list("entitlement__household_id", "entitlement__program")
     found = [read_frame(entitlements.union(events_pairs, all=True), _PAIR_SCHEMA)]
     failed = PayrollLine.objects.filter(
-        scope, status=LineStatus.FAILED, service_month__gte=lo, service_month__lt=month, kind__in=MONTHLY_KINDS
+        scope, _MONTHLY, status=LineStatus.FAILED, service_month__gte=lo, service_month__lt=month
     )
     found.append(_pair_frame(failed.values_list("household_id", "program")))
     resolved = AccountFlag.objects.filter(prefix_q(prefix), resolved_at__isnull=False)
@@ -257,7 +262,7 @@ def adjustments(*, month: dt.date, region_code_prefix: str, program: str = "") -
         },
     )
     # One-off lines (services.oneoff) are settled by their source_key, never against an entitlement's month.
-    in_window = Q(service_month__gte=lo, service_month__lte=hi, kind__in=MONTHLY_KINDS)
+    in_window = Q(service_month__gte=lo, service_month__lte=hi) & _MONTHLY
     paid_rows = (
         PayrollLine.objects.filter(lines_of, in_window)
         .exclude(status=LineStatus.FAILED)
@@ -467,7 +472,9 @@ def cap_recoveries(
     """Recoveries taken from the household's positive lines of this payroll, oldest month first, never
     taking the household's total below zero (unless payments.recovery.allow_negative is 1 for `region_code`).
     Returns the lines (recoveries cut down or dropped; other columns kept) and the rest as collections
-    (COLLECTION_SCHEMA, cause death or correction as the line's note says)."""
+    (COLLECTION_SCHEMA): cause death where the entitlement records one, and for a recovery without an
+    entitlement (a one-off paid for a person dead by its month, services.oneoff), else correction; the
+    line's source_key, where the frame has one."""
     empty = pl.DataFrame(schema=COLLECTION_SCHEMA)
     recovery = pl.col("kind") == LineKind.RECOVERY.value
     if lines.height == 0 or lines.filter(recovery).height == 0:
@@ -513,11 +520,12 @@ def cap_recoveries(
         pl.col("service_month").alias("first_month"),
         pl.col("service_month").alias("last_month"),
         pl.col("rest").cast(pl.Int64).alias("amount_fen"),
-        pl.when(pl.col("entitlement_id").is_in(list(dead)))
+        pl.when(pl.col("entitlement_id").is_in(list(dead)) | pl.col("entitlement_id").is_null())
         .then(pl.lit(Cause.DEATH.value))
         .otherwise(pl.lit(Cause.CORRECTION.value))
         .alias("cause"),
         pl.concat_str(pl.col("note"), pl.lit(messages.msg("（当月无可扣回金额，列入追缴）"))).alias("note"),
+        (pl.col("source_key") if "source_key" in rest.columns else pl.lit("")).alias("source_key"),
     )
     return out, rest
 
@@ -527,16 +535,23 @@ def collections_insert(*, collections: pl.DataFrame, payroll: Payroll) -> int:
     inside payroll generation's transaction, so a discarded payroll takes its collections with it."""
     if collections.height == 0:
         return 0
-    region = pl.DataFrame(
-        list(
-            Entitlement.objects.filter(pk__in=collections["entitlement_id"].unique().to_list()).values_list(
-                "id", "region_code"
-            )
-        ),
-        schema={"entitlement_id": pl.Int64, "region_code": pl.String},
-        orient="row",
+    schema = {"id": pl.Int64, "region_code": pl.String}
+    ids = collections["entitlement_id"].drop_nulls().unique().to_list()
+    by_entitlement = pl.DataFrame(
+        list(Entitlement.objects.filter(pk__in=ids).values_list("id", "region_code")), schema=schema, orient="row"
     )
-    frame = collections.join(region, on="entitlement_id", how="left").select(
+    # A one-off's recovery names no entitlement: the household's region.
+    households = collections.filter(pl.col("entitlement_id").is_null())["household_id"].unique().to_list()
+    by_household = pl.DataFrame(
+        list(Household.objects.filter(pk__in=households).values_list("id", "region_code")), schema=schema, orient="row"
+    )
+    frame = (
+        collections.join(by_entitlement, left_on="entitlement_id", right_on="id", how="left")
+        .join(by_household.rename({"region_code": "household_region"}), left_on="household_id", right_on="id",
+              how="left")
+        .with_columns(pl.coalesce("region_code", "household_region").alias("region_code"))
+    )  # fmt: skip
+    frame = frame.select(
         "household_id",
         "region_code",
         "entitlement_id",
@@ -546,6 +561,7 @@ def collections_insert(*, collections: pl.DataFrame, payroll: Payroll) -> int:
         pl.lit(CollectionStatus.OPEN.value).alias("status"),
         "cause",
         pl.col("note").str.slice(0, 300),
+        "source_key",
         pl.lit(dt.datetime.now(tz=dt.UTC)).alias("created_at"),
         pl.lit(payroll.pk, dtype=pl.Int64).alias("payroll_id"),
     )

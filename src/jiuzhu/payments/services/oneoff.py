@@ -26,6 +26,7 @@ from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import prefix_q
 from jiuzhu.payments.models import (
     AccountFlag,
+    Collection,
     Entitlement,
     EntitlementPerson,
     LineKind,
@@ -33,16 +34,18 @@ from jiuzhu.payments.models import (
     OneOffGrant,
     Payroll,
     PayrollLine,
+    add_months,
     first_of_month,
     next_month,
 )
+from jiuzhu.payments.services import arrears
 from jiuzhu.payments.services.arrears import LINE_SCHEMA, previous_generated_at
 from jiuzhu.policy.rules.events import jiage_butie, weiwen
 from jiuzhu.policy.rules.params import col, resolve
 from jiuzhu.policy.selectors import parameters_frame
 from jiuzhu.policy.shipped import shipped_frame
 from jiuzhu.regions.models import PREFIX_LENGTH, Region
-from jiuzhu.registry.models import Area, Household
+from jiuzhu.registry.models import Area, Household, Person
 
 # The columns payroll generation (payroll._other_lines) takes one-off lines in: an adjustment line's plus what
 # it pays for.
@@ -324,6 +327,64 @@ def _person_lines(
     )
 
 
+# The one-offs paid per person, by their keys' first part: weiwen:2027:42, jiage:202705:42 (_person_lines).
+_PERSON_KEYS = {"weiwen": WEIWEN, "jiage": JIAGE}
+
+
+def _death_recoveries(*, month: dt.date, prefix: str, program: str) -> pl.DataFrame:
+    """Recovery lines (扣回) for the per-person one-offs (慰问金, 价格临时补贴) a payroll paid for a month its
+    person had not lived to see — the death recorded after the payment. Each is taken back whole, once, keyed
+    as the line it takes back (one_off_paid_once holds the recovery, collection_once_per_key the part
+    payroll generation puts on the collection list when the household has too little left). Only deaths
+    recorded since the previous payroll began are looked at (arrears' candidates: a normal month costs one
+    small query), within the months back pay and recovery reach (payments.arrears.window_months); 资助参保
+    paid to the insurance fund is the fund's to settle."""
+    programs = [p for p in _PERSON_KEYS.values() if program in ("", p)]
+    if not programs:
+        return _empty()
+    dead = Person.objects.filter(prefix_q(prefix), date_of_death__isnull=False, date_of_death__lt=month)
+    since = previous_generated_at(month)
+    if since is not None:
+        dead = dead.filter(updated_at__gte=since)
+    died: dict[int, dt.date] = {pk: day for pk, day in dead.values_list("pk", "date_of_death") if day is not None}
+    if not died:
+        return _empty()
+    window = arrears.payment_parameter(arrears.WINDOW_MONTHS, region_code=prefix, on=month)
+    lo = max(add_months(month, -window), first_of_month(min(died.values())))
+    months = [add_months(lo, i) for i in range((month.year - lo.year) * 12 + month.month - lo.month)]
+    keys = [
+        key
+        for pk, death in died.items()
+        for m in months
+        if m > death
+        for key in (f"weiwen:{m.year}:{pk}", f"jiage:{m:%Y%m}:{pk}")
+        if _PERSON_KEYS[key.partition(":")[0]] in programs
+    ]
+    wanted = sorted(set(keys))
+    paid = [
+        row
+        for i in range(0, len(wanted), 1_000)
+        for row in PayrollLine.objects.filter(source_key__in=wanted[i : i + 1_000], kind=LineKind.ONE_OFF)
+        .exclude(status=LineStatus.FAILED)
+        .values_list("household_id", "program", "service_month", "amount_fen", "note", "source_key")
+    ]
+    # Paid for a month the person was dead at its start (alive on its first day is covered: _covered_read).
+    paid = [r for r in paid if r[2] > died[int(r[5].rpartition(":")[2])]]
+    found = [r[5] for r in paid]
+    taken = set(
+        PayrollLine.objects.filter(source_key__in=found, kind=LineKind.RECOVERY)
+        .exclude(status=LineStatus.FAILED)
+        .values_list("source_key", flat=True)
+    ) | set(Collection.objects.filter(source_key__in=found).values_list("source_key", flat=True))
+    rows = [
+        (h, None, p, m, LineKind.RECOVERY.value, -amount, messages.msg("%(m)s 死亡扣回：%(what)s", m=f"{m:%Y-%m}",
+                                                                       what=note), key)
+        for h, p, m, amount, note, key in paid
+        if key not in taken
+    ]  # fmt: skip
+    return pl.DataFrame(rows, schema=ONE_OFF_SCHEMA, orient="row")
+
+
 def _grant_lines(*, month: dt.date, prefix: str, program: str) -> pl.DataFrame:
     """Grants decided by the end of `month` and not yet paid (no line, or the bank returned it)."""
     grants = OneOffGrant.objects.filter(prefix_q(prefix), decided_on__lt=next_month(month))
@@ -377,12 +438,13 @@ def one_off_lines(*, month: dt.date, region: Region, program: str = "") -> pl.Da
             frames.append(_jiage_waited(month=month, prefix=prefix, params=params, memo=memo))
     # One line per key: a weiwen month moved within the year must not offer the same person twice.
     lines = pl.concat(frames, how="vertical").unique("source_key", keep="first", maintain_order=True)
+    recoveries = _death_recoveries(month=month, prefix=prefix, program=program)
     if lines.height == 0:
-        return lines
+        return recoveries
     since = lines["service_month"].min()
     assert isinstance(since, dt.date)
     paid = _already_paid(month=month, since=since, prefix=prefix, keys=lines["source_key"].to_list())
-    return lines.join(paid, on="source_key", how="anti")
+    return pl.concat([lines.join(paid, on="source_key", how="anti"), recoveries], how="vertical")
 
 
 def fund_payee(lines: pl.DataFrame) -> pl.DataFrame:

@@ -221,7 +221,10 @@ def _other_lines(
     )
     lines = lines.join(payees, on="household_id", how="inner").with_columns(
         status=pl.lit(LineStatus.PENDING.value),
-        source_key=pl.when(pl.col("kind").is_in([LineKind.BACKPAY.value, LineKind.RECOVERY.value]))
+        # A one-off's recovery keeps the key of the line it takes back (services.oneoff).
+        source_key=pl.when(
+            pl.col("kind").is_in([LineKind.BACKPAY.value, LineKind.RECOVERY.value]) & (pl.col("source_key") == "")
+        )
         .then(adjustment_key)
         .otherwise(pl.col("source_key")),
         failure_reason=pl.lit(""),

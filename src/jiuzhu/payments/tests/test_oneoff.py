@@ -27,6 +27,7 @@ from jiuzhu.payments.services.oneoff import FUND_PAYEE
 from jiuzhu.payments.tests.conftest import entitle
 from jiuzhu.policy.services import parameter_add
 from jiuzhu.registry.models import Relation
+from jiuzhu.registry.services import person_update
 
 D = dt.date.fromisoformat
 DEC, JAN, FEB = D("2026-12-01"), D("2027-01-01"), D("2027-02-01")
@@ -255,6 +256,7 @@ def test_the_weiwen_of_a_refused_account_waits_for_the_correction(county, covere
 
 
 MAR, APR = D("2027-03-01"), D("2027-04-01")
+OCT, NOV = D("2026-10-01"), D("2026-11-01")
 
 
 def jiage(payroll):
@@ -361,3 +363,43 @@ def test_every_returned_one_off_is_paid_again_once(county, covered, approver, ap
         failed.get().amount_fen,
     )
     assert not generate(approver, county, MAR).lines.filter(household=rural, kind=LineKind.ONE_OFF).exists()
+
+
+def test_a_price_subsidy_paid_after_a_death_found_late_is_recovered_once(
+    county, covered, approver, admin, caseworker_a
+):
+    """价格临时补贴 is paid per person alive at the start of the month. A death recorded late, dated in
+    October, makes November's subsidy for that person an overpayment: recovered in the next payroll from what
+    the household still receives, or put on the collection list — once, whichever payrolls follow."""
+    parameter_add(actor=admin, region=county.county, key="jiage.cpi_yoy", value="4", effective_from=OCT, source="t")
+    generate(approver, county, OCT)
+    generate(approver, county, NOV)
+    urban, widow = covered["urban"].household, covered["rural"].household
+    wife = urban.members.get(name="刘桂兰")
+    person_update(actor=caseworker_a, person=wife, date_of_death=D("2026-10-15"))  # her husband lives on
+    alone = widow.members.get()
+    person_update(actor=caseworker_a, person=alone, date_of_death=D("2026-10-15"))  # her 低保 stops after October
+    december = generate(approver, county, DEC)
+
+    def recovered(payroll, household):
+        rows = payroll.lines.filter(household=household, program="jiage_butie", kind=LineKind.RECOVERY)
+        return sorted(rows.values_list("source_key", "service_month", "amount_fen"))
+
+    # October was due (alive on its first day), November was not.
+    assert recovered(december, urban) == [(f"jiage:202611:{wife.pk}", NOV, -2112)]
+    note = plain(december.lines.get(household=urban, kind=LineKind.RECOVERY).note)
+    assert "死亡扣回" in note and "价格临时补贴" in note, note
+    # The husband's subsidy and the household's regular pay are untouched; the household still gets money.
+    assert december.lines.filter(household=urban, program="jiage_butie", kind=LineKind.ONE_OFF).count() == 1
+    assert sum(december.lines.filter(household=urban).values_list("amount_fen", flat=True)) == 52800 + 2112 - 2112
+    # The widow receives nothing more: her subsidy goes to the collection list beside her 低保's month.
+    assert recovered(december, widow) == []
+    owed = Collection.objects.filter(household=widow, source_key__startswith="jiage:")
+    assert list(owed.values_list("source_key", "amount_fen", "cause")) == [(f"jiage:202611:{alone.pk}", 1584, "death")]
+    assert owed.get().region_code == widow.region_code
+    # A township's payroll of the same month beside it, and the next month: nothing recovered twice.
+    township = generate(approver, county, DEC, region=county.township_a)
+    january = generate(approver, county, JAN)
+    for payroll in (township, january):
+        assert not payroll.lines.filter(program="jiage_butie", kind=LineKind.RECOVERY).exists()
+    assert Collection.objects.filter(household=widow, source_key__startswith="jiage:").count() == 1
