@@ -89,9 +89,16 @@ Rows = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
 
 def registry_typed(where: Q, *, person_where: Q | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """What registry_raw reads, as typed frames (money in fen, columns HOUSEHOLD_TYPED and PERSON_TYPED)."""
-    households = Household.objects.filter(where).order_by("id")
-    persons = Person.objects.filter(where if person_where is None else person_where).order_by("household_id", "id")
-    return read_frame(*_in_fen(households, HOUSEHOLD_RAW)), read_frame(*_in_fen(persons, PERSON_RAW))
+    households = Household.objects.filter(where).order_by()
+    persons = Person.objects.filter(where if person_where is None else person_where).order_by()
+    return _in_order(read_frame(*_in_fen(households, HOUSEHOLD_RAW)), read_frame(*_in_fen(persons, PERSON_RAW)))
+
+
+def _in_order(households: pl.DataFrame, persons: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The households by id, the persons by (household, id): the order the engine recognises. Sorted here,
+    not by the database: PostgreSQL would walk the persons' household index and sort each household's rows
+    (an incremental sort, 4 s of a county's 10 s read), where Polars sorts the frame in a fraction of that."""
+    return households.sort("id"), persons.sort("household_id", "id")
 
 
 # An id no household has, compiled into the one-household queries once; each call puts its id in its place.
@@ -141,11 +148,11 @@ def registry_raw(where: Q, *, person_where: Q | None = None, display: bool = Tru
     with their display fields (unless `display` is False: then the persons' names too are left out, a
     third less to read at a million households), money still in yuan. Sorted by id and by (household,
     id): the engine recognises that order and lays persons out in one pass."""
-    households = Household.objects.filter(where).order_by("id")
-    persons = Person.objects.filter(where if person_where is None else person_where).order_by("household_id", "id")
+    households = Household.objects.filter(where).order_by()
+    persons = Person.objects.filter(where if person_where is None else person_where).order_by()
     if not display:
-        return _read(households, HOUSEHOLD_BARE), _read(persons, PERSON_BARE)
-    return _read(households, HOUSEHOLD_RAW), _read(persons, PERSON_RAW)
+        return _in_order(_read(households, HOUSEHOLD_BARE), _read(persons, PERSON_BARE))
+    return _in_order(_read(households, HOUSEHOLD_RAW), _read(persons, PERSON_RAW))
 
 
 def registry_frames(raw: tuple[pl.DataFrame, pl.DataFrame], date: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
