@@ -270,13 +270,13 @@ def _frames(frame: pl.DataFrame, hash_key: int) -> tuple[pl.DataFrame, pl.DataFr
     """The frames households_bulk_create takes (HOUSEHOLD_FRAME, PERSON_FRAME) from the parsed columns, and
     the persons' lookup hashes (under the key `hash_key`), parallel to the persons frame."""
     households = (
-        frame.group_by("_number", maintain_order=True)
-        .agg(pl.all().first())
-        .select(
+        frame.select(
             pl.col("_number").alias("number"),
             pl.col("_region_id").alias("region_id"),
             *[pl.col(column.parsed).alias(column.key) for column in HOUSEHOLD_COLUMNS],
         )
+        .group_by("number", maintain_order=True)
+        .agg(pl.all().first())
         .with_columns(
             # Compared as written within a family; stored as the digits.
             pl.col("phone").str.replace_all(r"[\s\-]", ""),
