@@ -28,10 +28,14 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    import polars as pl
 
 RELOAD_SECONDS = 1.0
 LEGACY_KEY_ID = 1
@@ -219,6 +223,32 @@ def _mac(key: PiiKey, value: str) -> str:
     return hmac.new(key.mac, value.encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def _mac_many(key: PiiKey, values: list[str]) -> list[str]:
+    """_mac over a list ("" for an empty value): HMAC-SHA256 written out (RFC 2104) from the key's two padded
+    hash states, copied per value, instead of hmac.new setting them up again for each (about a third of the
+    CPU at a million ID numbers). Same digests as _mac (a test holds them equal)."""
+    mac = key.mac if len(key.mac) <= _HMAC_BLOCK else hashlib.sha256(key.mac).digest()
+    mac = mac.ljust(_HMAC_BLOCK, b"\0")
+    inner = hashlib.sha256(mac.translate(_IPAD))
+    outer = hashlib.sha256(mac.translate(_OPAD))
+    out = []
+    for value in values:
+        if not value:
+            out.append("")
+            continue
+        i = inner.copy()
+        i.update(value.encode())
+        o = outer.copy()
+        o.update(i.digest())
+        out.append(o.hexdigest()[:32])
+    return out
+
+
+_HMAC_BLOCK = 64  # SHA-256's block size
+_IPAD = bytes(x ^ 0x36 for x in range(256))
+_OPAD = bytes(x ^ 0x5C for x in range(256))
+
+
 def lookup_hash(value: str) -> str:
     """32 hex characters under the current key; equal values give equal hashes, nothing else can be learnt."""
     if not value:
@@ -237,7 +267,62 @@ def lookup_hashes(value: str) -> list[str]:
 def lookup_hash_columns(values: list[str]) -> list[list[str]]:
     """For bulk lookups (an import's duplicates, a register's matches): one list of hashes per key of the
     ring, each parallel to `values` ("" for an empty value). Usually a single list."""
-    return [[_mac(key, v) if v else "" for v in values] for key in keyring().keys]
+    return [column.hashes for column in keyed_hash_columns(values)]
+
+
+@dataclass(frozen=True)
+class KeyedHashes:
+    """Lookup hashes parallel to a list of values ("" for an empty value), with the id of the key that made
+    them: seal_many can take them instead of computing them again, if that key is still the current one."""
+
+    key_id: int
+    hashes: list[str]
+
+
+def keyed_hash_columns(values: list[str]) -> list[KeyedHashes]:
+    """lookup_hash_columns naming each column's key, the current key's first."""
+    return [KeyedHashes(key.id, _mac_many(key, values)) for key in keyring().keys]
+
+
+def encrypt_many(values: list[str]) -> list[str]:
+    """encrypt over a list ("" for an empty value): the key is looked up once and the nonces are read from the
+    system's random source in one call (each value still has its own 12 random bytes)."""
+    return _encrypt_many(_current(), values)
+
+
+def seal_many(values: list[str], *, known: KeyedHashes | None = None) -> tuple[list[str], list[str]]:
+    """seal over a list: (tokens, lookup hashes), both under one key, the current one ("" and "" for an empty
+    value). `known`: the hashes of the same values computed before (keyed_hash_columns); taken only if made
+    by that same key, so that a token and its hash never disagree on the key even when the ring changed
+    meanwhile, and if a sample of them checks out against the values (a list reordered since does not)."""
+    key = _current()
+    hashes = known.hashes if known is not None and _agrees(key, values, known) else _mac_many(key, values)
+    return _encrypt_many(key, values), hashes
+
+
+def _agrees(key: PiiKey, values: list[str], known: KeyedHashes, samples: int = 64) -> bool:
+    if known.key_id != key.id or len(known.hashes) != len(values):
+        return False
+    picks = sorted({i * (len(values) - 1) // (samples - 1) for i in range(samples)}) if values else []
+    return _mac_many(key, [values[i] for i in picks]) == [known.hashes[i] for i in picks]
+
+
+def _encrypt_many(key: PiiKey, values: list[str]) -> list[str]:
+    filled = sum(1 for v in values if v)
+    nonces = os.urandom(12 * filled)
+    enc = key.aes.encrypt
+    b64 = binascii.b2a_base64  # what base64.b64encode calls, without its Python wrapper per value
+    head = f"v{key.id}:"
+    out = []
+    at = 0
+    for value in values:
+        if not value:
+            out.append("")
+            continue
+        nonce = nonces[at : at + 12]
+        at += 12
+        out.append(head + b64(nonce + enc(nonce, value.encode(), None), newline=False).decode())
+    return out
 
 
 def secret_hash(value: str) -> str:
@@ -283,6 +368,45 @@ def mask_account(account: str) -> str:
     if len(account) <= 4:
         return "*" * len(account)
     return "*" * (len(account) - 4) + account[-4:]
+
+
+def _stars(n: pl.Expr) -> pl.Expr:
+    import polars as pl
+
+    # Both branches of a when/then are computed for every row: a negative length must not reach pad_end.
+    return pl.lit("").str.pad_end(n.clip(lower_bound=0), "*")
+
+
+def mask_id_expr(number: pl.Expr) -> pl.Expr:
+    """mask_id for a column (a null stays null): one expression instead of a Python call per row."""
+    import polars as pl
+
+    n = number.str.len_chars().cast(pl.Int64)  # UInt32: below 0 would wrap round
+    return (
+        pl.when(n < 10)
+        .then(_stars(n))
+        .otherwise(pl.concat_str(number.str.slice(0, 6), _stars(n - 10), number.str.slice(-4)))
+    )
+
+
+def mask_phone_expr(phone: pl.Expr) -> pl.Expr:
+    """mask_phone for a column (a null stays null)."""
+    import polars as pl
+
+    n = phone.str.len_chars().cast(pl.Int64)  # UInt32: below 0 would wrap round
+    return (
+        pl.when(n < 7)
+        .then(_stars(n))
+        .otherwise(pl.concat_str(phone.str.slice(0, 3), _stars(n - 7), phone.str.slice(-4)))
+    )
+
+
+def mask_account_expr(account: pl.Expr) -> pl.Expr:
+    """mask_account for a column (a null stays null)."""
+    import polars as pl
+
+    n = account.str.len_chars().cast(pl.Int64)  # UInt32: below 0 would wrap round
+    return pl.when(n <= 4).then(_stars(n)).otherwise(pl.concat_str(_stars(n - 4), account.str.slice(-4)))
 
 
 def mask_name(name: str) -> str:

@@ -402,7 +402,7 @@ PERSON_FRAME = {
 
 
 def _encrypt_column(values: list[str | None]) -> list[str]:
-    return [pii.encrypt(v) if v else "" for v in values]
+    return pii.encrypt_many([v or "" for v in values])
 
 
 def _batch_step(progress: Callable[[str, int, int], None] | None, step: str, done: int, total: int) -> None:
@@ -418,6 +418,7 @@ def households_bulk_create(
     source: str,
     progress: Callable[[str, int, int], None] | None = None,
     write_chunk: int | None = None,
+    id_hashes: pii.KeyedHashes | None = None,
 ) -> tuple[int, int]:
     """Insert already-validated households and persons (frames shaped as HOUSEHOLD_FRAME and PERSON_FRAME;
     ID numbers normalised to 18 digits). Encrypts, hashes, masks and indexes pinyin in bulk.
@@ -428,7 +429,9 @@ def households_bulk_create(
     transactions of about `write_chunk` persons (default: the JIUZHU_IMPORT_WRITE_CHUNK setting; 0 writes one
     transaction), whole households each, so that another clerk's edit waits for one chunk, not for the file;
     should a chunk fail, the chunks already written are deleted again before the error goes up (see
-    _write_in_chunks)."""
+    _write_in_chunks). `id_hashes`: the persons' lookup hashes as the caller computed them (an import's
+    duplicate check), parallel to `persons`; taken instead of computing them again while still under the
+    current key (pii.seal_many)."""
     if isinstance(actor, User):
         _require(actor, Capability.IMPORT_REGISTRY)
         prefix = actor.scope_prefix or "-"
@@ -439,7 +442,7 @@ def households_bulk_create(
     persons = persons.select([pl.col(c).cast(t) for c, t in PERSON_FRAME.items()])
     now = timezone.now()
     hh_rows = _household_rows(households, persons, now)
-    p_rows = _person_rows(persons, hh_rows.select("number", "region_code"), now)
+    p_rows = _person_rows(persons, hh_rows.select("number", "region_code"), now, id_hashes)
     if write_chunk is None:
         write_chunk = settings.JIUZHU_IMPORT_WRITE_CHUNK if connection.vendor == "sqlite" else 0
     if write_chunk and p_rows.height > write_chunk:
@@ -459,22 +462,23 @@ def _household_rows(households: pl.DataFrame, persons: pl.DataFrame, now: Any) -
         "number", "region_id", "region_code", "area", "address",
         pl.col("head_name").fill_null(""),
         pl.Series("phone_enc", _encrypt_column(phones)),
-        pl.Series("phone_masked", [pii.mask_phone(p) if p else "" for p in phones]),
+        pii.mask_phone_expr(pl.col("phone").fill_null("")).alias("phone_masked"),
         "bank_name",
         pl.Series("bank_account_enc", _encrypt_column(accounts)),
-        pl.Series("bank_account_masked", [pii.mask_account(a) if a else "" for a in accounts]),
+        pii.mask_account_expr(pl.col("bank_account").fill_null("")).alias("bank_account_masked"),
         "deposits", "vehicles", "disability_vehicle", "homes", "business",
         pl.lit("").alias("notes"),
         pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"),
     )  # fmt: skip
 
 
-def _person_rows(persons: pl.DataFrame, region_of: pl.DataFrame, now: Any) -> pl.DataFrame:
-    id_numbers = persons["id_number"].to_list()
-    sealed = [pii.seal(n) for n in id_numbers]  # token and hash under one key
-    certs = persons["disability_cert"].fill_null("").str.strip_chars().str.to_uppercase().to_list()
+def _person_rows(
+    persons: pl.DataFrame, region_of: pl.DataFrame, now: Any, id_hashes: pii.KeyedHashes | None = None
+) -> pl.DataFrame:
+    persons = persons.with_columns(pl.col("disability_cert").fill_null("").str.strip_chars().str.to_uppercase())
+    tokens, hashes = pii.seal_many(persons["id_number"].to_list(), known=id_hashes)  # under one key
     keys = name_keys_bulk(persons["name"])
-    p = persons.join(region_of, left_on="household_number", right_on="number", how="left")
+    p = persons.join(region_of, left_on="household_number", right_on="number", how="left", maintain_order="left")
     missing = p.filter(pl.col("region_code").is_null()).height
     if missing:
         raise ValidationError(_("有 %(n)d 名成员找不到所属家庭") % {"n": missing})
@@ -482,13 +486,13 @@ def _person_rows(persons: pl.DataFrame, region_of: pl.DataFrame, now: Any) -> pl
         "household_number", "region_code", "name",
         keys["name_initials"],
         keys["name_pinyin"],
-        pl.Series("id_number_enc", [t for t, _h in sealed], pl.String),
-        pl.Series("id_number_hash", [h for _t, h in sealed], pl.String),
-        pl.Series("id_masked", [pii.mask_id(n) for n in id_numbers]),
+        pl.Series("id_number_enc", tokens, pl.String),
+        pl.Series("id_number_hash", hashes, pl.String),
+        pii.mask_id_expr(pl.col("id_number")).alias("id_masked"),
         "birth_date", "sex", "relation",
         pl.col("disability_kind").fill_null(""), "disability_grade",
-        pl.Series("disability_cert_enc", _encrypt_column(certs)),
-        pl.Series("disability_cert_masked", [pii.mask_id(c) if c else "" for c in certs]),
+        pl.Series("disability_cert_enc", _encrypt_column(persons["disability_cert"].to_list())),
+        pii.mask_id_expr(pl.col("disability_cert")).alias("disability_cert_masked"),
         "serious_illness", pl.col("illness_name").fill_null(""), "labor", "adl_impossible", "student",
         "employment", "supporter", "orphan", "institution",
         pl.lit(False).alias("prefers_dibao"), pl.lit(False).alias("excluded"), pl.lit("").alias("excluded_reason"),

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import polars as pl
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,9 +18,10 @@ from jiuzhu.core import pii
 from jiuzhu.core.tabular import RowError, TableError, read_table
 from jiuzhu.regions.models import Level, Region, UrbanRural
 from jiuzhu.registry.importer.columns import COLUMNS, HEADERS, HOUSEHOLD_COLUMNS, header_key
-from jiuzhu.registry.importer.families import IN_CHUNK, chunks, group_families, household_values, number_households
+from jiuzhu.registry.importer.families import chunks, group_families, household_values, number_households
 from jiuzhu.registry.importer.parsing import Errors, parse_cells
-from jiuzhu.registry.models import Area, Person
+from jiuzhu.registry.models import Area
+from jiuzhu.registry.selectors import persons_by_id_hashes
 from jiuzhu.registry.services import HOUSEHOLD_FRAME, PERSON_FRAME, households_bulk_create
 
 Progress = Callable[[str, float], None]
@@ -73,7 +74,7 @@ def household_import(
     if isinstance(checked, list):
         result.errors = checked
         return result
-    households, persons, result.upgraded = checked
+    households, persons, result.upgraded, id_hashes = checked
     step(_("写入数据库"), 0.4)
 
     def bulk_step(_table: str, done: int, total: int) -> None:
@@ -86,6 +87,7 @@ def household_import(
             persons=persons,
             source=source or filename,
             progress=bulk_step,
+            id_hashes=id_hashes,
         )
     except IntegrityError:
         # Another import or a caseworker registered one of these people (or took a number) between our
@@ -117,7 +119,7 @@ def _rename_headers(frame: pl.DataFrame, errors: Errors) -> pl.DataFrame:
 
 def _validate(
     raw: pl.DataFrame, *, actor: User | None, step: Progress
-) -> list[RowError] | tuple[pl.DataFrame, pl.DataFrame, int]:
+) -> list[RowError] | tuple[pl.DataFrame, pl.DataFrame, int, pii.KeyedHashes]:
     errors = Errors()
     frame = _rename_headers(raw, errors)
     if errors:
@@ -130,11 +132,11 @@ def _validate(
     frame = household_values(frame, errors)
     frame = _check_regions(frame, errors, actor)
     step(_("核对已登记人员"), 0.15)
-    _check_existing_people(frame, errors, actor, step)
+    frame, hash_key = _check_existing_people(frame, errors, actor, step)
     frame = number_households(frame, errors)
     if errors:
         return errors.rows()
-    return _frames(frame)
+    return _frames(frame, hash_key)
 
 
 def _check_persons(frame: pl.DataFrame, errors: Errors) -> None:
@@ -228,50 +230,53 @@ def _check_regions(frame: pl.DataFrame, errors: Errors, actor: User | None) -> p
     return frame.with_columns(pl.coalesce(pl.col("_area").replace("", None), pl.col("_default_area")).alias("_area"))
 
 
-_PROGRESS_HASHES = 18_000  # ID numbers checked between two progress reports
+_PROGRESS_HASHES = 50_000  # ID numbers checked between two progress reports
 
 
-def _check_existing_people(frame: pl.DataFrame, errors: Errors, actor: User | None, step: Progress) -> None:
-    """Duplicates against the database: one indexed query per chunk of lookup hashes."""
-    ids = frame.filter(pl.col("_id_number").is_not_null()).select("_row", "_id_number")
-    rows = ids["_row"].to_list()
+def _check_existing_people(
+    frame: pl.DataFrame, errors: Errors, actor: User | None, step: Progress
+) -> tuple[pl.DataFrame, int]:
+    """Duplicates against the database: the ID numbers' lookup hashes, an index probe each. Returns the frame
+    with `_id_number_hash`, the current key's hash of each valid number ("" for the others), which the write
+    takes instead of computing it again, and the id of that key."""
+    numbers = frame["_id_number"].fill_null("").to_list()
     # One column of hashes per key of the ring: during a key rotation a person may carry the old key's hash.
+    columns = pii.keyed_hash_columns(numbers)
+    rows = frame["_row"].to_list()
     by_hash: dict[str, int] = {}
-    for column in pii.lookup_hash_columns(ids["_id_number"].to_list()):
-        by_hash.update(zip(column, rows, strict=True))
+    for column in columns:
+        by_hash.update((digest, row) for digest, row in zip(column.hashes, rows, strict=True) if digest)
     hashes = list(by_hash)
-    values = dict(zip(rows, frame.filter(pl.col("_id_number").is_not_null())["id_number"].to_list(), strict=True))
     scope = None if actor is None else (actor.scope_prefix or "-")
     here = _("该身份证号已登记在户 %(n)s")
     # Saying where would tell an outsider that this person lives in another township.
     elsewhere = _("该身份证号已在其他地区登记")
-    # PostgreSQL takes a long list of values in one statement (one index probe each); SQLite's bound variables
-    # are limited. At a million persons: 50 queries instead of 1 100.
-    size = 20_000 if connection.vendor == "postgresql" else IN_CHUNK
-    every = max(1, _PROGRESS_HASHES // size)  # chunks between two progress reports
-    for i, chunk in enumerate(chunks(hashes, size)):
-        existing = Person.objects.filter(id_number_hash__in=chunk).values_list(
-            "id_number_hash", "household__number", "household__region_code"
-        )
-        for digest, number, region_code in existing:
-            row = by_hash[digest]
+    found: list[tuple[int, str]] = []
+    for start in range(0, len(hashes), _PROGRESS_HASHES):
+        for digest, number, region_code in persons_by_id_hashes(hashes=hashes[start : start + _PROGRESS_HASHES]):
             mine = scope is None or region_code.startswith(scope)
-            message = here % {"n": number} if mine else elsewhere
-            errors.add(row, "id_number", values[row], message)
-        if i % every == 0:
-            step(_("核对已登记人员"), 0.15 + 0.2 * (i * size) / max(len(hashes), 1))
+            found.append((by_hash[digest], here % {"n": number} if mine else elsewhere))
+        step(_("核对已登记人员"), 0.15 + 0.2 * (start + _PROGRESS_HASHES) / max(len(hashes), 1))
+    if found:
+        written = dict(
+            frame.filter(pl.col("_row").is_in([r for r, _m in found])).select("_row", "id_number").iter_rows()
+        )
+        for row, message in found:
+            errors.add(row, "id_number", written[row], message)
+    return frame.with_columns(pl.Series("_id_number_hash", columns[0].hashes, pl.String)), columns[0].key_id
 
 
-def _frames(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, int]:
-    """The frames households_bulk_create takes (HOUSEHOLD_FRAME, PERSON_FRAME) from the parsed columns."""
+def _frames(frame: pl.DataFrame, hash_key: int) -> tuple[pl.DataFrame, pl.DataFrame, int, pii.KeyedHashes]:
+    """The frames households_bulk_create takes (HOUSEHOLD_FRAME, PERSON_FRAME) from the parsed columns, and
+    the persons' lookup hashes (under the key `hash_key`), parallel to the persons frame."""
     households = (
-        frame.group_by("_number", maintain_order=True)
-        .agg(pl.all().first())
-        .select(
+        frame.select(
             pl.col("_number").alias("number"),
             pl.col("_region_id").alias("region_id"),
             *[pl.col(column.parsed).alias(column.key) for column in HOUSEHOLD_COLUMNS],
         )
+        .group_by("number", maintain_order=True)
+        .agg(pl.all().first())
         .with_columns(
             # Compared as written within a family; stored as the digits.
             pl.col("phone").str.replace_all(r"[\s\-]", ""),
@@ -286,4 +291,5 @@ def _frames(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, int]:
         households.select([pl.col(c).cast(t) for c, t in HOUSEHOLD_FRAME.items()]),
         persons.select([pl.col(c).cast(t) for c, t in PERSON_FRAME.items()]),
         int(upgraded),
+        pii.KeyedHashes(hash_key, frame["_id_number_hash"].to_list()),
     )

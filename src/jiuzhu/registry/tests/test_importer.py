@@ -147,6 +147,21 @@ def test_duplicates_outside_the_scope_do_not_say_where(county, caseworker_b, mak
     assert existing.household.number not in result.errors[0].message
 
 
+def test_during_a_key_rotation_a_person_under_the_old_key_is_found_and_the_new_ones_take_the_current_key(
+    county, caseworker_a, make_household, settings
+):
+    old = make_household(county.village_a1).members.get()  # sealed under the key of the test settings
+    settings.PII_KEY = pii.format_keyring([(7, "6b" * 64), *pii.parse_keyring(settings.PII_KEY)])
+    result = household_import(actor=caseworker_a, data=csv_bytes([row("张三", old.id_number)]), filename="a.csv")
+    assert messages(result) == [(2, "身份证号", f"该身份证号已登记在户 {old.household.number}")]
+
+    result = household_import(actor=caseworker_a, data=csv_bytes(family(1)), filename="a.csv")
+    assert result.ok, messages(result)
+    for person in Person.objects.exclude(pk=old.pk):
+        assert person.id_number_enc.startswith("v7:")
+        assert person.id_number_hash == pii.lookup_hash(person.id_number) == pii.lookup_hashes(person.id_number)[0]
+
+
 def test_a_village_outside_the_scope_is_refused(county, caseworker_b):
     result = household_import(actor=caseworker_b, data=csv_bytes(family(1)), filename="a.csv")
     assert messages(result) == [(2, "村（社区）区划代码", "不在您的管辖范围内")]
