@@ -342,10 +342,12 @@ def _death_recoveries(*, month: dt.date, prefix: str, program: str) -> pl.DataFr
     programs = [p for p in _PERSON_KEYS.values() if program in ("", p)]
     if not programs:
         return _empty()
-    dead = Person.objects.filter(prefix_q(prefix), date_of_death__isnull=False, date_of_death__lt=month)
     since = previous_generated_at(month)
-    if since is not None:
-        dead = dead.filter(updated_at__gte=since)
+    if since is None:
+        return _empty()  # no payroll before this one: nothing was paid
+    dead = Person.objects.filter(
+        prefix_q(prefix), date_of_death__isnull=False, date_of_death__lt=month, updated_at__gte=since
+    )
     died: dict[int, dt.date] = {pk: day for pk, day in dead.values_list("pk", "date_of_death") if day is not None}
     if not died:
         return _empty()
