@@ -342,7 +342,8 @@ def _recompute(
     )
     report(60, _("写入调整后的待遇"))
     with transaction.atomic():
-        _apply(actor=actor, rises=rises, month=month, key=key, progress=report)
+        keys = _saved_keys(key=key, region=region, effective_from=effective_from)
+        _apply(actor=actor, rises=rises, month=month, keys=keys, progress=report)
         report(97, _("留痕"))
         increase = int(rises["delta"].sum() or 0)
         audit_record(
@@ -443,7 +444,23 @@ def _parents_copied(cur: Any) -> Iterator[None]:
     cur.execute("SELECT set_config('jiuzhu.parents_copied', '', true)")
 
 
-def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str, progress: Progress = _quiet) -> None:
+_NAMED = 3  # parameters a 提标's reason names one by one
+
+
+def _saved_keys(*, key: str, region: Region, effective_from: dt.date) -> list[str]:
+    """`key` and every other parameter saved for the same date in `region`, above it or below it: the apply
+    re-decides under all the values in force from that date (a county raising its urban and rural standards
+    together raises its rural households when the urban one is applied), so its reason names them all."""
+    saved = Parameter.objects.filter(effective_from=effective_from).filter(
+        Q(region__code__in=ancestor_codes(region.code)) | prefix_q(region.prefix, "region__code")
+    )
+    others = sorted(set(saved.values_list("key", flat=True)) - {key}, key=lambda k: (k not in PARAMETER_SPECS, k))
+    return [key, *others]
+
+
+def _apply(
+    *, actor: User | None, rises: pl.DataFrame, month: dt.date, keys: list[str], progress: Progress = _quiet
+) -> None:
     """The old links end the month before their `from_month` (`month`, or a later first month); new links from
     then at the raised amount, covering the same persons, each with its event. Set-based: the rises are staged
     in a temporary table and each write is one INSERT … SELECT or UPDATE joined on it."""
@@ -453,10 +470,12 @@ def _apply(*, actor: User | None, rises: pl.DataFrame, month: dt.date, key: str,
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     today = connection.ops.adapt_datefield_value(timezone.localdate())
     by = actor.pk if actor else None
-    # Named by the parameter's label (城市低保标准), not its key, in each reader's language (core.messages).
-    spec = PARAMETER_SPECS.get(key)
-    name = messages.msg(spec.label) if spec is not None else key
-    reason = messages.msg("提标重新核定（%(key)s 自 %(m)s 起）", key=name, m=f"{month:%Y-%m}")
+    # Named by the parameters' labels (城市低保标准), not their keys, in each reader's language (core.messages).
+    names = [messages.msg(PARAMETER_SPECS[k].label) if k in PARAMETER_SPECS else k for k in keys[:_NAMED]]
+    named = messages.join(names, "、")
+    if len(keys) > _NAMED:  # a year's parameters loaded on one date: the reason stays within its column
+        named += messages.msg("等 %(n)s 项参数", n=str(len(keys)))
+    reason = messages.msg("提标重新核定（%(key)s 自 %(m)s 起）", key=named, m=f"{month:%Y-%m}")
     # The closed link says only why it ended (the standard and the month are on the new link and its event):
     # its row may not grow by the whole reason, or its new version no longer fits in the part of the page the
     # table keeps free (payments 0010, 0012) and the close stops being a HOT update — measured at a million

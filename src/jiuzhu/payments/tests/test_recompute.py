@@ -268,3 +268,45 @@ def test_a_link_changed_while_the_apply_computes_makes_it_change_nothing(
     with pytest.raises(ValidationError, match="本次未作任何修改"):
         entitlements_recompute(actor=admin, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
     assert not EntitlementEvent.objects.filter(cause=Cause.RECOMPUTE).exists()
+
+
+def test_the_reason_names_every_standard_saved_for_that_date(standards, dibao, make_household, approver, admin):
+    """The apply re-decides under every value in force from the date: when the county saved the urban and the
+    rural standard together, applying the urban one raises the rural households too, and their new link
+    must not say it was the urban standard (the demo's rural households did)."""
+    from jiuzhu.payments.tests.conftest import entitle
+    from jiuzhu.registry.models import Relation
+
+    rural = make_household(standards.village_a2, [("钱七", D("1950-03-01"), Relation.SELF, {})])
+    rural_link = entitle(approver, rural, "dibao_rural", "396", "2026-01-01")
+    raise_standard(standards, admin, "600")
+    parameter_add(
+        actor=admin, region=standards.county, key="dibao.standard.rural", value="450",
+        effective_from=D("2026-04-01"), source="县政府文件",
+    )  # fmt: skip
+    result = entitlements_recompute(actor=admin, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
+    assert result.raised == 2
+    for old in (dibao, rural_link):
+        new = Entitlement.objects.get(previous=old)
+        assert plain(new.reason) == "提标重新核定（城市低保标准、农村低保标准 自 2026-04 起）", plain(new.reason)
+        note = EntitlementEvent.objects.get(entitlement=new).note
+        assert plain(note) == plain(new.reason)
+        with translation.override("en"):
+            assert "dibao.standard" not in translated(note) and "、" not in translated(note)
+
+
+def test_a_date_with_many_parameters_names_three_and_counts_the_rest(standards, dibao, admin):
+    """A county that loads a year's parameters on one date: the reason names three and counts them all,
+    within its column (300 characters), in both languages."""
+    raise_standard(standards, admin, "600")
+    for key, value in (("dibao.standard.rural", "450"), ("gaoling.age80", "60"), ("gaoling.age90", "120"),
+                       ("canji.shenghuo", "200")):  # fmt: skip
+        parameter_add(
+            actor=admin, region=standards.county, key=key, value=value, effective_from=D("2026-04-01"), source="文件"
+        )
+    entitlements_recompute(actor=admin, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
+    reason = Entitlement.objects.get(previous=dibao).reason
+    assert plain(reason).startswith("提标重新核定（城市低保标准、") and "等 5 项参数 自 2026-04 起）" in plain(reason)
+    assert len(reason) <= 300
+    with translation.override("en"):
+        assert "and others (5 parameters)" in translated(reason), translated(reason)
