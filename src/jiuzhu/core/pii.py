@@ -377,36 +377,29 @@ def _stars(n: pl.Expr) -> pl.Expr:
     return pl.lit("").str.pad_end(n.clip(lower_bound=0), "*")
 
 
-def mask_id_expr(number: pl.Expr) -> pl.Expr:
-    """mask_id for a column (a null stays null): one expression instead of a Python call per row."""
+def _masked(value: pl.Expr, *, head: int, tail: int, shortest: int) -> pl.Expr:
+    """`value` with all but its first `head` and last `tail` characters starred; all of it starred when it is
+    shorter than `shortest` (a null stays null)."""
     import polars as pl
 
-    n = number.str.len_chars().cast(pl.Int64)  # UInt32: below 0 would wrap round
-    return (
-        pl.when(n < 10)
-        .then(_stars(n))
-        .otherwise(pl.concat_str(number.str.slice(0, 6), _stars(n - 10), number.str.slice(-4)))
-    )
+    n = value.str.len_chars().cast(pl.Int64)  # UInt32: below 0 would wrap round
+    kept = pl.concat_str(value.str.slice(0, head), _stars(n - head - tail), value.str.slice(-tail))
+    return pl.when(n < shortest).then(_stars(n)).otherwise(kept)
+
+
+def mask_id_expr(number: pl.Expr) -> pl.Expr:
+    """mask_id for a column: one expression instead of a Python call per row."""
+    return _masked(number, head=6, tail=4, shortest=10)
 
 
 def mask_phone_expr(phone: pl.Expr) -> pl.Expr:
-    """mask_phone for a column (a null stays null)."""
-    import polars as pl
-
-    n = phone.str.len_chars().cast(pl.Int64)  # UInt32: below 0 would wrap round
-    return (
-        pl.when(n < 7)
-        .then(_stars(n))
-        .otherwise(pl.concat_str(phone.str.slice(0, 3), _stars(n - 7), phone.str.slice(-4)))
-    )
+    """mask_phone for a column."""
+    return _masked(phone, head=3, tail=4, shortest=7)
 
 
 def mask_account_expr(account: pl.Expr) -> pl.Expr:
-    """mask_account for a column (a null stays null)."""
-    import polars as pl
-
-    n = account.str.len_chars().cast(pl.Int64)  # UInt32: below 0 would wrap round
-    return pl.when(n <= 4).then(_stars(n)).otherwise(pl.concat_str(_stars(n - 4), account.str.slice(-4)))
+    """mask_account for a column."""
+    return _masked(account, head=0, tail=4, shortest=5)
 
 
 def mask_name(name: str) -> str:
