@@ -11,7 +11,9 @@ overlapping payrolls (a county's and a township's) do not run into the constrain
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 from django.core.exceptions import ValidationError
@@ -158,7 +160,7 @@ def _weiwen_lines(
         month=month,
         program=WEIWEN,
         kind=LineKind.ONE_OFF,
-        key=f"weiwen:{month.year}",
+        key=_PERSON_KEY[WEIWEN](month),
         note=messages.msg("%(y)s年春节慰问金", y=str(month.year)),
     )
 
@@ -249,7 +251,7 @@ def _jiage_lines(
     ).with_columns(urban=pl.col("area") == Area.URBAN.value)
     frame = covered.join(areas, on="household_id").join(amounts, on=["region", "urban"])
     return _person_lines(
-        frame, month=month, program=JIAGE, kind=LineKind.ONE_OFF, key=f"jiage:{month:%Y%m}", note=pl.col("note")
+        frame, month=month, program=JIAGE, kind=LineKind.ONE_OFF, key=_PERSON_KEY[JIAGE](month), note=pl.col("note")
     )
 
 
@@ -327,8 +329,22 @@ def _person_lines(
     )
 
 
-# The one-offs paid per person, by their keys' first part: weiwen:2027:42, jiage:202705:42 (_person_lines).
-_PERSON_KEYS = {"weiwen": WEIWEN, "jiage": JIAGE}
+# The month's key of the one-offs paid per person and recovered after a death (_person_lines adds the
+# person: weiwen:2027:42, jiage:202705:42).
+_PERSON_KEY: dict[str, Callable[[dt.date], str]] = {
+    WEIWEN: lambda month: f"weiwen:{month.year}",
+    JIAGE: lambda month: f"jiage:{month:%Y%m}",
+}
+
+
+def _keyed_lines(kind: LineKind, keys: list[str], *fields: str) -> list[tuple[Any, ...]]:
+    """`fields` of the lines of `kind` that pay `keys` (the bank did not return them), by IN lists of a bounded
+    length."""
+    rows: list[tuple[Any, ...]] = []
+    for i in range(0, len(keys), 1_000):
+        lines = PayrollLine.objects.filter(source_key__in=keys[i : i + 1_000], kind=kind)
+        rows += lines.exclude(status=LineStatus.FAILED).values_list(*fields)
+    return rows
 
 
 def _death_recoveries(*, month: dt.date, prefix: str, program: str) -> pl.DataFrame:
@@ -339,7 +355,7 @@ def _death_recoveries(*, month: dt.date, prefix: str, program: str) -> pl.DataFr
     recorded since the previous payroll began are looked at (arrears' candidates: a normal month costs one
     small query), within the months back pay and recovery reach (payments.arrears.window_months); 资助参保
     paid to the insurance fund is the fund's to settle."""
-    programs = [p for p in _PERSON_KEYS.values() if program in ("", p)]
+    programs = [p for p in _PERSON_KEY if program in ("", p)]
     if not programs:
         return _empty()
     since = previous_generated_at(month)
@@ -354,30 +370,14 @@ def _death_recoveries(*, month: dt.date, prefix: str, program: str) -> pl.DataFr
     window = arrears.payment_parameter(arrears.WINDOW_MONTHS, region_code=prefix, on=month)
     lo = max(add_months(month, -window), first_of_month(min(died.values())))
     months = [add_months(lo, i) for i in range((month.year - lo.year) * 12 + month.month - lo.month)]
-    keys = [
-        key
-        for pk, death in died.items()
-        for m in months
-        if m > death
-        for key in (f"weiwen:{m.year}:{pk}", f"jiage:{m:%Y%m}:{pk}")
-        if _PERSON_KEYS[key.partition(":")[0]] in programs
-    ]
-    wanted = sorted(set(keys))
-    paid = [
-        row
-        for i in range(0, len(wanted), 1_000)
-        for row in PayrollLine.objects.filter(source_key__in=wanted[i : i + 1_000], kind=LineKind.ONE_OFF)
-        .exclude(status=LineStatus.FAILED)
-        .values_list("household_id", "program", "service_month", "amount_fen", "note", "source_key")
-    ]
+    keys = {f"{_PERSON_KEY[p](m)}:{pk}" for pk, death in died.items() for m in months if m > death for p in programs}
+    fields = ("household_id", "program", "service_month", "amount_fen", "note", "source_key")
+    paid = _keyed_lines(LineKind.ONE_OFF, sorted(keys), *fields)
     # Paid for a month the person was dead at its start (alive on its first day is covered: _covered_read).
     paid = [r for r in paid if r[2] > died[int(r[5].rpartition(":")[2])]]
     found = [r[5] for r in paid]
-    taken = set(
-        PayrollLine.objects.filter(source_key__in=found, kind=LineKind.RECOVERY)
-        .exclude(status=LineStatus.FAILED)
-        .values_list("source_key", flat=True)
-    ) | set(Collection.objects.filter(source_key__in=found).values_list("source_key", flat=True))
+    taken = {key for (key,) in _keyed_lines(LineKind.RECOVERY, found, "source_key")}
+    taken |= set(Collection.objects.filter(source_key__in=found).values_list("source_key", flat=True))
     rows = [
         (h, None, p, m, LineKind.RECOVERY.value, -amount, messages.msg("%(m)s 死亡扣回：%(what)s", m=f"{m:%Y-%m}",
                                                                        what=note), key)
