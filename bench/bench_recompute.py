@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import io
 import os
 import shutil
 import subprocess
@@ -341,6 +342,13 @@ def main() -> None:
             print(f"kept: re-time with --reuse --data-dir {data_path}" + (" (and the same DATABASE_URL)" if
                   os.environ.get("DATABASE_URL") else ""))  # fmt: skip
         sys.exit(code)
+    # A kept database made by an earlier version of the code: brought up to date first (not timed).
+    out = io.StringIO()
+    call_command("migrate", verbosity=1, stdout=out)
+    lines = out.getvalue().splitlines()
+    applied = [line.split()[1].rstrip(".") for line in lines if line.strip().startswith("Applying")]
+    if applied:
+        print(f"migrated the kept database: {', '.join(applied)}", flush=True)
     _timed()
 
 

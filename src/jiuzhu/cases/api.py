@@ -17,7 +17,7 @@ from jiuzhu.cases import engine, selectors, services, steps
 from jiuzhu.cases.models import Case
 from jiuzhu.cases.models import Status as CaseStatus
 from jiuzhu.core.text import LONG_TEXT, NAME_TEXT
-from jiuzhu.payments.models import Entitlement
+from jiuzhu.payments.models import PERSONS_PREFETCH, Entitlement
 from jiuzhu.payments.selectors import entitlement_get, entitlements_visible
 from jiuzhu.registry import selectors as registry_selectors
 
@@ -387,7 +387,7 @@ def _ent_out(e: Entitlement) -> dict[str, Any]:
 
 @router.get("/entitlements/", response=EntitlementPage, summary="Entitlements in the caller's region")
 def entitlement_list(request: HttpRequest, household_id: int | None = None, page: int = 1) -> dict[str, Any]:
-    qs = entitlements_visible(user=request.user).prefetch_related("persons").order_by("-id")  # type: ignore[arg-type]
+    qs = entitlements_visible(user=request.user).prefetch_related(*PERSONS_PREFETCH).order_by("-id")  # type: ignore[arg-type]
     if household_id is not None:
         qs = qs.filter(household_id=household_id)
     p = Paginator(qs, 50).get_page(page)

@@ -40,6 +40,7 @@ from jiuzhu.payments.models import (
     Payroll,
     add_months,
     first_of_month,
+    persons_count,
 )
 from jiuzhu.payments.services.oneoff import JIAGE, one_off_grant_record
 from jiuzhu.payments.services.payroll import payroll_approve, payroll_check, payroll_generate
@@ -384,7 +385,7 @@ def _death_target(payroll: Payroll) -> Person | None:
     )
     one_person = (
         Entitlement.objects.filter(household_id__in=alone, program__startswith="dibao", end_month__isnull=True)
-        .annotate(n=Count("persons"))
+        .annotate(n=persons_count())
         .filter(n=1)
         .order_by("-monthly_amount", "household_id")
         .values_list("pk", flat=True)
@@ -392,8 +393,8 @@ def _death_target(payroll: Payroll) -> Person | None:
     )
     if one_person is None:
         return None
-    link = EntitlementPerson.objects.filter(entitlement_id=one_person).select_related("person").first()
-    return None if link is None or link.person.date_of_death is not None else link.person
+    person = Entitlement.objects.get(pk=one_person).persons.first()
+    return None if person is None or person.date_of_death is not None else person
 
 
 def _failed_households(paid: list[int], *, spare: set[int], clerk: User, prefer: set[int]) -> list[int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 from django.db.models import Count, Q, QuerySet, Sum
@@ -13,6 +14,7 @@ from jiuzhu.accounts.models import User
 from jiuzhu.core.prepared import prepared
 from jiuzhu.core.scope import in_scope, prefix_q, scope_q
 from jiuzhu.payments.models import (
+    PERSONS_PREFETCH,
     AccountFlag,
     Collection,
     Entitlement,
@@ -26,6 +28,24 @@ from jiuzhu.regions.models import PREFIX_LENGTH, Level, Region
 from jiuzhu.registry.models import Household
 
 
+def covered_rows(links: QuerySet[Entitlement], *fields: str, alive_on: dt.date | None = None) -> QuerySet[Any]:
+    """One row (person_id, *fields of the link) for every person the links pay for: the links with a list of
+    their own and the links that name another's (a 提标's new links, Entitlement.persons_of), each row with its
+    own link's fields. `alive_on`: only the persons alive on that day (dead on it or later counts as alive)."""
+
+    def part(path: str, links: QuerySet[Entitlement]) -> QuerySet[Any]:
+        person = Q(**{f"{path}person_id__isnull": False})
+        if alive_on is not None:
+            person &= Q(**{f"{path}person__date_of_death__isnull": True}) | Q(
+                **{f"{path}person__date_of_death__gte": alive_on}
+            )
+        return links.filter(person).order_by().values_list(f"{path}person_id", *fields)
+
+    own = part("covered__", links.filter(persons_of__isnull=True))
+    shared = part("persons_of__covered__", links.filter(persons_of__isnull=False))
+    return own.union(shared, all=True)
+
+
 def entitlements_visible(*, user: User) -> QuerySet[Entitlement]:
     return Entitlement.objects.filter(scope_q(user)).select_related("household")
 
@@ -37,7 +57,7 @@ def entitlement_get(*, user: User, pk: int) -> Entitlement:
 _entitlements_of = prepared(
     lambda household_id: (
         Entitlement.objects.filter(household_id=household_id)
-        .prefetch_related("persons")
+        .prefetch_related(*PERSONS_PREFETCH)
         .order_by("-start_month", "-id")
     )
 )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.accounts.models import User
 from jiuzhu.core.scope import prefix_q
-from jiuzhu.payments.models import Entitlement, add_months, first_of_month
+from jiuzhu.payments.models import Entitlement, add_months, first_of_month, persons_count
 from jiuzhu.payments.selectors import entitlements_visible
 
 # Ids go into IN lists a chunk at a time (SQLite allows 32 766 variables per statement).
@@ -81,13 +81,13 @@ def recipients(*, user: User, where: RecipientFilter) -> QuerySet[Entitlement]:
             if text.isdigit()
             else qs.filter(household__head_name__startswith=text)
         )
-    return qs.select_related("household__region").annotate(persons_count=Count("covered", distinct=True))
+    return qs.select_related("household__region").annotate(persons_count=persons_count())
 
 
 def recipient_totals(qs: QuerySet[Entitlement]) -> RecipientTotals:
     base = Entitlement.objects.filter(pk__in=qs.values("pk"))
     sums = base.aggregate(households=Count("household", distinct=True), monthly=Sum("monthly_amount"))
-    persons = base.aggregate(n=Count("covered"))["n"] or 0
+    persons = base.aggregate(n=persons_count())["n"] or 0
     return RecipientTotals(sums["households"] or 0, persons, sums["monthly"] or Decimal("0"))
 
 

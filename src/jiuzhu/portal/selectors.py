@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from jiuzhu.cases import engine
 from jiuzhu.cases.models import Notice
 from jiuzhu.core.pii import mask_name
-from jiuzhu.payments.models import Entitlement, first_of_month
+from jiuzhu.payments.models import PERSONS_PREFETCH, Entitlement, first_of_month
 from jiuzhu.payments.selectors import entitlements_paying
 from jiuzhu.policy.selectors import parameter_value
 from jiuzhu.regions.models import Level, Region
@@ -119,7 +119,7 @@ def standing_publication(*, village: Region, on: dt.date) -> list[ProgramRecipie
     qs: QuerySet[Entitlement] = (
         entitlements_paying(month=month, region_prefix_q=Q(region_code=village.code))
         .select_related("household")
-        .prefetch_related("persons")
+        .prefetch_related(*PERSONS_PREFETCH)
         .order_by("program", "household__number", "id")
     )
     groups: dict[str, list[Recipient]] = {}

@@ -28,7 +28,8 @@ from jiuzhu.cases.services.snapshot import household_snapshot
 from jiuzhu.core.audit import audit_record
 from jiuzhu.core.models import AuditAction
 from jiuzhu.core.scope import require_scope
-from jiuzhu.payments.models import Entitlement, EntitlementPerson
+from jiuzhu.payments.models import Entitlement
+from jiuzhu.payments.selectors import covered_rows
 
 
 def _locked_open(actor: User, review: Review) -> Review:
@@ -204,7 +205,6 @@ def engines_for_reviews(*, reviews: list[Review], on: dt.date) -> list[engine.En
 def _covered_persons(*, ent_ids: list[int]) -> dict[int, list[int]]:
     """The persons each entitlement covers, by id (as `ent.persons.order_by("id")`), in one query."""
     out: dict[int, list[int]] = {}
-    rows = EntitlementPerson.objects.filter(entitlement_id__in=ent_ids).order_by("person_id")
-    for ent_id, person_id in rows.values_list("entitlement_id", "person_id"):
+    for person_id, ent_id in sorted(covered_rows(Entitlement.objects.filter(pk__in=ent_ids), "id")):
         out.setdefault(ent_id, []).append(person_id)
     return out

@@ -20,12 +20,12 @@ from jiuzhu.matching.services.datasets import latest_frames
 from jiuzhu.payments.models import (
     Entitlement,
     EntitlementEvent,
-    EntitlementPerson,
     EventKind,
     LineKind,
     LineStatus,
     PayrollLine,
 )
+from jiuzhu.payments.selectors import covered_rows
 from jiuzhu.registry.models import Household, Person
 
 PERSON_SCHEMA: dict[str, Any] = {
@@ -289,9 +289,8 @@ def load_context(*, prefix: str, today: dt.date, kinds: list[str] | None = None)
         ),
         ENTITLEMENT_SCHEMA,
     )
-    covered = read_frame(
-        EntitlementPerson.objects.filter(entitlement__in=ents).values_list("entitlement_id", "person_id"),
-        {"entitlement_id": pl.Int64, "person_id": pl.Int64},
+    covered = read_frame(covered_rows(ents, "id"), {"person_id": pl.Int64, "entitlement_id": pl.Int64}).select(
+        "entitlement_id", "person_id"
     )
     return Context(
         today=today,

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -285,8 +286,10 @@ def entitlements_stop_on_death(*, person: Person, actor: User | None, on: dt.dat
     if died is None:
         return []
     last_month = first_of_month(died)
+    # The links whose list names the person, and the links that share those lists (a 提标's new links).
+    lists = EntitlementPerson.objects.filter(person=person).values("entitlement_id")
     open_ = (
-        Entitlement.objects.filter(covered__person=person)
+        Entitlement.objects.filter(Q(pk__in=lists, persons_of__isnull=True) | Q(persons_of__in=lists))
         .exclude(status=EntitlementStatus.STOPPED)
         .exclude(end_month__lt=last_month)
         .distinct()

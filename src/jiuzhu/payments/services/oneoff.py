@@ -30,7 +30,6 @@ from jiuzhu.payments.models import (
     AccountFlag,
     Collection,
     Entitlement,
-    EntitlementPerson,
     LineKind,
     LineStatus,
     OneOffGrant,
@@ -40,6 +39,7 @@ from jiuzhu.payments.models import (
     first_of_month,
     next_month,
 )
+from jiuzhu.payments.selectors import covered_rows
 from jiuzhu.payments.services import arrears
 from jiuzhu.payments.services.arrears import LINE_SCHEMA, previous_generated_at
 from jiuzhu.policy.rules.events import jiage_butie, weiwen
@@ -116,10 +116,7 @@ def _covered_read(*, month: dt.date, prefix: str, programs: list[str], household
     if households is not None:
         running = running.filter(household_id__in=households)
     running = running.filter(Q(end_month__isnull=True) | Q(end_month__gte=month)).exclude(suspended_from__lte=month)
-    alive = Q(person__date_of_death__isnull=True) | Q(person__date_of_death__gte=month)
-    rows = EntitlementPerson.objects.filter(alive, entitlement__in=running).values_list(
-        "person_id", "entitlement__household_id", "entitlement__region_code", "entitlement__program"
-    )
+    rows = covered_rows(running, "household_id", "region_code", "program", alive_on=month)
     return pl.DataFrame(
         list(rows),
         schema={"person_id": pl.Int64, "household_id": pl.Int64, "region": pl.String, "program": pl.String},

@@ -8,8 +8,9 @@ effective month (cause recompute), retroactive when the date is past: the months
 amount become back pay in the next payroll (arrears.adjustments). A fall is never applied here: it is
 listed for a person to decide, with a written notice, as a reduction needs ([57] 第三十二条).
 
-Set-based: one read of the households and entitlements into Polars, bulk writes of the new links, their
-covered persons and their events, one UPDATE per chunk for the old links, one audit entry."""
+Set-based: one read of the households and entitlements into Polars, bulk writes of the new links (naming the
+old links' list of covered persons, not copying it) and their events, one UPDATE for the old links, one audit
+entry."""
 
 from __future__ import annotations
 
@@ -39,7 +40,6 @@ from jiuzhu.payments.models import (
     Cause,
     Entitlement,
     EntitlementEvent,
-    EntitlementPerson,
     EntitlementStatus,
     EventKind,
     add_months,
@@ -382,7 +382,7 @@ def _recompute(
 
 def _stage(frame: pl.DataFrame) -> str:
     """The rises as a temporary table (old_id, new_id, from_month, end_before, amount_before, amount_after),
-    written in bulk (COPY on PostgreSQL): the new links, their persons and events and the old links' end are
+    written in bulk (COPY on PostgreSQL): the new links, their events and the old links' end are
     then each one statement joined on it, instead of a million values sent twice and IN lists of ids. The new
     links' ids: on PostgreSQL the table's sequence, drawn by the server as the rows arrive (in the frame's
     order); on SQLite the frame's `new_id` (reserve_ids, under the write lock)."""
@@ -420,12 +420,11 @@ def _stage(frame: pl.DataFrame) -> str:
     return table
 
 
-# The parents the apply's INSERT … SELECT statements copy from rows that exist: a new link's household, case and
-# previous link are the old link's (and the old link itself), its covered persons the old link's, its events
-# name the links just written. The creator is still checked.
+# The parents the apply's INSERT … SELECT statements copy from rows that exist: a new link's household, case,
+# previous link and list of persons are the old link's (and the old link itself), its events name the links just
+# written. The creator is still checked.
 _COPIED = (
-    (Entitlement, ("household", "source_case", "previous")),
-    (EntitlementPerson, ("entitlement", "person")),
+    (Entitlement, ("household", "source_case", "previous", "persons_of")),
     (EntitlementEvent, ("entitlement",)),
 )
 
@@ -462,7 +461,8 @@ def _apply(
     *, actor: User | None, rises: pl.DataFrame, month: dt.date, keys: list[str], progress: Progress = _quiet
 ) -> None:
     """The old links end the month before their `from_month` (`month`, or a later first month); new links from
-    then at the raised amount, covering the same persons, each with its event. Set-based: the rises are staged
+    then at the raised amount, paying for the same persons (the list the old link named), each with its event.
+    Set-based: the rises are staged
     in a temporary table and each write is one INSERT … SELECT or UPDATE joined on it."""
     n = rises.height
     if n == 0:
@@ -494,7 +494,8 @@ def _apply(
     stage = _stage(staged)
     progress(70, writing)
     ent = connection.ops.quote_name(Entitlement._meta.db_table)
-    link = connection.ops.quote_name(EntitlementPerson._meta.db_table)
+    # The new link pays for whom the old one paid: it names the list the old one named, not a copy of it.
+    persons = "COALESCE(e.persons_of_id, e.id)"
     event = connection.ops.quote_name(EntitlementEvent._meta.db_table)
     with big_write_cache(n >= 10_000), connection.cursor() as cur:
         if connection.vendor == "postgresql" and n >= 10_000:
@@ -505,20 +506,14 @@ def _apply(
         with _parents_copied(cur):
             cur.execute(
                 f"INSERT INTO {ent} (id, household_id, region_code, program, monthly_amount, start_month, "
-                "end_month, suspended_from, status, gradual_exit, source_case_id, previous_id, reason, created_at, "
-                "created_by_id) "
+                "end_month, suspended_from, status, gradual_exit, source_case_id, previous_id, persons_of_id, "
+                "reason, created_at, created_by_id) "
                 "SELECT s.new_id, e.household_id, e.region_code, e.program, s.amount_after, s.from_month, e.end_month, "
-                f"NULL, %s, e.gradual_exit, e.source_case_id, e.id, %s, %s, %s FROM {stage} s JOIN {ent} e "
-                "ON e.id = s.old_id ORDER BY s.new_id",
+                f"NULL, %s, e.gradual_exit, e.source_case_id, e.id, {persons}, %s, %s, %s FROM {stage} s "
+                f"JOIN {ent} e ON e.id = s.old_id ORDER BY s.new_id",
                 [EntitlementStatus.ACTIVE.value, reason, now, by],
             )
-            progress(78, writing)
-            # The new link covers whom the old one covered.
-            cur.execute(
-                f"INSERT INTO {link} (entitlement_id, person_id) SELECT s.new_id, ep.person_id FROM {stage} s "
-                f"JOIN {link} ep ON ep.entitlement_id = s.old_id"
-            )
-            progress(86, writing)
+            progress(82, writing)
             cur.execute(
                 f"INSERT INTO {event} (entitlement_id, kind, cause, effective_month, amount_before, amount_after, "
                 "note, recorded_on, created_at, created_by_id) SELECT s.new_id, %s, %s, s.from_month, s.amount_before, "

@@ -4,6 +4,7 @@ the next payroll; falls listed for a person to decide, never lowered here."""
 import datetime as dt
 from decimal import Decimal
 
+import polars as pl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -310,3 +311,76 @@ def test_a_date_with_many_parameters_names_three_and_counts_the_rest(standards, 
     assert len(reason) <= 300
     with translation.override("en"):
         assert "and others (5 parameters)" in translated(reason), translated(reason)
+
+
+def test_a_raise_names_the_old_links_persons_instead_of_copying_them(standards, make_household, approver, admin):
+    """A 提标's new link pays for the persons the old link listed without a copy of the list (2.4 million rows at
+    a county's 提标): it names the list (persons_of), a second 提标 names the same one, and everything that asks
+    whom a link pays for — the link itself, the recipients' counts, the one-offs, the findings' context, the
+    stop on a death — reads the list through it."""
+    from jiuzhu.matching.rules.context import load_context
+    from jiuzhu.payments.models import EntitlementPerson
+    from jiuzhu.payments.selectors_recipients import recipient_totals
+    from jiuzhu.payments.services.oneoff import _covered_read
+    from jiuzhu.payments.tests.conftest import entitle
+    from jiuzhu.registry.models import Relation
+    from jiuzhu.registry.services import person_update
+
+    hh = make_household(
+        standards.village_a1,
+        [("钱一", D("1956-05-01"), Relation.SELF, {}), ("孙二", D("1958-07-01"), Relation.SPOUSE, {})],
+    )
+    first = entitle(approver, hh, "dibao_urban", "1056", "2026-01-01")
+    pay_months(standards, [first], D("2026-01-01"), 6)
+    raise_standard(standards, admin, "600")
+    entitlements_recompute(actor=admin, key=KEY, region=standards.county, effective_from=D("2026-04-01"))
+    raise_standard(standards, admin, "650", on="2026-06-01")
+    entitlements_recompute(actor=admin, key=KEY, region=standards.county, effective_from=D("2026-06-01"))
+    second = Entitlement.objects.get(previous=first)
+    third = Entitlement.objects.get(previous=second)
+    assert (second.persons_of_id, third.persons_of_id) == (first.pk, first.pk)
+    assert first.monthly_amount < second.monthly_amount < third.monthly_amount
+    assert EntitlementPerson.objects.filter(entitlement__household=hh).count() == 2  # the first link's two
+    members = sorted(hh.members.values_list("pk", flat=True))
+    assert sorted(p.pk for p in third.persons.all()) == members
+    assert third.persons_link_id == first.pk and first.persons_link_id == first.pk
+
+    running = Entitlement.objects.filter(pk=third.pk)
+    assert recipient_totals(running).persons == 2
+    assert recipient_totals(Entitlement.objects.filter(household=hh)).persons == 6  # each link counts its own
+    july = _covered_read(month=D("2026-07-01"), prefix="330727", programs=["dibao_urban"], households=None)
+    assert sorted(july.rows()) == [(p, hh.pk, third.region_code, "dibao_urban") for p in members]
+    context = load_context(prefix="330727", today=D("2026-07-15"))
+    assert sorted(context.covered.filter(pl.col("entitlement_id") == third.pk)["person_id"].to_list()) == members
+
+    # A death stops the link that pays now, once the last person it pays for has died.
+    one, two = hh.members.order_by("pk")
+    person_update(actor=admin, person=one, date_of_death=D("2026-07-20"))
+    third.refresh_from_db()
+    assert third.status == EntitlementStatus.ACTIVE
+    person_update(actor=admin, person=two, date_of_death=D("2026-08-03"))
+    third.refresh_from_db()
+    assert (third.status, third.end_month) == (EntitlementStatus.STOPPED, D("2026-08-01"))
+
+
+def test_a_list_of_persons_other_links_name_is_never_lost(standards, dibao):
+    """persons_of is checked as the other parents are (payments 0014): it must name a link that exists, and a
+    link whose list another link names cannot be deleted, by Django or, on PostgreSQL, in SQL."""
+    from django.db import IntegrityError, transaction
+    from django.db.models import ProtectedError
+
+    fields = {f.attname: getattr(dibao, f.attname) for f in Entitlement._meta.concrete_fields if not f.primary_key}
+    sharer = Entitlement.objects.create(**{**fields, "previous_id": None, "persons_of_id": dibao.pk})
+    assert [p.pk for p in sharer.persons.all()] == [p.pk for p in dibao.persons.all()]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Entitlement.objects.filter(pk=sharer.pk).update(persons_of_id=10**9)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Entitlement.objects.create(**{**fields, "previous_id": None, "persons_of_id": 10**9})
+    with pytest.raises(ProtectedError), transaction.atomic():
+        dibao.delete()
+    if connection.vendor == "postgresql":
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cur:
+            cur.execute("DELETE FROM payments_entitlementevent WHERE entitlement_id = %s", [dibao.pk])
+            cur.execute("DELETE FROM payments_entitlementperson WHERE entitlement_id = %s", [dibao.pk])
+            cur.execute("DELETE FROM payments_entitlement WHERE id = %s", [dibao.pk])
+    assert Entitlement.objects.filter(pk=dibao.pk).exists()

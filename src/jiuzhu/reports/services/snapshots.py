@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from jiuzhu.core.bulk import bulk_insert, read_frame
 from jiuzhu.payments.models import (
+    Entitlement,
     EntitlementEvent,
-    EntitlementPerson,
     LineKind,
     LineStatus,
     PayrollLine,
@@ -33,6 +33,7 @@ from jiuzhu.payments.models import (
     first_of_month,
     next_month,
 )
+from jiuzhu.payments.selectors import covered_rows
 from jiuzhu.regions.models import PREFIX_LENGTH, Level
 from jiuzhu.registry.models import Area, Household, Person
 from jiuzhu.reports.models import ALL_PROGRAMS, Snapshot
@@ -81,8 +82,8 @@ def _covered_persons(month: dt.date, lines: pl.DataFrame) -> pl.DataFrame:
     covering = lines.filter(pl.col("kind").is_in([k.value for k in COVERING_KINDS]))
     regular = PayrollLine.objects.filter(paid_lines_q(month), kind=LineKind.REGULAR).values("entitlement_id")
     links = read_frame(
-        EntitlementPerson.objects.filter(entitlement_id__in=regular).values_list("entitlement_id", "person_id"),
-        {"entitlement_id": pl.Int64, "person_id": pl.Int64},
+        covered_rows(Entitlement.objects.filter(pk__in=regular), "id"),
+        {"person_id": pl.Int64, "entitlement_id": pl.Int64},
     )
     by_entitlement = (
         covering.filter(pl.col("entitlement_id").is_not_null())

@@ -5,7 +5,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from jiuzhu.payments.models import EntitlementPerson
+from jiuzhu.payments.models import Entitlement
+from jiuzhu.payments.selectors import covered_rows
 from jiuzhu.reports.models import ALL_PROGRAMS, Snapshot, Target
 
 
@@ -23,9 +24,8 @@ def test_demo_has_two_years_of_statistics_and_targets() -> None:
     tekun = Snapshot.objects.filter(region_code="330727000000", program__startswith="tekun", month__in=months)
     assert sorted({row.month for row in tekun if row.persons and row.regular_fen}) == months
     # No 特困 person of the roll is also covered by 低保 (the matching demo plants one such pair on purpose).
-    links = EntitlementPerson.objects.filter(entitlement__program__startswith="tekun", entitlement__end_month=None)
-    covered = links.exclude(entitlement__reason="演示：特困供养")
-    persons = set(covered.values_list("person_id", flat=True))
+    running = Entitlement.objects.filter(end_month=None)
+    tekun_links = running.filter(program__startswith="tekun").exclude(reason="演示：特困供养")
+    persons = {p for (p,) in covered_rows(tekun_links)}
     assert persons
-    both = EntitlementPerson.objects.filter(person_id__in=persons, entitlement__program__startswith="dibao")
-    assert not both.filter(entitlement__end_month=None).exists()
+    assert not persons & {p for (p,) in covered_rows(running.filter(program__startswith="dibao"))}
