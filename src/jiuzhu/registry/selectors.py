@@ -258,3 +258,27 @@ def persons_by_id_hashes(*, hashes: Sequence[str]) -> Iterator[tuple[str, str, s
                 raise ValueError("a lookup hash holds a comma")
             cursor.execute(sql, [joined])
             yield from cursor.fetchall()
+
+
+_VILLAGES = 1_000  # villages per statement of households_last_serial
+
+
+def households_last_serial(*, villages: Sequence[str]) -> dict[str, int]:
+    """The highest serial (the last 5 digits of the 户编号) used in each of `villages` (12-digit codes), for the
+    villages that have one. Each village is one step backwards down the number's unique index (its numbers
+    lie between code + 00000 and code + 99999, digits only), not a read of every household of the villages: a
+    province's roster names thousands of villages, and grouping their 3.4 million households took 7 s."""
+    qn = connection.ops.quote_name
+    table, number = qn(Household._meta.db_table), qn("number")
+    out: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(villages), _VILLAGES):
+            chunk = list(villages[start : start + _VILLAGES])
+            cursor.execute(
+                f"WITH v(code) AS (VALUES {', '.join(['(%s)'] * len(chunk))}) "
+                f"SELECT v.code, (SELECT h.{number} FROM {table} h WHERE h.{number} BETWEEN v.code || '00000' "
+                f"AND v.code || '99999' ORDER BY h.{number} DESC LIMIT 1) FROM v",
+                chunk,
+            )
+            out.update((code, int(last[12:])) for code, last in cursor.fetchall() if last and last[12:].isdigit())
+    return out

@@ -28,6 +28,7 @@ from jiuzhu.core.scope import in_scope, require_scope
 from jiuzhu.regions.models import PREFIX_LENGTH, Level, Region
 from jiuzhu.registry.models import Household, Person, Relation
 from jiuzhu.registry.names import name_keys, name_keys_bulk
+from jiuzhu.registry.selectors import households_last_serial
 
 # Fields a caseworker may change by hand; derived and encrypted columns are set only here.
 HOUSEHOLD_FIELDS = (
@@ -137,12 +138,7 @@ def household_next_number(*, village: Region) -> str:
     (call inside the transaction that creates the household)."""
 
     def highest() -> int:
-        last = (
-            Household.objects.filter(number__startswith=village.code)
-            .order_by("-number")
-            .values_list("number", flat=True)
-        ).first()
-        return int(last[12:]) if last and last[12:].isdigit() else 0
+        return households_last_serial(villages=[village.code]).get(village.code, 0)
 
     return f"{village.code}{counter_next(kind='household', key=village.code, floor=highest):05d}"
 

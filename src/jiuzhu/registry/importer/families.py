@@ -7,12 +7,12 @@ import dataclasses
 from collections.abc import Iterator, Sequence
 
 import polars as pl
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from jiuzhu.registry.importer.columns import BY_KEY, HOUSEHOLD_COLUMNS
 from jiuzhu.registry.importer.parsing import Errors, parse_cells
 from jiuzhu.registry.models import Household, Relation
+from jiuzhu.registry.selectors import households_last_serial
 
 # SQLite accepts up to 32 766 parameters since 3.32, older builds 999: stay under the smallest.
 IN_CHUNK = 900
@@ -161,17 +161,8 @@ def number_households(frame: pl.DataFrame, errors: Errors) -> pl.DataFrame:
     for row, value in given.filter(pl.col("_given").is_in(list(taken))).select("_first", "_given").iter_rows():
         errors.add(row, "household_number", value, _("户编号已存在：导入只登记新家庭"))
 
-    codes = [c for c in groups["_region_code"].unique().to_list() if c]
-    highest: dict[str, int] = {}
-    for chunk in chunks(codes):
-        for code, last in (
-            Household.objects.filter(region_code__in=chunk)
-            .values("region_code")
-            .annotate(last=Max("number"))
-            .values_list("region_code", "last")
-        ):
-            if last and last.startswith(code) and last[12:].isdigit():
-                highest[code] = int(last[12:])
+    codes = sorted(c for c in groups["_region_code"].unique().to_list() if c)
+    highest = households_last_serial(villages=codes)
     for value in numbers:
         if value.isdigit() and len(value) == 17:
             highest[value[:12]] = max(highest.get(value[:12], 0), int(value[12:]))

@@ -229,6 +229,22 @@ def test_a_given_household_number_is_kept_and_generated_ones_follow_it(county, a
     assert Household.objects.get(head_name="乙").number == f"{A2}00010"
 
 
+def test_the_last_serial_of_each_village_is_read_by_its_numbers(county, admin, make_household):
+    """The highest serial of a village is the highest number carrying its code, wherever the household lives
+    now, found per village down the number's index (households_last_serial)."""
+    from jiuzhu.registry.selectors import households_last_serial
+
+    for _ in range(3):
+        make_household(county.village_a2)  # serials 00001 to 00003
+    moved = make_household(county.village_a1)
+    Household.objects.filter(pk=moved.pk).update(number=f"{A2}00012")  # numbered in A2, lives in A1 now
+    assert households_last_serial(villages=[A2, county.village_a1.code, B1]) == {A2: 12}
+    rows = [row("乙", id_for(dt.date(1971, 1, 1)))]
+    result = household_import(actor=admin, data=csv_bytes(rows), filename="a.csv")
+    assert result.ok, messages(result)
+    assert Household.objects.get(head_name="乙").number == f"{A2}00013"
+
+
 def test_values_are_checked_column_by_column(county, admin):
     rows = [
         row("甲", id_for(dt.date(1970, 1, 1)), 工资性收入="-5", 存款="12.345"),
