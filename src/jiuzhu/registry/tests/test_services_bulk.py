@@ -88,6 +88,26 @@ def test_a_duplicate_id_number_writes_nothing(county, admin, make_household):
     assert Household.objects.count() == before and Person.objects.count() == 1
 
 
+def test_persons_built_beside_the_households_write_fails_as_a_whole(county, admin):
+    """The persons' rows are built by a second thread while the households are written: a member whose
+    household is not in the file still refuses the whole write with its message, and nothing is kept; a
+    write that goes through reports its progress up to households and persons together."""
+    from django.core.exceptions import ValidationError
+
+    ids = [id_for(dt.date(1950, 1, 1)), id_for(dt.date(1950, 1, 1), male=False), id_for(dt.date(1950, 1, 1))]
+    hh, persons = frames(county, ids)
+    orphan = persons.with_columns(pl.Series("household_number", [*persons["household_number"][:2], "x"]))
+    with pytest.raises(ValidationError, match="1 名成员找不到所属家庭"):
+        households_bulk_create(actor=admin, households=hh, persons=orphan, source="test")
+    assert not Household.objects.exists() and not Person.objects.exists()
+    seen: list[tuple[str, int, int]] = []
+    result = households_bulk_create(
+        actor=admin, households=hh, persons=persons, source="test", progress=lambda *a: seen.append(a)
+    )
+    assert result == (2, 3) and seen == [("households", 2, 5), ("persons", 5, 5)]
+    assert sorted(Person.objects.values_list("name", flat=True)) == sorted(persons["name"].to_list())
+
+
 def test_it_refuses_households_outside_the_users_scope(county, caseworker_b):
     from django.core.exceptions import PermissionDenied
 
