@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from jiuzhu.core.models import ChoiceLabels
@@ -68,7 +67,7 @@ class Entitlement(ChoiceLabels):
     # The persons a link pays for are listed once, on the link that first paid for them (`own_persons`): a
     # 提标 starts new links for the same persons and points them there (`persons_of`) instead of copying the
     # list (at a county's 提标, 2.4 million rows and three index entries each, a third of its server time).
-    # Read them through `persons` (a link), PERSONS_PREFETCH (a list of links) or `persons_link` (in SQL).
+    # Read them through `persons` (a link), PERSONS_PREFETCH (a list of links) or selectors.covered_rows (in bulk).
     own_persons: models.ManyToManyField[Person, EntitlementPerson] = models.ManyToManyField(
         Person, through="EntitlementPerson", related_name="entitlements", verbose_name=_("保障对象")
     )
@@ -154,8 +153,7 @@ class Entitlement(ChoiceLabels):
     def persons(self) -> Any:
         """The persons this link pays for (a related manager of Person): its own list or the one it shares.
         Prefetched for a list of links by PERSONS_PREFETCH."""
-        holder = self.persons_of if self.persons_of_id is not None else None
-        return (holder or self).own_persons
+        return (self.persons_of or self).own_persons
 
 
 # What a list of links prefetches so that `link.persons.all()` asks nothing more: both kinds of link.
@@ -167,12 +165,6 @@ def persons_count() -> Any:
     links in an aggregate: links sharing a list count it each). One of the two joins is always empty for a
     link, so neither multiplies the other's rows; not distinct, or the links sharing a list would count once."""
     return models.Count("covered") + models.Count("persons_of__covered")
-
-
-def persons_link(prefix: str = "") -> Coalesce:
-    """In a query: the id of the link whose list names the persons (`Entitlement.persons_link_id`); `prefix`
-    leads to an entitlement from another model ("entitlement__")."""
-    return Coalesce(f"{prefix}persons_of_id", f"{prefix}id")
 
 
 class EntitlementPerson(models.Model):

@@ -462,8 +462,8 @@ def _apply(
 ) -> None:
     """The old links end the month before their `from_month` (`month`, or a later first month); new links from
     then at the raised amount, paying for the same persons (the list the old link named), each with its event.
-    Set-based: the rises are staged
-    in a temporary table and each write is one INSERT … SELECT or UPDATE joined on it."""
+    Set-based: the rises are staged in a temporary table and each write is one INSERT … SELECT or UPDATE joined
+    on it."""
     n = rises.height
     if n == 0:
         return
