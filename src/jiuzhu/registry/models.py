@@ -88,8 +88,10 @@ class OrphanKind(models.TextChoices):
 
 class Household(ChoiceLabels):
     number = models.CharField(_("户编号"), max_length=20, unique=True)
+    # The two keys of the registry's bulk writes (region here, household on Person) are checked per statement,
+    # not by deferred constraints at COMMIT, on PostgreSQL (core.refs, migration 0008).
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="households", verbose_name=_("村（社区）")
+        Region, on_delete=models.PROTECT, related_name="households", verbose_name=_("村（社区）"), db_constraint=False
     )
     # Denormalised from region: scope filters are a range scan on this indexed column.
     region_code = models.CharField(_("区划代码"), max_length=12, db_index=True, editable=False)
@@ -129,7 +131,9 @@ class Household(ChoiceLabels):
 
 
 class Person(ChoiceLabels):
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members", verbose_name=_("家庭"))
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="members", verbose_name=_("家庭"), db_constraint=False
+    )
     # The household's region, copied so that a scoped search filters inside one index without a join.
     region_code = models.CharField(_("区划代码"), max_length=12, editable=False)
     name = models.CharField(_("姓名"), max_length=50)
