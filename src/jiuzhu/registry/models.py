@@ -93,8 +93,9 @@ class Household(ChoiceLabels):
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="households", verbose_name=_("村（社区）"), db_constraint=False
     )
-    # Denormalised from region: scope filters are a range scan on this indexed column.
-    region_code = models.CharField(_("区划代码"), max_length=12, db_index=True, editable=False)
+    # Denormalised from region: scope filters are a range scan on this column (core.scope.prefix_q). Indexed in
+    # Meta.indexes: a field's db_index would add PostgreSQL's LIKE twin, which no scope asks for (migration 0009).
+    region_code = models.CharField(_("区划代码"), max_length=12, editable=False)
     area = models.CharField(_("城乡类别"), max_length=5, choices=Area.choices)
     address = models.CharField(_("住址"), max_length=200, blank=True)
     head_name = models.CharField(_("户主姓名"), max_length=50, blank=True, db_index=True)
@@ -115,6 +116,7 @@ class Household(ChoiceLabels):
 
     class Meta:
         ordering = ["number"]
+        indexes = [models.Index(fields=["region_code"], name="registry_household_region")]
         verbose_name = _("家庭")
         verbose_name_plural = _("家庭")
 
