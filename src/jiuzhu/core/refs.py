@@ -2,7 +2,7 @@
 
 A foreign-key constraint of Django's is DEFERRABLE INITIALLY DEFERRED: at COMMIT, PostgreSQL checks every row
 written, one query and one row lock of the parent per row and key (a million-person import into a province:
-about 1.4 million, 8–12 s of its COMMIT). A key listed here keeps the same rules, checked per statement:
+about 1.4 million, 8–14 s of its COMMIT). A key listed here keeps the same rules, checked per statement:
 
 - after each INSERT statement (a COPY included), one query per key checks the statement's rows (a transition
   table) against the parent table;
