@@ -8,11 +8,17 @@ from django.db import migrations, models
 
 from jiuzhu.core.refs import Key, triggers, triggers_dropped
 
-KEYS = [
-    Key("registry_household", "region_id", "regions_region"),
-    Key("registry_person", "household_id", "registry_household"),
-]
 _FIELDS = [("household", "region"), ("person", "household")]
+
+
+def _keys(apps):
+    """The two keys as core.refs names them, read off the models (table, column, the parent's table)."""
+    out = []
+    for model_name, field_name in _FIELDS:
+        model = apps.get_model("registry", model_name)
+        field = model._meta.get_field(field_name)
+        out.append(Key(model._meta.db_table, field.column, field.related_model._meta.db_table))
+    return out
 
 
 def _foreign_keys(schema_editor, model, column):
@@ -28,14 +34,14 @@ def forwards(apps, schema_editor):
         model = apps.get_model("registry", model_name)
         for name in _foreign_keys(schema_editor, model, model._meta.get_field(field_name).column):
             schema_editor.execute(schema_editor._delete_fk_sql(model, name))
-    for sql in triggers(KEYS):
+    for sql in triggers(_keys(apps)):
         schema_editor.execute(sql, params=None)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for sql in triggers_dropped(KEYS):
+    for sql in triggers_dropped(_keys(apps)):
         schema_editor.execute(sql, params=None)
     for model_name, field_name in _FIELDS:
         model = apps.get_model("registry", model_name)
