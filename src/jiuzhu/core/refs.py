@@ -12,8 +12,13 @@ about 1.4 million, 8–14 s of its COMMIT). A key listed here keeps the same rul
   for it): no row can slip in beside a parent deleted at the same moment.
 
 The check runs when the statement ends, not at COMMIT: the parents must be written first (as every writer of
-these tables does). Used by migrations (registry 0008); payments 0007 and 0009 made the same triggers with
-functions of their own before this module existed. SQLite keeps its constraints: its checks are in-process.
+these tables does). A statement that copies its keys from rows that exist (payments' 提标: a new link's household,
+case and previous link are the old link's) may name those columns in the transaction-local setting
+`jiuzhu.parents_copied` (comma-separated column names); the insert check skips them. A parent whose rows only
+its own writer makes (a payroll and its lines) may be deleted without locking the referring table
+(`Key.lock`). Used by migrations (registry 0008, payments 0015, which replaced the functions of its own that
+payments 0007 and 0009 had made before this module existed). SQLite keeps its constraints (registry) or row
+triggers (payments): its checks are in-process.
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ class Key(NamedTuple):
     table: str
     column: str
     parent: str  # its primary key is "id"
+    # Deleting a parent first takes a SHARE lock on `table`, so that no row can be written beside it. False
+    # only where the parent's rows are written by the parent's own writer, which a delete cannot race.
+    lock: bool = True
 
 
 # Dynamic SQL (EXECUTE): each check is planned for the statement's own number of rows, one or a million.
@@ -33,16 +41,19 @@ CREATE OR REPLACE FUNCTION jiuzhu_refs_inserted() RETURNS trigger LANGUAGE plpgs
 DECLARE
   i int := 0;
   found boolean;
+  copied text[] := string_to_array(coalesce(current_setting('jiuzhu.parents_copied', true), ''), ',');
 BEGIN
   -- TG_ARGV: column, parent table, column, parent table, ...
   WHILE i < TG_NARGS LOOP
-    EXECUTE format(
-      'SELECT EXISTS (SELECT 1 FROM new_rows n WHERE n.%1$I IS NOT NULL '
-      'AND NOT EXISTS (SELECT 1 FROM %2$I p WHERE p.id = n.%1$I))', TG_ARGV[i], TG_ARGV[i + 1]
-    ) INTO STRICT found;
-    IF found THEN
-      RAISE EXCEPTION '%: % without its row in %', TG_TABLE_NAME, TG_ARGV[i], TG_ARGV[i + 1]
-        USING ERRCODE = 'foreign_key_violation';
+    IF NOT TG_ARGV[i] = ANY(copied) THEN
+      EXECUTE format(
+        'SELECT EXISTS (SELECT 1 FROM new_rows n WHERE n.%1$I IS NOT NULL '
+        'AND NOT EXISTS (SELECT 1 FROM %2$I p WHERE p.id = n.%1$I))', TG_ARGV[i], TG_ARGV[i + 1]
+      ) INTO STRICT found;
+      IF found THEN
+        RAISE EXCEPTION '%: % without its row in %', TG_TABLE_NAME, TG_ARGV[i], TG_ARGV[i + 1]
+          USING ERRCODE = 'foreign_key_violation';
+      END IF;
     END IF;
     i := i + 2;
   END LOOP;
@@ -73,8 +84,10 @@ CREATE OR REPLACE FUNCTION jiuzhu_refs_deleted() RETURNS trigger LANGUAGE plpgsq
 DECLARE
   found boolean;
 BEGIN
-  -- TG_ARGV: the referring table, its column.
-  EXECUTE format('LOCK TABLE %I IN SHARE MODE', TG_ARGV[0]);
+  -- TG_ARGV: the referring table, its column, and 'nolock' where Key.lock is False.
+  IF TG_NARGS < 3 OR TG_ARGV[2] <> 'nolock' THEN
+    EXECUTE format('LOCK TABLE %I IN SHARE MODE', TG_ARGV[0]);
+  END IF;
   EXECUTE format(
     'SELECT EXISTS (SELECT 1 FROM %1$I c JOIN old_rows o ON c.%2$I = o.id)', TG_ARGV[0], TG_ARGV[1]
   ) INTO STRICT found;
@@ -107,9 +120,10 @@ def triggers(keys: list[Key]) -> list[str]:
             f"FOR EACH ROW EXECUTE FUNCTION jiuzhu_refs_row({args})"
         )
     for k in keys:
+        args = f"'{k.table}', '{k.column}'" + ("" if k.lock else ", 'nolock'")
         out.append(
             f"CREATE TRIGGER {k.table}_{k.column}_deleted AFTER DELETE ON {k.parent} REFERENCING OLD TABLE AS "
-            f"old_rows FOR EACH STATEMENT EXECUTE FUNCTION jiuzhu_refs_deleted('{k.table}', '{k.column}')"
+            f"old_rows FOR EACH STATEMENT EXECUTE FUNCTION jiuzhu_refs_deleted({args})"
         )
     return out
 
