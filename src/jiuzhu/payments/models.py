@@ -46,10 +46,10 @@ class Entitlement(ChoiceLabels):
     # No foreign-key constraints of the database on this model and the two below (EntitlementPerson,
     # EntitlementEvent): Django's are deferred, one check and one row lock of the parent per row and key at
     # COMMIT (≈ 8.8 million at a county's 提标, two thirds of its time on PostgreSQL). The same rules are
-    # checked set-based by triggers (migration 0009, entitlement_parents_checked, as 0007 for payroll lines):
-    # the rows an INSERT writes at once against their parents, a parent still referred to cannot be deleted.
-    # on_delete still applies in Django. SQLite: a table rebuild (AlterField of these tables) drops the
-    # triggers; a migration that rebuilds one must create them again.
+    # checked set-based on PostgreSQL by core.refs's triggers (migration 0015, for every foreign key of this app
+    # declared without a constraint; 0009 first): the rows an INSERT writes at once against their parents, a
+    # parent still referred to cannot be deleted. on_delete still applies in Django. SQLite: row triggers
+    # (0009, 0014); a table rebuild (AlterField of these tables) drops them and must create them again.
     household = models.ForeignKey(
         Household,
         on_delete=models.PROTECT,
@@ -320,7 +320,7 @@ class PayrollLine(models.Model):
     # No index of their own: the composite indexes below lead with each of these columns, and a million lines
     # a month are written under every index the table has. No foreign-key constraint of the database either:
     # Django's are deferred, one check of each parent row per line at COMMIT (18 s of a million-line payroll
-    # on PostgreSQL). The same guarantee is given set-based by triggers (migration 0007, parents_checked):
+    # on PostgreSQL). The same guarantee is given set-based by core.refs's triggers (migration 0015; 0007 first):
     # the lines a statement writes are checked against their parents at once, a parent with lines cannot be
     # deleted. on_delete still applies in Django.
     payroll = models.ForeignKey(

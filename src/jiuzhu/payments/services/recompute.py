@@ -431,7 +431,7 @@ _COPIED = (
 
 @contextmanager
 def _parents_copied(cur: Any) -> Iterator[None]:
-    """PostgreSQL: within the block, the tables' insert triggers (payments 0011) do not check again the parent
+    """PostgreSQL: within the block, the tables' insert triggers (core.refs) do not check again the parent
     columns of _COPIED (a transaction-local setting, cleared when the block ends)."""
     if connection.vendor != "postgresql":
         yield
