@@ -23,7 +23,8 @@ triggers (payments): its checks are in-process.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Collection, Iterable
+from typing import Any, NamedTuple
 
 
 class Key(NamedTuple):
@@ -33,6 +34,22 @@ class Key(NamedTuple):
     # Deleting a parent first takes a SHARE lock on `table`, so that no row can be written beside it. False
     # only where the parent's rows are written by the parent's own writer, which a delete cannot race.
     lock: bool = True
+
+    @classmethod
+    def of(cls, field: Any, *, lock: bool = True) -> Key:
+        """The key of a model's foreign key (a field of a model, or of a migration's historical model)."""
+        return cls(field.model._meta.db_table, field.column, field.related_model._meta.db_table, lock)
+
+
+def unconstrained(models: Iterable[Any], *, unlocked: Collection[tuple[str, str]] = ()) -> list[Key]:
+    """The keys of `models`' foreign keys declared without a constraint of the database (`db_constraint=False`):
+    those these triggers must check. `unlocked`: (model name, field name) pairs whose key has `lock` False."""
+    return [
+        Key.of(field, lock=(model._meta.model_name, field.name) not in unlocked)
+        for model in models
+        for field in model._meta.get_fields()
+        if field.concrete and (field.many_to_one or field.one_to_one) and not field.db_constraint
+    ]
 
 
 # Dynamic SQL (EXECUTE): each check is planned for the statement's own number of rows, one or a million.

@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.db import connection, transaction
 
+from jiuzhu.core.refs import unconstrained
 from jiuzhu.payments.models import Payroll, PayrollLine
 from jiuzhu.registry.models import Household
 
@@ -19,15 +20,6 @@ pytestmark = [
 ]
 
 
-def _unconstrained() -> list[tuple[str, str, str]]:
-    out = []
-    for model in apps.get_models():
-        for field in model._meta.get_fields():
-            if field.concrete and (field.many_to_one or field.one_to_one) and not field.db_constraint:
-                out.append((model._meta.db_table, field.column, field.related_model._meta.db_table))
-    return out
-
-
 def _triggers() -> dict[str, str]:
     with connection.cursor() as cur:
         cur.execute("SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal")
@@ -35,9 +27,9 @@ def _triggers() -> dict[str, str]:
 
 
 def test_every_key_without_a_constraint_is_checked_by_the_shared_triggers():
-    keys, found = _unconstrained(), _triggers()
+    keys, found = unconstrained(apps.get_models()), _triggers()
     assert len(keys) >= 14  # the registry's two, the payments' twelve
-    for table, column, parent in keys:
+    for table, column, parent, _lock in keys:
         inserted, deleted = found.get(f"{table}_refs_insert", ""), found.get(f"{table}_{column}_deleted", "")
         assert "jiuzhu_refs_inserted(" in inserted and f"'{column}', '{parent}'" in inserted, (table, column)
         assert "BEFORE UPDATE OF" in found.get(f"{table}_refs_update", ""), table

@@ -16,7 +16,7 @@ from importlib import import_module
 
 from django.db import migrations
 
-from jiuzhu.core.refs import Key, triggers, triggers_dropped
+from jiuzhu.core.refs import Key, triggers, triggers_dropped, unconstrained
 
 # (model, field): deleting the parent takes no lock on the referring table (see the docstring).
 _UNLOCKED = {("payrollline", "payroll")}
@@ -24,14 +24,7 @@ _UNLOCKED = {("payrollline", "payroll")}
 
 def _keys(apps) -> list[Key]:
     """Every foreign key of the app's models that has no constraint of the database, as core.refs names it."""
-    out = []
-    for model in apps.get_app_config("payments").get_models():
-        for field in model._meta.get_fields():
-            if not (field.concrete and (field.many_to_one or field.one_to_one)) or field.db_constraint:
-                continue
-            lock = (model._meta.model_name, field.name) not in _UNLOCKED
-            out.append(Key(model._meta.db_table, field.column, field.related_model._meta.db_table, lock))
-    return out
+    return unconstrained(apps.get_app_config("payments").get_models(), unlocked=_UNLOCKED)
 
 
 def _module(name: str):

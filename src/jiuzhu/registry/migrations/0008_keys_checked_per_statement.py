@@ -13,12 +13,7 @@ _FIELDS = [("household", "region"), ("person", "household")]
 
 def _keys(apps):
     """The two keys as core.refs names them, read off the models (table, column, the parent's table)."""
-    out = []
-    for model_name, field_name in _FIELDS:
-        model = apps.get_model("registry", model_name)
-        field = model._meta.get_field(field_name)
-        out.append(Key(model._meta.db_table, field.column, field.related_model._meta.db_table))
-    return out
+    return [Key.of(apps.get_model("registry", model)._meta.get_field(field)) for model, field in _FIELDS]
 
 
 def _foreign_keys(schema_editor, model, column):
